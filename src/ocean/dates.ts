@@ -1,0 +1,82 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Ocean's date formats, in one place.
+ *
+ * Query parameters take `dd/MM/yyyy HH:mm:ss Z` "in UTC"; every documented example puts a
+ * literal `Z` in the zone slot, so we always send UTC with a literal `Z` (never `+0100`).
+ * `ficheJour` takes a bare `dd/MM/yyyy`. The analysis body takes epoch ms or ISO strings.
+ * Responses carry epoch milliseconds or ISO strings for the same fields (REFERENCE §0).
+ */
+export const OCEAN_DATETIME_FORMAT = "dd/MM/yyyy HH:mm:ss 'Z'";
+export const OCEAN_DATE_FORMAT = 'dd/MM/yyyy';
+
+/** A calendar day written `yyyy-MM-dd`, meaningful only together with a time zone. */
+export type IsoDay = string;
+
+export function toOceanDateTime(instant: Date): string {
+  return DateTime.fromJSDate(instant, { zone: 'utc' }).toFormat(OCEAN_DATETIME_FORMAT);
+}
+
+/** Parses `dd/MM/yyyy HH:mm:ss Z` (literal Z or a numeric offset such as +0100). */
+export function parseOceanDateTime(text: string): Date | null {
+  const trimmed = text.trim();
+  const literalZ = DateTime.fromFormat(trimmed, OCEAN_DATETIME_FORMAT, { zone: 'utc' });
+  if (literalZ.isValid) return literalZ.toJSDate();
+  for (const format of ['dd/MM/yyyy HH:mm:ss ZZ', 'dd/MM/yyyy HH:mm:ss ZZZ']) {
+    const offset = DateTime.fromFormat(trimmed, format, { setZone: true });
+    if (offset.isValid) return offset.toJSDate();
+  }
+  return null;
+}
+
+export function toOceanDate(day: IsoDay): string {
+  const parsed = DateTime.fromISO(day, { zone: 'utc' });
+  if (!parsed.isValid) throw new RangeError(`not a day: ${day}`);
+  return parsed.toFormat(OCEAN_DATE_FORMAT);
+}
+
+export function parseOceanDate(text: string): IsoDay | null {
+  const parsed = DateTime.fromFormat(text.trim(), OCEAN_DATE_FORMAT, { zone: 'utc' });
+  return parsed.isValid ? parsed.toISODate() : null;
+}
+
+export function isIsoDay(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text).isValid;
+}
+
+/**
+ * The instants that bound a local calendar day. Uses luxon's zone rules, so the day of a
+ * daylight-saving change is 23 or 25 hours long, as it really is for the fleet.
+ */
+export function localDayBounds(day: IsoDay, zone: string): { start: Date; end: Date } {
+  const start = DateTime.fromISO(day, { zone }).startOf('day');
+  if (!start.isValid) throw new RangeError(`not a day: ${day}`);
+  return { start: start.toJSDate(), end: start.plus({ days: 1 }).toJSDate() };
+}
+
+/** Bounds of the local days [first, last] inclusive. */
+export function localRangeBounds(first: IsoDay, last: IsoDay, zone: string): { start: Date; end: Date } {
+  return { start: localDayBounds(first, zone).start, end: localDayBounds(last, zone).end };
+}
+
+export function localDay(instant: Date, zone: string): IsoDay {
+  return DateTime.fromJSDate(instant, { zone }).toISODate() as IsoDay;
+}
+
+export function yesterday(now: Date, zone: string): IsoDay {
+  return DateTime.fromJSDate(now, { zone }).minus({ days: 1 }).toISODate() as IsoDay;
+}
+
+export function addDays(day: IsoDay, days: number): IsoDay {
+  return DateTime.fromISO(day, { zone: 'utc' }).plus({ days }).toISODate() as IsoDay;
+}
+
+/** Normalises Ocean's two timestamp forms (epoch ms or ISO string) to a Date; null if unreadable. */
+export function parseOceanTimestamp(value: number | string): Date | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? new Date(value) : null;
+  const iso = DateTime.fromISO(value, { setZone: true });
+  if (iso.isValid) return iso.toJSDate();
+  if (/^-?\d+$/.test(value)) return new Date(Number(value));
+  return parseOceanDateTime(value);
+}

@@ -1,0 +1,303 @@
+import { z } from 'zod';
+import { parseOceanTimestamp } from './dates';
+
+/*
+ * zod schemas for every Ocean payload we read or write (REFERENCE.md). They are the single
+ * source of truth: the types below are inferred from them.
+ *
+ * Lenient where Ocean is vague: unknown fields pass (looseObject), documented-nullable fields
+ * may be null or absent, timestamps arrive as epoch ms or ISO strings and become Dates,
+ * maps with unknown keys stay maps. Strict where it matters: ids are numbers, slots are
+ * integers, booleans are booleans.
+ */
+
+const id = z.number().int();
+const text = z.string().nullish();
+const flag = z.boolean().nullish();
+
+/** Epoch ms or ISO string, normalised to a Date. */
+export const Timestamp = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const date = parseOceanTimestamp(value);
+  if (!date) {
+    ctx.addIssue({ code: 'custom', message: `unreadable timestamp ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return date;
+});
+
+export const Individu = z.looseObject({
+  id,
+  nomInd: text,
+  prenomInd: text,
+  email: text,
+  gsm: text,
+  matriculeInd: text,
+  initialesInd: text,
+  idCivilite: z.number().int().nullish(),
+  suppressionLogique: flag,
+});
+export type Individu = z.infer<typeof Individu>;
+
+export const Entite = z.looseObject({ id: id.nullish(), nom: text, suppressionLogique: flag });
+
+export const Utilisateur = z.looseObject({
+  id: id.nullish(),
+  loginUti: text,
+  nomUti: text,
+  prenomUti: text,
+  emailUti: text,
+  utilisateurType: text,
+  dateFinValidite: Timestamp.nullish(),
+  suppressionLogique: flag,
+  individu: Individu.nullish(),
+});
+
+export const VehicleFields = z.looseObject({
+  id,
+  numeroEmbarque: z.number().int().nullish(),
+  immatriculation: text,
+  marque: text,
+  modele: text,
+  description: text,
+  privacyEnabled: flag,
+  geolocalise: flag,
+  typeMotorisation: text,
+  suppressionLogique: flag,
+});
+export type VehicleFields = z.infer<typeof VehicleFields>;
+
+// --- auth/authenticate2 ---
+export const LoginBody = z.object({ login: z.string().min(1), password: z.string().min(1) });
+export const LoginResponse = z.looseObject({
+  token: z.string().min(1),
+  passwordExpirationRemainingDays: z.number().nullish(),
+  additionalAccountData: z.unknown().optional(),
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+// --- individus/list ---
+export const IndividuEntry = z.looseObject({
+  individu: Individu,
+  entite: Entite.nullish(),
+  utilisateur: Utilisateur.nullish(),
+  groupe: z.looseObject({ id: id.nullish(), descriptionGrp: text, suppressionLogique: flag }).nullish(),
+  fonctionnalites: z.array(z.looseObject({ idFonctionnalite: z.number().nullish() })).nullish(),
+  propSpecifiqueDTO: z.unknown().optional(),
+  vehicleFieldsDTO: VehicleFields.nullish(),
+});
+export type IndividuEntry = z.infer<typeof IndividuEntry>;
+export const IndividusListResponse = z.array(IndividuEntry);
+export const IndividusCriteria = z.enum(['WITHOUT_USER', 'WITH_USER', 'WITH_ENTITE', 'WITH_GSM', 'WITH_VEHICLE']);
+export type IndividusCriteria = z.infer<typeof IndividusCriteria>;
+
+// --- vehicule_engin/vehicles ---
+export const VehicleEntry = z.looseObject({
+  vehicle: VehicleFields,
+  chauffeur: Individu.nullish(),
+  entite: Entite.nullish(),
+  releve: z.looseObject({ dateReleve: Timestamp.nullish(), value: z.number().nullish() }).nullish(),
+  boitier: z.unknown().optional(),
+});
+export type VehicleEntry = z.infer<typeof VehicleEntry>;
+export const VehiclesResponse = z.array(VehicleEntry);
+
+// --- mobility/v1/ficheJour ---
+// `date` and `heure` formats are undocumented (REFERENCE §4): kept as given, read later.
+const Position = z.looseObject({
+  date: z.union([z.string(), z.number()]).nullish(),
+  heure: z.union([z.string(), z.number()]).nullish(),
+  driver: z.looseObject({ matricule: text, nom: text, prenom: text, tel: text }).nullish(),
+  etat: text,
+  fullAddress: z.looseObject({ address: text, town: text, postalCode: text, country: text }).nullish(),
+  latitudeY: z.number().nullish(),
+  longitudeX: z.number().nullish(),
+  cap: z.number().nullish(),
+  gpsCale: flag,
+  poi: z.looseObject({ nom: text, nomType: text, couleurHTML: text }).nullish(),
+});
+export type Position = z.infer<typeof Position>;
+export const DailyRecordRow = z.looseObject({
+  id,
+  type: text,
+  distanceMeter: z.number().nullish(),
+  dureeMs: z.number().nullish(),
+  anomalyType: text,
+  posDeb: Position.nullish(),
+  posFin: Position.nullish(),
+});
+export type DailyRecordRow = z.infer<typeof DailyRecordRow>;
+export const DailyRecordResponse = z.looseObject({ fjRows: z.array(DailyRecordRow).nullish() });
+
+// --- schedules ---
+export const WEEKDAYS = ['LUNDI', 'MARDI', 'MERCREDI', 'JEUDI', 'VENDREDI', 'SAMEDI', 'DIMANCHE'] as const;
+export const Weekday = z.enum(WEEKDAYS);
+export type Weekday = z.infer<typeof Weekday>;
+
+export const Horaire = z.looseObject({
+  id: id.nullish(),
+  idJourSemaine: z.string(),
+  typeHoraires: z.string(),
+  debutHeure: z.number().int().min(0).max(24),
+  debutMinute: z.number().int().min(0).max(59).nullish(),
+  finHeure: z.number().int().min(0).max(24),
+  finMinute: z.number().int().min(0).max(59).nullish(),
+});
+export type Horaire = z.infer<typeof Horaire>;
+
+export const ScheduleAssignment = z.looseObject({
+  id,
+  individu: Individu.nullish(),
+  horaire: Horaire,
+  debut: Timestamp.nullish(),
+  fin: Timestamp.nullish(),
+});
+export type ScheduleAssignment = z.infer<typeof ScheduleAssignment>;
+export const RecurringSchedulesResponse = z.array(ScheduleAssignment);
+
+/** A slot as written in the `innerMap` body. */
+export const Slot = z.object({
+  idJourSemaine: z.string(),
+  typeHoraires: z.string(),
+  debutHeure: z.number().int().min(0).max(24),
+  finHeure: z.number().int().min(0).max(24),
+  debutMinute: z.number().int().min(0).max(59),
+  finMinute: z.number().int().min(0).max(59),
+});
+export type Slot = z.infer<typeof Slot>;
+export const InnerMapBody = z.object({
+  innerMap: z.object({ map: z.record(z.string(), z.record(z.string(), z.array(Slot))) }),
+});
+export type InnerMapBody = z.infer<typeof InnerMapBody>;
+
+/**
+ * The exceptional GET: the FR page shows `{id, description, extension, debut, fin,
+ * horairesIndividu[]}`, the EN page a copy of the recurring list. One lenient schema takes both.
+ */
+export const ExceptionalPeriod = z.looseObject({
+  id,
+  description: text,
+  extension: z.looseObject({ id, description: text }).nullish(),
+  utilisateur: Utilisateur.nullish(),
+  individu: Individu.nullish(),
+  debut: Timestamp.nullish(),
+  fin: Timestamp.nullish(),
+  horaire: Horaire.nullish(),
+  horairesIndividu: z.array(ScheduleAssignment).nullish(),
+});
+export type ExceptionalPeriod = z.infer<typeof ExceptionalPeriod>;
+export const ExceptionalPeriodsResponse = z.array(ExceptionalPeriod);
+
+/** DELETEs answer 204 with no body; the docs show `{}`. */
+export const EmptyResponse = z.union([z.null(), z.looseObject({})]);
+
+/**
+ * "A boolean": documented as `true/false`, shown as `[ { boolean:true/false } ]` or a copy of
+ * the request. Reads a boolean out of whatever came; a body with none counts as success.
+ */
+export const BooleanResponse = z.unknown().transform((value): boolean => readBoolean(value) ?? true);
+function readBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+  if (Array.isArray(value)) return value.length ? readBoolean(value[0]) : undefined;
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) {
+      if (typeof inner === 'boolean') return inner;
+    }
+  }
+  return undefined;
+}
+
+// --- analyse/preformattedPrivacy ---
+export const RENDER_MODES = [
+  'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS',
+  'BY_DRIVER_WITH_HORAIRE_SYNTHESIS',
+  'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS',
+  'BY_VEHICLE_WITH_HORAIRE_SYNTHESIS',
+  'BY_DRIVER_WITHOUT_HORAIRE_DETAIL',
+  'BY_DRIVER_WITH_HORAIRE_DETAIL',
+  'BY_VEHICLE_WITHOUT_HORAIRE_DETAIL',
+  'BY_VEHICLE_WITH_HORAIRE_DETAIL',
+  'BY_DRIVER_VEHICLE_FUNCTION_WITH_HORAIRE_SYNTHESIS',
+  'BY_DRIVER_VEHICLE_FUNCTION_WITH_HORAIRE_DETAIL',
+] as const;
+export const RenderMode = z.enum(RENDER_MODES);
+export type RenderMode = z.infer<typeof RenderMode>;
+/** `WIHOUT_GEOLOCATION` is Ocean's own spelling; it must stay that way on the wire. */
+export const AnalysisCriteria = z.enum(['GEOLOCATION', 'WIHOUT_GEOLOCATION', 'ALL']);
+export type AnalysisCriteria = z.infer<typeof AnalysisCriteria>;
+
+const idList = z.array(z.number().int());
+export const AnalysisRequest = z.object({
+  filter: z
+    .object({ persons: idList.optional(), entities: idList.optional(), groups: idList.optional(), vehicleIds: idList.optional() })
+    .optional(),
+  renderMode: RenderMode,
+  criteria: AnalysisCriteria,
+  periode: z.object({ debut: z.union([z.number(), z.string()]), fin: z.union([z.number(), z.string()]) }),
+});
+export type AnalysisRequest = z.infer<typeof AnalysisRequest>;
+
+/** Keys and values of the `*ByPeriodMap` maps are undocumented: an open map of numbers. */
+export const PeriodMap = z.record(z.string(), z.number().nullable()).nullish();
+export type PeriodMap = z.infer<typeof PeriodMap>;
+
+export const AnalysisTotal = z.looseObject({
+  consoL: z.number().nullish(),
+  consoKWh: z.number().nullish(),
+  cost: z.number().nullish(),
+  dayDate: z.unknown().optional(),
+  total: z
+    .looseObject({
+      distanceInMeterByPeriodMap: PeriodMap,
+      distanceElectriqueInMeterByPeriodMap: PeriodMap,
+      durationInSecByPeriodMap: PeriodMap,
+      utilisationBatterieByPeriodMap: PeriodMap,
+    })
+    .nullish(),
+  driver: z
+    .looseObject({
+      individu: Individu.nullish(),
+      affectedEtape: z
+        .looseObject({
+          idEtape: z.number().nullish(),
+          numeroEmbarque: z.number().nullish(),
+          codeExploitant: z.union([z.string(), z.number()]).nullish(),
+          debut: Timestamp.nullish(),
+          creation: Timestamp.nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+  vehicle: VehicleFields.partial({ id: true }).nullish(),
+  entity: Entite.nullish(),
+});
+export type AnalysisTotal = z.infer<typeof AnalysisTotal>;
+
+export const AnalysisTree = z.looseObject({
+  /** Undocumented: the simulator and, we expect, Ocean key child totals by id. */
+  nodes: z.record(z.string(), z.unknown()).nullish(),
+  entityTotalCumul: AnalysisTotal.nullish(),
+  entityTotalByFlagCumul: z.record(z.string(), z.unknown()).nullish(),
+  entity: Entite.nullish(),
+  content: z
+    .looseObject({
+      typeMotorisationEnergyeMap: z.record(z.string(), z.unknown()).nullish(),
+      chauffeursByIdDriverAndPeriodeBean: z.looseObject({ map: z.record(z.string(), z.unknown()).nullish() }).nullish(),
+      entityTotal: AnalysisTotal.nullish(),
+      entityTotalByFlag: z.record(z.string(), z.unknown()).nullish(),
+      refItems: z.record(z.string(), z.unknown()).nullish(),
+      entity: Entite.nullish(),
+    })
+    .nullish(),
+});
+export type AnalysisTree = z.infer<typeof AnalysisTree>;
+
+export const AnalysisResult = z.looseObject({
+  mode: z.string().nullish(),
+  synthesisTreeByDriver: AnalysisTree.nullish(),
+  synthesisTreeByVehicle: AnalysisTree.nullish(),
+  htmlTable: text,
+  bean: z.unknown().optional(),
+});
+export type AnalysisResult = z.infer<typeof AnalysisResult>;
+export const AnalysisResponse = z.array(AnalysisResult);

@@ -1,0 +1,258 @@
+import { DateTime } from 'luxon';
+import type { IsoDay } from '../ocean/dates';
+import { between, hashInts, mulberry32, pick } from './random';
+
+/*
+ * The simulator's seeded fleet: invented people, vehicles and trips, the same on every run.
+ * Special cases sit at fixed positions so that tests can name them:
+ *  - 0: the fleet manager (no vehicle);
+ *  - 3 and 4 share one vehicle;
+ *  - 7 and 19 have no e-mail; 12 and 25 have no vehicle;
+ *  - 1, 2, 5, 8, 10 have recurring private hours (weekday evenings and nights, weekends);
+ *  - 6 has an exceptional private period (from the next 24 December to the 27th).
+ */
+
+export interface SimDriver {
+  index: number;
+  individuId: number;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  matricule: string;
+  vehicleId: number | null;
+  entityId: number;
+  groupId: number;
+  civilite: number;
+}
+
+export interface SimVehicle {
+  id: number;
+  numeroEmbarque: number;
+  codeExploitant: string;
+  immatriculation: string;
+  marque: string;
+  modele: string;
+  electric: boolean;
+  driverIds: number[];
+}
+
+export interface SimTrip {
+  /** The `fjRows[].id`, used as `idEtape`. Encodes the day, the vehicle and the position. */
+  id: number;
+  vehicleId: number;
+  driverId: number;
+  start: DateTime;
+  end: DateTime;
+  distanceMeter: number;
+  from: Place;
+  to: Place;
+}
+
+export interface Place {
+  town: string;
+  postalCode: string;
+  address: string;
+  lat: number;
+  lon: number;
+}
+
+const FIRST_NAMES = ['Claire', 'Julien', 'Camille', 'Nicolas', 'Sophie', 'Thomas', 'Émilie', 'Antoine', 'Léa', 'Maxime', 'Chloé', 'Hugo', 'Manon', 'Lucas', 'Inès', 'Louis', 'Sarah', 'Mathieu', 'Pauline', 'Romain', 'Élodie', 'Baptiste', 'Océane', 'Guillaume', 'Margaux', 'François', 'Anaïs', 'Jérôme', 'Laura', 'Benoît'];
+const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard', 'André', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Martinez', 'Legrand'];
+const MODELS: [string, string, boolean][] = [
+  ['Renault', 'Clio', false], ['Peugeot', '208', false], ['Renault', 'Mégane E-Tech', true], ['Citroën', 'Berlingo', false],
+  ['Peugeot', 'e-208', true], ['Dacia', 'Sandero', false], ['Renault', 'Kangoo', false], ['Tesla', 'Model 3', true],
+];
+const TOWNS: Omit<Place, 'address'>[] = [
+  { town: 'Lyon', postalCode: '69003', lat: 45.7597, lon: 4.8422 },
+  { town: 'Villeurbanne', postalCode: '69100', lat: 45.7719, lon: 4.8902 },
+  { town: 'Vénissieux', postalCode: '69200', lat: 45.6975, lon: 4.8867 },
+  { town: 'Bron', postalCode: '69500', lat: 45.7386, lon: 4.9131 },
+  { town: 'Écully', postalCode: '69130', lat: 45.7745, lon: 4.7772 },
+  { town: 'Saint-Priest', postalCode: '69800', lat: 45.6964, lon: 4.9439 },
+  { town: 'Villefranche-sur-Saône', postalCode: '69400', lat: 45.9898, lon: 4.7186 },
+  { town: 'Vienne', postalCode: '38200', lat: 45.5255, lon: 4.8745 },
+  { town: 'Bourgoin-Jallieu', postalCode: '38300', lat: 45.5862, lon: 5.2736 },
+  { town: 'Givors', postalCode: '69700', lat: 45.5906, lon: 4.7689 },
+  { town: 'Meyzieu', postalCode: '69330', lat: 45.7667, lon: 5.0036 },
+  { town: 'Saint-Étienne', postalCode: '42000', lat: 45.4397, lon: 4.3872 },
+];
+const STREETS = ['rue de la République', 'avenue Jean Jaurès', 'boulevard des Belges', 'rue Victor Hugo', 'place Bellecour', 'rue Garibaldi', 'avenue Berthelot', 'rue du Commerce'];
+
+export const MANAGER_INDEX = 0;
+export const SHARED_VEHICLE_INDEXES = [3, 4] as const;
+export const NO_EMAIL_INDEXES = [7, 19];
+export const NO_VEHICLE_INDEXES = [MANAGER_INDEX, 12, 25];
+export const RECURRING_PRIVATE_INDEXES = [1, 2, 5, 8, 10];
+export const EXCEPTIONAL_PRIVATE_INDEX = 6;
+export const FLEET_EMAIL_DOMAIN = 'transports-exemple.fr';
+export const INDIVIDU_ID_BASE = 1110000400;
+export const VEHICLE_ID_BASE = 5000;
+
+export interface FleetOptions {
+  /** Number of people; the special cases above apply to the first 30. */
+  size?: number;
+}
+
+export class Fleet {
+  readonly drivers: SimDriver[] = [];
+  readonly vehicles: SimVehicle[] = [];
+  private readonly driversById = new Map<number, SimDriver>();
+  private readonly vehiclesById = new Map<number, SimVehicle>();
+  private readonly vehicleIndex = new Map<number, number>();
+
+  constructor(options: FleetOptions = {}) {
+    const size = options.size ?? 30;
+    const rng = mulberry32(42);
+    for (let index = 0; index < size; index += 1) {
+      const firstName = FIRST_NAMES[index % FIRST_NAMES.length] as string;
+      const lastName = LAST_NAMES[(index * 7 + Math.floor(index / LAST_NAMES.length)) % LAST_NAMES.length] as string;
+      const suffix = index >= FIRST_NAMES.length ? String(index) : '';
+      const email = NO_EMAIL_INDEXES.includes(index) ? null : `${ascii(firstName)}.${ascii(lastName)}${suffix}@${FLEET_EMAIL_DOMAIN}`;
+      const driver: SimDriver = {
+        index,
+        individuId: INDIVIDU_ID_BASE + index,
+        firstName,
+        lastName,
+        email,
+        matricule: `M${String(index + 1).padStart(4, '0')}`,
+        vehicleId: null,
+        entityId: 10 + (index % 3),
+        groupId: 20 + (index % 2),
+        civilite: index % 2 === 0 ? 2 : 1,
+      };
+      this.drivers.push(driver);
+      this.driversById.set(driver.individuId, driver);
+    }
+    for (const driver of this.drivers) {
+      if (NO_VEHICLE_INDEXES.includes(driver.index)) continue;
+      if (driver.index === SHARED_VEHICLE_INDEXES[1]) {
+        const shared = this.drivers[SHARED_VEHICLE_INDEXES[0]];
+        const vehicle = shared?.vehicleId ? this.vehiclesById.get(shared.vehicleId) : undefined;
+        if (vehicle) {
+          driver.vehicleId = vehicle.id;
+          vehicle.driverIds.push(driver.individuId);
+          continue;
+        }
+      }
+      const n = this.vehicles.length;
+      const [marque, modele, electric] = MODELS[n % MODELS.length] as [string, string, boolean];
+      const vehicle: SimVehicle = {
+        id: VEHICLE_ID_BASE + n,
+        numeroEmbarque: 100 + n,
+        codeExploitant: String(1110000001 + (n % 3)),
+        immatriculation: plate(rng),
+        marque,
+        modele,
+        electric,
+        driverIds: [driver.individuId],
+      };
+      this.vehicleIndex.set(vehicle.id, n);
+      this.vehicles.push(vehicle);
+      this.vehiclesById.set(vehicle.id, vehicle);
+      driver.vehicleId = vehicle.id;
+    }
+  }
+
+  driver(individuId: number): SimDriver | undefined {
+    return this.driversById.get(individuId);
+  }
+
+  vehicle(id: number): SimVehicle | undefined {
+    return this.vehiclesById.get(id);
+  }
+
+  byIndex(index: number): SimDriver {
+    const driver = this.drivers[index];
+    if (!driver) throw new RangeError(`no driver #${index}`);
+    return driver;
+  }
+
+  /** The trips of a vehicle on a local day, generated from (vehicle, day) alone. */
+  trips(vehicleId: number, day: IsoDay, zone: string): SimTrip[] {
+    const vehicle = this.vehiclesById.get(vehicleId);
+    const vehicleIndex = this.vehicleIndex.get(vehicleId);
+    if (!vehicle || vehicleIndex === undefined) return [];
+    const midnight = DateTime.fromISO(day, { zone }).startOf('day');
+    const dayNumber = Math.floor(DateTime.fromISO(day, { zone: 'utc' }).toSeconds() / 86400);
+    const rng = mulberry32(hashInts(vehicleId, dayNumber));
+    const weekend = midnight.weekday >= 6;
+    const count = weekend ? between(rng, 0, 2) : between(rng, 2, 5);
+    const trips: SimTrip[] = [];
+    let cursor = midnight.plus({ minutes: weekend ? between(rng, 600, 660) : between(rng, 465, 540) });
+    let place = this.place(rng);
+    for (let position = 0; position < count; position += 1) {
+      const minutes = between(rng, 10, 55);
+      const speedKmh = between(rng, 28, 70);
+      const destination = this.place(rng, place.town);
+      const start = cursor;
+      const end = start.plus({ minutes });
+      const driverId = vehicle.driverIds.length > 1 && start.hour >= 13 ? (vehicle.driverIds[1] as number) : (vehicle.driverIds[0] as number);
+      trips.push({
+        id: tripId(dayNumber, vehicleIndex, position),
+        vehicleId,
+        driverId,
+        start,
+        end,
+        distanceMeter: Math.round((minutes / 60) * speedKmh * 1000),
+        from: place,
+        to: destination,
+      });
+      place = destination;
+      cursor = end.plus({ minutes: between(rng, 30, 150) });
+    }
+    // Some working days end with a trip home in the evening, inside private hours for some drivers.
+    if (!weekend && rng() < 0.5 && trips.length) {
+      const start = midnight.plus({ minutes: between(rng, 1140, 1230) });
+      const minutes = between(rng, 15, 40);
+      trips.push({
+        id: tripId(dayNumber, vehicleIndex, trips.length),
+        vehicleId,
+        driverId: vehicle.driverIds[vehicle.driverIds.length - 1] as number,
+        start,
+        end: start.plus({ minutes }),
+        distanceMeter: Math.round((minutes / 60) * between(rng, 30, 60) * 1000),
+        from: place,
+        to: this.place(rng, place.town),
+      });
+    }
+    return trips;
+  }
+
+  /** Finds a trip back from its id (the id encodes the day, the vehicle and the position). */
+  tripById(id: number, zone: string): SimTrip | undefined {
+    const decoded = decodeTripId(id);
+    if (!decoded) return undefined;
+    const vehicle = this.vehicles[decoded.vehicleIndex];
+    if (!vehicle) return undefined;
+    const day = DateTime.fromSeconds(decoded.dayNumber * 86400, { zone: 'utc' }).toISODate() as IsoDay;
+    return this.trips(vehicle.id, day, zone).find((trip) => trip.id === id);
+  }
+
+  private place(rng: () => number, not?: string): Place {
+    let town = pick(rng, TOWNS);
+    if (town.town === not) town = TOWNS[(TOWNS.indexOf(town) + 1) % TOWNS.length] as Omit<Place, 'address'>;
+    return { ...town, address: `${between(rng, 1, 180)} ${pick(rng, STREETS)}` };
+  }
+}
+
+const TRIP_ID_BASE = 1_000_000_000_000;
+
+function tripId(dayNumber: number, vehicleIndex: number, position: number): number {
+  return TRIP_ID_BASE + dayNumber * 10_000_000 + vehicleIndex * 100 + position;
+}
+
+function decodeTripId(id: number): { dayNumber: number; vehicleIndex: number; position: number } | undefined {
+  if (!Number.isSafeInteger(id) || id < TRIP_ID_BASE) return undefined;
+  const rest = id - TRIP_ID_BASE;
+  return { dayNumber: Math.floor(rest / 10_000_000), vehicleIndex: Math.floor((rest % 10_000_000) / 100), position: rest % 100 };
+}
+
+function ascii(name: string): string {
+  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+}
+
+function plate(rng: () => number): string {
+  const letters = 'ABCDEFGHJKLMNPQRSTVWXYZ';
+  const l = () => letters[Math.floor(rng() * letters.length)];
+  return `${l()}${l()}-${between(rng, 100, 999)}-${l()}${l()}`;
+}

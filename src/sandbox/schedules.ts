@@ -1,0 +1,115 @@
+import { DateTime } from 'luxon';
+import { WEEKDAYS, type Slot, type Weekday } from '../ocean/schemas';
+import { EXCEPTIONAL_PRIVATE_INDEX, RECURRING_PRIVATE_INDEXES, type Fleet, type SimTrip } from './fleet';
+
+/** One recurring slot assigned to a person for a validity window (Ocean's "horaire individu"). */
+export interface SimAssignment {
+  id: number;
+  individuId: number;
+  slot: Slot & { id: number };
+  debut: number;
+  fin: number | null;
+}
+
+export interface SimExceptional {
+  id: number;
+  extensionId: number;
+  individuId: number;
+  description: string;
+  debut: number;
+  fin: number;
+  createdBy: string;
+}
+
+/**
+ * The simulator's private-life state: recurring slots with validity windows (closed, never
+ * erased, so the past stays as it was), exceptional periods, and retroactive trip marks.
+ */
+export class PrivacyState {
+  private nextId = 1110001000;
+  readonly assignments: SimAssignment[] = [];
+  readonly exceptional = new Map<number, SimExceptional>();
+  /** idEtape -> private? */
+  readonly tripMarks = new Map<number, boolean>();
+
+  constructor(private readonly fleet: Fleet, private readonly zone: string, now: Date) {
+    const since = DateTime.fromISO('2026-01-01', { zone }).toMillis();
+    for (const index of RECURRING_PRIVATE_INDEXES) {
+      const driver = fleet.drivers[index];
+      if (!driver) continue;
+      const slots: Slot[] = [];
+      for (const day of WEEKDAYS) {
+        if (day === 'SAMEDI' || day === 'DIMANCHE') slots.push(slot(day, 0, 0, 23, 59));
+        else slots.push(slot(day, 0, 0, 7, 30), slot(day, 19, 0, 23, 59));
+      }
+      this.replaceWeek(driver.individuId, slots, since, null);
+    }
+    const holder = fleet.drivers[EXCEPTIONAL_PRIVATE_INDEX];
+    if (holder) {
+      const local = DateTime.fromJSDate(now, { zone });
+      let christmas = DateTime.fromObject({ year: local.year, month: 12, day: 24 }, { zone });
+      if (christmas <= local) christmas = christmas.plus({ years: 1 });
+      this.addExceptional(holder.individuId, 'NOEL', christmas.toMillis(), christmas.plus({ days: 3 }).toMillis(), 'gestionnaire');
+    }
+  }
+
+  id(): number {
+    this.nextId += 1;
+    return this.nextId;
+  }
+
+  active(individuId: number, at: number): SimAssignment[] {
+    return this.assignments.filter((a) => a.individuId === individuId && a.debut <= at && (a.fin === null || a.fin > at));
+  }
+
+  /** Current and future assignments (what the GET shows). */
+  current(individuId: number, now: number): SimAssignment[] {
+    return this.assignments.filter((a) => a.individuId === individuId && (a.fin === null || a.fin > now));
+  }
+
+  /** Closes what is open at `from` and opens the given week from `from` on. */
+  replaceWeek(individuId: number, slots: Slot[], from: number, to: number | null): void {
+    for (const assignment of this.current(individuId, from)) {
+      if (assignment.debut >= from) assignment.fin = assignment.debut; // never started: void it
+      else assignment.fin = from;
+    }
+    for (const s of slots) {
+      this.assignments.push({ id: this.id(), individuId, slot: { ...s, id: this.id() }, debut: from, fin: to });
+    }
+  }
+
+  addExceptional(individuId: number, description: string, debut: number, fin: number, createdBy: string): SimExceptional {
+    const period: SimExceptional = { id: this.id(), extensionId: this.id(), individuId, description, debut, fin, createdBy };
+    this.exceptional.set(period.extensionId, period);
+    return period;
+  }
+
+  /** Whether a moment lies in the person's private hours (recurring or exceptional). */
+  inPrivateHours(individuId: number, at: DateTime): boolean {
+    const ms = at.toMillis();
+    for (const period of this.exceptional.values()) {
+      if (period.individuId === individuId && period.debut <= ms && ms < period.fin) return true;
+    }
+    const local = at.setZone(this.zone);
+    const day = WEEKDAYS[local.weekday - 1] as Weekday;
+    const minute = local.hour * 60 + local.minute;
+    return this.active(individuId, ms).some((a) => {
+      if (a.slot.idJourSemaine !== day) return false;
+      const start = a.slot.debutHeure * 60 + a.slot.debutMinute;
+      const end = a.slot.finHeure * 60 + a.slot.finMinute;
+      // 23:59 means "to the end of the day".
+      return minute >= start && (minute < end || (end >= 23 * 60 + 59 && minute <= end));
+    });
+  }
+
+  /** A trip counts as private when marked so, else when it started inside private hours. */
+  isPrivate(trip: SimTrip): boolean {
+    const mark = this.tripMarks.get(trip.id);
+    if (mark !== undefined) return mark;
+    return this.inPrivateHours(trip.driverId, trip.start);
+  }
+}
+
+export function slot(day: Weekday, debutHeure: number, debutMinute: number, finHeure: number, finMinute: number): Slot {
+  return { idJourSemaine: day, typeHoraires: 'VIE_PRIVEE', debutHeure, debutMinute, finHeure, finMinute };
+}

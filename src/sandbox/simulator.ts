@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../clock';
+import { LoginBody } from '../ocean/schemas';
+import { FaultInjector, type Faults } from './faults';
+import { Fleet, type FleetOptions } from './fleet';
+import { oceanError, ROUTES, type RouteContext, type SimAnswer } from './ocean-routes';
+import { PrivacyState } from './schedules';
+
+export const SIM_BASE_PATH = '/ocean/restapi';
+export const SIM_LOGIN = 'sandbox';
+export const SIM_PASSWORD = 'sandbox-password';
+
+export interface SimulatorOptions extends FleetOptions {
+  port?: number;
+  zone?: string;
+  clock?: Clock;
+  login?: string;
+  password?: string;
+  /** When set, a request with another `customerId` gets 403. */
+  customerId?: number;
+  tokenLifetimeMs?: number;
+  faults?: Partial<Faults>;
+  /** Extra keys written into every `*ByPeriodMap` (tests of unknown keys). */
+  extraPeriodKeys?: string[];
+  maxAnalysisDays?: number;
+  /** Keep at most this many recorded requests. */
+  recordLimit?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  endpoint: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number | 'dropped' | 'hung';
+  authenticated: boolean;
+  at: string;
+}
+
+/**
+ * The Ocean simulator: the documented endpoints, parameters, bodies, status codes and shapes
+ * (REFERENCE.md) over a seeded fleet, with state, token expiry and fault injection. It records
+ * every request so tests can assert on the wire traffic, and never logs tokens.
+ */
+export class OceanSimulator {
+  readonly fleet: Fleet;
+  readonly state: PrivacyState;
+  readonly faults = new FaultInjector();
+  readonly requests: RecordedRequest[] = [];
+  readonly zone: string;
+  private readonly clock: Clock;
+  private readonly tokens = new Map<string, number>();
+  private readonly server: http.Server;
+  private readonly hung = new Set<http.ServerResponse>();
+  private readonly ctx: RouteContext;
+  tokenLifetimeMs: number;
+  baseUrl = '';
+
+  constructor(private readonly options: SimulatorOptions = {}) {
+    this.zone = options.zone ?? 'Europe/Paris';
+    this.clock = options.clock ?? systemClock;
+    this.fleet = new Fleet(options);
+    this.state = new PrivacyState(this.fleet, this.zone, this.clock.now());
+    this.tokenLifetimeMs = options.tokenLifetimeMs ?? 12 * 3600_000;
+    if (options.faults) this.faults.set(options.faults);
+    this.ctx = {
+      fleet: this.fleet,
+      state: this.state,
+      zone: this.zone,
+      now: () => this.clock.now(),
+      extraPeriodKeys: options.extraPeriodKeys ?? [],
+      maxAnalysisDays: options.maxAnalysisDays ?? 366,
+    };
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    this.server.keepAliveTimeout = 60_000;
+  }
+
+  get login(): string {
+    return this.options.login ?? SIM_LOGIN;
+  }
+
+  get password(): string {
+    return this.options.password ?? SIM_PASSWORD;
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(this.options.port ?? 0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}${SIM_BASE_PATH}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hung) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  setFaults(partial: Partial<Faults>): Faults {
+    return this.faults.set(partial);
+  }
+
+  /** Forget every token, as if they had all expired. */
+  expireTokens(): void {
+    this.tokens.clear();
+  }
+
+  requestsTo(endpoint: string, method?: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.endpoint === endpoint && (!method || r.method === method));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const raw = await readBody(req);
+    if (url.pathname.startsWith('/__sim/')) return this.control(url.pathname, req.method ?? 'GET', raw, res);
+    if (!url.pathname.startsWith(`${SIM_BASE_PATH}/`)) return send(res, { status: 404, body: { message: 'Not found' } });
+    const endpoint = url.pathname.slice(SIM_BASE_PATH.length + 1);
+    const method = req.method ?? 'GET';
+    let body: unknown = undefined;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = Symbol.for('invalid-json');
+      }
+    }
+    const token = req.headers['x-auth-token'];
+    const record: RecordedRequest = {
+      method,
+      endpoint,
+      query: Object.fromEntries(url.searchParams),
+      body: typeof body === 'symbol' ? raw : body,
+      status: 0,
+      authenticated: typeof token === 'string',
+      at: this.clock.now().toISOString(),
+    };
+    this.requests.push(record);
+    if (this.requests.length > (this.options.recordLimit ?? 50_000)) this.requests.shift();
+
+    const action = this.faults.next(endpoint, Date.now());
+    if (action.type === 'drop') {
+      record.status = 'dropped';
+      req.socket.destroy();
+      return;
+    }
+    if (action.type === 'hang') {
+      record.status = 'hung';
+      this.hung.add(res);
+      res.on('close', () => this.hung.delete(res));
+      return;
+    }
+    const latency = this.faults.faults.latencyMs;
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    let answer: SimAnswer & { headers?: Record<string, string>; raw?: string };
+    if (action.type === 'status') {
+      answer = oceanError(action.status, action.status === 429 ? 'tooManyRequests' : 'serverError', action.status === 429 ? 'Trop de requêtes' : 'Erreur interne');
+      if (action.retryAfterSeconds !== null) answer.headers = { 'retry-after': String(action.retryAfterSeconds) };
+    } else if (action.type === 'malformed') {
+      answer = { status: 200, raw: '{"fjRows": [ {"id": 1, ' };
+    } else if (action.type === 'wrongShape') {
+      answer = { status: 200, body: { unexpected: 'shape', fjRows: 'not a list', token: 42 } };
+    } else {
+      answer = this.route(method, endpoint, url.searchParams, body, token);
+    }
+    record.status = answer.status;
+    send(res, answer);
+  }
+
+  private route(method: string, endpoint: string, query: URLSearchParams, body: unknown, token: string | string[] | undefined): SimAnswer {
+    if (typeof body === 'symbol') return oceanError(400, 'badParameters', 'JSON invalide');
+    if (method === 'POST' && endpoint === 'auth/authenticate2') {
+      const parsed = LoginBody.safeParse(body);
+      if (!parsed.success || parsed.data.login !== this.login || parsed.data.password !== this.password) {
+        return oceanError(401, 'badCredentials', 'Identifiant ou mot de passe incorrect');
+      }
+      const issued = randomBytes(24).toString('base64url');
+      this.tokens.set(issued, this.clock.now().getTime() + this.tokenLifetimeMs);
+      return { status: 200, body: { token: issued, passwordExpirationRemainingDays: 87, additionalAccountData: {} } };
+    }
+    const handler = ROUTES[`${method} ${endpoint}`];
+    if (!handler) return { status: 404, body: { message: `No endpoint ${method} ${endpoint}` } };
+    const expiresAt = typeof token === 'string' ? this.tokens.get(token) : undefined;
+    if (expiresAt === undefined || expiresAt <= this.clock.now().getTime()) {
+      return oceanError(401, 'unauthorized', 'Jeton absent, invalide ou expiré');
+    }
+    const customerId = query.get('customerId');
+    if (this.options.customerId !== undefined && customerId !== null && Number(customerId) !== this.options.customerId) {
+      return oceanError(403, 'forbidden', 'Accès refusé à ce client');
+    }
+    return handler(this.ctx, { method, endpoint, query, body });
+  }
+
+  /** Control routes for out-of-process tests and benchmarks. */
+  private control(path: string, method: string, raw: string, res: http.ServerResponse): void {
+    if (path === '/__sim/faults' && method === 'POST') {
+      try {
+        return send(res, { status: 200, body: this.setFaults(JSON.parse(raw || '{}') as Partial<Faults>) });
+      } catch {
+        return send(res, { status: 400, body: { message: 'invalid JSON' } });
+      }
+    }
+    if (path === '/__sim/faults' && method === 'DELETE') {
+      this.faults.reset();
+      return send(res, { status: 204 });
+    }
+    if (path === '/__sim/requests' && method === 'GET') return send(res, { status: 200, body: this.requests });
+    if (path === '/__sim/requests' && method === 'DELETE') {
+      this.requests.length = 0;
+      return send(res, { status: 204 });
+    }
+    if (path === '/__sim/trip-marks' && method === 'GET') return send(res, { status: 200, body: Object.fromEntries(this.state.tripMarks) });
+    if (path === '/__sim/expire-tokens' && method === 'POST') {
+      this.expireTokens();
+      return send(res, { status: 204 });
+    }
+    send(res, { status: 404, body: { message: 'unknown control route' } });
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, answer: SimAnswer & { headers?: Record<string, string>; raw?: string }): void {
+  if (res.destroyed) return;
+  const headers: Record<string, string> = { ...answer.headers };
+  let payload = answer.raw;
+  if (payload === undefined && answer.body !== undefined && answer.status !== 204) payload = JSON.stringify(answer.body);
+  if (payload !== undefined) headers['content-type'] = 'application/json;charset=utf-8';
+  res.writeHead(answer.status, headers);
+  res.end(payload);
+}
