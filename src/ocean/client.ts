@@ -127,7 +127,7 @@ export class OceanClient {
       clock: this.clock,
       lifetimeMs: options.tokenLifetimeMs,
       renewBeforeMs: options.renewBeforeMs,
-      login: async () => (await this.authenticate()).token,
+      login: async () => (await this.loginRequest()).token,
     });
   }
 
@@ -147,7 +147,14 @@ export class OceanClient {
 
   // --- endpoints ---
 
-  authenticate(): Promise<S.LoginResponse> {
+  /** Logs in now and keeps the new token for the calls that follow. */
+  async authenticate(): Promise<S.LoginResponse> {
+    const response = await this.loginRequest();
+    this.session.adopt(response.token);
+    return response;
+  }
+
+  private loginRequest(): Promise<S.LoginResponse> {
     return this.call({
       method: 'POST',
       endpoint: 'auth/authenticate2',
@@ -393,8 +400,10 @@ export class OceanClient {
       return this.parse(spec, status, text);
     } catch (error) {
       if (error instanceof OceanError) throw error;
-      const code = (error as { code?: string; name?: string }).code ?? (error as { name?: string }).name;
-      throw new OceanError({ kind: 'unavailable', endpoint, oceanMessage: describeTransportError(code), cause: error });
+      const { code, name } = error as { code?: unknown; name?: string };
+      // undici errors carry a string code; AbortSignal.timeout() gives a DOMException named TimeoutError.
+      const reason = typeof code === 'string' ? code : name;
+      throw new OceanError({ kind: 'unavailable', endpoint, oceanMessage: describeTransportError(reason), cause: error });
     } finally {
       const durationMs = performance.now() - started;
       this.options.onCall?.({ endpoint, method, status, durationMs });

@@ -33,6 +33,13 @@ export class OceanSession {
     return this.renew();
   }
 
+  /** Keeps a token obtained outside `currentToken()` (an explicit login). */
+  adopt(token: string): void {
+    this.logins += 1;
+    this.token = token;
+    this.expiresAt = this.options.clock.now().getTime() + this.lifetimeMs;
+  }
+
   /** Forget `token` if it is still the current one (Ocean said 401 to it). */
   invalidate(token: string): void {
     if (this.token === token) {

@@ -1,0 +1,66 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('with nothing set, the service runs in sandbox mode with the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3978,
+      sandbox: true,
+      dataDir: './data',
+      timezone: 'Europe/Paris',
+      dailyPromptCron: '30 8 * * *',
+      reminderCron: '0 16 * * *',
+      defaultLocale: 'fr',
+      logLevel: 'info',
+      managerEmails: [],
+      slack: null,
+    });
+    expect(config.teams?.emulator).toBe(true);
+  });
+
+  it('Ocean credentials turn the sandbox off and default to Ocean\'s documented base URL', () => {
+    const config = loadConfig({ OCEAN_LOGIN: 'api', OCEAN_PASSWORD: 'pw', OCEAN_CUSTOMER_ID: '21', MANAGER_EMAILS: 'A@x.fr, b@y.fr', REMINDER_CRON: 'off' });
+    expect(config.sandbox).toBe(false);
+    expect(config.ocean).toEqual({ baseUrl: 'https://v3.oceansystem.com/ocean/restapi', login: 'api', password: 'pw', customerId: 21 });
+    expect(config.managerEmails).toEqual(['a@x.fr', 'b@y.fr']);
+    expect(config.reminderCron).toBeNull();
+    expect(config.teams).toBeNull(); // no app id and no emulator outside the sandbox
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', /port number/],
+    [{ TIMEZONE: 'Mars/Olympus' }, 'TIMEZONE', /IANA/],
+    [{ DAILY_PROMPT_CRON: 'every morning' }, 'DAILY_PROMPT_CRON', /cron/],
+    [{ DEFAULT_LOCALE: 'de' }, 'DEFAULT_LOCALE', /fr or en/],
+    [{ MANAGER_EMAILS: 'boss' }, 'MANAGER_EMAILS', /"boss"/],
+    [{ OCEAN_LOGIN: 'api' }, 'OCEAN_PASSWORD', /required when OCEAN_LOGIN/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET', /required/],
+    [{ SLACK_BOT_TOKEN: 'nope' }, 'SLACK_BOT_TOKEN', /xoxb-/],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres/],
+    [{ OCEAN_BASE_URL: 'ftp://x' }, 'OCEAN_BASE_URL', /http/],
+    [{ OCEAN_CUSTOMER_ID: '2x' }, 'OCEAN_CUSTOMER_ID', /whole number/],
+    [{ MICROSOFT_APP_ID: 'abc' }, 'MICROSOFT_APP_PASSWORD', /required/],
+    [{ TEAMS_EMULATOR: 'maybe' }, 'TEAMS_EMULATOR', /true or false/],
+  ])('%j stops the start with one line naming %s', (env, variable, expectation) => {
+    const error = failure(env as Record<string, string>);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(expectation);
+    expect(error.message.startsWith(variable)).toBe(true);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('never repeats a secret in its message', () => {
+    const error = failure({ SLACK_BOT_TOKEN: 'secret-value-123', SLACK_SIGNING_SECRET: 's' });
+    expect(error.message).not.toContain('secret-value-123');
+  });
+});
