@@ -1,0 +1,101 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/*
+ * One set of migrations for PGlite and PostgreSQL, run at start by Kysely's migrator. Never edit
+ * a migration that has shipped: add a new one.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-28-001-initial': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('people')
+        .addColumn('id', 'serial', (c) => c.primaryKey())
+        .addColumn('platform', 'text', (c) => c.notNull())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('chat_user_id', 'text', (c) => c.notNull())
+        .addColumn('display_name', 'text')
+        .addColumn('email', 'text')
+        .addColumn('individu_id', 'bigint')
+        .addColumn('link_source', 'text')
+        .addColumn('locale', 'text')
+        .addColumn('role', 'text')
+        .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addUniqueConstraint('people_identity', ['platform', 'workspace_id', 'chat_user_id'])
+        .execute();
+      await db.schema.createIndex('people_email').on('people').column('email').execute();
+      await db.schema.createIndex('people_individu').on('people').column('individu_id').execute();
+
+      await db.schema
+        .createTable('conversation_refs')
+        .addColumn('person_id', 'integer', (c) => c.primaryKey().references('people.id').onDelete('cascade'))
+        .addColumn('reference', 'jsonb', (c) => c.notNull())
+        .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+
+      await db.schema
+        .createTable('daily_prompts')
+        .addColumn('id', 'serial', (c) => c.primaryKey())
+        .addColumn('individu_id', 'bigint', (c) => c.notNull())
+        .addColumn('day', 'date', (c) => c.notNull())
+        .addColumn('person_id', 'integer', (c) => c.references('people.id').onDelete('set null'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('trips', 'jsonb', (c) => c.notNull())
+        .addColumn('message_ref', 'jsonb')
+        .addColumn('claimed_by', 'text')
+        .addColumn('claimed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('sent_at', 'timestamptz')
+        .addColumn('reminded_at', 'timestamptz')
+        .addColumn('last_error', 'text')
+        // The promise "one prompt per driver per day" is this constraint.
+        .addUniqueConstraint('daily_prompts_driver_day', ['individu_id', 'day'])
+        .execute();
+      await db.schema.createIndex('daily_prompts_day_status').on('daily_prompts').columns(['day', 'status']).execute();
+
+      await db.schema
+        .createTable('trip_answers')
+        .addColumn('id', 'serial', (c) => c.primaryKey())
+        .addColumn('prompt_id', 'integer', (c) => c.notNull().references('daily_prompts.id').onDelete('cascade'))
+        .addColumn('trip_id', 'bigint', (c) => c.notNull())
+        .addColumn('choice', 'text', (c) => c.notNull())
+        .addColumn('answered_by', 'integer', (c) => c.notNull().references('people.id'))
+        .addColumn('answered_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull())
+        // Set while a worker delivers the answer, so that no other delivery for the trip overtakes it.
+        .addColumn('locked_until', 'timestamptz')
+        .addColumn('locked_by', 'text')
+        .addColumn('delivered_at', 'timestamptz')
+        .execute();
+      await db.schema.createIndex('trip_answers_due').on('trip_answers').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('trip_answers_trip').on('trip_answers').columns(['trip_id', 'id']).execute();
+
+      await db.schema
+        .createTable('cron_claims')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('claimed_by', 'text', (c) => c.notNull())
+        .addColumn('claimed_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('completed_at', 'timestamptz')
+        .execute();
+
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'serial', (c) => c.primaryKey())
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('details', 'jsonb')
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const table of ['audit_log', 'cron_claims', 'trip_answers', 'daily_prompts', 'conversation_refs', 'people']) {
+        await db.schema.dropTable(table).ifExists().execute();
+      }
+    },
+  },
+};

@@ -1,0 +1,103 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely's view of the tables created by the migrations in ./migrations.ts. */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type Platform = 'slack' | 'teams' | 'web';
+export type Role = 'driver' | 'manager';
+export type LinkSource = 'email' | 'manual';
+export type Choice = 'private' | 'professional';
+export type PromptStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
+export type DeliveryStatus = 'pending' | 'delivered' | 'refused' | 'superseded';
+
+export interface PeopleTable {
+  id: Generated<number>;
+  platform: Platform;
+  /** Slack team id, Teams tenant id, or "sandbox". */
+  workspace_id: string;
+  chat_user_id: string;
+  display_name: string | null;
+  email: string | null;
+  individu_id: number | null;
+  link_source: LinkSource | null;
+  locale: string | null;
+  /** A role given in the store (by a manager); MANAGER_EMAILS applies on top. */
+  role: Role | null;
+  last_seen_at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+export interface ConversationRefsTable {
+  person_id: number;
+  /** A platform-neutral JSON reference (for Teams: a ConversationReference). */
+  reference: Json<unknown>;
+  active: boolean;
+  updated_at: Timestamp;
+}
+
+export interface DailyPromptsTable {
+  id: Generated<number>;
+  individu_id: number;
+  day: string;
+  person_id: number | null;
+  status: PromptStatus;
+  /** The trips asked, as shown to the driver (no addresses: towns only). */
+  trips: Json<unknown>;
+  message_ref: Json<unknown> | null;
+  claimed_by: string | null;
+  claimed_at: Timestamp;
+  sent_at: Timestamp | null;
+  reminded_at: Timestamp | null;
+  last_error: string | null;
+}
+
+export interface TripAnswersTable {
+  id: Generated<number>;
+  prompt_id: number;
+  trip_id: number;
+  choice: Choice;
+  answered_by: number;
+  answered_at: Timestamp;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: Timestamp;
+  locked_until: Timestamp | null;
+  locked_by: string | null;
+  delivered_at: Timestamp | null;
+}
+
+export interface CronClaimsTable {
+  key: string;
+  claimed_by: string;
+  claimed_at: Timestamp;
+  expires_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  subject: string | null;
+  details: Json<unknown> | null;
+}
+
+export interface Database {
+  people: PeopleTable;
+  conversation_refs: ConversationRefsTable;
+  daily_prompts: DailyPromptsTable;
+  trip_answers: TripAnswersTable;
+  cron_claims: CronClaimsTable;
+  audit_log: AuditLogTable;
+}
+
+export type Person = Selectable<PeopleTable>;
+export type NewPerson = Insertable<PeopleTable>;
+export type PersonUpdate = Updateable<PeopleTable>;
+export type DailyPromptRow = Selectable<DailyPromptsTable>;
+export type TripAnswerRow = Selectable<TripAnswersTable>;
+export type AuditEntry = Selectable<AuditLogTable>;

@@ -1,0 +1,184 @@
+import { ManualClock } from '../../src/clock';
+import type { Store } from '../../src/store';
+import { postgresUnavailableReason, storeTargets } from '../support/stores';
+
+const targets = storeTargets();
+
+it('the store suite says which databases it runs on', () => {
+  const reason = postgresUnavailableReason();
+  expect(targets.map((t) => t.name)).toEqual(reason ? ['PGlite'] : ['PGlite', 'PostgreSQL']);
+});
+
+describe.each(targets)('the store on $name', (target) => {
+  const clock = new ManualClock('2026-11-25T07:30:00Z');
+  let store: Store;
+
+  beforeAll(async () => {
+    store = await target.open(clock);
+  });
+  afterAll(async () => {
+    await store.close();
+    await target.cleanup();
+  });
+  beforeEach(async () => {
+    clock.set('2026-11-25T07:30:00Z');
+    await store.truncateAll();
+  });
+
+  const alice = { platform: 'slack' as const, workspaceId: 'T_FLEET', chatUserId: 'U_ALICE' };
+
+  it('running the migrations again changes nothing', async () => {
+    expect(await store.migrate()).toEqual([]);
+    expect(await store.ping()).toBe(true);
+  });
+
+  it('a person seen twice is one row; what the platform said last is kept, e-mails lower-cased', async () => {
+    const first = await store.seePerson({ ...alice, email: 'Alice@Example.FR', locale: 'fr-FR', displayName: 'Alice' });
+    clock.advance(60_000);
+    const second = await store.seePerson({ ...alice, locale: 'en-GB' });
+    expect(second.id).toBe(first.id);
+    expect(second.email).toBe('alice@example.fr');
+    expect(second.locale).toBe('en-GB');
+    expect(second.last_seen_at.getTime()).toBe(first.last_seen_at.getTime() + 60_000);
+    expect(await store.findPerson(alice)).toMatchObject({ id: first.id });
+    expect(await store.findPerson({ ...alice, workspaceId: 'T_OTHER' })).toBeUndefined();
+  });
+
+  it('links a person to an Ocean individu (ids beyond 2^31 come back as numbers) and finds them by it', async () => {
+    const person = await store.seePerson({ ...alice, email: 'alice@example.fr' });
+    await store.linkPerson(person.id, 1110000403, 'manual');
+    await store.setRole(person.id, 'manager');
+    const [linked] = await store.peopleForIndividu(1110000403);
+    expect(linked).toMatchObject({ id: person.id, individu_id: 1110000403, link_source: 'manual', role: 'manager' });
+    expect(await store.linkedPeople()).toHaveLength(1);
+    expect(await store.findPeopleByEmail('ALICE@example.fr')).toHaveLength(1);
+  });
+
+  it('the person a driver used last comes first', async () => {
+    const slack = await store.seePerson({ ...alice });
+    clock.advance(1000);
+    const teams = await store.seePerson({ platform: 'teams', workspaceId: 'tenant', chatUserId: '29:alice' });
+    await store.linkPerson(slack.id, 42, 'email');
+    await store.linkPerson(teams.id, 42, 'email');
+    expect((await store.peopleForIndividu(42)).map((p) => p.platform)).toEqual(['teams', 'slack']);
+  });
+
+  it('keeps conversation references and marks them inactive', async () => {
+    const person = await store.seePerson(alice);
+    await store.saveConversationRef(person.id, { conversation: { id: 'a:1' }, serviceUrl: 'http://127.0.0.1:1/' });
+    expect(await store.conversationRef(person.id)).toEqual({ reference: { conversation: { id: 'a:1' }, serviceUrl: 'http://127.0.0.1:1/' }, active: true });
+    await store.deactivateConversationRef(person.id);
+    expect((await store.conversationRef(person.id))?.active).toBe(false);
+  });
+
+  it('a prompt is claimed once per driver and day, whoever asks', async () => {
+    const person = await store.seePerson(alice);
+    const input = { individuId: 1110000401, day: '2026-11-24', personId: person.id, trips: [{ id: 1 }], leaseMs: 60_000 };
+    const claims = await Promise.all([store.claimPrompt({ ...input, worker: 'a' }), store.claimPrompt({ ...input, worker: 'b' }), store.claimPrompt({ ...input, worker: 'c' })]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(claims.find(Boolean)?.day).toBe('2026-11-24');
+    expect(await store.claimPrompt({ ...input, day: '2026-11-25', worker: 'a' })).toBeDefined();
+  });
+
+  it('a claim left by a worker that died is taken over after its lease; a sent prompt never is', async () => {
+    const person = await store.seePerson(alice);
+    const input = { individuId: 7, day: '2026-11-24', personId: person.id, trips: [], leaseMs: 60_000 };
+    const first = await store.claimPrompt({ ...input, worker: 'dead' });
+    expect(await store.claimPrompt({ ...input, worker: 'b' })).toBeUndefined();
+    clock.advance(61_000);
+    const resumed = await store.claimPrompt({ ...input, worker: 'b' });
+    expect(resumed).toMatchObject({ id: first?.id, claimed_by: 'b' });
+    await store.markPromptSent(first?.id as number, { channel: 'D1', ts: '1.2' });
+    clock.advance(3600_000);
+    expect(await store.claimPrompt({ ...input, worker: 'c' })).toBeUndefined();
+    expect(await store.promptById(first?.id as number)).toMatchObject({ status: 'sent', message_ref: { channel: 'D1', ts: '1.2' } });
+  });
+
+  it('a reminder is claimed once per prompt', async () => {
+    const person = await store.seePerson(alice);
+    const prompt = await store.claimPrompt({ individuId: 7, day: '2026-11-24', personId: person.id, trips: [], worker: 'a', leaseMs: 1 });
+    expect(await store.claimReminder(prompt?.id as number)).toBe(false); // not sent yet
+    await store.markPromptSent(prompt?.id as number, {});
+    const results = await Promise.all([store.claimReminder(prompt?.id as number), store.claimReminder(prompt?.id as number)]);
+    expect(results.sort()).toEqual([false, true]);
+  });
+
+  describe('the answers outbox', () => {
+    async function promptWithPerson() {
+      const person = await store.seePerson(alice);
+      const prompt = await store.claimPrompt({ individuId: 7, day: '2026-11-24', personId: person.id, trips: [], worker: 'a', leaseMs: 1 });
+      return { person, prompt: prompt as NonNullable<typeof prompt> };
+    }
+
+    it('stores an answer as pending and hands it to one worker at a time', async () => {
+      const { person, prompt } = await promptWithPerson();
+      const answer = await store.recordAnswer({ promptId: prompt.id, tripId: 1000000000001, choice: 'private', answeredBy: person.id });
+      expect(answer).toMatchObject({ status: 'pending', attempts: 0, trip_id: 1000000000001 });
+      const [a, b] = await Promise.all([store.claimDueAnswers('w1', 10, 30_000), store.claimDueAnswers('w2', 10, 30_000)]);
+      expect([...(a ?? []), ...(b ?? [])].map((r) => r.id)).toEqual([answer.id]);
+      await store.markDelivered(answer.id);
+      expect(await store.answerById(answer.id)).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(await store.claimDueAnswers('w1', 10, 30_000)).toEqual([]);
+    });
+
+    it('a failed delivery waits for its retry time; a refusal is final', async () => {
+      const { person, prompt } = await promptWithPerson();
+      const answer = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'professional', answeredBy: person.id });
+      await store.claimDueAnswers('w', 10, 30_000);
+      await store.markDeliveryFailed(answer.id, 'Ocean unavailable', new Date(clock.now().getTime() + 5000));
+      expect(await store.claimDueAnswers('w', 10, 30_000)).toEqual([]);
+      clock.advance(5000);
+      expect((await store.claimDueAnswers('w', 10, 30_000)).map((r) => r.attempts)).toEqual([2]);
+      await store.markRefused(answer.id, 'invalidInput');
+      expect(await store.outboxStats()).toMatchObject({ pending: 0, refused: 1 });
+    });
+
+    it('a changed mind supersedes the pending answer; the trip\'s deliveries never overlap', async () => {
+      const { person, prompt } = await promptWithPerson();
+      const first = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'private', answeredBy: person.id });
+      const [claimed] = await store.claimDueAnswers('w', 10, 30_000);
+      expect(claimed?.id).toBe(first.id);
+      const second = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'professional', answeredBy: person.id });
+      expect(await store.claimDueAnswers('w', 10, 30_000)).toEqual([]); // the first is still in flight
+      await store.markDelivered(first.id);
+      expect((await store.claimDueAnswers('w', 10, 30_000)).map((r) => r.id)).toEqual([second.id]);
+      expect(await store.answerById(first.id)).toMatchObject({ status: 'superseded' });
+      expect((await store.latestAnswers(prompt.id)).map((r) => r.choice)).toEqual(['professional']);
+    });
+
+    it('an expired lease makes the answer due again (the worker died)', async () => {
+      const { person, prompt } = await promptWithPerson();
+      await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'private', answeredBy: person.id });
+      await store.claimDueAnswers('dead', 10, 30_000);
+      clock.advance(31_000);
+      expect((await store.claimDueAnswers('alive', 10, 30_000)).map((r) => r.locked_by)).toEqual(['alive']);
+    });
+
+    it('reports the age of the oldest pending answer', async () => {
+      const { person, prompt } = await promptWithPerson();
+      await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'private', answeredBy: person.id });
+      clock.advance(1000);
+      await store.recordAnswer({ promptId: prompt.id, tripId: 6, choice: 'private', answeredBy: person.id });
+      expect(await store.outboxStats()).toEqual({ pending: 2, refused: 0, delivered: 0, oldestPendingAt: new Date('2026-11-25T07:30:00Z') });
+    });
+  });
+
+  it('a cron run is claimed by one instance until it expires', async () => {
+    const results = await Promise.all(['a', 'b', 'c'].map((owner) => store.claimRun('daily:2026-11-25T08:30', owner, 60_000)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    await store.completeRun('daily:2026-11-25T08:30');
+    clock.advance(120_000);
+    expect(await store.claimRun('daily:2026-11-25T08:30', 'd', 60_000)).toBe(false); // completed runs stay done
+    expect(await store.claimRun('other', 'd', 60_000)).toBe(true);
+    clock.advance(61_000);
+    expect(await store.claimRun('other', 'e', 60_000)).toBe(true); // expired without completing: taken over
+  });
+
+  it('keeps an audit trail, newest first', async () => {
+    await store.audit('slack:U_BOSS', 'link', 'slack:U_ALICE', { individuId: 42 });
+    await store.audit('slack:U_ALICE', 'answer', 'trip:5');
+    const trail = await store.auditTrail();
+    expect(trail.map((e) => e.action)).toEqual(['answer', 'link']);
+    expect(trail[1]?.details).toEqual({ individuId: 42 });
+  });
+});

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Clock } from '../../src/clock';
+import { Store } from '../../src/store';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let cachedReason: string | null | undefined;
+
+/**
+ * Whether the PostgreSQL server answers, checked once per test file and synchronously so that
+ * jest can declare the server tests as skipped (with the reason printed) before they run.
+ */
+export function postgresUnavailableReason(): string | null {
+  if (cachedReason !== undefined) return cachedReason;
+  const probe = `
+    const { Client } = require('pg');
+    const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 2000 });
+    c.connect().then(() => c.query('select 1')).then(() => c.end()).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); });`;
+  const result = spawnSync(process.execPath, ['-e', probe, TEST_DATABASE_URL], { encoding: 'utf8', timeout: 5000, cwd: process.cwd() });
+  cachedReason = result.status === 0 ? null : `no PostgreSQL server answers at ${TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')} (${(result.stderr || result.error?.message || 'timeout').trim().split('\n')[0]}); set TEST_DATABASE_URL to run them`;
+  return cachedReason;
+}
+
+export interface StoreTarget {
+  name: 'PGlite' | 'PostgreSQL';
+  open(clock?: Clock): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+export function pgliteTarget(): StoreTarget {
+  return { name: 'PGlite', open: (clock) => Store.open({ clock }), cleanup: async () => undefined };
+}
+
+/** A private schema on the server per test file, dropped at the end. */
+export function postgresTarget(): StoreTarget {
+  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return {
+    name: 'PostgreSQL',
+    open: (clock) => Store.open({ databaseUrl: TEST_DATABASE_URL, schema, clock, poolSize: 4 }),
+    async cleanup() {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+/** The targets a store test runs on: PGlite always, the server when it answers. */
+export function storeTargets(): StoreTarget[] {
+  const reason = postgresUnavailableReason();
+  if (reason) {
+    // eslint-disable-next-line no-console
+    console.warn(`PostgreSQL-server tests skipped: ${reason}`);
+    return [pgliteTarget()];
+  }
+  return [pgliteTarget(), postgresTarget()];
+}
+
+export function describeServerOnly(): jest.Describe {
+  const reason = postgresUnavailableReason();
+  if (reason) {
+    // eslint-disable-next-line no-console
+    console.warn(`PostgreSQL-server tests skipped: ${reason}`);
+    return describe.skip;
+  }
+  return describe;
+}
