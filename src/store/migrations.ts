@@ -18,6 +18,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('individu_id', 'bigint')
         .addColumn('link_source', 'text')
         .addColumn('locale', 'text')
+        .addColumn('preferred_locale', 'text')
         .addColumn('role', 'text')
         .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

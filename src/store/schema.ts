@@ -22,7 +22,10 @@ export interface PeopleTable {
   email: string | null;
   individu_id: number | null;
   link_source: LinkSource | null;
+  /** The platform's locale for the user, as last seen. */
   locale: string | null;
+  /** The language the user chose with `/privacy language`; wins over `locale`. */
+  preferred_locale: string | null;
   /** A role given in the store (by a manager); MANAGER_EMAILS applies on top. */
   role: Role | null;
   last_seen_at: Timestamp;

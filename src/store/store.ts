@@ -126,15 +126,15 @@ export class Store {
   }
 
   async linkPerson(personId: number, individuId: number | null, source: LinkSource | null): Promise<void> {
-    await this.db.updateTable('people').set({ individu_id: individuId, link_source: individuId === null ? source : source }).where('id', '=', personId).execute();
+    await this.db.updateTable('people').set({ individu_id: individuId, link_source: source }).where('id', '=', personId).execute();
   }
 
   async setRole(personId: number, role: Role | null): Promise<void> {
     await this.db.updateTable('people').set({ role }).where('id', '=', personId).execute();
   }
 
-  async setLocale(personId: number, locale: string | null): Promise<void> {
-    await this.db.updateTable('people').set({ locale }).where('id', '=', personId).execute();
+  async setPreferredLocale(personId: number, locale: string | null): Promise<void> {
+    await this.db.updateTable('people').set({ preferred_locale: locale }).where('id', '=', personId).execute();
   }
 
   // --- conversation references ---

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { Choice } from '../store/schema';
+
+/*
+ * Button values carry a reference to stored state, never a bare Ocean id: a prompt id from our
+ * store and a trip's position in it. The clicking user must own the prompt; that is checked
+ * by the handler. The format is small (well under Slack's 2,000 characters) and validated here.
+ */
+
+export interface AnswerPayload {
+  promptId: number;
+  /** Position of the trip in the prompt, or 'all' for the whole day. */
+  trip: number | 'all';
+  choice: Choice;
+}
+
+const ANSWER = /^ans:(\d{1,12}):(\d{1,3}|all):(private|professional)$/;
+
+export function encodeAnswer(payload: AnswerPayload): string {
+  return `ans:${payload.promptId}:${payload.trip}:${payload.choice}`;
+}
+
+export function decodeAnswer(value: unknown): AnswerPayload | undefined {
+  if (typeof value !== 'string' || value.length > 64) return undefined;
+  const match = ANSWER.exec(value);
+  if (!match) return undefined;
+  const promptId = Number(match[1]);
+  const trip = match[2] === 'all' ? 'all' : Number(match[2]);
+  return { promptId, trip, choice: match[3] as Choice };
+}
+
+/** The state carried by schedule forms and buttons: whose hours (our person id) and a nonce-free tag. */
+export const ScheduleState = z.object({ person: z.number().int().positive() });
+
+export function encodeScheduleState(personId: number): string {
+  return `sch:${personId}`;
+}
+
+export function decodeScheduleState(value: unknown): { person: number } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^sch:(\d{1,12})$/.exec(value);
+  return match ? ScheduleState.parse({ person: Number(match[1]) }) : undefined;
+}
+
+/** An exceptional period is named by its position in the list the user saw, re-read on click. */
+export function encodePeriodRef(personId: number, start: Date): string {
+  return `per:${personId}:${start.getTime()}`;
+}
+
+export function decodePeriodRef(value: unknown): { person: number; start: number } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^per:(\d{1,12}):(\d{1,15})$/.exec(value);
+  return match ? { person: Number(match[1]), start: Number(match[2]) } : undefined;
+}

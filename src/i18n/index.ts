@@ -1,0 +1,92 @@
+import i18next, { type i18n } from 'i18next';
+import { DateTime } from 'luxon';
+import { en } from './en';
+import { fr } from './fr';
+
+type Widen<T> = T extends string ? string : { [K in keyof T]: Widen<T[K]> };
+/** The shape every catalogue must have: French's keys, any strings. */
+export type Catalogue = Widen<typeof fr>;
+
+export type Locale = 'fr' | 'en';
+export const LOCALES: readonly Locale[] = ['fr', 'en'];
+
+/** A platform locale ("fr-FR", "en_GB", "en-us") to one of ours, or undefined. */
+export function supportedLocale(raw: string | null | undefined): Locale | undefined {
+  const base = raw?.trim().toLowerCase().slice(0, 2);
+  return LOCALES.find((l) => l === base);
+}
+
+let instance: i18n | undefined;
+
+function shared(): i18n {
+  if (!instance) {
+    instance = i18next.createInstance();
+    void instance.init({
+      resources: { fr: { translation: fr }, en: { translation: en } },
+      lng: 'fr',
+      fallbackLng: 'fr',
+      initAsync: false,
+      interpolation: { escapeValue: false },
+      returnNull: false,
+      showSupportNotice: false,
+    } as Parameters<i18n['init']>[0]);
+  }
+  return instance;
+}
+
+export type TranslateParams = Record<string, string | number>;
+
+/** Everything a view needs to speak the user's language: words, numbers, dates. */
+export interface Translator {
+  locale: Locale;
+  t(key: string, params?: TranslateParams): string;
+  number(value: number, fractionDigits?: number): string;
+  km(meters: number): string;
+  duration(seconds: number): string;
+  /** `lun. 24/11` */
+  shortDay(instant: Date | string, zone: string): string;
+  /** `lundi 24 novembre` */
+  longDay(day: string, zone: string): string;
+  time(instant: Date, zone: string): string;
+  /** `novembre 2026` */
+  month(day: string): string;
+  date(instant: Date, zone: string): string;
+}
+
+const translators = new Map<Locale, Translator>();
+
+export function translator(locale: Locale): Translator {
+  const cached = translators.get(locale);
+  if (cached) return cached;
+  const fixed = shared().getFixedT(locale);
+  const tag = locale === 'fr' ? 'fr-FR' : 'en-GB';
+  const formats = new Map<number, Intl.NumberFormat>();
+  const number = (value: number, fractionDigits = 1) => {
+    let format = formats.get(fractionDigits);
+    if (!format) {
+      format = new Intl.NumberFormat(tag, { maximumFractionDigits: fractionDigits, minimumFractionDigits: 0 });
+      formats.set(fractionDigits, format);
+    }
+    return format.format(value);
+  };
+  const t = (key: string, params?: TranslateParams) => fixed(key, params ?? {}) as string;
+  const built: Translator = {
+    locale,
+    t,
+    number,
+    km: (meters) => t('common.km', { value: number(meters / 1000, 1) }),
+    duration: (seconds) => {
+      const minutes = Math.round(seconds / 60);
+      if (minutes < 60) return t('common.minutes', { count: minutes });
+      return t('common.hoursMinutes', { hours: Math.floor(minutes / 60), minutes: String(minutes % 60).padStart(2, '0') });
+    },
+    shortDay: (instant, zone) =>
+      (typeof instant === 'string' ? DateTime.fromISO(instant, { zone }) : DateTime.fromJSDate(instant, { zone })).setLocale(locale).toFormat('ccc dd/MM'),
+    longDay: (day, zone) => DateTime.fromISO(day, { zone }).setLocale(locale).toFormat(locale === 'fr' ? 'cccc d LLLL' : 'cccc d LLLL'),
+    time: (instant, zone) => DateTime.fromJSDate(instant, { zone }).toFormat('HH:mm'),
+    month: (day) => DateTime.fromISO(day).setLocale(locale).toFormat('LLLL yyyy'),
+    date: (instant, zone) => DateTime.fromJSDate(instant, { zone }).toFormat('dd/MM/yyyy'),
+  };
+  translators.set(locale, built);
+  return built;
+}

@@ -1,0 +1,125 @@
+import type { Clock } from '../clock';
+import type { OceanClient } from '../ocean';
+import type { IndividuEntry, VehicleEntry } from '../ocean/schemas';
+
+/** What the bot needs to know about an Ocean individu. */
+export interface Driver {
+  individuId: number;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  matricule: string | null;
+  vehicles: DriverVehicle[];
+}
+
+export interface DriverVehicle {
+  id: number;
+  numeroEmbarque: number | null;
+  plate: string | null;
+  label: string;
+}
+
+export function driverName(driver: Pick<Driver, 'firstName' | 'lastName' | 'individuId'>): string {
+  return `${driver.firstName} ${driver.lastName}`.trim() || `#${driver.individuId}`;
+}
+
+interface Snapshot {
+  loadedAt: number;
+  byId: Map<number, Driver>;
+  byEmail: Map<string, Driver>;
+  vehicles: Map<number, DriverVehicle & { driverIds: number[] }>;
+}
+
+/**
+ * Ocean's people and vehicles, cached: `individus/list` and `vehicule_engin/vehicles` are
+ * fetched together, at most once per `ttlMs`, one refresh at a time. When Ocean fails, the last
+ * good copy keeps serving (and the failure is thrown only when there is none).
+ */
+export class OceanDirectory {
+  private snapshot: Snapshot | undefined;
+  private loading: Promise<Snapshot> | undefined;
+
+  constructor(
+    private readonly ocean: OceanClient,
+    private readonly clock: Clock,
+    private readonly ttlMs = 10 * 60_000,
+  ) {}
+
+  async byEmail(email: string): Promise<Driver | undefined> {
+    return (await this.current()).byEmail.get(email.trim().toLowerCase());
+  }
+
+  async byId(individuId: number): Promise<Driver | undefined> {
+    return (await this.current()).byId.get(individuId);
+  }
+
+  async all(): Promise<Driver[]> {
+    return [...(await this.current()).byId.values()];
+  }
+
+  async vehicle(id: number): Promise<(DriverVehicle & { driverIds: number[] }) | undefined> {
+    return (await this.current()).vehicles.get(id);
+  }
+
+  /** Drops the cache so the next read goes to Ocean (a manager just changed something). */
+  invalidate(): void {
+    if (this.snapshot) this.snapshot.loadedAt = 0;
+  }
+
+  private async current(): Promise<Snapshot> {
+    const now = this.clock.now().getTime();
+    if (this.snapshot && now - this.snapshot.loadedAt < this.ttlMs) return this.snapshot;
+    if (!this.loading) {
+      this.loading = this.load()
+        .then((snapshot) => {
+          this.snapshot = snapshot;
+          return snapshot;
+        })
+        .finally(() => {
+          this.loading = undefined;
+        });
+    }
+    try {
+      return await this.loading;
+    } catch (error) {
+      if (this.snapshot) return this.snapshot;
+      throw error;
+    }
+  }
+
+  private async load(): Promise<Snapshot> {
+    const [people, fleet] = await Promise.all([this.ocean.listIndividus(), this.ocean.listVehicles()]);
+    return buildSnapshot(people, fleet, this.clock.now().getTime());
+  }
+}
+
+export function buildSnapshot(people: IndividuEntry[], fleet: VehicleEntry[], loadedAt: number): Snapshot {
+  const vehicles = new Map<number, DriverVehicle & { driverIds: number[] }>();
+  const addVehicle = (v: { id: number; numeroEmbarque?: number | null; immatriculation?: string | null; marque?: string | null; modele?: string | null; description?: string | null }, driverId?: number) => {
+    let known = vehicles.get(v.id);
+    if (!known) {
+      const label = [v.immatriculation, v.description ?? [v.marque, v.modele].filter(Boolean).join(' ')].filter(Boolean).join(' · ') || `#${v.id}`;
+      known = { id: v.id, numeroEmbarque: v.numeroEmbarque ?? null, plate: v.immatriculation ?? null, label, driverIds: [] };
+      vehicles.set(v.id, known);
+    }
+    if (known.numeroEmbarque === null && v.numeroEmbarque != null) known.numeroEmbarque = v.numeroEmbarque;
+    if (driverId !== undefined && !known.driverIds.includes(driverId)) known.driverIds.push(driverId);
+  };
+  for (const entry of fleet) addVehicle(entry.vehicle, entry.chauffeur?.id);
+  const byId = new Map<number, Driver>();
+  const byEmail = new Map<string, Driver>();
+  for (const entry of people) {
+    const ind = entry.individu;
+    if (ind.suppressionLogique) continue;
+    if (entry.vehicleFieldsDTO) addVehicle(entry.vehicleFieldsDTO, ind.id);
+    // The individu's own e-mail first, then the Ocean user account's (REFERENCE §2).
+    const email = (ind.email ?? entry.utilisateur?.emailUti ?? null)?.trim().toLowerCase() || null;
+    const driver: Driver = { individuId: ind.id, firstName: ind.prenomInd ?? '', lastName: ind.nomInd ?? '', email, matricule: ind.matriculeInd ?? null, vehicles: [] };
+    byId.set(ind.id, driver);
+    if (email && !byEmail.has(email)) byEmail.set(email, driver);
+  }
+  for (const vehicle of vehicles.values()) {
+    for (const driverId of vehicle.driverIds) byId.get(driverId)?.vehicles.push(vehicle);
+  }
+  return { loadedAt, byId, byEmail, vehicles };
+}

@@ -1,0 +1,46 @@
+import { en } from '../../src/i18n/en';
+import { fr } from '../../src/i18n/fr';
+import { supportedLocale, translator } from '../../src/i18n';
+
+function keys(obj: object, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+
+function placeholders(text: string): string[] {
+  return [...text.matchAll(/{{(\w+)}}/g)].map((m) => m[1] as string).sort();
+}
+
+describe('languages', () => {
+  it('the French and English catalogues have the same keys', () => {
+    expect(keys(en).sort()).toEqual(keys(fr).sort());
+  });
+
+  it('each message uses the same placeholders in both languages', () => {
+    const lookup = (obj: object, key: string) => key.split('.').reduce((o: any, k) => o[k], obj) as string;
+    for (const key of keys(fr)) expect([key, placeholders(lookup(en, key))]).toEqual([key, placeholders(lookup(fr, key))]);
+  });
+
+  it('plural forms follow each language', () => {
+    expect(translator('fr').t('overview.pendingTitle', { count: 1 })).toBe('1 trajet en attente de réponse');
+    expect(translator('fr').t('overview.pendingTitle', { count: 3 })).toBe('3 trajets en attente de réponse');
+    expect(translator('en').t('overview.pendingTitle', { count: 1 })).toBe('1 trip waiting for your answer');
+    expect(translator('en').t('overview.pendingTitle', { count: 0 })).toBe('0 trips waiting for your answer');
+  });
+
+  it('numbers and dates are written the French way in French', () => {
+    const fr = translator('fr');
+    expect(fr.km(12_500)).toBe('12,5 km');
+    expect(fr.shortDay('2026-11-24', 'Europe/Paris')).toBe('mar. 24/11');
+    expect(fr.month('2026-11-01')).toBe('novembre 2026');
+    expect(fr.duration(5400)).toBe('1 h 30');
+    expect(translator('en').km(12_500)).toBe('12.5 km');
+    expect(translator('en').shortDay('2026-11-24', 'Europe/Paris')).toBe('Tue 24/11');
+  });
+
+  it('platform locales map to ours', () => {
+    expect(supportedLocale('fr-FR')).toBe('fr');
+    expect(supportedLocale('en_GB')).toBe('en');
+    expect(supportedLocale('de-DE')).toBeUndefined();
+    expect(supportedLocale(undefined)).toBeUndefined();
+  });
+});
