@@ -102,3 +102,8 @@ export class PeopleService {
     return people[0];
   }
 }
+
+/** The language to speak to a person in, without asking Ocean anything. */
+export function localeOf(person: Person, defaultLocale: Locale): Locale {
+  return supportedLocale(person.preferred_locale) ?? supportedLocale(person.locale) ?? defaultLocale;
+}

@@ -46,6 +46,8 @@ export const migrations: Record<string, Migration> = {
         .addColumn('message_ref', 'jsonb')
         .addColumn('claimed_by', 'text')
         .addColumn('claimed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        // Set just before the message goes out: a resumed claim with it set may already be in the chat.
+        .addColumn('send_started_at', 'timestamptz')
         .addColumn('sent_at', 'timestamptz')
         .addColumn('reminded_at', 'timestamptz')
         .addColumn('last_error', 'text')

@@ -51,6 +51,7 @@ export interface DailyPromptsTable {
   message_ref: Json<unknown> | null;
   claimed_by: string | null;
   claimed_at: Timestamp;
+  send_started_at: Timestamp | null;
   sent_at: Timestamp | null;
   reminded_at: Timestamp | null;
   last_error: string | null;

@@ -71,9 +71,13 @@ export class Store {
 
   // --- people ---
 
-  /** Records that a chat user was seen; keeps what the platform told us fresh. */
-  async seePerson(seen: SeenPerson): Promise<Person> {
-    const now = this.now();
+  /**
+   * Records that a chat user was seen; keeps what the platform told us fresh. A person only
+   * discovered (looked up by e-mail, never heard from) is stored as never seen, so that the
+   * platform a driver really used stays first.
+   */
+  async seePerson(seen: SeenPerson, options: { discovered?: boolean } = {}): Promise<Person> {
+    const now = options.discovered ? new Date(0) : this.now();
     const email = seen.email?.trim().toLowerCase() || null;
     return this.db
       .insertInto('people')
@@ -88,7 +92,7 @@ export class Store {
       })
       .onConflict((oc) =>
         oc.constraint('people_identity').doUpdateSet((eb) => ({
-          last_seen_at: now,
+          last_seen_at: options.discovered ? eb.ref('people.last_seen_at') : now,
           display_name: eb.fn.coalesce(eb.val(seen.displayName ?? null), eb.ref('people.display_name')),
           email: eb.fn.coalesce(eb.val(email), eb.ref('people.email')),
           locale: eb.fn.coalesce(eb.val(seen.locale ?? null), eb.ref('people.locale')),
@@ -163,7 +167,8 @@ export class Store {
   /**
    * Claims the (driver, day) prompt for this worker. Returns the row when the claim is ours:
    * a new row, or a claim left by a worker that died (older than `leaseMs`, never sent).
-   * Returns undefined when another worker holds it or it was already sent.
+   * A prompt whose sending failed is claimable again. Returns undefined when another worker
+   * holds it or it was already sent.
    */
   async claimPrompt(input: { individuId: number; day: string; personId: number; trips: unknown; worker: string; leaseMs: number }): Promise<DailyPromptRow | undefined> {
     const now = this.now();
@@ -187,10 +192,13 @@ export class Store {
       .set({ claimed_by: input.worker, claimed_at: now, person_id: input.personId, trips: JSON.stringify(input.trips) })
       .where('individu_id', '=', input.individuId)
       .where('day', '=', input.day)
-      .where('status', '=', 'claimed')
-      .where('claimed_at', '<', new Date(now.getTime() - input.leaseMs))
+      .where((eb) => eb.or([eb('status', '=', 'failed'), eb.and([eb('status', '=', 'claimed'), eb('claimed_at', '<', new Date(now.getTime() - input.leaseMs))])]))
       .returningAll()
       .executeTakeFirst();
+  }
+
+  async markSendStarted(promptId: number): Promise<void> {
+    await this.db.updateTable('daily_prompts').set({ send_started_at: this.now() }).where('id', '=', promptId).execute();
   }
 
   async markPromptSent(promptId: number, messageRef: unknown): Promise<void> {

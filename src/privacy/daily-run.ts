@@ -1,0 +1,176 @@
+import type { Clock } from '../clock';
+import { translator, type Locale } from '../i18n';
+import { OceanError } from '../ocean';
+import type { IsoDay } from '../ocean/dates';
+import type { DailyPromptRow, Person, Store } from '../store';
+import type { Driver, OceanDirectory } from './directory';
+import { localeOf } from './people';
+import { canDiscover, ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
+import { promptTrips, promptView } from './prompt-view';
+import type { TripsService } from './trips';
+
+export interface RunLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DailyRunDeps {
+  store: Store;
+  directory: OceanDirectory;
+  trips: TripsService;
+  ports: ChatPorts;
+  zone: string;
+  clock: Clock;
+  defaultLocale: Locale;
+  worker: string;
+  logger?: RunLogger;
+  metrics?: { sent?(platform: string): void; failed?(platform: string): void };
+  /** Drivers handled at once. Ocean's client and the chat clients bound their own calls too. */
+  concurrency?: number;
+  /** A claim older than this, never sent, is taken over (its worker died). */
+  leaseMs?: number;
+}
+
+export type DriverOutcome = 'sent' | 'alreadyDone' | 'noTrips' | 'unreachable' | 'failed' | 'busy' | 'resumed';
+
+export interface RunReport {
+  day: IsoDay;
+  drivers: number;
+  outcomes: Record<DriverOutcome, number>;
+  sent: { individuId: number; platform: string; trips: number }[];
+}
+
+/**
+ * The daily prompt run for one day: every driver the bot can reach gets at most one message,
+ * keyed by (driver, day) in the store, whatever runs again, restarts or runs beside it.
+ */
+export class DailyRun {
+  constructor(private readonly deps: DailyRunDeps) {}
+
+  async run(day: IsoDay): Promise<RunReport> {
+    const drivers = (await this.deps.directory.all()).filter((d) => d.vehicles.length > 0);
+    const report: RunReport = {
+      day,
+      drivers: drivers.length,
+      outcomes: { sent: 0, alreadyDone: 0, noTrips: 0, unreachable: 0, failed: 0, busy: 0, resumed: 0 },
+      sent: [],
+    };
+    const done = new Map((await this.deps.store.promptsForDay(day)).map((p) => [p.individu_id, p]));
+    let next = 0;
+    const worker = async () => {
+      while (next < drivers.length) {
+        const driver = drivers[next++] as Driver;
+        const outcome = await this.forDriver(driver, day, done.get(driver.individuId), report).catch((error: unknown) => {
+          this.deps.logger?.error({ individuId: driver.individuId, err: describe(error) }, 'daily prompt failed for a driver');
+          return 'failed' as const;
+        });
+        report.outcomes[outcome] += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 8, drivers.length) }, worker));
+    this.deps.logger?.info({ day, ...report.outcomes }, 'daily prompt run finished');
+    return report;
+  }
+
+  private async forDriver(driver: Driver, day: IsoDay, existing: DailyPromptRow | undefined, report: RunReport): Promise<DriverOutcome> {
+    if (existing && existing.status !== 'claimed' && existing.status !== 'failed') return 'alreadyDone';
+    const people = await this.reachablePeople(driver);
+    if (!people.length) return 'unreachable';
+    const { trips, alreadyPrivate } = await this.deps.trips.driverDay(driver, day);
+    if (!trips.length) return 'noTrips';
+    const person = people[0] as Person;
+    const prompt = await this.deps.store.claimPrompt({
+      individuId: driver.individuId,
+      day,
+      personId: person.id,
+      trips: { asked: trips, alreadyPrivate: alreadyPrivate.length },
+      worker: this.deps.worker,
+      leaseMs: this.deps.leaseMs ?? 5 * 60_000,
+    });
+    if (!prompt) return 'busy';
+    return this.send(prompt, people, report);
+  }
+
+  /** The people linked to the driver on a platform we serve, the one used last first. */
+  private async reachablePeople(driver: Driver): Promise<Person[]> {
+    const { store, ports } = this.deps;
+    let people = await store.peopleForIndividu(driver.individuId);
+    if (!people.length && driver.email) {
+      // Never heard from: find them by e-mail where the platform allows it (Slack).
+      for (const platform of ports.platforms()) {
+        const port = ports.get(platform);
+        if (!port || !canDiscover(port)) continue;
+        const found = await port.discover(driver.email);
+        if (!found) continue;
+        const person = await store.seePerson({ platform, workspaceId: found.workspaceId, chatUserId: found.chatUserId, email: driver.email, displayName: found.displayName, locale: found.locale }, { discovered: true });
+        await store.linkPerson(person.id, driver.individuId, 'email');
+      }
+      people = await store.peopleForIndividu(driver.individuId);
+    }
+    return people.filter((p) => ports.get(p.platform));
+  }
+
+  private async send(prompt: DailyPromptRow, people: Person[], report: RunReport): Promise<DriverOutcome> {
+    const { store, ports } = this.deps;
+    for (const person of people) {
+      const port = ports.get(person.platform);
+      if (!port) continue;
+      // A resumed claim may already be in the chat (the worker died between sending and recording).
+      if (prompt.send_started_at && port.findPromptMessage) {
+        const found = await port.findPromptMessage(person, prompt.id, prompt.send_started_at);
+        if (found) {
+          await store.markPromptSent(prompt.id, found);
+          return 'resumed';
+        }
+      }
+      const t = translator(localeOf(person, this.deps.defaultLocale));
+      const view = promptView(prompt, [], t, { zone: this.deps.zone });
+      await store.markSendStarted(prompt.id);
+      try {
+        const ref: MessageRef = await port.sendDirect(person, view, { promptId: prompt.id });
+        await store.markPromptSent(prompt.id, { ...ref, platform: person.platform, personId: person.id });
+        this.deps.metrics?.sent?.(person.platform);
+        report.sent.push({ individuId: prompt.individu_id, platform: person.platform, trips: promptTrips(prompt).asked.length });
+        return 'sent';
+      } catch (error) {
+        this.deps.metrics?.failed?.(person.platform);
+        if (error instanceof ChatDeliveryError && error.kind === 'gone') continue; // try their other platform
+        await store.markPromptFailed(prompt.id, describe(error));
+        throw error;
+      }
+    }
+    await store.markPromptFailed(prompt.id, 'no platform could deliver the prompt');
+    return 'unreachable';
+  }
+
+  /** One reminder for the prompts of `day` still unanswered, never more than one per prompt. */
+  async remind(day: IsoDay): Promise<number> {
+    const { store, ports } = this.deps;
+    let reminded = 0;
+    for (const prompt of await store.promptsForDay(day)) {
+      if (prompt.status !== 'sent' || prompt.reminded_at || prompt.person_id === null) continue;
+      const answers = await store.latestAnswers(prompt.id);
+      const answered = new Set(answers.map((a) => a.trip_id));
+      if (promptTrips(prompt).asked.every((trip) => answered.has(trip.id))) continue;
+      const person = await store.personById(prompt.person_id);
+      const port = person && ports.get(person.platform);
+      if (!person || !port || !(await store.claimReminder(prompt.id))) continue;
+      try {
+        const t = translator(localeOf(person, this.deps.defaultLocale));
+        const ref = await port.sendDirect(person, promptView(prompt, answers, t, { zone: this.deps.zone, reminder: true }), { promptId: prompt.id });
+        // Later redraws go to the newest message.
+        await store.updatePromptMessage(prompt.id, { ...ref, platform: person.platform, personId: person.id });
+        reminded += 1;
+      } catch (error) {
+        this.deps.logger?.warn({ promptId: prompt.id, err: describe(error) }, 'reminder not sent');
+      }
+    }
+    return reminded;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof OceanError || error instanceof ChatDeliveryError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,160 @@
+import type { Clock } from '../clock';
+import { translator, type Locale } from '../i18n';
+import { OceanError, type OceanClient } from '../ocean';
+import type { Store, TripAnswerRow } from '../store';
+import { localeOf } from './people';
+import type { ChatPorts, MessageRef } from './ports';
+import { promptTrips, promptView } from './prompt-view';
+
+export interface OutboxLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface OutboxMetrics {
+  delivered?(n: number): void;
+  refused?(n: number): void;
+  failed?(n: number): void;
+}
+
+export interface OutboxDeps {
+  store: Store;
+  ocean: OceanClient;
+  ports: ChatPorts;
+  zone: string;
+  clock: Clock;
+  defaultLocale: Locale;
+  /** Names this process in the store's locks. */
+  worker: string;
+  logger?: OutboxLogger;
+  metrics?: OutboxMetrics;
+  batchSize?: number;
+  leaseMs?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Refusals that will not change by trying again: told to the driver, not retried. */
+const PERMANENT = new Set(['invalidInput', 'forbidden', 'notFound']);
+
+/**
+ * Delivers stored answers to Ocean's retroactive endpoint, in order per trip, retrying with
+ * backoff across restarts until Ocean takes them (promise 1: no answer is lost). After each
+ * batch, the prompts it touched are redrawn in the chat with the recorded state.
+ */
+export class Outbox {
+  private draining: Promise<number> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: OutboxDeps) {}
+
+  start(intervalMs = 2000): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Stops polling and waits for the delivery under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.draining?.catch(() => undefined);
+  }
+
+  /** Starts a drain now, or right after the one under way. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = undefined;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.kick();
+      }
+    });
+    this.draining.catch((error: unknown) => this.deps.logger?.error({ err: error }, 'outbox drain failed'));
+  }
+
+  /** Delivers every due answer; resolves with how many reached Ocean. */
+  async drain(): Promise<number> {
+    if (this.draining) await this.draining.catch(() => undefined);
+    return this.drainLoop();
+  }
+
+  private async drainLoop(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const batch = await this.deps.store.claimDueAnswers(this.deps.worker, this.deps.batchSize ?? 25, this.deps.leaseMs ?? 60_000);
+      if (!batch.length) return delivered;
+      const results = await Promise.all(batch.map((answer) => this.deliver(answer)));
+      delivered += results.filter((r) => r === 'delivered').length;
+      await this.redraw(new Set(batch.map((a) => a.prompt_id)));
+      if (this.stopped) return delivered;
+    }
+  }
+
+  private async deliver(answer: TripAnswerRow): Promise<'delivered' | 'refused' | 'retry'> {
+    const { store, ocean, logger, metrics } = this.deps;
+    const prompt = await store.promptById(answer.prompt_id);
+    const trip = prompt ? promptTrips(prompt).asked.find((t) => t.id === answer.trip_id) : undefined;
+    if (!prompt || !trip || trip.numeroEmbarque === null) {
+      await store.markRefused(answer.id, 'trip unknown or vehicle without numeroEmbarque');
+      metrics?.refused?.(1);
+      return 'refused';
+    }
+    try {
+      await ocean.markTrip({ idEtape: trip.id, numeroEmbarque: trip.numeroEmbarque, privacy: answer.choice === 'private' });
+      await store.markDelivered(answer.id);
+      metrics?.delivered?.(1);
+      return 'delivered';
+    } catch (error) {
+      if (error instanceof OceanError && PERMANENT.has(error.kind)) {
+        await store.markRefused(answer.id, error.oceanMessage ?? error.kind);
+        await store.audit('outbox', 'answer.refused', `answer:${answer.id}`, { kind: error.kind, status: error.status });
+        logger?.warn({ answerId: answer.id, kind: error.kind, status: error.status }, 'Ocean refused an answer');
+        metrics?.refused?.(1);
+        return 'refused';
+      }
+      const delay = this.backoff(answer.attempts, error);
+      await store.markDeliveryFailed(answer.id, error instanceof OceanError ? `${error.kind}${error.status ? ` ${error.status}` : ''}` : 'internal error', new Date(this.deps.clock.now().getTime() + delay));
+      logger?.warn({ answerId: answer.id, attempts: answer.attempts, retryInMs: delay, kind: error instanceof OceanError ? error.kind : 'internal' }, 'answer delivery will be retried');
+      metrics?.failed?.(1);
+      return 'retry';
+    }
+  }
+
+  private backoff(attempts: number, error: unknown): number {
+    const base = this.deps.baseBackoffMs ?? 5_000;
+    const max = this.deps.maxBackoffMs ?? 10 * 60_000;
+    const exponential = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
+    const jittered = exponential * (0.8 + Math.random() * 0.4);
+    const hinted = error instanceof OceanError && error.retryAfterMs !== undefined ? error.retryAfterMs : 0;
+    return Math.round(Math.max(jittered, hinted));
+  }
+
+  /** Redraws each prompt's message with the answers' current state. */
+  private async redraw(promptIds: Set<number>): Promise<void> {
+    for (const id of promptIds) {
+      try {
+        const prompt = await this.deps.store.promptById(id);
+        const ref = prompt?.message_ref as MessageRef | null | undefined;
+        if (!prompt || !ref || prompt.person_id === null) continue;
+        const port = this.deps.ports.get(ref.platform);
+        const person = await this.deps.store.personById(prompt.person_id);
+        if (!port || !person) continue;
+        const t = translator(localeOf(person, this.deps.defaultLocale));
+        await port.updateMessage(person, ref, promptView(prompt, await this.deps.store.latestAnswers(id), t, { zone: this.deps.zone }));
+      } catch (error) {
+        // The answer is in Ocean; a message that could not be redrawn is cosmetic.
+        this.deps.logger?.warn({ promptId: id, err: error instanceof Error ? error.message : String(error) }, 'could not redraw a prompt');
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { View } from '../chat/views';
+import type { Person, Platform } from '../store';
+
+/** Where a sent message lives, for updating it later. Platform-specific fields stay opaque. */
+export interface MessageRef {
+  platform: Platform;
+  [key: string]: unknown;
+}
+
+export type DeliveryErrorKind = 'rateLimited' | 'gone' | 'failed';
+
+/** What an adapter throws when a message cannot be sent; the job decides what to do from `kind`. */
+export class ChatDeliveryError extends Error {
+  constructor(
+    readonly kind: DeliveryErrorKind,
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ChatDeliveryError';
+  }
+}
+
+/**
+ * What the business rules need from a chat platform: send a direct message to a person and
+ * update it later. Each adapter implements it; the core never imports a platform SDK.
+ */
+export interface ChatPort {
+  readonly platform: Platform;
+  sendDirect(person: Person, view: View, meta: { promptId?: number }): Promise<MessageRef>;
+  updateMessage(person: Person, ref: MessageRef, view: View): Promise<void>;
+  /**
+   * After a crash between "sent" and "recorded as sent": finds the prompt message if the
+   * platform has it, so that it is not sent twice. Platforms that cannot tell return undefined.
+   */
+  findPromptMessage?(person: Person, promptId: number, since: Date): Promise<MessageRef | undefined>;
+}
+
+export class ChatPorts {
+  private readonly ports = new Map<Platform, ChatPort>();
+
+  register(port: ChatPort): void {
+    this.ports.set(port.platform, port);
+  }
+
+  get(platform: Platform): ChatPort | undefined {
+    return this.ports.get(platform);
+  }
+
+  platforms(): Platform[] {
+    return [...this.ports.keys()];
+  }
+}
+
+/** What a platform tells about a user it found by e-mail (Slack's users.lookupByEmail). */
+export interface DiscoveredUser {
+  workspaceId: string;
+  chatUserId: string;
+  displayName?: string | null;
+  locale?: string | null;
+}
+
+export interface DiscoveringPort extends ChatPort {
+  discover(email: string): Promise<DiscoveredUser | undefined>;
+}
+
+export function canDiscover(port: ChatPort): port is DiscoveringPort {
+  return typeof (port as Partial<DiscoveringPort>).discover === 'function';
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { encodeAnswer } from '../chat/payloads';
+import { ACTION_IDS, type Block, type View } from '../chat/views';
+import type { Translator } from '../i18n';
+import type { DailyPromptRow, TripAnswerRow } from '../store';
+
+/** What a prompt row keeps about its trips: towns, times and distances; never addresses. */
+export const StoredTrip = z.object({
+  id: z.number().int(),
+  vehicleId: z.number().int(),
+  numeroEmbarque: z.number().int().nullable(),
+  start: z.string().nullable(),
+  end: z.string().nullable(),
+  fromTown: z.string().nullable(),
+  toTown: z.string().nullable(),
+  distanceMeter: z.number(),
+  durationSec: z.number(),
+});
+export const StoredPromptTrips = z.object({ asked: z.array(StoredTrip), alreadyPrivate: z.number().int().nonnegative() });
+export type StoredPromptTrips = z.infer<typeof StoredPromptTrips>;
+
+export function promptTrips(prompt: DailyPromptRow): StoredPromptTrips {
+  const parsed = StoredPromptTrips.safeParse(prompt.trips);
+  return parsed.success ? parsed.data : { asked: [], alreadyPrivate: 0 };
+}
+
+/** Trips shown in one message: each takes two blocks, and Block Kit allows 50 a message. */
+export const MAX_TRIPS_PER_MESSAGE = 20;
+
+export interface PromptViewOptions {
+  zone: string;
+  reminder?: boolean;
+}
+
+/** The daily prompt as the driver sees it, with the state of each answer. */
+export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: Translator, options: PromptViewOptions): View {
+  const { asked, alreadyPrivate } = promptTrips(prompt);
+  const day = t.longDay(prompt.day, options.zone);
+  const latest = new Map(answers.map((a) => [a.trip_id, a]));
+  const blocks: Block[] = [];
+  if (options.reminder) blocks.push({ type: 'text', text: t.t('prompt.reminder', { day }), tone: 'warning' });
+  const allAnswered = asked.length > 0 && asked.every((trip) => latest.has(trip.id));
+  blocks.push({ type: 'text', text: allAnswered ? t.t('prompt.allAnswered', { day }) : t.t('prompt.intro', { count: asked.length }), tone: allAnswered ? 'success' : 'normal' });
+  asked.slice(0, MAX_TRIPS_PER_MESSAGE).forEach((trip, index) => {
+    const answer = latest.get(trip.id);
+    const line = t.t('prompt.trip', {
+      start: trip.start ? t.time(new Date(trip.start), options.zone) : '?',
+      end: trip.end ? t.time(new Date(trip.end), options.zone) : '?',
+      from: trip.fromTown ?? t.t('prompt.unknownTown'),
+      to: trip.toTown ?? t.t('prompt.unknownTown'),
+      distance: t.km(trip.distanceMeter),
+      duration: t.duration(trip.durationSec),
+    });
+    blocks.push({
+      type: 'item',
+      text: line,
+      ...answerStatus(answer, t, options.zone),
+      actions: [
+        { actionId: ACTION_IDS.answer, label: t.t('common.private'), value: encodeAnswer({ promptId: prompt.id, trip: index, choice: 'private' }), style: answer?.choice === 'private' ? 'primary' : undefined },
+        { actionId: ACTION_IDS.answer, label: t.t('common.professional'), value: encodeAnswer({ promptId: prompt.id, trip: index, choice: 'professional' }), style: answer?.choice === 'professional' ? 'primary' : undefined },
+      ],
+    });
+  });
+  if (asked.length > MAX_TRIPS_PER_MESSAGE) blocks.push({ type: 'text', text: t.t('prompt.more', { count: asked.length - MAX_TRIPS_PER_MESSAGE }), tone: 'muted' });
+  if (asked.length > 1) {
+    blocks.push({
+      type: 'actions',
+      actions: [
+        { actionId: ACTION_IDS.answer, label: t.t('prompt.allProfessional'), value: encodeAnswer({ promptId: prompt.id, trip: 'all', choice: 'professional' }) },
+        { actionId: ACTION_IDS.answer, label: t.t('prompt.allPrivate'), value: encodeAnswer({ promptId: prompt.id, trip: 'all', choice: 'private' }) },
+      ],
+    });
+  }
+  if (alreadyPrivate > 0) blocks.push({ type: 'text', text: t.t('prompt.alreadyPrivate', { count: alreadyPrivate }), tone: 'muted' });
+  return { summary: t.t('prompt.title', { day }), title: t.t('prompt.title', { day }), blocks };
+}
+
+function answerStatus(answer: TripAnswerRow | undefined, t: Translator, zone: string): { status?: string; tone?: Block extends never ? never : 'muted' | 'success' | 'error' } {
+  if (!answer) return {};
+  const choice = t.t(answer.choice === 'private' ? 'common.private' : 'common.professional');
+  if (answer.status === 'refused') return { status: t.t('common.refused', { choice, reason: answer.last_error ?? '' }), tone: 'error' };
+  if (answer.status === 'delivered' || answer.delivered_at) return { status: t.t('common.recordedAt', { choice, time: t.time(answer.delivered_at ?? answer.answered_at, zone) }), tone: 'success' };
+  return { status: `${choice} — ${t.t('common.saving')}`, tone: 'muted' };
+}

@@ -1,0 +1,37 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Translator } from '../i18n';
+import { privateShare, type ReportData, type ReportRow } from './report-rows';
+
+/*
+ * The CSV is made for French Excel first and for any RFC 4180 reader:
+ *  - UTF-8 with a byte-order mark, so Excel reads accents right;
+ *  - `;` between fields, because French Excel takes `,` as the decimal separator;
+ *  - decimal comma in French, point in English, never a thousands separator;
+ *  - CRLF line endings and double-quote quoting as RFC 4180 says (with `;` as the delimiter).
+ */
+export function reportCsv(data: ReportData, t: Translator): Buffer {
+  const c = (key: string) => t.t(`report.columns.${key}`);
+  const decimal = t.locale === 'fr' ? ',' : '.';
+  const num = (value: number, digits: number) => value.toFixed(digits).replace('.', decimal);
+  const header = [c('name'), c('privateKm'), c('professionalKm'), c('privateShare'), `${c('privateDuration')} (h)`, `${c('professionalDuration')} (h)`, c('cost'), c('fuel'), c('energy'), ...data.extraColumns];
+  const line = (row: ReportRow, name: string) => [
+    name,
+    num(row.privateMeters / 1000, 1),
+    num(row.professionalMeters / 1000, 1),
+    num(privateShare(row), 1),
+    num(row.privateSeconds / 3600, 2),
+    num(row.professionalSeconds / 3600, 2),
+    num(row.cost, 2),
+    num(row.fuelL, 2),
+    num(row.energyKWh, 2),
+    ...data.extraColumns.map((col) => num(row.extra[col] ?? 0, 2)),
+  ];
+  const records = [header, ...data.rows.map((r) => line(r, neutralise(r.name))), line(data.totals, t.t('report.totals'))];
+  const text = stringify(records, { delimiter: ';', record_delimiter: '\r\n', quoted_match: /[;"\r\n]/ });
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+}
+
+/** A name starting with =, +, - or @ would run as a formula in Excel: prefix it. */
+function neutralise(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}

@@ -1,0 +1,109 @@
+import type { Period } from '../chat/periods';
+import type { Block, View } from '../chat/views';
+import type { Translator } from '../i18n';
+import type { OceanClient } from '../ocean';
+import { localRangeBounds } from '../ocean/dates';
+import type { Store } from '../store';
+import type { Driver, DriverVehicle, OceanDirectory } from './directory';
+import type { Actor } from './people';
+import { barChartPng } from './report-chart';
+import { reportCsv } from './report-csv';
+import { privateShare, readAnalysis, type ReportData } from './report-rows';
+
+export interface ReportDeps {
+  ocean: OceanClient;
+  directory: OceanDirectory;
+  store: Store;
+  zone: string;
+  logger?: { warn(obj: object, msg?: string): void };
+}
+
+/** Rows shown in the chat; the CSV has them all. */
+export const TABLE_ROWS = 10;
+
+/**
+ * The manager report: Ocean's private-use analysis for a period, by driver or by vehicle, as a
+ * compact table, a bar chart and the full CSV. Totals only: no place, no trip, no time of day.
+ */
+export class ReportService {
+  private readonly unknownKeys = new Set<string>();
+
+  constructor(private readonly deps: ReportDeps) {}
+
+  periodLabel(period: Period, t: Translator): string {
+    if (period.kind === 'month') return t.month(period.first);
+    if (period.kind === 'day') return t.shortDay(period.first, this.deps.zone);
+    const f = (day: string) => day.split('-').reverse().join('/');
+    return `${f(period.first)} – ${f(period.last)}`;
+  }
+
+  async data(period: Period, by: 'driver' | 'vehicle'): Promise<ReportData> {
+    const { start, end } = localRangeBounds(period.first, period.last, this.deps.zone);
+    const [results, drivers] = await Promise.all([
+      this.deps.ocean.privacyAnalysis({
+        renderMode: by === 'driver' ? 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS' : 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS',
+        criteria: 'ALL',
+        periode: { debut: start.toISOString(), fin: end.toISOString() },
+      }),
+      this.deps.directory.all().catch(() => [] as Driver[]),
+    ]);
+    const vehicles = new Map<number, DriverVehicle>();
+    for (const d of drivers) for (const v of d.vehicles) vehicles.set(v.id, v);
+    return readAnalysis(results, {
+      by,
+      drivers: new Map(drivers.map((d) => [d.individuId, d])),
+      vehicles,
+      onUnknownKey: (map, key) => {
+        const name = `${map}.${key}`;
+        if (this.unknownKeys.has(name)) return;
+        this.unknownKeys.add(name);
+        this.deps.logger?.warn({ map, key }, 'unknown key in an Ocean period map: kept as its own column');
+      },
+    });
+  }
+
+  async report(actor: Actor, period: Period, by: 'driver' | 'vehicle'): Promise<View> {
+    const t = actor.t;
+    const label = this.periodLabel(period, t);
+    const data = await this.data(period, by);
+    await this.deps.store.audit(actor.ref, 'report', null, { first: period.first, last: period.last, by, rows: data.rows.length });
+    return this.render(data, t, label, by);
+  }
+
+  async render(data: ReportData, t: Translator, label: string, by: 'driver' | 'vehicle'): Promise<View> {
+    const title = `${t.t('report.title', { period: label })} (${t.t(by === 'driver' ? 'report.byDriver' : 'report.byVehicle')})`;
+    if (!data.rows.length) return { summary: title, title, blocks: [{ type: 'text', text: t.t('report.empty', { period: label }) }] };
+    const c = (key: string) => t.t(`report.columns.${key}`);
+    const sorted = [...data.rows].sort((a, b) => privateShare(b) - privateShare(a) || b.privateMeters - a.privateMeters || a.name.localeCompare(b.name));
+    const totals = data.totals;
+    const blocks: Block[] = [
+      {
+        type: 'fields',
+        fields: [
+          { label: c('privateKm'), value: t.number(totals.privateMeters / 1000) },
+          { label: c('professionalKm'), value: t.number(totals.professionalMeters / 1000) },
+          { label: c('privateShare'), value: t.number(privateShare(totals)) },
+          { label: c('cost'), value: t.number(totals.cost, 2) },
+          { label: c('fuel'), value: t.number(totals.fuelL) },
+          { label: c('energy'), value: t.number(totals.energyKWh) },
+        ],
+      },
+      { type: 'heading', text: t.t('report.topTitle') },
+      {
+        type: 'table',
+        columns: [{ label: c('name') }, { label: c('privateKm'), align: 'right' }, { label: c('professionalKm'), align: 'right' }, { label: c('privateShare'), align: 'right' }],
+        rows: sorted.slice(0, TABLE_ROWS).map((r) => [r.name, t.number(r.privateMeters / 1000), t.number(r.professionalMeters / 1000), t.number(privateShare(r))]),
+        footer: [t.t('report.totals'), t.number(totals.privateMeters / 1000), t.number(totals.professionalMeters / 1000), t.number(privateShare(totals))],
+      },
+    ];
+    if (sorted.length > TABLE_ROWS) blocks.push({ type: 'text', text: t.t('report.rest', { count: sorted.length - TABLE_ROWS }), tone: 'muted' });
+    const byWord = t.t(by === 'driver' ? 'report.driver' : 'report.vehicle');
+    const png = await barChartPng(
+      sorted.map((r) => ({ name: r.name, privateKm: r.privateMeters / 1000, professionalKm: r.professionalMeters / 1000 })),
+      { title: label, privateLabel: t.t('common.private'), professionalLabel: t.t('common.professional'), axis: 'km' },
+    );
+    blocks.push({ type: 'image', png, alt: t.t('report.chartAlt', { by: byWord }), name: `privacy-report-${by}.png` });
+    blocks.push({ type: 'file', name: `privacy-report-${by}.csv`, mime: 'text/csv', data: reportCsv(data, t), title: t.t('report.csvTitle') });
+    return { summary: title, title, blocks };
+  }
+}

@@ -1,0 +1,198 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../clock';
+import { decodePeriodRef, decodeScheduleState, encodePeriodRef, encodeScheduleState } from '../chat/payloads';
+import { ACTION_IDS, FORM_IDS, textView, type Block, type FormView, type View } from '../chat/views';
+import type { Translator } from '../i18n';
+import type { OceanClient } from '../ocean';
+import { WEEKDAYS, type Weekday } from '../ocean/schemas';
+import type { Store } from '../store';
+import { driverName } from './directory';
+import type { PrivateHours } from './hours';
+import type { Actor } from './people';
+import { formatRanges, innerMapBody, parseDayField, sameRange, weekOf, type Week } from './schedule-form';
+import type { TripsService } from './trips';
+
+export interface ScheduleDeps {
+  ocean: OceanClient;
+  trips: TripsService;
+  store: Store;
+  zone: string;
+  clock: Clock;
+}
+
+export interface ScheduleActionOutcome {
+  update?: View;
+  reply?: View;
+  form?: FormView;
+}
+
+const MONDAY = '2026-11-23';
+const MAX_PERIOD_DAYS = 366;
+
+/**
+ * Private-life hours from the chat: a readable week and the coming exceptional periods, a form
+ * to edit them, validated before anything reaches Ocean, saved with Ocean's documented calls,
+ * and read back. Ocean never changes the past, so neither do we.
+ */
+export class ScheduleService {
+  constructor(private readonly deps: ScheduleDeps) {}
+
+  private async hours(individuId: number): Promise<PrivateHours> {
+    const now = this.deps.clock.now();
+    return this.deps.trips.privateHours(individuId, { from: now, to: new Date(now.getTime() + 400 * 86_400_000) });
+  }
+
+  /** `viewer` sees `subject`'s hours; edit buttons only when they are the same person. */
+  async view(viewer: Actor, subject: Actor, lead?: string): Promise<View> {
+    const t = viewer.t;
+    const hours = await this.hours(subject.individuId as number);
+    const now = this.deps.clock.now();
+    const own = viewer.person.id === subject.person.id;
+    const week = weekOf(hours.rangesAt(now));
+    const blocks: Block[] = [];
+    if (lead) blocks.push({ type: 'text', text: lead, tone: 'success' });
+    blocks.push({ type: 'heading', text: t.t('schedule.recurring') });
+    const lines = WEEKDAYS.filter((d) => week[d].length).map((d) => `${dayName(d, t)} ${formatRanges(week[d]).replace(/-/g, '–')}`);
+    blocks.push({ type: 'text', text: lines.length ? lines.join('\n') : t.t('schedule.noRecurring') });
+    if (own) blocks.push({ type: 'actions', actions: [{ actionId: ACTION_IDS.editSchedule, label: t.t('schedule.edit'), value: encodeScheduleState(subject.person.id), style: 'primary' }] });
+    blocks.push({ type: 'heading', text: t.t('schedule.exceptional') });
+    const coming = hours.exceptional.filter((p) => p.end.getTime() > now.getTime());
+    if (!coming.length) blocks.push({ type: 'text', text: t.t('schedule.noExceptional') });
+    for (const p of coming) {
+      const text = t.t('schedule.period', { from: t.date(p.start, this.deps.zone), to: t.date(new Date(p.end.getTime() - 1), this.deps.zone), description: p.description || '—' });
+      const started = p.start.getTime() <= now.getTime();
+      blocks.push({
+        type: 'item',
+        text,
+        status: started ? t.t('schedule.periodStarted') : undefined,
+        tone: started ? 'muted' : undefined,
+        actions: own && !started ? [{ actionId: ACTION_IDS.deletePeriod, label: t.t('schedule.deletePeriod'), value: encodePeriodRef(subject.person.id, p.start), style: 'danger' }] : [],
+      });
+    }
+    if (own) blocks.push({ type: 'actions', actions: [{ actionId: ACTION_IDS.addPeriod, label: t.t('schedule.addPeriod'), value: encodeScheduleState(subject.person.id) }] });
+    const title = own ? t.t('schedule.title') : t.t('schedule.titleOf', { name: subject.driver ? driverName(subject.driver) : (subject.person.display_name ?? '') });
+    return { summary: title, title, blocks };
+  }
+
+  async action(actor: Actor, actionId: string, value: unknown): Promise<ScheduleActionOutcome> {
+    const t = actor.t;
+    if (actor.individuId === null) return { reply: textView(t.t('errors.noVehicle'), 'warning') };
+    if (actionId === ACTION_IDS.deletePeriod) {
+      const ref = decodePeriodRef(value);
+      if (!ref) return { reply: textView(t.t('errors.badButton'), 'error') };
+      if (ref.person !== actor.person.id) return { reply: textView(t.t('schedule.onlyOwn'), 'warning') };
+      const hours = await this.hours(actor.individuId);
+      const period = hours.exceptional.find((p) => p.start.getTime() === ref.start);
+      if (!period) return { reply: textView(t.t('errors.badButton'), 'error') };
+      if (period.start.getTime() <= this.deps.clock.now().getTime()) return { reply: textView(t.t('schedule.periodStarted'), 'warning') };
+      await this.deps.ocean.deleteExceptionalPeriods([period.extensionId]);
+      await this.deps.store.audit(actor.ref, 'period.delete', `individu:${actor.individuId}`, { start: period.start.toISOString() });
+      return { update: await this.view(actor, actor, t.t('schedule.saved')) };
+    }
+    const state = decodeScheduleState(value);
+    if (!state) return { reply: textView(t.t('errors.badButton'), 'error') };
+    if (state.person !== actor.person.id) return { reply: textView(t.t('schedule.onlyOwn'), 'warning') };
+    if (actionId === ACTION_IDS.editSchedule) return { form: this.scheduleForm(actor, weekOf((await this.hours(actor.individuId)).rangesAt(this.deps.clock.now()))) };
+    return { form: this.periodForm(actor) };
+  }
+
+  scheduleForm(actor: Actor, week: Week, values?: Record<string, string>, errors: Record<string, string> = {}): FormView {
+    const t = actor.t;
+    return {
+      formId: FORM_IDS.schedule,
+      state: encodeScheduleState(actor.person.id),
+      title: t.t('schedule.formTitle'),
+      submitLabel: t.t('schedule.save'),
+      cancelLabel: t.t('schedule.cancel'),
+      intro: t.t('schedule.formHelp'),
+      fields: WEEKDAYS.map((day) => ({
+        id: day,
+        label: longDayName(day, t),
+        value: values?.[day] ?? formatRanges(week[day]),
+        placeholder: '00:00-08:00, 18:00-23:59',
+        error: errors[day],
+        maxLength: 200,
+      })),
+    };
+  }
+
+  periodForm(actor: Actor, values: Record<string, string> = {}, errors: Record<string, string> = {}): FormView {
+    const t = actor.t;
+    return {
+      formId: FORM_IDS.period,
+      state: encodeScheduleState(actor.person.id),
+      title: t.t('schedule.addPeriod'),
+      submitLabel: t.t('schedule.save'),
+      cancelLabel: t.t('schedule.cancel'),
+      fields: [
+        { id: 'description', label: t.t('schedule.descriptionLabel'), value: values.description ?? '', maxLength: 100, error: errors.description },
+        { id: 'from', label: t.t('schedule.fromLabel'), value: values.from ?? '', placeholder: '24/12/2026', maxLength: 10, error: errors.from },
+        { id: 'to', label: t.t('schedule.toLabel'), value: values.to ?? '', placeholder: '26/12/2026', maxLength: 10, error: errors.to },
+      ],
+    };
+  }
+
+  async submit(actor: Actor, formId: string, stateValue: unknown, values: Record<string, unknown>): Promise<{ errors?: Record<string, string>; done?: View }> {
+    const t = actor.t;
+    const state = decodeScheduleState(stateValue);
+    if (!state) return { done: textView(t.t('errors.badButton'), 'error') };
+    if (state.person !== actor.person.id || actor.individuId === null) return { done: textView(t.t('schedule.onlyOwn'), 'warning') };
+    const text = (key: string) => (typeof values[key] === 'string' ? (values[key] as string).slice(0, 200) : '');
+    if (formId === FORM_IDS.schedule) return this.saveWeek(actor, actor.individuId, text);
+    if (formId === FORM_IDS.period) return this.savePeriod(actor, actor.individuId, text);
+    return { done: textView(t.t('errors.badButton'), 'error') };
+  }
+
+  private async saveWeek(actor: Actor, individuId: number, text: (key: string) => string) {
+    const t = actor.t;
+    const errors: Record<string, string> = {};
+    const next = weekOf([]);
+    for (const day of WEEKDAYS) {
+      const parsed = parseDayField(text(day), t);
+      if ('error' in parsed) errors[day] = parsed.error;
+      else next[day] = parsed.ranges;
+    }
+    if (Object.keys(errors).length) return { errors };
+    const now = this.deps.clock.now();
+    const current = (await this.hours(individuId)).rangesAt(now);
+    const removed = current.filter((r) => !next[r.day].some((n) => sameRange(n, r)));
+    const added = WEEKDAYS.some((day) => next[day].some((n) => !current.some((c) => c.day === day && sameRange(c, n))));
+    // Removed slots go by their ids (Ocean closes the schedule and keeps the rest from now on);
+    // new slots go with the whole week, from now: the past is never touched.
+    if (removed.length) await this.deps.ocean.deleteRecurringSchedules(individuId, removed.map((r) => r.id).filter((id): id is number => id !== null));
+    if (added) await this.deps.ocean.saveRecurringSchedules(individuId, innerMapBody(next), { from: nextMinute(now) });
+    await this.deps.store.audit(actor.ref, 'schedule.save', `individu:${individuId}`, { removed: removed.length, added });
+    return { done: await this.view(actor, actor, t.t('schedule.saved')) };
+  }
+
+  private async savePeriod(actor: Actor, individuId: number, text: (key: string) => string) {
+    const t = actor.t;
+    const zone = this.deps.zone;
+    const errors: Record<string, string> = {};
+    const from = DateTime.fromFormat(text('from').trim(), 'd/M/yyyy', { zone });
+    const to = DateTime.fromFormat(text('to').trim(), 'd/M/yyyy', { zone });
+    if (!from.isValid) errors.from = t.t('schedule.dateFormat');
+    if (!to.isValid) errors.to = t.t('schedule.dateFormat');
+    const now = this.deps.clock.now();
+    if (from.isValid && from.toMillis() <= now.getTime()) errors.from = t.t('schedule.periodPast');
+    if (from.isValid && to.isValid && (to < from || to.diff(from, 'days').days >= MAX_PERIOD_DAYS)) errors.to = t.t('schedule.periodOrder');
+    if (Object.keys(errors).length) return { errors };
+    const description = text('description').trim().replace(/\s+/g, ' ').slice(0, 100);
+    await this.deps.ocean.saveExceptionalPeriod({ individuId, description, from: from.toJSDate(), to: to.plus({ days: 1 }).startOf('day').toJSDate() });
+    await this.deps.store.audit(actor.ref, 'period.add', `individu:${individuId}`, { from: from.toISODate(), to: to.toISODate() });
+    return { done: await this.view(actor, actor, t.t('schedule.saved')) };
+  }
+}
+
+function nextMinute(now: Date): Date {
+  return new Date(Math.ceil((now.getTime() + 1) / 60_000) * 60_000);
+}
+
+function dayName(day: Weekday, t: Translator): string {
+  return DateTime.fromISO(MONDAY).plus({ days: WEEKDAYS.indexOf(day) }).setLocale(t.locale).toFormat('ccc');
+}
+
+function longDayName(day: Weekday, t: Translator): string {
+  const name = DateTime.fromISO(MONDAY).plus({ days: WEEKDAYS.indexOf(day) }).setLocale(t.locale).toFormat('cccc');
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
