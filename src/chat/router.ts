@@ -208,6 +208,11 @@ export class ChatRouter {
     }
   }
 
+  /** Field errors of a form, computed without Ocean (fast enough for Slack's 3 s). */
+  validate(actor: Actor, formId: string, values: Record<string, unknown>): Record<string, string> | null {
+    return this.deps.schedules.validate(actor, formId, values);
+  }
+
   async submit(actor: Actor, formId: string, state: unknown, values: Record<string, unknown>): Promise<SubmitOutcome> {
     try {
       return await this.deps.schedules.submit(actor, formId, state, values);

@@ -76,7 +76,7 @@ export class ScheduleService {
 
   async action(actor: Actor, actionId: string, value: unknown): Promise<ScheduleActionOutcome> {
     const t = actor.t;
-    if (actor.individuId === null) return { reply: textView(t.t('errors.noVehicle'), 'warning') };
+    if (actor.individuId === null) return { reply: textView(actor.person.email ? t.t('errors.notLinked', { email: actor.person.email }) : t.t('errors.noEmail'), 'warning') };
     if (actionId === ACTION_IDS.deletePeriod) {
       const ref = decodePeriodRef(value);
       if (!ref) return { reply: textView(t.t('errors.badButton'), 'error') };
@@ -132,27 +132,53 @@ export class ScheduleService {
     };
   }
 
+  /** Checks a form without calling Ocean: field errors, or null when it can be saved. */
+  validate(actor: Actor, formId: string, values: Record<string, unknown>): Record<string, string> | null {
+    const text = textOf(values);
+    const errors = formId === FORM_IDS.schedule ? this.readWeek(actor.t, text).errors : formId === FORM_IDS.period ? this.readPeriod(actor.t, text).errors : {};
+    return Object.keys(errors).length ? errors : null;
+  }
+
   async submit(actor: Actor, formId: string, stateValue: unknown, values: Record<string, unknown>): Promise<{ errors?: Record<string, string>; done?: View }> {
     const t = actor.t;
     const state = decodeScheduleState(stateValue);
-    if (!state) return { done: textView(t.t('errors.badButton'), 'error') };
+    if (!state || (formId !== FORM_IDS.schedule && formId !== FORM_IDS.period)) return { done: textView(t.t('errors.badButton'), 'error') };
     if (state.person !== actor.person.id || actor.individuId === null) return { done: textView(t.t('schedule.onlyOwn'), 'warning') };
-    const text = (key: string) => (typeof values[key] === 'string' ? (values[key] as string).slice(0, 200) : '');
-    if (formId === FORM_IDS.schedule) return this.saveWeek(actor, actor.individuId, text);
-    if (formId === FORM_IDS.period) return this.savePeriod(actor, actor.individuId, text);
-    return { done: textView(t.t('errors.badButton'), 'error') };
+    const text = textOf(values);
+    if (formId === FORM_IDS.schedule) {
+      const { week, errors } = this.readWeek(t, text);
+      return Object.keys(errors).length ? { errors } : this.saveWeek(actor, actor.individuId, week);
+    }
+    const { period, errors } = this.readPeriod(t, text);
+    return Object.keys(errors).length || !period ? { errors } : this.savePeriod(actor, actor.individuId, period);
   }
 
-  private async saveWeek(actor: Actor, individuId: number, text: (key: string) => string) {
-    const t = actor.t;
+  private readWeek(t: Translator, text: (key: string) => string): { week: Week; errors: Record<string, string> } {
     const errors: Record<string, string> = {};
-    const next = weekOf([]);
+    const week = weekOf([]);
     for (const day of WEEKDAYS) {
       const parsed = parseDayField(text(day), t);
       if ('error' in parsed) errors[day] = parsed.error;
-      else next[day] = parsed.ranges;
+      else week[day] = parsed.ranges;
     }
+    return { week, errors };
+  }
+
+  private readPeriod(t: Translator, text: (key: string) => string): { period?: { from: Date; to: Date; description: string }; errors: Record<string, string> } {
+    const zone = this.deps.zone;
+    const errors: Record<string, string> = {};
+    const from = DateTime.fromFormat(text('from').trim(), 'd/M/yyyy', { zone });
+    const to = DateTime.fromFormat(text('to').trim(), 'd/M/yyyy', { zone });
+    if (!from.isValid) errors.from = t.t('schedule.dateFormat');
+    if (!to.isValid) errors.to = t.t('schedule.dateFormat');
+    if (from.isValid && from.toMillis() <= this.deps.clock.now().getTime()) errors.from = t.t('schedule.periodPast');
+    if (from.isValid && to.isValid && (to < from || to.diff(from, 'days').days >= MAX_PERIOD_DAYS)) errors.to = t.t('schedule.periodOrder');
     if (Object.keys(errors).length) return { errors };
+    const description = text('description').trim().replace(/\s+/g, ' ').slice(0, 100);
+    return { errors, period: { from: from.toJSDate(), to: to.plus({ days: 1 }).startOf('day').toJSDate(), description } };
+  }
+
+  private async saveWeek(actor: Actor, individuId: number, next: Week) {
     const now = this.deps.clock.now();
     const current = (await this.hours(individuId)).rangesAt(now);
     const removed = current.filter((r) => !next[r.day].some((n) => sameRange(n, r)));
@@ -162,26 +188,18 @@ export class ScheduleService {
     if (removed.length) await this.deps.ocean.deleteRecurringSchedules(individuId, removed.map((r) => r.id).filter((id): id is number => id !== null));
     if (added) await this.deps.ocean.saveRecurringSchedules(individuId, innerMapBody(next), { from: nextMinute(now) });
     await this.deps.store.audit(actor.ref, 'schedule.save', `individu:${individuId}`, { removed: removed.length, added });
-    return { done: await this.view(actor, actor, t.t('schedule.saved')) };
+    return { done: await this.view(actor, actor, actor.t.t('schedule.saved')) };
   }
 
-  private async savePeriod(actor: Actor, individuId: number, text: (key: string) => string) {
-    const t = actor.t;
-    const zone = this.deps.zone;
-    const errors: Record<string, string> = {};
-    const from = DateTime.fromFormat(text('from').trim(), 'd/M/yyyy', { zone });
-    const to = DateTime.fromFormat(text('to').trim(), 'd/M/yyyy', { zone });
-    if (!from.isValid) errors.from = t.t('schedule.dateFormat');
-    if (!to.isValid) errors.to = t.t('schedule.dateFormat');
-    const now = this.deps.clock.now();
-    if (from.isValid && from.toMillis() <= now.getTime()) errors.from = t.t('schedule.periodPast');
-    if (from.isValid && to.isValid && (to < from || to.diff(from, 'days').days >= MAX_PERIOD_DAYS)) errors.to = t.t('schedule.periodOrder');
-    if (Object.keys(errors).length) return { errors };
-    const description = text('description').trim().replace(/\s+/g, ' ').slice(0, 100);
-    await this.deps.ocean.saveExceptionalPeriod({ individuId, description, from: from.toJSDate(), to: to.plus({ days: 1 }).startOf('day').toJSDate() });
-    await this.deps.store.audit(actor.ref, 'period.add', `individu:${individuId}`, { from: from.toISODate(), to: to.toISODate() });
-    return { done: await this.view(actor, actor, t.t('schedule.saved')) };
+  private async savePeriod(actor: Actor, individuId: number, period: { from: Date; to: Date; description: string }) {
+    await this.deps.ocean.saveExceptionalPeriod({ individuId, description: period.description, from: period.from, to: period.to });
+    await this.deps.store.audit(actor.ref, 'period.add', `individu:${individuId}`, { from: period.from.toISOString(), to: period.to.toISOString() });
+    return { done: await this.view(actor, actor, actor.t.t('schedule.saved')) };
   }
+}
+
+function textOf(values: Record<string, unknown>): (key: string) => string {
+  return (key) => (typeof values[key] === 'string' ? (values[key] as string).slice(0, 200) : '');
 }
 
 function nextMinute(now: Date): Date {

@@ -85,6 +85,13 @@ export const migrations: Record<string, Migration> = {
         .addColumn('completed_at', 'timestamptz')
         .execute();
 
+      // Request signatures already seen: a replayed Slack request is refused (promise 4).
+      await db.schema
+        .createTable('seen_signatures')
+        .addColumn('signature', 'text', (c) => c.primaryKey())
+        .addColumn('seen_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+
       await db.schema
         .createTable('audit_log')
         .addColumn('id', 'serial', (c) => c.primaryKey())
@@ -96,7 +103,7 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
     async down(db: Kysely<any>) {
-      for (const table of ['audit_log', 'cron_claims', 'trip_answers', 'daily_prompts', 'conversation_refs', 'people']) {
+      for (const table of ['seen_signatures', 'audit_log', 'cron_claims', 'trip_answers', 'daily_prompts', 'conversation_refs', 'people']) {
         await db.schema.dropTable(table).ifExists().execute();
       }
     },

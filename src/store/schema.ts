@@ -90,6 +90,11 @@ export interface AuditLogTable {
   details: Json<unknown> | null;
 }
 
+export interface SeenSignaturesTable {
+  signature: string;
+  seen_at: Timestamp;
+}
+
 export interface Database {
   people: PeopleTable;
   conversation_refs: ConversationRefsTable;
@@ -97,6 +102,7 @@ export interface Database {
   trip_answers: TripAnswersTable;
   cron_claims: CronClaimsTable;
   audit_log: AuditLogTable;
+  seen_signatures: SeenSignaturesTable;
 }
 
 export type Person = Selectable<PeopleTable>;

@@ -62,7 +62,7 @@ export class Store {
 
   /** Empties every table (tests). */
   async truncateAll(): Promise<void> {
-    await sql`truncate audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
+    await sql`truncate seen_signatures, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
   }
 
   private now(): Date {
@@ -405,8 +405,31 @@ export class Store {
     return row !== undefined;
   }
 
+  /** Runs claimed under `prefix` that never completed: their instance may have died. */
+  async incompleteRuns(prefix: string): Promise<{ key: string; expiresAt: Date }[]> {
+    const rows = await this.db.selectFrom('cron_claims').select(['key', 'expires_at']).where('key', 'like', `${prefix}%`).where('completed_at', 'is', null).orderBy('key').execute();
+    return rows.map((r) => ({ key: r.key, expiresAt: r.expires_at }));
+  }
+
   async completeRun(key: string): Promise<void> {
     await this.db.updateTable('cron_claims').set({ completed_at: this.now() }).where('key', '=', key).execute();
+  }
+
+  // --- replay protection ---
+
+  /** True the first time a request signature is seen (across every instance sharing the store). */
+  async firstSighting(signature: string): Promise<boolean> {
+    const row = await this.db
+      .insertInto('seen_signatures')
+      .values({ signature, seen_at: this.now() })
+      .onConflict((oc) => oc.column('signature').doNothing())
+      .returning('signature')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async forgetSightings(before: Date): Promise<void> {
+    await this.db.deleteFrom('seen_signatures').where('seen_at', '<', before).execute();
   }
 
   // --- audit ---

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { Core } from '../src/app';
+
+/**
+ * The service's one HTTP server: health, readiness and metrics here; Slack, Teams and the web
+ * chat mount their routes on the same app.
+ */
+export function createHttpApp(core: Core): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((req, res, next) => {
+    const given = req.header('x-request-id');
+    const id = given && /^[\w\-.:]{1,100}$/.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', id);
+    (req as unknown as { id: string }).id = id;
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      core.logger.debug({ requestId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'http request');
+    });
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const store = await core.store.ping();
+    const ocean = core.oceanReachable();
+    res.status(store && ocean ? 200 : 503).json({ status: store && ocean ? 'ready' : 'not ready', store, ocean });
+  });
+  app.get('/metrics', async (_req, res) => {
+    try {
+      const stats = await core.store.outboxStats();
+      core.metrics.answersPending.set(stats.pending);
+      core.metrics.oldestPendingAge.set(stats.oldestPendingAt ? (core.clock.now().getTime() - stats.oldestPendingAt.getTime()) / 1000 : 0);
+    } catch {
+      // metrics still answer when the store does not
+    }
+    res.setHeader('content-type', core.metrics.registry.contentType);
+    res.send(await core.metrics.registry.metrics());
+  });
+  return app;
+}

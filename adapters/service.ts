@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createCore, type Core, type CoreOptions } from '../src/app';
+import type { Config } from '../src/config';
+import type { OceanSimulator } from '../src/sandbox/simulator';
+import { createHttpApp } from './http';
+import { mountSlack, type SlackTransport } from './slack';
+import { mountTeams, type TeamsTransport } from './teams';
+import { mountWebChat } from './web';
+import type { WebPort } from './web/port';
+
+export interface ServiceOptions extends CoreOptions {
+  simulator?: OceanSimulator;
+  /** Bind address; 127.0.0.1 in sandbox mode unless HOST says otherwise. */
+  host?: string;
+  /** Start the cron jobs and the outbox poller (the CLI's one-off runs do not). */
+  jobs?: boolean;
+}
+
+export interface Service {
+  core: Core;
+  server: http.Server;
+  url: string;
+  slack: SlackTransport | undefined;
+  teams: TeamsTransport | undefined;
+  web: WebPort | undefined;
+  stop(): Promise<void>;
+}
+
+/** Starts everything: the core, the HTTP server with every transport, and the jobs. */
+export async function startService(config: Config, options: ServiceOptions): Promise<Service> {
+  const core = await createCore(config, options);
+  const app = createHttpApp(core);
+  const slack = config.slack ? await mountSlack(app, core) : undefined;
+  const teams = config.teams ? mountTeams(app, core) : undefined;
+  const web = config.sandbox && options.simulator ? mountWebChat(app, core, options.simulator) : undefined;
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, options.host ?? (config.sandbox ? '127.0.0.1' : undefined), resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  if (slack) await slack.start();
+  if (options.jobs !== false) core.scheduler.start();
+  let stopping: Promise<void> | undefined;
+  return {
+    core,
+    server,
+    url: `http://127.0.0.1:${port}`,
+    slack,
+    teams,
+    web,
+    stop() {
+      // Graceful: stop taking requests, let those under way finish, stop the jobs (the outbox
+      // finishes its batch), then close the store and the simulator.
+      stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timeout = setTimeout(() => server.closeAllConnections(), 10_000);
+        await closed;
+        clearTimeout(timeout);
+        if (slack) await slack.stop();
+        await core.close();
+        if (options.simulator) await options.simulator.stop();
+      })();
+      return stopping;
+    },
+  };
+}

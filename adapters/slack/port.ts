@@ -1,0 +1,104 @@
+import type { WebClient } from '@slack/web-api';
+import type { View } from '../../src/chat/views';
+import { attachments } from '../../src/chat/views';
+import { ChatDeliveryError, type DiscoveredUser, type DiscoveringPort, type MessageRef } from '../../src/privacy/ports';
+import type { Person } from '../../src/store';
+import { fallbackText, toBlocks } from './blocks';
+
+const PROMPT_EVENT = 'privacy_prompt';
+
+/**
+ * Direct messages on Slack: users.lookupByEmail to find a driver, conversations.open for the
+ * DM channel, chat.postMessage / chat.update for the message, files.uploadV2 for files. The
+ * WebClient waits out 429s by their Retry-After before giving up.
+ */
+export class SlackPort implements DiscoveringPort {
+  readonly platform = 'slack' as const;
+  private readonly channels = new Map<string, string>();
+
+  constructor(private readonly client: WebClient) {}
+
+  async dmChannel(userId: string): Promise<string> {
+    const known = this.channels.get(userId);
+    if (known) return known;
+    const opened = await this.client.conversations.open({ users: userId });
+    const channel = opened.channel?.id;
+    if (!channel) throw new ChatDeliveryError('failed', 'conversations.open returned no channel');
+    this.channels.set(userId, channel);
+    return channel;
+  }
+
+  async discover(email: string): Promise<DiscoveredUser | undefined> {
+    try {
+      const found = await this.client.users.lookupByEmail({ email });
+      const user = found.user;
+      if (!user?.id || user.deleted || user.is_bot) return undefined;
+      return { workspaceId: user.team_id ?? 'unknown', chatUserId: user.id, displayName: user.real_name ?? user.name ?? null, locale: (user as { locale?: string }).locale ?? null };
+    } catch (error) {
+      if (slackError(error) === 'users_not_found') return undefined;
+      throw translate(error);
+    }
+  }
+
+  async sendDirect(person: Person, view: View, meta: { promptId?: number } = {}): Promise<MessageRef> {
+    try {
+      const channel = await this.dmChannel(person.chat_user_id);
+      const posted = await this.client.chat.postMessage({
+        channel,
+        text: fallbackText(view),
+        blocks: toBlocks(view) as never,
+        unfurl_links: false,
+        // Lets a resumed run find a prompt that reached Slack before the crash.
+        ...(meta.promptId !== undefined ? { metadata: { event_type: PROMPT_EVENT, event_payload: { prompt_id: meta.promptId } } } : {}),
+      });
+      await this.uploadAttachments(channel, view);
+      return { platform: 'slack', channel, ts: posted.ts };
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  async updateMessage(_person: Person, ref: MessageRef, view: View): Promise<void> {
+    try {
+      await this.client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), text: fallbackText(view), blocks: toBlocks(view) as never });
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  async findPromptMessage(person: Person, promptId: number, since: Date): Promise<MessageRef | undefined> {
+    const channel = await this.dmChannel(person.chat_user_id);
+    const history = await this.client.conversations.history({ channel, oldest: String(since.getTime() / 1000 - 60), include_all_metadata: true, limit: 50 });
+    const found = history.messages?.find((m) => {
+      const metadata = (m as { metadata?: { event_type?: string; event_payload?: { prompt_id?: unknown } } }).metadata;
+      return metadata?.event_type === PROMPT_EVENT && Number(metadata.event_payload?.prompt_id) === promptId;
+    });
+    return found?.ts ? { platform: 'slack', channel, ts: found.ts } : undefined;
+  }
+
+  /** Images and files of a view go as one upload into the channel (Block Kit has no place for them). */
+  async uploadAttachments(channel: string, view: View): Promise<void> {
+    const files = attachments(view);
+    if (!files.length) return;
+    await this.client.files.uploadV2({
+      channel_id: channel,
+      initial_comment: view.title ?? view.summary,
+      file_uploads: files.map((f) => (f.type === 'image' ? { file: f.png, filename: f.name, title: f.alt } : { file: f.data, filename: f.name, title: f.title })),
+    } as never);
+  }
+}
+
+function slackError(error: unknown): string | undefined {
+  return (error as { data?: { error?: string } })?.data?.error;
+}
+
+export function translate(error: unknown): ChatDeliveryError {
+  if (error instanceof ChatDeliveryError) return error;
+  const code = slackError(error);
+  const gone = ['user_not_found', 'account_inactive', 'channel_not_found', 'is_archived', 'cannot_dm_bot', 'user_disabled', 'not_in_channel'];
+  if (code && gone.includes(code)) return new ChatDeliveryError('gone', `Slack: ${code}`, undefined, { cause: error });
+  if ((error as { code?: string })?.code === 'slack_webapi_rate_limited_error') {
+    return new ChatDeliveryError('rateLimited', 'Slack rate limit', Number((error as { retryAfter?: number }).retryAfter ?? 1) * 1000, { cause: error });
+  }
+  return new ChatDeliveryError('failed', `Slack: ${code ?? (error instanceof Error ? error.message : String(error))}`, undefined, { cause: error });
+}

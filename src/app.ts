@@ -1,0 +1,177 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from './clock';
+import { ChatRouter } from './chat/router';
+import type { Config } from './config';
+import { Scheduler } from './jobs/scheduler';
+import type { Logger } from './logger';
+import { Metrics } from './metrics';
+import { OceanClient } from './ocean';
+import { AnswerService } from './privacy/answers';
+import { DailyRun } from './privacy/daily-run';
+import { OceanDirectory } from './privacy/directory';
+import { Outbox } from './privacy/outbox';
+import { PeopleService } from './privacy/people';
+import { ChatPorts } from './privacy/ports';
+import { ReportService } from './privacy/reports';
+import { ScheduleService } from './privacy/schedules';
+import { TripsService } from './privacy/trips';
+import { Store } from './store';
+
+/** Everything below the adapters, wired once: the composition of `src/`. */
+export interface Core {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  ocean: OceanClient;
+  directory: OceanDirectory;
+  people: PeopleService;
+  trips: TripsService;
+  answers: AnswerService;
+  outbox: Outbox;
+  dailyRun: DailyRun;
+  schedules: ScheduleService;
+  reports: ReportService;
+  router: ChatRouter;
+  ports: ChatPorts;
+  scheduler: Scheduler;
+  worker: string;
+  /** Ocean answered the last time we asked (for /readyz). */
+  oceanReachable: () => boolean;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  clock?: Clock;
+  logger: Logger;
+  /** Stores for tests (an already open store). */
+  store?: Store;
+  worker?: string;
+  runLeaseMs?: number;
+  promptLeaseMs?: number;
+  outboxIntervalMs?: number;
+  outboxBaseBackoffMs?: number;
+  oceanTimeoutMs?: number;
+  oceanMaxConcurrency?: number;
+}
+
+export async function createCore(config: Config, options: CoreOptions): Promise<Core> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger;
+  const metrics = new Metrics();
+  const worker = options.worker ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const store = options.store ?? (await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, clock }));
+  let lastOceanOk = true;
+  if (!config.ocean.baseUrl) throw new Error('no Ocean base URL: start the simulator first in sandbox mode');
+  const ocean = new OceanClient({
+    baseUrl: config.ocean.baseUrl,
+    login: config.ocean.login,
+    password: config.ocean.password,
+    customerId: config.ocean.customerId,
+    clock,
+    timeoutMs: options.oceanTimeoutMs,
+    maxConcurrency: options.oceanMaxConcurrency,
+    logger: logger.child({ component: 'ocean' }),
+    onCall: (event) => {
+      metrics.oceanDuration.observe({ endpoint: event.endpoint, status: String(event.status) }, event.durationMs / 1000);
+      if (event.status === 'error' || (typeof event.status === 'number' && event.status >= 500)) lastOceanOk = false;
+      else lastOceanOk = true;
+    },
+  });
+  const zone = config.timezone;
+  const directory = new OceanDirectory(ocean, clock);
+  const people = new PeopleService({
+    store,
+    directory,
+    managerEmails: config.managerEmails,
+    defaultLocale: config.defaultLocale,
+    clock,
+    onDirectoryError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'Ocean directory unavailable; using stored links'),
+  });
+  const trips = new TripsService(ocean, directory, zone);
+  const ports = new ChatPorts();
+  const outbox = new Outbox({
+    store,
+    ocean,
+    ports,
+    zone,
+    clock,
+    defaultLocale: config.defaultLocale,
+    worker,
+    logger: logger.child({ component: 'outbox' }),
+    baseBackoffMs: options.outboxBaseBackoffMs,
+    metrics: {
+      delivered: (n) => metrics.answersDelivered.inc(n),
+      refused: (n) => metrics.answersRefused.inc(n),
+      failed: (n) => metrics.answerRetries.inc(n),
+    },
+  });
+  const answers = new AnswerService({ store, zone, onRecorded: () => outbox.kick() });
+  const dailyRun = new DailyRun({
+    store,
+    directory,
+    trips,
+    ports,
+    zone,
+    clock,
+    defaultLocale: config.defaultLocale,
+    worker,
+    leaseMs: options.promptLeaseMs,
+    logger: logger.child({ component: 'daily' }),
+    metrics: { sent: (p) => metrics.promptsSent.inc({ platform: p }), failed: (p) => metrics.promptsFailed.inc({ platform: p }) },
+  });
+  const schedules = new ScheduleService({ ocean, trips, store, zone, clock });
+  const reports = new ReportService({ ocean, directory, store, zone, logger: logger.child({ component: 'report' }) });
+  const router = new ChatRouter({
+    store,
+    people,
+    answers,
+    reports,
+    schedules,
+    zone,
+    clock,
+    onError: (error, context) => logger.warn({ context, err: error instanceof Error ? error.message : String(error) }, 'request failed'),
+  });
+  const scheduler = new Scheduler({
+    store,
+    dailyRun,
+    outbox,
+    clock,
+    zone,
+    dailyCron: config.dailyPromptCron,
+    reminderCron: config.reminderCron,
+    worker,
+    runLeaseMs: options.runLeaseMs,
+    outboxIntervalMs: options.outboxIntervalMs,
+    logger: logger.child({ component: 'scheduler' }),
+    metrics: { cronRun: (job, outcome) => metrics.cronRuns.inc({ job, outcome }) },
+  });
+  return {
+    config,
+    clock,
+    logger,
+    metrics,
+    store,
+    ocean,
+    directory,
+    people,
+    trips,
+    answers,
+    outbox,
+    dailyRun,
+    schedules,
+    reports,
+    router,
+    ports,
+    scheduler,
+    worker,
+    oceanReachable: () => lastOceanOk,
+    async close() {
+      await scheduler.stop();
+      await ocean.close();
+      if (!options.store) await store.close();
+    },
+  };
+}
