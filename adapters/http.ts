@@ -41,5 +41,15 @@ export function createHttpApp(core: Core): Express {
     res.setHeader('content-type', core.metrics.registry.contentType);
     res.send(await core.metrics.registry.metrics());
   });
+  // Report files offered as links (Teams cannot attach files in a bot's card): a random token, an hour.
+  app.get('/files/:token', async (req, res) => {
+    const token = req.params.token ?? '';
+    const file = /^[\w-]{20,100}$/.test(token) ? await core.store.sharedFile(token).catch(() => undefined) : undefined;
+    if (!file) return void res.status(404).json({ error: 'not found' });
+    res.setHeader('content-type', file.mime === 'text/csv' ? 'text/csv; charset=utf-8' : file.mime);
+    res.setHeader('content-disposition', `attachment; filename="${file.name.replace(/[^\w.\-]/g, '_')}"`);
+    res.setHeader('cache-control', 'private, no-store');
+    res.send(file.data);
+  });
   return app;
 }

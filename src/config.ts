@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   MICROSOFT_APP_TENANT_ID: optionalText,
   MICROSOFT_APP_TYPE: optionalText.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).optional()),
   TEAMS_EMULATOR: optionalText,
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be the http(s) URL where this service is reached, such as https://bot.example.com' }).optional()),
   DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
   DATA_DIR: optionalText.transform((v) => v ?? './data'),
   TIMEZONE: optionalText.transform((v, ctx) => {
@@ -88,6 +89,8 @@ export interface Config {
   ocean: { baseUrl: string | undefined; login: string; password: string; customerId: number | undefined };
   slack: { botToken: string; signingSecret: string; appToken: string | undefined; apiUrl: string | undefined } | null;
   teams: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined; appType: string; emulator: boolean } | null;
+  /** Where users' browsers reach this service (links to report files in Teams). */
+  publicUrl: string;
   databaseUrl: string | undefined;
   dataDir: string;
   timezone: string;
@@ -156,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           emulator: !e.MICROSOFT_APP_ID && emulatorSetting.data,
         }
       : null,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     timezone: e.TIMEZONE,

@@ -31,8 +31,6 @@ interface WebPerson {
 }
 
 export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator): WebPort {
-  const port = new WebPort();
-  core.ports.register(port);
   const files = new Map<string, { name: string; mime: string; data: Buffer }>();
   const people: WebPerson[] = simulator.fleet.drivers.map((d) => ({
     key: d.email ?? `sans-email-${d.index}`,
@@ -41,6 +39,9 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
     role: d.email && core.config.managerEmails.includes(d.email) ? 'manager' : 'driver',
     note: [d.vehicleId ? '' : 'no vehicle', d.email ? '' : 'no e-mail', simulator.fleet.vehicle(d.vehicleId ?? -1)?.driverIds.length === 2 ? 'shared vehicle' : ''].filter(Boolean).join(', '),
   }));
+
+  const port = new WebPort((email) => people.find((p) => p.email === email));
+  core.ports.register(port);
 
   const serialise = (view: View) => ({
     ...view,

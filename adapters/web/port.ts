@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { View } from '../../src/chat/views';
-import type { ChatPort, MessageRef } from '../../src/privacy/ports';
+import type { DiscoveredUser, DiscoveringPort, MessageRef } from '../../src/privacy/ports';
 import type { Person } from '../../src/store';
 
 export interface WebMessage {
@@ -10,9 +10,17 @@ export interface WebMessage {
 }
 
 /** The web chat's "direct messages": kept in memory per person, read by the page. */
-export class WebPort implements ChatPort {
+export class WebPort implements DiscoveringPort {
   readonly platform = 'web' as const;
   private readonly inboxes = new Map<number, WebMessage[]>();
+
+  /** The sandbox's people are the seeded fleet: everyone with an e-mail can be reached. */
+  constructor(private readonly known: (email: string) => { name: string } | undefined) {}
+
+  async discover(email: string): Promise<DiscoveredUser | undefined> {
+    const person = this.known(email);
+    return person ? { workspaceId: 'sandbox', chatUserId: email, displayName: person.name } : undefined;
+  }
 
   async sendDirect(person: Person, view: View): Promise<MessageRef> {
     const message = { id: randomUUID(), at: new Date().toISOString(), view };

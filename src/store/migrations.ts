@@ -92,6 +92,16 @@ export const migrations: Record<string, Migration> = {
         .addColumn('seen_at', 'timestamptz', (c) => c.notNull())
         .execute();
 
+      // Report files offered as links (Teams), for an hour.
+      await db.schema
+        .createTable('shared_files')
+        .addColumn('token', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('mime', 'text', (c) => c.notNull())
+        .addColumn('data', 'bytea', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+
       await db.schema
         .createTable('audit_log')
         .addColumn('id', 'serial', (c) => c.primaryKey())
@@ -103,7 +113,7 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
     async down(db: Kysely<any>) {
-      for (const table of ['seen_signatures', 'audit_log', 'cron_claims', 'trip_answers', 'daily_prompts', 'conversation_refs', 'people']) {
+      for (const table of ['shared_files', 'seen_signatures', 'audit_log', 'cron_claims', 'trip_answers', 'daily_prompts', 'conversation_refs', 'people']) {
         await db.schema.dropTable(table).ifExists().execute();
       }
     },

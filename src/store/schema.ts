@@ -95,6 +95,14 @@ export interface SeenSignaturesTable {
   seen_at: Timestamp;
 }
 
+export interface SharedFilesTable {
+  token: string;
+  name: string;
+  mime: string;
+  data: Buffer;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   people: PeopleTable;
   conversation_refs: ConversationRefsTable;
@@ -103,6 +111,7 @@ export interface Database {
   cron_claims: CronClaimsTable;
   audit_log: AuditLogTable;
   seen_signatures: SeenSignaturesTable;
+  shared_files: SharedFilesTable;
 }
 
 export type Person = Selectable<PeopleTable>;

@@ -62,7 +62,7 @@ export class Store {
 
   /** Empties every table (tests). */
   async truncateAll(): Promise<void> {
-    await sql`truncate seen_signatures, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
+    await sql`truncate shared_files, seen_signatures, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
   }
 
   private now(): Date {
@@ -430,6 +430,21 @@ export class Store {
 
   async forgetSightings(before: Date): Promise<void> {
     await this.db.deleteFrom('seen_signatures').where('seen_at', '<', before).execute();
+  }
+
+  // --- shared files ---
+
+  async shareFile(token: string, file: { name: string; mime: string; data: Buffer }, ttlMs: number): Promise<void> {
+    await this.db.deleteFrom('shared_files').where('expires_at', '<', this.now()).execute();
+    await this.db
+      .insertInto('shared_files')
+      .values({ token, name: file.name, mime: file.mime, data: file.data, expires_at: new Date(this.now().getTime() + ttlMs) })
+      .execute();
+  }
+
+  async sharedFile(token: string): Promise<{ name: string; mime: string; data: Buffer } | undefined> {
+    const row = await this.db.selectFrom('shared_files').select(['name', 'mime', 'data']).where('token', '=', token).where('expires_at', '>', this.now()).executeTakeFirst();
+    return row ? { name: row.name, mime: row.mime, data: Buffer.from(row.data) } : undefined;
   }
 
   // --- audit ---

@@ -1,0 +1,59 @@
+import { startService, type Service } from '../adapters/service';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { FLEET_EMAIL_DOMAIN, MANAGER_INDEX } from './sandbox/fleet';
+import { OceanSimulator } from './sandbox/simulator';
+
+/**
+ * The composition root: read the configuration, start the Ocean simulator in sandbox mode, start
+ * the service, and stop it cleanly on SIGTERM / SIGINT.
+ */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  let simulator: OceanSimulator | undefined;
+  if (config.sandbox) {
+    simulator = new OceanSimulator({ zone: config.timezone });
+    const baseUrl = await simulator.start();
+    config = { ...config, ocean: { ...config.ocean, baseUrl, login: simulator.login, password: simulator.password } };
+    if (!config.managerEmails.length) {
+      const manager = simulator.fleet.drivers[MANAGER_INDEX];
+      config = { ...config, managerEmails: manager?.email ? [manager.email] : [] };
+    }
+    logger.info({ ocean: baseUrl, domain: FLEET_EMAIL_DOMAIN }, 'sandbox mode: Ocean simulator started');
+  }
+  const service = await startService(config, { logger, simulator, host: env.HOST });
+  const platforms = [config.slack && 'Slack', config.teams && 'Teams', config.sandbox && 'web chat'].filter(Boolean).join(', ');
+  logger.info({ url: service.url, platforms, store: config.databaseUrl ? 'postgresql' : 'pglite' }, 'service started');
+  if (config.sandbox) process.stdout.write(`\n  Ocean privacy bot sandbox: open ${service.url}/ in your browser\n\n`);
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection'));
+  return service;
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
