@@ -1,6 +1,6 @@
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, isValidSlackRequest, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
 import { WebClientEvent, type WebClient } from '@slack/web-api';
-import type { Express, NextFunction, Request, Response } from 'express';
+import { raw as expressRaw, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app';
 import type { Target } from '../../src/chat/commands';
 import { textView, type View } from '../../src/chat/views';
@@ -38,7 +38,7 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
   if (settings.appToken) {
     app = new App({ token: settings.botToken, appToken: settings.appToken, socketMode: true, logger, clientOptions });
   } else {
-    express.post('/slack/events', replayGuard(core));
+    express.post('/slack/events', replayGuard(core, settings.signingSecret));
     const receiver = new ExpressReceiver({ signingSecret: settings.signingSecret, app: express, endpoints: '/slack/events', logger, processBeforeResponse: false });
     app = new App({ token: settings.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false, botUserId: 'U_BOT', botId: 'B_BOT' });
   }
@@ -183,22 +183,31 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
 
 /**
  * Bolt checks the signature and that the timestamp is within 5 minutes; within those 5 minutes
- * the same signed request could be sent again. Each signature is accepted once (in the store,
- * so across instances); a second sighting gets 401.
+ * the same signed request could be sent again. Each correctly signed request is accepted once
+ * (recorded in the store, so across instances); a second sighting gets 401. Only verified
+ * requests are recorded, so a tampered copy cannot block the genuine one. The raw body is
+ * handed to Bolt as `req.rawBody`, which its receiver reads instead of the stream.
  */
-function replayGuard(core: Core) {
+function replayGuard(core: Core, signingSecret: string) {
+  const readRaw = expressRaw({ type: () => true, limit: '1mb' });
   return (req: Request, res: Response, next: NextFunction) => {
-    const signature = req.header('x-slack-signature');
-    const timestamp = req.header('x-slack-request-timestamp');
-    if (!signature || !timestamp) return void res.status(401).send();
-    core.store
-      .firstSighting(`${timestamp}:${signature}`)
-      .then((first) => {
-        if (first) return next();
-        core.logger.warn({ requestId: (req as unknown as { id?: string }).id }, 'replayed Slack request refused');
-        res.status(401).send();
-      })
-      .catch(next);
+    readRaw(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      (req as unknown as { rawBody: Buffer }).rawBody = raw;
+      const signature = req.header('x-slack-signature') ?? '';
+      const timestamp = Number(req.header('x-slack-request-timestamp'));
+      const valid = isValidSlackRequest({ signingSecret, body: raw.toString('utf8'), headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } });
+      if (!valid) return next(); // Bolt answers 401 and logs it
+      core.store
+        .firstSighting(`${timestamp}:${signature}`)
+        .then((first) => {
+          if (first) return next();
+          core.logger.warn({ requestId: (req as unknown as { id?: string }).id }, 'replayed Slack request refused');
+          res.status(401).send();
+        })
+        .catch(next);
+    });
   };
 }
 

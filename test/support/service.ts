@@ -1,0 +1,132 @@
+import { Writable } from 'node:stream';
+import { startService, type Service } from '../../adapters/service';
+import type { CoreOptions } from '../../src/app';
+import { ManualClock } from '../../src/clock';
+import type { Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { MANAGER_INDEX } from '../../src/sandbox/fleet';
+import { OceanSimulator, type SimulatorOptions } from '../../src/sandbox/simulator';
+import { Store } from '../../src/store';
+import { FakeConnector } from './fake-connector';
+import { FakeSlack } from './fake-slack';
+import { SIGNING_SECRET } from './slack-requests';
+
+/** Wednesday 25 November 2026, 08:30 in Paris: "yesterday" is a working Tuesday. */
+export const TEST_NOW = '2026-11-25T07:30:00Z';
+export const TEST_DAY = '2026-11-24';
+
+export interface TestServiceOptions {
+  slack?: boolean;
+  teams?: boolean | { appId: string; password: string };
+  web?: boolean;
+  store?: Store;
+  databaseUrl?: string;
+  clock?: ManualClock;
+  simulator?: OceanSimulator;
+  simulatorOptions?: SimulatorOptions;
+  core?: Partial<CoreOptions>;
+  jobs?: boolean;
+  config?: Partial<Config>;
+  logLevel?: string;
+}
+
+export interface TestService {
+  service: Service;
+  url: string;
+  sim: OceanSimulator;
+  slack: FakeSlack;
+  connector: FakeConnector;
+  clock: ManualClock;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/** The real service (core, HTTP server, adapters) against the simulator and the fakes, on 127.0.0.1. */
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const clock = options.clock ?? new ManualClock(TEST_NOW);
+  const sim = options.simulator ?? new OceanSimulator({ clock, ...options.simulatorOptions });
+  const ownSim = !options.simulator;
+  const oceanUrl = sim.baseUrl || (await sim.start());
+  const slack = new FakeSlack();
+  await slack.start();
+  const connector = new FakeConnector();
+  await connector.start();
+  const logs: string[] = [];
+  const logger = createLogger(
+    options.logLevel ?? 'info',
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logs.push(chunk.toString('utf8'));
+        if (logs.length > 20_000) logs.shift();
+        done();
+      },
+    }),
+  );
+  const manager = sim.fleet.drivers[MANAGER_INDEX]?.email as string;
+  const teams = options.teams;
+  const config: Config = {
+    port: 0,
+    sandbox: Boolean(options.web),
+    ocean: { baseUrl: oceanUrl, login: sim.login, password: sim.password, customerId: undefined },
+    slack: options.slack === false ? null : { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: slack.apiUrl },
+    teams:
+      teams === false
+        ? null
+        : typeof teams === 'object'
+          ? { appId: teams.appId, appPassword: teams.password, tenantId: undefined, appType: 'MultiTenant', emulator: false }
+          : { appId: undefined, appPassword: undefined, tenantId: undefined, appType: 'MultiTenant', emulator: true },
+    publicUrl: 'http://127.0.0.1',
+    databaseUrl: options.databaseUrl,
+    dataDir: './data',
+    timezone: 'Europe/Paris',
+    dailyPromptCron: '30 8 * * *',
+    reminderCron: '0 16 * * *',
+    managerEmails: [manager],
+    defaultLocale: 'fr',
+    logLevel: 'info',
+    ...options.config,
+  };
+  // In memory unless a test brings its own store (or a PostgreSQL server).
+  const store = options.store ?? (options.databaseUrl ? undefined : await Store.open({ clock }));
+  const service = await startService(config, {
+    logger,
+    clock,
+    store,
+    simulator: options.web ? sim : undefined,
+    jobs: options.jobs ?? false,
+    outboxBaseBackoffMs: 50,
+    ...options.core,
+  });
+  return {
+    service,
+    url: service.url,
+    sim,
+    slack,
+    connector,
+    clock,
+    logs,
+    async stop() {
+      await service.stop();
+      if (store && !options.store) await store.close();
+      await slack.stop();
+      await connector.stop();
+      if (ownSim && !options.web) await sim.stop();
+    },
+  };
+}
+
+/** Polls until `check` holds (real-time work: the outbox, async handlers after ack). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<NonNullable<T>> {
+  const started = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() - started > timeoutMs) throw last instanceof Error ? last : new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
