@@ -1,5 +1,5 @@
 import { handleWhen, retry, ExponentialBackoff } from 'cockatiel';
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { View } from '../../src/chat/views';
 import { ChatDeliveryError, type ChatPort, type MessageRef } from '../../src/privacy/ports';
 import type { Person, Store } from '../../src/store';
@@ -62,15 +62,29 @@ export class TeamsPort implements ChatPort {
     }
   }
 
+  /**
+   * Runs `logic` in a proactive turn. The adapter hands a turn's errors to its onTurnError;
+   * here they are caught inside the turn and thrown after it, so the caller sees them.
+   */
+  private async proactive<T>(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<T>): Promise<T> {
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } = { ok: false, error: new Error('the proactive turn did not run') };
+    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+      try {
+        outcome = { ok: true, value: await logic(context) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+    });
+    const result = outcome as { ok: true; value: T } | { ok: false; error: unknown };
+    if (!result.ok) throw result.error;
+    return result.value;
+  }
+
   async sendDirect(person: Person, view: View): Promise<MessageRef> {
     const card = await this.card(view);
     return this.withConnector(person, async (reference) => {
-      let activityId: string | undefined;
-      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-        const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), view.summary));
-        activityId = sent?.id;
-      });
-      return { platform: 'teams', activityId, conversationId: reference.conversation?.id };
+      const sent = await this.proactive(reference, (context) => context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), view.summary)));
+      return { platform: 'teams', activityId: sent?.id, conversationId: reference.conversation?.id };
     });
   }
 
@@ -78,11 +92,9 @@ export class TeamsPort implements ChatPort {
     if (typeof ref.activityId !== 'string') return;
     const card = await this.card(view);
     await this.withConnector(person, async (reference) => {
-      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card), view.summary);
-        activity.id = ref.activityId as string;
-        await context.updateActivity(activity);
-      });
+      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card), view.summary);
+      activity.id = ref.activityId as string;
+      await this.proactive(reference, (context) => context.updateActivity(activity));
     });
   }
 

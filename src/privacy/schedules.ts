@@ -27,6 +27,11 @@ export interface ScheduleActionOutcome {
 }
 
 const MONDAY = '2026-11-23';
+/**
+ * The week shown and edited is the one in force a little ahead: a week saved now starts at the
+ * next second (Ocean never changes the past), and must show in the read-back.
+ */
+const AHEAD_MS = 2 * 60_000;
 const MAX_PERIOD_DAYS = 366;
 
 /**
@@ -48,7 +53,7 @@ export class ScheduleService {
     const hours = await this.hours(subject.individuId as number);
     const now = this.deps.clock.now();
     const own = viewer.person.id === subject.person.id;
-    const week = weekOf(hours.rangesAt(now));
+    const week = weekOf(hours.rangesAt(new Date(now.getTime() + AHEAD_MS)));
     const blocks: Block[] = [];
     if (lead) blocks.push({ type: 'text', text: lead, tone: 'success' });
     blocks.push({ type: 'heading', text: t.t('schedule.recurring') });
@@ -92,7 +97,7 @@ export class ScheduleService {
     const state = decodeScheduleState(value);
     if (!state) return { reply: textView(t.t('errors.badButton'), 'error') };
     if (state.person !== actor.person.id) return { reply: textView(t.t('schedule.onlyOwn'), 'warning') };
-    if (actionId === ACTION_IDS.editSchedule) return { form: this.scheduleForm(actor, weekOf((await this.hours(actor.individuId)).rangesAt(this.deps.clock.now()))) };
+    if (actionId === ACTION_IDS.editSchedule) return { form: this.scheduleForm(actor, weekOf((await this.hours(actor.individuId)).rangesAt(new Date(this.deps.clock.now().getTime() + AHEAD_MS)))) };
     return { form: this.periodForm(actor) };
   }
 
@@ -180,13 +185,13 @@ export class ScheduleService {
 
   private async saveWeek(actor: Actor, individuId: number, next: Week) {
     const now = this.deps.clock.now();
-    const current = (await this.hours(individuId)).rangesAt(now);
+    const current = (await this.hours(individuId)).rangesAt(new Date(now.getTime() + AHEAD_MS));
     const removed = current.filter((r) => !next[r.day].some((n) => sameRange(n, r)));
     const added = WEEKDAYS.some((day) => next[day].some((n) => !current.some((c) => c.day === day && sameRange(c, n))));
     // Removed slots go by their ids (Ocean closes the schedule and keeps the rest from now on);
     // new slots go with the whole week, from now: the past is never touched.
     if (removed.length) await this.deps.ocean.deleteRecurringSchedules(individuId, removed.map((r) => r.id).filter((id): id is number => id !== null));
-    if (added) await this.deps.ocean.saveRecurringSchedules(individuId, innerMapBody(next), { from: nextMinute(now) });
+    if (added) await this.deps.ocean.saveRecurringSchedules(individuId, innerMapBody(next), { from: nextSecond(now) });
     await this.deps.store.audit(actor.ref, 'schedule.save', `individu:${individuId}`, { removed: removed.length, added });
     return { done: await this.view(actor, actor, actor.t.t('schedule.saved')) };
   }
@@ -202,8 +207,8 @@ function textOf(values: Record<string, unknown>): (key: string) => string {
   return (key) => (typeof values[key] === 'string' ? (values[key] as string).slice(0, 200) : '');
 }
 
-function nextMinute(now: Date): Date {
-  return new Date(Math.ceil((now.getTime() + 1) / 60_000) * 60_000);
+function nextSecond(now: Date): Date {
+  return new Date(Math.ceil((now.getTime() + 1) / 1000) * 1000);
 }
 
 function dayName(day: Weekday, t: Translator): string {

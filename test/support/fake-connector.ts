@@ -41,13 +41,19 @@ export class FakeConnector {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** The next `count` sends or updates answer `status`; a negative count clears pending failures. */
   fail(status: number, count: number): void {
+    if (count < 0) {
+      this.failures.length = 0;
+      return;
+    }
     this.failures.push({ status, count });
   }
 
   /** Activities the bot sent (new messages), newest last. */
   sent(): ConnectorCall[] {
-    return this.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/activities'));
+    // A reply goes to /activities/{replyToId}, a proactive message to /activities.
+    return this.calls.filter((c) => c.method === 'POST' && /\/activities(\/[^/]+)?$/.test(c.path));
   }
 
   updated(): ConnectorCall[] {
