@@ -118,7 +118,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     clock,
     defaultLocale: config.defaultLocale,
     worker,
-    leaseMs: options.promptLeaseMs,
+    leaseMs: options.promptLeaseMs ?? config.dailyClaimLeaseMs,
     logger: logger.child({ component: 'daily' }),
     metrics: { sent: (p) => metrics.promptsSent.inc({ platform: p }), failed: (p) => metrics.promptsFailed.inc({ platform: p }) },
   });

@@ -66,6 +66,7 @@ const EnvSchema = z.object({
   }),
   DAILY_PROMPT_CRON: cron('30 8 * * *', false),
   REMINDER_CRON: cron('0 16 * * *', true),
+  DAILY_CLAIM_LEASE_SECONDS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).optional()),
   MANAGER_EMAILS: optionalText.transform((v, ctx) => {
     const emails = (v ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
     const bad = emails.find((e) => !z.email().safeParse(e).success);
@@ -96,6 +97,8 @@ export interface Config {
   timezone: string;
   dailyPromptCron: string;
   reminderCron: string | null;
+  /** How long an unsent prompt claim holds before another run may take it over (a crashed worker). */
+  dailyClaimLeaseMs: number;
   managerEmails: string[];
   defaultLocale: Locale;
   logLevel: string;
@@ -165,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timezone: e.TIMEZONE,
     dailyPromptCron: e.DAILY_PROMPT_CRON as string,
     reminderCron: e.REMINDER_CRON,
+    dailyClaimLeaseMs: (e.DAILY_CLAIM_LEASE_SECONDS ?? 300) * 1000,
     managerEmails: e.MANAGER_EMAILS,
     defaultLocale: e.DEFAULT_LOCALE as Locale,
     logLevel: e.LOG_LEVEL,

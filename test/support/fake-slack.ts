@@ -34,6 +34,8 @@ export class FakeSlack {
   perSecond = new Map<string, number>();
   private windows = new Map<string, { start: number; count: number }>();
   url = '';
+  /** Added before answering chat.postMessage (a slow Slack, for runs to be caught in the middle). */
+  postLatencyMs = 0;
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -111,6 +113,7 @@ export class FakeSlack {
         return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
       }
     }
+    if (method === 'chat.postMessage' && this.postLatencyMs) await new Promise((r) => setTimeout(r, this.postLatencyMs));
     this.calls.push({ method, args, at: Date.now() });
     return json(200, this.answer(method, args));
   }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { startService, type Service } from '../../adapters/service';
 import type { CoreOptions } from '../../src/app';
-import { ManualClock } from '../../src/clock';
+import { ManualClock, type Clock } from '../../src/clock';
 import type { Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { MANAGER_INDEX } from '../../src/sandbox/fleet';
@@ -22,11 +22,15 @@ export interface TestServiceOptions {
   store?: Store;
   databaseUrl?: string;
   clock?: ManualClock;
+  /** A clock other than the pinned one (the real clock for cron tests). */
+  realClock?: Clock;
   simulator?: OceanSimulator;
   simulatorOptions?: SimulatorOptions;
   core?: Partial<CoreOptions>;
   jobs?: boolean;
   config?: Partial<Config>;
+  /** Share one fake Slack between several instances. */
+  fakeSlack?: FakeSlack;
   logLevel?: string;
 }
 
@@ -47,8 +51,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const sim = options.simulator ?? new OceanSimulator({ clock, ...options.simulatorOptions });
   const ownSim = !options.simulator;
   const oceanUrl = sim.baseUrl || (await sim.start());
-  const slack = new FakeSlack();
-  await slack.start();
+  const slack = options.fakeSlack ?? new FakeSlack();
+  if (!slack.url) await slack.start();
   const connector = new FakeConnector();
   await connector.start();
   const logs: string[] = [];
@@ -81,16 +85,17 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     timezone: 'Europe/Paris',
     dailyPromptCron: '30 8 * * *',
     reminderCron: '0 16 * * *',
+    dailyClaimLeaseMs: 300_000,
     managerEmails: [manager],
     defaultLocale: 'fr',
     logLevel: 'info',
     ...options.config,
   };
   // In memory unless a test brings its own store (or a PostgreSQL server).
-  const store = options.store ?? (options.databaseUrl ? undefined : await Store.open({ clock }));
+  const store = options.store ?? (options.databaseUrl ? undefined : await Store.open({ clock: options.realClock ?? clock }));
   const service = await startService(config, {
     logger,
-    clock,
+    clock: options.realClock ?? clock,
     store,
     simulator: options.web ? sim : undefined,
     jobs: options.jobs ?? false,
@@ -108,7 +113,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     async stop() {
       await service.stop();
       if (store && !options.store) await store.close();
-      await slack.stop();
+      if (!options.fakeSlack) await slack.stop();
       await connector.stop();
       if (ownSim && !options.web) await sim.stop();
     },
@@ -129,4 +134,22 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
     if (Date.now() - started > timeoutMs) throw last instanceof Error ? last : new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Slack users for every driver of the seeded fleet who has an e-mail: U_<index>. */
+export function addFleetToSlack(t: TestService): void {
+  for (const d of t.sim.fleet.drivers) {
+    if (d.email) t.slack.addUser({ id: `U_${d.index}`, team: 'T_FLEET', email: d.email, locale: d.index % 4 === 0 ? 'en-GB' : 'fr-FR', name: `${d.firstName} ${d.lastName}` });
+  }
+}
+
+/** How many prompts each Slack DM channel received (one postMessage with prompt metadata each). */
+export function promptsPerChannel(t: TestService): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const call of t.slack.callsTo('chat.postMessage')) {
+    if ((call.args.metadata as { event_type?: string } | undefined)?.event_type !== 'privacy_prompt') continue;
+    const channel = String(call.args.channel);
+    counts.set(channel, (counts.get(channel) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ManualClock } from '../../src/clock';
+import { OceanSimulator } from '../../src/sandbox/simulator';
+import { FakeSlack } from '../support/fake-slack';
+import { freshSchema } from '../support/pg-schema';
+import { addFleetToSlack, eventually, promptsPerChannel, startTestService, TEST_DAY, TEST_NOW } from '../support/service';
+import { SIGNING_SECRET, blockActionsBody, post, sign } from '../support/slack-requests';
+import { describeServerOnly } from '../support/stores';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+describeServerOnly()('several instances on one PostgreSQL server', () => {
+  it('two instances under the same cron send one prompt per driver, and deliver each answer once', async () => {
+    const db = await freshSchema();
+    const sim = new OceanSimulator({ clock: new ManualClock(new Date()) });
+    await sim.start();
+    const slack = new FakeSlack();
+    await slack.start();
+    const options = { teams: false as const, simulator: sim, fakeSlack: slack, databaseUrl: db.url, realClock: { now: () => new Date() }, jobs: true, config: { dailyPromptCron: '*/2 * * * * *', reminderCron: null } };
+    const [a, b] = await Promise.all([startTestService(options), startTestService(options)]);
+    try {
+      addFleetToSlack(a);
+      await new Promise((r) => setTimeout(r, 6500));
+      const counts = promptsPerChannel(a);
+      expect(counts.size).toBeGreaterThan(0);
+      expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+      // The same click reaching both instances (a retry through the load balancer): one delivery.
+      const prompt = (await a.service.core.store.linkedPeople()).find((p) => p.chat_user_id === 'U_9');
+      const row = await a.service.core.store.db.selectFrom('daily_prompts').selectAll().where('person_id', '=', prompt!.id).executeTakeFirst();
+      const value = `ans:${row!.id}:0:private`;
+      for (const target of [a, b]) {
+        const body = blockActionsBody({ user: 'U_9', actionId: 'trip_answer:0', value, responseUrl: slack.responseUrl() });
+        await post(target.url, body, 'application/x-www-form-urlencoded', sign(body));
+      }
+      await eventually(async () => (await a.service.core.store.latestAnswers(row!.id)).every((x) => x.status === 'delivered'));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori')).toHaveLength(1);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await slack.stop();
+      await sim.stop();
+      await db.drop();
+    }
+  });
+
+  it('a run killed with SIGKILL in the middle and started again ends with every driver prompted exactly once', async () => {
+    const db = await freshSchema();
+    const sim = new OceanSimulator({ clock: new ManualClock(TEST_NOW) });
+    await sim.start();
+    const slack = new FakeSlack();
+    await slack.start();
+    slack.postLatencyMs = 60;
+    for (const d of sim.fleet.drivers) if (d.email) slack.addUser({ id: `U_${d.index}`, team: 'T_FLEET', email: d.email, name: d.firstName });
+    const env = {
+      ...process.env,
+      PORT: '0',
+      OCEAN_BASE_URL: sim.baseUrl,
+      OCEAN_LOGIN: sim.login,
+      OCEAN_PASSWORD: sim.password,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      DATABASE_URL: db.url,
+      DAILY_CLAIM_LEASE_SECONDS: '1',
+      TEAMS_EMULATOR: 'false',
+      LOG_LEVEL: 'warn',
+    };
+    const run = (killAfter?: number) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'daily', '--date', TEST_DAY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        let timer: NodeJS.Timeout | undefined;
+        if (killAfter !== undefined) {
+          const start = slack.callsTo('chat.postMessage').length;
+          timer = setInterval(() => {
+            if (slack.callsTo('chat.postMessage').length - start >= killAfter) child.kill('SIGKILL');
+          }, 5);
+        }
+        child.on('exit', (code) => {
+          if (timer) clearInterval(timer);
+          resolve({ code, out });
+        });
+      });
+    try {
+      const killed = await run(6);
+      expect(killed.code).toBeNull(); // killed, not finished
+      const partial = promptsPerChannel({ slack } as never).size;
+      expect(partial).toBeGreaterThanOrEqual(6);
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        await new Promise((r) => setTimeout(r, 1100)); // the dead worker's claims expire
+        const again = await run();
+        expect(again.code).toBe(0);
+        if (!/"busy": [1-9]/.test(again.out)) break;
+      }
+      const counts = promptsPerChannel({ slack } as never);
+      const eligible = sim.fleet.drivers.filter((d) => d.email && d.vehicleId).length;
+      expect(counts.size).toBeGreaterThan(partial);
+      expect(counts.size).toBeLessThanOrEqual(eligible);
+      expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    } finally {
+      await slack.stop();
+      await sim.stop();
+      await db.drop();
+    }
+  }, 60_000);
+});
