@@ -1,0 +1,135 @@
+import { parse } from 'csv-parse/sync';
+import { PNG } from 'pngjs';
+import type { Period } from '../../src/chat/periods';
+import type { Block, View } from '../../src/chat/views';
+import { translator } from '../../src/i18n';
+import { startTestService, type TestService } from '../support/service';
+
+const NOVEMBER_WEEK: Period = { first: '2026-11-16', last: '2026-11-22', kind: 'range' };
+
+function block<T extends Block['type']>(view: View, type: T): Extract<Block, { type: T }> | undefined {
+  return view.blocks.find((b): b is Extract<Block, { type: T }> => b.type === type);
+}
+
+function csvOf(view: View): string[][] {
+  const file = block(view, 'file');
+  expect(file?.data.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf])); // UTF-8 BOM for Excel
+  return parse(file!.data, { delimiter: ';', bom: true, record_delimiter: '\r\n', relax_column_count: false }) as string[][];
+}
+
+async function managerActor(t: TestService, locale: 'fr' | 'en' = 'fr') {
+  const email = t.sim.fleet.byIndex(0).email!;
+  const actor = await t.service.core.people.identify({ platform: 'web', workspaceId: 'w', chatUserId: `boss-${locale}`, email, locale });
+  expect(actor.role).toBe('manager');
+  return actor;
+}
+
+describe('the manager report', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ slack: false, teams: false, simulatorOptions: { extraPeriodKeys: ['WEEKEND'] } });
+  });
+  afterAll(() => t.stop());
+
+  it('by driver: one row per driver with trips, totals that match Ocean, a French CSV any RFC 4180 reader parses', async () => {
+    const actor = await managerActor(t);
+    const view = await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'driver', periodGiven: true }, async () => undefined);
+    const rows = csvOf(view);
+    const [header, ...body] = rows;
+    const totals = body.pop()!;
+    expect(header!.slice(0, 4)).toEqual(['Nom', 'Privé (km)', 'Pro (km)', 'Part privée (%)']);
+    const drivers = t.sim.fleet.drivers.filter((d) => d.vehicleId).length;
+    expect(body).toHaveLength(drivers);
+    expect(totals[0]).toBe('Total');
+    const km = (cell: string) => Number(cell.replace(',', '.'));
+    const sumPrivate = body.reduce((s, r) => s + km(r[1]!), 0);
+    expect(Math.abs(sumPrivate - km(totals[1]!))).toBeLessThan(body.length * 0.06);
+    expect(totals[1]).toMatch(/^\d+,\d$/); // decimal comma, no thousands separator
+    // The sent request: the period's bounds in the fleet's time zone, the by-driver mode.
+    const request = t.sim.requestsTo('analyse/preformattedPrivacy').slice(-1)[0]!;
+    expect(request.body).toMatchObject({ renderMode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS', periode: { debut: '2026-11-15T23:00:00.000Z', fin: '2026-11-22T23:00:00.000Z' } });
+    expect((request.body as { filter?: unknown }).filter).toBeUndefined(); // unused filters are left out, not [0]
+  });
+
+  it('keeps unknown period-map keys as their own columns and logs each once', async () => {
+    const actor = await managerActor(t);
+    const run = () => t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'vehicle', periodGiven: true }, async () => undefined);
+    const view = await run();
+    await run();
+    const [header] = csvOf(view);
+    expect(header).toContain('distanceInMeterByPeriodMap.WEEKEND');
+    expect(header).toContain('durationInSecByPeriodMap.WEEKEND');
+    expect(t.logs.filter((l) => l.includes('unknown key') && l.includes('"map":"distanceInMeterByPeriodMap"'))).toHaveLength(1);
+  });
+
+  it('by vehicle: rows are named by plate, the chart is a real PNG, the table stays compact', async () => {
+    const actor = await managerActor(t, 'en');
+    const view = await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'vehicle', periodGiven: true }, async () => undefined);
+    const table = block(view, 'table')!;
+    expect(table.rows.length).toBeLessThanOrEqual(10);
+    expect(table.columns.map((c) => c.label)).toEqual(['Name', 'Private (km)', 'Pro (km)', 'Private share (%)']);
+    const plates = t.sim.fleet.vehicles.map((v) => v.immatriculation);
+    expect(table.rows.every((r) => plates.some((p) => r[0]!.includes(p)))).toBe(true);
+    expect(view.blocks.some((b) => b.type === 'text' && b.text.includes('more rows (see the CSV)'))).toBe(true);
+    const png = PNG.sync.read(block(view, 'image')!.png);
+    expect(png.width).toBeGreaterThan(600);
+    expect(png.height).toBeGreaterThan(150);
+    // Private stays private: totals only, no town, street or time of day anywhere.
+    const everything = JSON.stringify(view.blocks.filter((b) => b.type !== 'image' && b.type !== 'file')) + block(view, 'file')!.data.toString('utf8');
+    expect(everything).not.toMatch(/Lyon|Villeurbanne|rue |avenue |\d{2}:\d{2}/);
+  });
+
+  it('Ocean\'s refusals become clear messages: period too long, access denied, Ocean unavailable', async () => {
+    const actor = await managerActor(t);
+    const long: Period = { first: '2024-01-01', last: '2026-11-01', kind: 'range' };
+    const tooLong = await t.service.core.router.run(actor, { kind: 'report', period: long, by: 'driver', periodGiven: true }, async () => undefined);
+    expect(tooLong.summary).toContain('Période trop longue');
+    t.sim.setFaults({ failNext: { status: 403, count: 1 }, only: 'analyse' });
+    expect((await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'driver', periodGiven: true }, async () => undefined)).summary).toContain("refuse l'accès");
+    t.sim.setFaults({ failNext: { status: 503, count: 20 }, only: 'analyse' });
+    expect((await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'driver', periodGiven: true }, async () => undefined)).summary).toContain('ne répond pas');
+    t.sim.faults.reset();
+    t.sim.setFaults({ wrongShapeNext: 1, only: 'analyse' });
+    expect((await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'driver', periodGiven: true }, async () => undefined)).summary).toContain('illisible');
+    t.sim.faults.reset();
+  });
+
+  it('a driver is refused without any call to Ocean', async () => {
+    const driver = await t.service.core.people.identify({ platform: 'web', workspaceId: 'w', chatUserId: 'drv', email: t.sim.fleet.byIndex(9).email! });
+    const before = t.sim.requests.length;
+    const command = { kind: 'report' as const, period: NOVEMBER_WEEK, by: 'driver' as const, periodGiven: true };
+    expect(t.service.core.router.acknowledge(driver, command)?.summary).toContain('réservée aux gestionnaires');
+    expect((await t.service.core.router.run(driver, command, async () => undefined)).summary).toContain('réservée aux gestionnaires');
+    expect(t.sim.requests.slice(before).filter((r) => r.endpoint === 'analyse/preformattedPrivacy')).toEqual([]);
+  });
+});
+
+describe('report edge cases', () => {
+  it('an empty period says so, with no table, chart or file', async () => {
+    const t = await startTestService({ slack: false, teams: false, simulatorOptions: { size: 1 } });
+    try {
+      const actor = await t.service.core.people.identify({ platform: 'web', workspaceId: 'w', chatUserId: 'boss', email: t.sim.fleet.byIndex(0).email! });
+      const view = await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'driver', periodGiven: true }, async () => undefined);
+      expect(view.blocks).toEqual([{ type: 'text', text: expect.stringContaining('Aucun trajet') }]);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('a fleet of thousands gives a readable message and the full data in the CSV', async () => {
+    const t = await startTestService({ slack: false, teams: false, simulatorOptions: { size: 2500 } });
+    try {
+      const actor = await t.service.core.people.identify({ platform: 'web', workspaceId: 'w', chatUserId: 'boss', email: t.sim.fleet.byIndex(0).email! });
+      const view = await t.service.core.router.run(actor, { kind: 'report', period: { first: '2026-11-24', last: '2026-11-24', kind: 'day' }, by: 'driver', periodGiven: true }, async () => undefined);
+      const rows = csvOf(view);
+      expect(rows.length).toBeGreaterThan(2000);
+      expect(block(view, 'table')!.rows).toHaveLength(10);
+      expect(view.blocks.find((b) => b.type === 'text' && b.text.includes('autres lignes'))).toBeDefined();
+      const { toBlocks } = await import('../../adapters/slack/blocks');
+      expect(toBlocks(view).length).toBeLessThanOrEqual(50);
+      expect(translator('fr').t('report.rest', { count: 2 })).toContain('2 autres lignes');
+    } finally {
+      await t.stop();
+    }
+  });
+});
