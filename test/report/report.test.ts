@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
 import type { Period } from '../../src/chat/periods';
 import type { Block, View } from '../../src/chat/views';
+import { toBlocks } from '../../adapters/slack/blocks';
 import { translator } from '../../src/i18n';
 import { startTestService, type TestService } from '../support/service';
 
@@ -125,7 +126,6 @@ describe('report edge cases', () => {
       expect(rows.length).toBeGreaterThan(2000);
       expect(block(view, 'table')!.rows).toHaveLength(10);
       expect(view.blocks.find((b) => b.type === 'text' && b.text.includes('autres lignes'))).toBeDefined();
-      const { toBlocks } = await import('../../adapters/slack/blocks');
       expect(toBlocks(view).length).toBeLessThanOrEqual(50);
       expect(translator('fr').t('report.rest', { count: 2 })).toContain('2 autres lignes');
     } finally {

@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { parseLine, parseSlash } from '../../src/chat/commands';
+import { decodeAnswer, decodePeriodRef, decodeScheduleState, encodeAnswer } from '../../src/chat/payloads';
+import { isPeriodError, parsePeriod } from '../../src/chat/periods';
+import { translator } from '../../src/i18n';
+
+const ctx = { now: new Date('2026-11-25T07:30:00Z'), zone: 'Europe/Paris' };
+const words = ['privacy', '/privacy', 'privacy-report', '/privacy-report', 'schedule', 'help', 'by', 'driver', 'vehicle', 'par', 'conducteur', 'last-month', 'hier', 'yesterday', '2026-10', '2026-13', '01/11/2026-30/11/2026', '31/02/2026-01/03/2026', 'link', 'unlink', '<@U1>', 'a@b.fr', 'language', 'fr', 'de', '', '\u0000', '🙂', '<script>', '"; DROP TABLE people; --'];
+
+/** Every key an error may name must exist in both languages and render without a placeholder left. */
+function expectLocalised(key: string, params: Record<string, string | number>) {
+  for (const locale of ['fr', 'en'] as const) {
+    const text = translator(locale).t(key, params);
+    expect(text).not.toBe(key);
+    expect(text).not.toMatch(/{{\w+}}/);
+  }
+}
+
+describe('the command grammar under arbitrary input', () => {
+  it('any line gives a command or a localised error, never an exception', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 600 }), fc.array(fc.constantFrom(...words), { maxLength: 8 }).map((w) => w.join(' ')), fc.string({ unit: 'grapheme', maxLength: 200 })), (line) => {
+        const result = parseLine(line, ctx);
+        if (!result.ok) expectLocalised(result.error.key, result.error.params);
+        else expect(['overview', 'help', 'schedule', 'report', 'link', 'unlink', 'language']).toContain(result.command.kind);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('any slash command text gives a command or a localised error that quotes at most 80 characters of it', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('/privacy', '/privacy-report', '/other'), fc.string({ maxLength: 2000 }), (command, text) => {
+        const result = parseSlash(command, text, ctx);
+        if (result.ok) return;
+        expectLocalised(result.error.key, result.error.params);
+        for (const value of Object.values(result.error.params)) if (typeof value === 'string') expect(value.length).toBeLessThanOrEqual(80);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('every parsed report period is whole days, in order, not in the future, and at most 366 days', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }), fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }), (a, b) => {
+        const f = (d: Date) => `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
+        const period = parsePeriod(`${f(a)}-${f(b)}`, ctx.now, ctx.zone);
+        if (isPeriodError(period)) return;
+        expect(period.first <= period.last).toBe(true);
+        expect(period.first <= '2026-11-25').toBe(true);
+        expect((Date.parse(period.last) - Date.parse(period.first)) / 86_400_000).toBeLessThan(366);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('names the periods the way managers say them, in French and English', () => {
+    expect(parseLine('privacy-report hier par véhicule', ctx)).toEqual({ ok: true, command: { kind: 'report', period: { first: '2026-11-24', last: '2026-11-24', kind: 'day' }, by: 'vehicle', periodGiven: true } });
+    expect(parseLine('/privacy-report semaine-derniere', ctx)).toMatchObject({ ok: true, command: { period: { first: '2026-11-16', last: '2026-11-22' }, by: 'driver' } });
+    expect(parseLine('privacy-report', ctx)).toMatchObject({ ok: true, command: { period: { first: '2026-10-01', last: '2026-10-31', kind: 'month' }, periodGiven: false } });
+    expect(parseLine('privacy-report 2026-12', ctx)).toMatchObject({ ok: false, error: { key: 'errors.periodFuture' } });
+    expect(parseLine('privacy-report by bus', ctx)).toMatchObject({ ok: false, error: { key: 'errors.badArgument', params: { argument: 'by bus' } } });
+    expect(parseLine('privacy-report 01/01/2025-31/12/2026', ctx)).toMatchObject({ ok: false, error: { key: 'errors.periodTooLong' } });
+  });
+});
+
+describe('button payloads under arbitrary input', () => {
+  it('a value that is not exactly one of ours is refused, never thrown on', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 3000 }), fc.anything()), (value) => {
+        const answer = decodeAnswer(value);
+        if (answer) expect(encodeAnswer(answer)).toBe(value);
+        decodeScheduleState(value);
+        decodePeriodRef(value);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('our own payloads round-trip and stay far below Slack\'s 2,000 characters', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999_999_999_999 }), fc.oneof(fc.integer({ min: 0, max: 999 }), fc.constant('all' as const)), fc.constantFrom('private' as const, 'professional' as const), (promptId, trip, choice) => {
+        const value = encodeAnswer({ promptId, trip, choice });
+        expect(value.length).toBeLessThan(64);
+        expect(decodeAnswer(value)).toEqual({ promptId, trip, choice });
+      }),
+    );
+  });
+});
