@@ -24,6 +24,7 @@ export interface Service {
   slack: SlackTransport | undefined;
   teams: TeamsTransport | undefined;
   web: WebPort | undefined;
+  simulator: OceanSimulator | undefined;
   stop(): Promise<void>;
 }
 
@@ -54,6 +55,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     slack,
     teams,
     web,
+    simulator: options.simulator,
     stop() {
       // Graceful: stop taking requests, let those under way finish, stop the jobs (the outbox
       // finishes its batch), then close the store and the simulator.

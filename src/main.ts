@@ -19,6 +19,26 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
     }
     throw error;
   }
+  const service = await boot(config, env);
+  const { logger } = service.core;
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection'));
+  return service;
+}
+
+/** Starts the service from a configuration: with the simulator and the web chat in sandbox mode. */
+export async function boot(config: Config, env: NodeJS.ProcessEnv = {}): Promise<Service> {
   const logger = createLogger(config.logLevel);
   let simulator: OceanSimulator | undefined;
   if (config.sandbox) {
@@ -35,19 +55,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
   const platforms = [config.slack && 'Slack', config.teams && 'Teams', config.sandbox && 'web chat'].filter(Boolean).join(', ');
   logger.info({ url: service.url, platforms, store: config.databaseUrl ? 'postgresql' : 'pglite' }, 'service started');
   if (config.sandbox) process.stdout.write(`\n  Ocean privacy bot sandbox: open ${service.url}/ in your browser\n\n`);
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    service.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection'));
   return service;
 }
 

@@ -117,7 +117,7 @@ function renderView(view, messageId) {
   }
   return box;
 }
-function log(views) { for (const v of views) $('#log').prepend(renderView(v)); }
+function log(views) { for (const v of views.slice().reverse()) $('#log').prepend(renderView(v)); }
 async function act(a, messageId) {
   const out = await api('action', { as: who(), messageId, actionId: a.actionId, value: a.value });
   if (out.form) return openForm(out.form);

@@ -39,7 +39,7 @@ export async function barChartPng(bars: ChartBar[], labels: ChartLabels): Promis
     data: { values },
     mark: 'bar',
     encoding: {
-      y: { field: 'name', type: 'nominal', sort: null, title: null },
+      y: { field: 'name', type: 'nominal', sort: null, title: null, axis: { labelLimit: 260 } },
       x: { field: 'km', type: 'quantitative', stack: 'zero', title: labels.axis },
       color: { field: 'kind', type: 'nominal', title: null, scale: { domain: [labels.privateLabel, labels.professionalLabel], range: ['#d9480f', '#1c7ed6'] }, legend: { orient: 'bottom' } },
     },

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Service } from '../../adapters/service';
+import { loadConfig } from '../../src/config';
+import { boot } from '../../src/main';
+import { yesterday } from '../../src/ocean/dates';
+import { RECURRING_PRIVATE_INDEXES, SHARED_VEHICLE_INDEXES } from '../../src/sandbox/fleet';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = fs.existsSync(CHROMIUM);
+if (!available) console.warn(`Browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
+
+(available ? describe : describe.skip)('the sandbox in a real browser', () => {
+  let service: Service;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'privacy-sandbox-'));
+    service = await boot(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    console.log(`Screenshots of the sandbox browser test: ${SHOTS}`);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a driver gets today\'s prompt, clicks "private" on a trip and sees it recorded; a manager sees the report with its chart', async () => {
+    const sim = service.simulator!;
+    const day = yesterday(new Date(), 'Europe/Paris');
+    const skip = new Set<number>([0, ...RECURRING_PRIVATE_INDEXES, ...SHARED_VEHICLE_INDEXES, 6, 7, 12, 19, 25]);
+    const driver = sim.fleet.drivers.find((d) => !skip.has(d.index) && d.vehicleId && sim.fleet.trips(d.vehicleId, day, 'Europe/Paris').length > 0);
+    expect(driver).toBeDefined();
+
+    await page.goto(`${service.url}/`);
+    await page.getByLabel('Person').selectOption(driver!.email!);
+    await page.getByRole('button', { name: "Send today's prompts now" }).click();
+    await page.getByTestId('prompts-result').or(page.locator('#prompts-result')).filter({ hasText: 'sent' }).waitFor();
+    const trip = page.getByTestId('inbox').getByTestId('trip').first();
+    await trip.waitFor();
+    await page.screenshot({ path: path.join(SHOTS, '1-driver-prompt.png'), fullPage: true });
+    await trip.getByRole('button', { name: 'Privé' }).click();
+    await page.getByTestId('inbox').getByTestId('trip-status').first().filter({ hasText: /Privé — (enregistrement|enregistré)/ }).waitFor();
+    await page.getByTestId('inbox').getByTestId('trip-status').first().filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(SHOTS, '2-driver-recorded.png'), fullPage: true });
+    expect([...sim.state.tripMarks.values()]).toContain(true);
+
+    // Keyboard only: the schedule form opens and its fields are labelled.
+    await page.getByLabel('Command').focus();
+    await page.keyboard.type('privacy schedule');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Modifier' }).first().click();
+    await page.getByLabel('Lundi').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, '3-schedule-form.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+
+    await page.getByLabel('Person').selectOption(sim.fleet.byIndex(0).email!);
+    await page.getByLabel('Command').fill('privacy-report last-month by vehicle');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const chart = page.getByTestId('log').getByTestId('chart');
+    await chart.waitFor({ timeout: 20_000 });
+    expect(await chart.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(600);
+    const csv = await page.getByTestId('csv').first().getAttribute('href');
+    const download = await fetch(`${service.url}${csv}`);
+    expect(download.headers.get('content-disposition')).toContain('privacy-report-vehicle.csv');
+    await page.screenshot({ path: path.join(SHOTS, '4-manager-report.png'), fullPage: true });
+
+    // A phone-sized window keeps everything reachable.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(SHOTS, '5-phone.png'), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+  }, 90_000);
+});

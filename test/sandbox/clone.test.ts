@@ -1,0 +1,46 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * The newcomer's path: clone the repository, run the README's two set-up commands (npm install,
+ * npm start) and get /healthz and / answering; then SIGTERM stops it cleanly. It reuses the npm
+ * cache of this machine (--prefer-offline), as a laptop that installed once would.
+ */
+describe('a fresh clone', () => {
+  it('installs, starts in sandbox mode, answers /healthz and /, and stops cleanly on SIGTERM', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'privacy-clone-'));
+    try {
+      execFileSync('git', ['clone', '--quiet', ROOT, dir], { stdio: 'ignore' });
+      execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'ignore', timeout: 240_000 });
+      const child = spawn('npm', ['start'], { cwd: dir, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: path.join(dir, 'data') }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        const started = Date.now();
+        let url: string | undefined;
+        while (!url && Date.now() - started < 120_000) {
+          url = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
+          if (!url) await new Promise((r) => setTimeout(r, 200));
+        }
+        expect(url).toBeDefined();
+        const health = await fetch(`${url}/healthz`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toEqual({ status: 'ok' });
+        const home = await fetch(`${url}/`);
+        expect(home.status).toBe(200);
+        expect(await home.text()).toContain('Ocean privacy bot');
+      } finally {
+        process.kill(-child.pid!, 'SIGTERM');
+      }
+      expect(await exited).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
