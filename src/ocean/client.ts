@@ -293,29 +293,34 @@ export class OceanClient {
 
   // --- transport ---
 
+  /** Why each failed attempt failed: whether to try again and after how long (errors are unique objects). */
+  private readonly verdicts = new WeakMap<object, AttemptVerdict>();
+  /** One retry policy for every call; each call's own budget is checked where its error is seen. */
+  private readonly retryPolicy = retry(
+    handleWhen((error) => this.verdicts.get(error)?.retry === true),
+    {
+      maxAttempts: 1_000, // bounded per call by maxAttempts and maxElapsedMs below
+      backoff: new DelegateBackoff((context) => {
+        const reason = context.result as { error?: object };
+        return (reason.error && this.verdicts.get(reason.error)?.delayMs) ?? this.retrySettings.initialDelayMs;
+      }),
+    },
+  );
+
   private async call<T extends z.ZodType>(spec: CallSpec<T>): Promise<z.output<T>> {
     const settings = this.retrySettings;
     const started = performance.now();
-    const verdicts = new WeakMap<object, AttemptVerdict>();
-    const policy = retry(
-      handleWhen((error) => verdicts.get(error)?.retry === true),
-      {
-        maxAttempts: Math.max(0, settings.maxAttempts - 1),
-        backoff: new DelegateBackoff((context) => {
-          const reason = context.result as { error?: object };
-          return (reason.error && verdicts.get(reason.error)?.delayMs) ?? settings.initialDelayMs;
-        }),
-      },
-    );
-    return policy.execute(async ({ attempt }) => {
+    let attempts = 0;
+    return this.retryPolicy.execute(async () => {
+      attempts += 1;
       try {
         return await this.attempt(spec);
       } catch (error) {
-        const delayMs = this.nextDelay(error, attempt + 1);
+        const delayMs = this.nextDelay(error, attempts);
         const elapsed = performance.now() - started;
-        const retryable = attempt + 1 < settings.maxAttempts && elapsed + delayMs <= settings.maxElapsedMs && this.isRetryable(error, spec.idempotent);
-        if (error && typeof error === 'object') verdicts.set(error, { retry: retryable, delayMs });
-        if (retryable) this.options.logger?.debug({ endpoint: spec.endpoint, attempt: attempt + 1, delayMs, kind: (error as OceanError).kind }, 'ocean call retried');
+        const retryable = attempts < settings.maxAttempts && elapsed + delayMs <= settings.maxElapsedMs && this.isRetryable(error, spec.idempotent);
+        if (error && typeof error === 'object') this.verdicts.set(error, { retry: retryable, delayMs });
+        if (retryable) this.options.logger?.debug({ endpoint: spec.endpoint, attempt: attempts, delayMs, kind: (error as OceanError).kind }, 'ocean call retried');
         throw error;
       }
     });
@@ -379,7 +384,7 @@ export class OceanClient {
         method,
         headers,
         body,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        // undici's own timers: no answer headers, or a body that stalls, within timeoutMs.
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });

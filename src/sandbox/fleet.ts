@@ -167,8 +167,21 @@ export class Fleet {
     return driver;
   }
 
-  /** The trips of a vehicle on a local day, generated from (vehicle, day) alone. */
+  private readonly tripCache = new Map<string, SimTrip[]>();
+
+  /** The trips of a vehicle on a local day, generated from (vehicle, day) alone (and remembered). */
   trips(vehicleId: number, day: IsoDay, zone: string): SimTrip[] {
+    const key = `${vehicleId}:${day}:${zone}`;
+    let trips = this.tripCache.get(key);
+    if (!trips) {
+      trips = this.generate(vehicleId, day, zone);
+      if (this.tripCache.size > 50_000) this.tripCache.clear();
+      this.tripCache.set(key, trips);
+    }
+    return trips;
+  }
+
+  private generate(vehicleId: number, day: IsoDay, zone: string): SimTrip[] {
     const vehicle = this.vehiclesById.get(vehicleId);
     const vehicleIndex = this.vehicleIndex.get(vehicleId);
     if (!vehicle || vehicleIndex === undefined) return [];

@@ -303,7 +303,20 @@ function position(ctx: RouteContext, trip: SimTrip, at: DateTime, place: SimTrip
   };
 }
 
+// Rows are the same every time a trip is read: built once (formatting dates is the costly part).
+const tripRows = new WeakMap<SimTrip, unknown>();
+const stopRows = new WeakMap<SimTrip, unknown>();
+
 function tripRow(ctx: RouteContext, trip: SimTrip) {
+  let row = tripRows.get(trip);
+  if (!row) {
+    row = buildTripRow(ctx, trip);
+    tripRows.set(trip, row);
+  }
+  return row;
+}
+
+function buildTripRow(ctx: RouteContext, trip: SimTrip) {
   return {
     id: trip.id,
     type: 'T',
@@ -316,6 +329,15 @@ function tripRow(ctx: RouteContext, trip: SimTrip) {
 }
 
 function stopRow(ctx: RouteContext, trip: SimTrip, next: SimTrip) {
+  let row = stopRows.get(trip);
+  if (!row) {
+    row = buildStopRow(ctx, trip, next);
+    stopRows.set(trip, row);
+  }
+  return row;
+}
+
+function buildStopRow(ctx: RouteContext, trip: SimTrip, next: SimTrip) {
   return {
     id: trip.id + 50,
     type: 'A',

@@ -116,6 +116,7 @@ export class OceanSimulator {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrived = Date.now();
     const url = new URL(req.url ?? '/', 'http://sim');
     const raw = await readBody(req);
     if (url.pathname.startsWith('/__sim/')) return this.control(url.pathname, req.method ?? 'GET', raw, res);
@@ -131,15 +132,21 @@ export class OceanSimulator {
       }
     }
     const token = req.headers['x-auth-token'];
-    const record: RecordedRequest = {
+    const search = url.searchParams;
+    let query: Record<string, string> | undefined;
+    const record = {
       method,
       endpoint,
-      query: Object.fromEntries(url.searchParams),
+      // Built when a test reads it: the benchmarks record thousands of requests a second.
+      get query(): Record<string, string> {
+        query ??= Object.fromEntries(search);
+        return query;
+      },
       body: typeof body === 'symbol' ? raw : body,
       status: 0,
       authenticated: typeof token === 'string',
       at: this.clock.now().toISOString(),
-    };
+    } as RecordedRequest;
     this.requests.push(record);
     if (this.requests.length > (this.options.recordLimit ?? 50_000)) this.requests.shift();
 
@@ -156,7 +163,6 @@ export class OceanSimulator {
       return;
     }
     const latency = this.faults.faults.latencyMs;
-    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     let answer: SimAnswer & { headers?: Record<string, string>; raw?: string };
     if (action.type === 'status') {
       answer = oceanError(action.status, action.status === 429 ? 'tooManyRequests' : 'serverError', action.status === 429 ? 'Trop de requêtes' : 'Erreur interne');
@@ -169,6 +175,9 @@ export class OceanSimulator {
       answer = this.route(method, endpoint, url.searchParams, body, token);
     }
     record.status = answer.status;
+    // The added latency counts from the request's arrival: the answer leaves `latencyMs` after it.
+    const wait = arrived + latency - Date.now();
+    if (latency > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     send(res, answer);
   }
 
@@ -238,6 +247,7 @@ function send(res: http.ServerResponse, answer: SimAnswer & { headers?: Record<s
   let payload = answer.raw;
   if (payload === undefined && answer.body !== undefined && answer.status !== 204) payload = JSON.stringify(answer.body);
   if (payload !== undefined) headers['content-type'] = 'application/json;charset=utf-8';
+  headers['content-length'] = String(payload === undefined ? 0 : Buffer.byteLength(payload));
   res.writeHead(answer.status, headers);
   res.end(payload);
 }

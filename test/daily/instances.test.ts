@@ -21,7 +21,8 @@ describeServerOnly()('several instances on one PostgreSQL server', () => {
     const [a, b] = await Promise.all([startTestService(options), startTestService(options)]);
     try {
       addFleetToSlack(a);
-      await new Promise((r) => setTimeout(r, 6500));
+      const completed = async () => (await a.service.core.store.db.selectFrom('cron_claims').selectAll().execute()).filter((r) => r.key.startsWith('daily-prompt:') && r.completed_at).length;
+      await eventually(async () => (await completed()) >= 3, 40_000);
       const counts = promptsPerChannel(a);
       expect(counts.size).toBeGreaterThan(0);
       expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
@@ -42,7 +43,7 @@ describeServerOnly()('several instances on one PostgreSQL server', () => {
       await sim.stop();
       await db.drop();
     }
-  });
+  }, 90_000);
 
   it('a run killed with SIGKILL in the middle and started again ends with every driver prompted exactly once', async () => {
     const db = await freshSchema();

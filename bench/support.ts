@@ -1,0 +1,70 @@
+import { performance } from 'node:perf_hooks';
+
+/** Peak resident memory of this process, sampled every 20 ms while `fn` runs. */
+export async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  try {
+    const result = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, peakMb: peak / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+export function now(): number {
+  return performance.now();
+}
+
+export function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+export function line(label: string, value: string, target?: string, ok?: boolean): void {
+  const verdict = ok === undefined ? '' : ok ? '  ✓' : '  ✗ (target missed)';
+  console.log(`${label.padEnd(44)} ${value}${target ? `   target ${target}` : ''}${verdict}`);
+}
+
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export interface SimProcess {
+  baseUrl: string;
+  login: string;
+  password: string;
+  child: ChildProcess;
+  setFaults(faults: Record<string, unknown>): Promise<void>;
+  stop(): void;
+}
+
+/** Starts the simulator in a child process (see sim-process.ts). */
+export function startSimProcess(options: Record<string, unknown>): Promise<SimProcess> {
+  const child = fork(path.join(__dirname, 'sim-process.js'), [JSON.stringify(options)], { execArgv: process.env.SIM_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/simprof'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', (message) => {
+      const { baseUrl, login, password } = message as { baseUrl: string; login: string; password: string };
+      const origin = new URL(baseUrl).origin;
+      resolve({
+        baseUrl,
+        login,
+        password,
+        child,
+        async setFaults(faults) {
+          await fetch(`${origin}/__sim/faults`, { method: 'POST', body: JSON.stringify(faults) });
+        },
+        stop() {
+          child.disconnect();
+        },
+      });
+    });
+  });
+}
