@@ -1,5 +1,5 @@
 import { App, ExpressReceiver, LogLevel, isValidSlackRequest, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
-import { WebClientEvent, type WebClient } from '@slack/web-api';
+import { WebClient, WebClientEvent } from '@slack/web-api';
 import { raw as expressRaw, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app';
 import type { Target } from '../../src/chat/commands';
@@ -44,7 +44,9 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
   }
   const client = app.client as WebClient;
   client.on(WebClientEvent.RATE_LIMITED, () => core.metrics.chatRateLimited.inc({ platform: 'slack' }));
-  const port = new SlackPort(client);
+  // Direct messages (the daily fan-out) go through their own client, paced by the port.
+  const bulk = new WebClient(settings.botToken, { ...clientOptions, rejectRateLimitedCalls: true, logger: logger as never });
+  const port = new SlackPort(bulk, () => core.metrics.chatRateLimited.inc({ platform: 'slack' }));
   core.ports.register(port);
 
   const profiles = new Map<string, { at: number; email: string | null; locale: string | null; name: string | null }>();

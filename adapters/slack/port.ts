@@ -4,6 +4,7 @@ import { attachments } from '../../src/chat/views';
 import { ChatDeliveryError, type DiscoveredUser, type DiscoveringPort, type MessageRef } from '../../src/privacy/ports';
 import type { Person } from '../../src/store';
 import { fallbackText, toBlocks } from './blocks';
+import { RatePacer } from './pacer';
 
 const PROMPT_EVENT = 'privacy_prompt';
 
@@ -15,13 +16,43 @@ const PROMPT_EVENT = 'privacy_prompt';
 export class SlackPort implements DiscoveringPort {
   readonly platform = 'slack' as const;
   private readonly channels = new Map<string, string>();
+  /** One pace per Web API method (Slack limits each method apart), shared by every concurrent send. */
+  private readonly pacers = new Map<string, RatePacer>();
 
-  constructor(private readonly client: WebClient) {}
+  /**
+   * `client` must reject rate-limited calls (rejectRateLimitedCalls): the port waits them out
+   * itself, for all its sends at once, instead of each call retrying on its own.
+   */
+  constructor(
+    private readonly client: WebClient,
+    private readonly onRateLimited?: () => void,
+  ) {}
+
+  /** Runs a Web API call, waiting out 429s (Retry-After) across every concurrent send. */
+  private async paced<T>(method: string, call: () => Promise<T>): Promise<T> {
+    let pacer = this.pacers.get(method);
+    if (!pacer) {
+      pacer = new RatePacer();
+      this.pacers.set(method, pacer);
+    }
+    for (let attempt = 1; ; attempt += 1) {
+      await pacer.turn();
+      try {
+        const result = await call();
+        pacer.passed();
+        return result;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'slack_webapi_rate_limited_error' || attempt >= 20) throw error;
+        this.onRateLimited?.();
+        pacer.limited(Math.max(1, Number((error as { retryAfter?: number }).retryAfter ?? 1)) * 1000);
+      }
+    }
+  }
 
   async dmChannel(userId: string): Promise<string> {
     const known = this.channels.get(userId);
     if (known) return known;
-    const opened = await this.client.conversations.open({ users: userId });
+    const opened = await this.paced('conversations.open', () => this.client.conversations.open({ users: userId }));
     const channel = opened.channel?.id;
     if (!channel) throw new ChatDeliveryError('failed', 'conversations.open returned no channel');
     this.channels.set(userId, channel);
@@ -30,7 +61,7 @@ export class SlackPort implements DiscoveringPort {
 
   async discover(email: string): Promise<DiscoveredUser | undefined> {
     try {
-      const found = await this.client.users.lookupByEmail({ email });
+      const found = await this.paced('users.lookupByEmail', () => this.client.users.lookupByEmail({ email }));
       const user = found.user;
       if (!user?.id || user.deleted || user.is_bot) return undefined;
       return { workspaceId: user.team_id ?? 'unknown', chatUserId: user.id, displayName: user.real_name ?? user.name ?? null, locale: (user as { locale?: string }).locale ?? null };
@@ -43,14 +74,16 @@ export class SlackPort implements DiscoveringPort {
   async sendDirect(person: Person, view: View, meta: { promptId?: number } = {}): Promise<MessageRef> {
     try {
       const channel = await this.dmChannel(person.chat_user_id);
-      const posted = await this.client.chat.postMessage({
-        channel,
-        text: fallbackText(view),
-        blocks: toBlocks(view) as never,
-        unfurl_links: false,
-        // Lets a resumed run find a prompt that reached Slack before the crash.
-        ...(meta.promptId !== undefined ? { metadata: { event_type: PROMPT_EVENT, event_payload: { prompt_id: meta.promptId } } } : {}),
-      });
+      const posted = await this.paced('chat.postMessage', () =>
+        this.client.chat.postMessage({
+          channel,
+          text: fallbackText(view),
+          blocks: toBlocks(view) as never,
+          unfurl_links: false,
+          // Lets a resumed run find a prompt that reached Slack before the crash.
+          ...(meta.promptId !== undefined ? { metadata: { event_type: PROMPT_EVENT, event_payload: { prompt_id: meta.promptId } } } : {}),
+        }),
+      );
       await this.uploadAttachments(channel, view);
       return { platform: 'slack', channel, ts: posted.ts };
     } catch (error) {
@@ -60,7 +93,7 @@ export class SlackPort implements DiscoveringPort {
 
   async updateMessage(_person: Person, ref: MessageRef, view: View): Promise<void> {
     try {
-      await this.client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), text: fallbackText(view), blocks: toBlocks(view) as never });
+      await this.paced('chat.update', () => this.client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), text: fallbackText(view), blocks: toBlocks(view) as never }));
     } catch (error) {
       throw translate(error);
     }
@@ -68,7 +101,7 @@ export class SlackPort implements DiscoveringPort {
 
   async findPromptMessage(person: Person, promptId: number, since: Date): Promise<MessageRef | undefined> {
     const channel = await this.dmChannel(person.chat_user_id);
-    const history = await this.client.conversations.history({ channel, oldest: String(since.getTime() / 1000 - 60), include_all_metadata: true, limit: 50 });
+    const history = await this.paced('conversations.history', () => this.client.conversations.history({ channel, oldest: String(since.getTime() / 1000 - 60), include_all_metadata: true, limit: 50 }));
     const found = history.messages?.find((m) => {
       const metadata = (m as { metadata?: { event_type?: string; event_payload?: { prompt_id?: unknown } } }).metadata;
       return metadata?.event_type === PROMPT_EVENT && Number(metadata.event_payload?.prompt_id) === promptId;
@@ -80,11 +113,11 @@ export class SlackPort implements DiscoveringPort {
   async uploadAttachments(channel: string, view: View): Promise<void> {
     const files = attachments(view);
     if (!files.length) return;
-    await this.client.files.uploadV2({
+    await this.paced('files.uploadV2', () => this.client.files.uploadV2({
       channel_id: channel,
       initial_comment: view.title ?? view.summary,
       file_uploads: files.map((f) => (f.type === 'image' ? { file: f.png, filename: f.name, title: f.alt } : { file: f.data, filename: f.name, title: f.title })),
-    } as never);
+    } as never));
   }
 }
 

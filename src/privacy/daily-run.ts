@@ -68,7 +68,7 @@ export class DailyRun {
         report.outcomes[outcome] += 1;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 8, drivers.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 16, drivers.length) }, worker));
     this.deps.logger?.info({ day, ...report.outcomes }, 'daily prompt run finished');
     return report;
   }
