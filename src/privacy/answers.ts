@@ -33,15 +33,12 @@ export class AnswerService {
     const { asked } = promptTrips(prompt);
     const chosen = payload.trip === 'all' ? asked : asked[payload.trip] ? [asked[payload.trip]] : [];
     if (!chosen.length) return { ok: false, reason: 'badButton' };
-    const existing = new Map((await store.latestAnswers(prompt.id)).map((a) => [a.trip_id, a]));
     let recorded = 0;
     for (const trip of chosen) {
       if (!trip) continue;
-      // Clicking the same choice again changes nothing and sends nothing twice.
-      const previous = existing.get(trip.id);
-      if (previous && previous.choice === payload.choice && previous.status !== 'refused') continue;
-      await store.recordAnswer({ promptId: prompt.id, tripId: trip.id, choice: payload.choice as Choice, answeredBy: actor.person.id });
-      recorded += 1;
+      // Clicking the same choice again changes nothing and sends nothing twice (checked atomically).
+      const { created } = await store.recordAnswer({ promptId: prompt.id, tripId: trip.id, choice: payload.choice as Choice, answeredBy: actor.person.id });
+      if (created) recorded += 1;
     }
     if (recorded) {
       await store.audit(actor.ref, 'answer', `prompt:${prompt.id}`, { trip: payload.trip, choice: payload.choice });

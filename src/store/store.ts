@@ -261,12 +261,24 @@ export class Store {
   // --- answers outbox ---
 
   /**
-   * Stores a driver's answer as pending. Earlier answers for the same trip that were not yet
-   * delivered are superseded: Ocean only needs the last choice.
+   * Stores a driver's answer as pending, unless the trip's latest answer already says the same
+   * (a double click, or the same click reaching two instances): then nothing is stored and
+   * `created` is false. Earlier answers for the trip not yet delivered are superseded: Ocean
+   * only needs the last choice. One transaction, locked on the trip, across instances.
    */
-  async recordAnswer(input: { promptId: number; tripId: number; choice: Choice; answeredBy: number }): Promise<TripAnswerRow> {
+  async recordAnswer(input: { promptId: number; tripId: number; choice: Choice; answeredBy: number }): Promise<{ row: TripAnswerRow; created: boolean }> {
     const now = this.now();
     return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${input.tripId}::bigint)`.execute(trx);
+      const latest = await trx
+        .selectFrom('trip_answers')
+        .selectAll()
+        .where('prompt_id', '=', input.promptId)
+        .where('trip_id', '=', input.tripId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (latest && latest.choice === input.choice && latest.status !== 'refused') return { row: latest, created: false };
       await trx
         .updateTable('trip_answers')
         .set({ status: 'superseded' })
@@ -274,7 +286,7 @@ export class Store {
         .where('trip_id', '=', input.tripId)
         .where('status', '=', 'pending')
         .execute();
-      return trx
+      const row = await trx
         .insertInto('trip_answers')
         .values({
           prompt_id: input.promptId,
@@ -291,6 +303,7 @@ export class Store {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      return { row, created: true };
     });
   }
 

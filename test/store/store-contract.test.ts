@@ -112,7 +112,7 @@ describe.each(targets)('the store on $name', (target) => {
 
     it('stores an answer as pending and hands it to one worker at a time', async () => {
       const { person, prompt } = await promptWithPerson();
-      const answer = await store.recordAnswer({ promptId: prompt.id, tripId: 1000000000001, choice: 'private', answeredBy: person.id });
+      const { row: answer } = await store.recordAnswer({ promptId: prompt.id, tripId: 1000000000001, choice: 'private', answeredBy: person.id });
       expect(answer).toMatchObject({ status: 'pending', attempts: 0, trip_id: 1000000000001 });
       const [a, b] = await Promise.all([store.claimDueAnswers('w1', 10, 30_000), store.claimDueAnswers('w2', 10, 30_000)]);
       expect([...(a ?? []), ...(b ?? [])].map((r) => r.id)).toEqual([answer.id]);
@@ -123,7 +123,7 @@ describe.each(targets)('the store on $name', (target) => {
 
     it('a failed delivery waits for its retry time; a refusal is final', async () => {
       const { person, prompt } = await promptWithPerson();
-      const answer = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'professional', answeredBy: person.id });
+      const { row: answer } = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'professional', answeredBy: person.id });
       await store.claimDueAnswers('w', 10, 30_000);
       await store.markDeliveryFailed(answer.id, 'Ocean unavailable', new Date(clock.now().getTime() + 5000));
       expect(await store.claimDueAnswers('w', 10, 30_000)).toEqual([]);
@@ -135,10 +135,10 @@ describe.each(targets)('the store on $name', (target) => {
 
     it('a changed mind supersedes the pending answer; the trip\'s deliveries never overlap', async () => {
       const { person, prompt } = await promptWithPerson();
-      const first = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'private', answeredBy: person.id });
+      const { row: first } = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'private', answeredBy: person.id });
       const [claimed] = await store.claimDueAnswers('w', 10, 30_000);
       expect(claimed?.id).toBe(first.id);
-      const second = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'professional', answeredBy: person.id });
+      const { row: second } = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'professional', answeredBy: person.id });
       expect(await store.claimDueAnswers('w', 10, 30_000)).toEqual([]); // the first is still in flight
       await store.markDelivered(first.id);
       expect((await store.claimDueAnswers('w', 10, 30_000)).map((r) => r.id)).toEqual([second.id]);
@@ -152,6 +152,13 @@ describe.each(targets)('the store on $name', (target) => {
       await store.claimDueAnswers('dead', 10, 30_000);
       clock.advance(31_000);
       expect((await store.claimDueAnswers('alive', 10, 30_000)).map((r) => r.locked_by)).toEqual(['alive']);
+    });
+
+    it('the same answer arriving twice at once is stored once', async () => {
+      const { person, prompt } = await promptWithPerson();
+      const results = await Promise.all(Array.from({ length: 4 }, () => store.recordAnswer({ promptId: prompt.id, tripId: 9, choice: 'private', answeredBy: person.id })));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.row.id)).size).toBe(1);
     });
 
     it('reports the age of the oldest pending answer', async () => {
