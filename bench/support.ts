@@ -68,3 +68,15 @@ export function startSimProcess(options: Record<string, unknown>): Promise<SimPr
     });
   });
 }
+
+/** Starts the fake Slack in a child process; `responseUrl(id)` builds response_url values. */
+export function startSlackProcess(users: unknown[]): Promise<{ apiUrl: string; responseUrl(id: string): string; stop(): void }> {
+  const child = fork(path.join(__dirname, 'slack-process.js'), [JSON.stringify(users)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', (message) => {
+      const { url, apiUrl } = message as { url: string; apiUrl: string };
+      resolve({ apiUrl, responseUrl: (id) => `${url}/response/${id}`, stop: () => child.disconnect() });
+    });
+  });
+}

@@ -430,15 +430,42 @@ export class Store {
 
   // --- replay protection ---
 
-  /** True the first time a request signature is seen (across every instance sharing the store). */
-  async firstSighting(signature: string): Promise<boolean> {
-    const row = await this.db
-      .insertInto('seen_signatures')
-      .values({ signature, seen_at: this.now() })
-      .onConflict((oc) => oc.column('signature').doNothing())
-      .returning('signature')
-      .executeTakeFirst();
-    return row !== undefined;
+  private sightings: { signature: string; resolve: (first: boolean) => void; reject: (error: unknown) => void }[] = [];
+  private sightingsFlush: Promise<void> | undefined;
+
+  /**
+   * True the first time a request signature is seen (across every instance sharing the store).
+   * Signatures arriving together are recorded in one statement, so a burst of requests costs one
+   * round trip, not one each, before they are acknowledged.
+   */
+  firstSighting(signature: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.sightings.push({ signature, resolve, reject });
+      this.sightingsFlush ??= new Promise<void>((done) => setImmediate(done)).then(() => this.flushSightings());
+    });
+  }
+
+  private async flushSightings(): Promise<void> {
+    const batch = this.sightings;
+    this.sightings = [];
+    this.sightingsFlush = undefined;
+    try {
+      const unique = [...new Set(batch.map((b) => b.signature))];
+      const now = this.now();
+      const inserted = await this.db
+        .insertInto('seen_signatures')
+        .values(unique.map((signature) => ({ signature, seen_at: now })))
+        .onConflict((oc) => oc.column('signature').doNothing())
+        .returning('signature')
+        .execute();
+      const fresh = new Set(inserted.map((r) => r.signature));
+      // Within one batch, only the first of identical signatures is the first sighting.
+      for (const item of batch) {
+        item.resolve(fresh.delete(item.signature));
+      }
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
   }
 
   async forgetSightings(before: Date): Promise<void> {

@@ -181,6 +181,15 @@ describe.each(targets)('the store on $name', (target) => {
     expect(await store.claimRun('other', 'e', 60_000)).toBe(true); // expired without completing: taken over
   });
 
+  it('a request signature is a first sighting once, even when the same one arrives in a burst', async () => {
+    const results = await Promise.all([store.firstSighting('a'), store.firstSighting('b'), store.firstSighting('a'), store.firstSighting('a')]);
+    expect(results).toEqual([true, true, false, false]);
+    expect(await store.firstSighting('b')).toBe(false);
+    clock.advance(11 * 60_000);
+    await store.forgetSightings(new Date(clock.now().getTime() - 10 * 60_000));
+    expect(await store.firstSighting('a')).toBe(true);
+  });
+
   it('keeps an audit trail, newest first', async () => {
     await store.audit('slack:U_BOSS', 'link', 'slack:U_ALICE', { individuId: 42 });
     await store.audit('slack:U_ALICE', 'answer', 'trip:5');

@@ -52,7 +52,7 @@ export class FakeSlack {
     return `${this.url}/api`;
   }
 
-  responseUrl(id = randomUUID()): string {
+  responseUrl(id: string = randomUUID()): string {
     return `${this.url}/response/${id}`;
   }
 

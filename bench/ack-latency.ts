@@ -1,0 +1,143 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { Fleet } from '../src/sandbox/fleet';
+import { line, startSimProcess, startSlackProcess } from './support';
+
+/**
+ * Slash-command acknowledgement under load: signed /privacy-report requests at 50 connections,
+ * against the service and, in the same run, against a bare Bolt app that only calls ack() (the
+ * floor). Each request is signed afresh (the service refuses replays). Closed loop: each
+ * connection sends its next request when the last is acknowledged. Target: p99 ≤ 1.2 × floor.
+ */
+const SECRET = 'bench-signing-secret';
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+
+function signedBody(counter: number, responseUrl: string): { body: string; headers: Record<string, string> } {
+  const body = new URLSearchParams({
+    team_id: 'T_FLEET',
+    channel_id: 'D_U_9',
+    user_id: 'U_9',
+    command: '/privacy-report',
+    text: 'last-month',
+    response_url: responseUrl,
+    trigger_id: `t.${counter}`,
+    api_app_id: 'A_BENCH',
+  }).toString();
+  const ts = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature } };
+}
+
+async function load(url: string, responseUrl: string): Promise<autocannon.Result> {
+  let counter = 0;
+  return autocannon({
+    url: `${url}/slack/events`,
+    connections: 50,
+    duration: DURATION,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const signed = signedBody((counter += 1), responseUrl);
+          return { ...request, body: signed.body, headers: signed.headers };
+        },
+      },
+    ],
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Runs a server in a child process (as deployed) and waits for it to answer. */
+async function child(script: string, env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i += 1) {
+    const up = await fetch(`${url}/healthz`).then(
+      () => true,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop: () => proc.kill('SIGTERM') };
+}
+
+function report(name: string, r: autocannon.Result): void {
+  line(`${name}: requests/s (mean)`, r.requests.average.toFixed(0));
+  line(`${name}: ack latency p50 / p99`, `${r.latency.p50} ms / ${r.latency.p99} ms`);
+  line(`${name}: non-2xx / errors / timeouts`, `${r.non2xx} / ${r.errors} / ${r.timeouts}`);
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimProcess({});
+  const fleet = new Fleet();
+  const slack = await startSlackProcess([{ id: 'U_9', team: 'T_FLEET', email: fleet.byIndex(9).email!, locale: 'fr-FR', name: 'Driver' }]);
+  // The bot as deployed with several instances in mind: its own process, PostgreSQL when it answers.
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_ack_${process.pid}`;
+  let databaseUrl: string | undefined;
+  try {
+    const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 2000 });
+    await client.connect();
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.end();
+    const url = new URL(serverUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    databaseUrl = url.toString();
+  } catch {
+    databaseUrl = undefined;
+  }
+  const bot = await child(path.resolve(__dirname, '../src/main.js'), {
+    OCEAN_BASE_URL: sim.baseUrl,
+    OCEAN_LOGIN: sim.login,
+    OCEAN_PASSWORD: sim.password,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    TEAMS_EMULATOR: 'false',
+    LOG_LEVEL: 'silent',
+    REMINDER_CRON: 'off',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: `/tmp/bench-ack-${process.pid}` }),
+  });
+  const bare = await child(path.resolve(__dirname, 'bare-bolt.js'), { SLACK_SIGNING_SECRET: SECRET });
+  line('bot process', databaseUrl ? 'node dist/src/main.js, PostgreSQL server' : 'node dist/src/main.js, PGlite');
+  line('load', `${DURATION} s each, 50 connections, closed loop: a driver's /privacy-report (refused after the ack)`);
+  // Warm both, then measure the floor and the service back to back.
+  await load(bare.url, slack.responseUrl('warm'));
+  await load(bot.url, slack.responseUrl('warm'));
+  const floor = await load(bare.url, slack.responseUrl('bare'));
+  const ours = await load(bot.url, slack.responseUrl('ours'));
+  report('bare Bolt (ack only)', floor);
+  report('privacy bot', ours);
+  const ratio = ours.latency.p99 / Math.max(1, floor.latency.p99);
+  line('p99 ratio (bot / bare Bolt)', `${ratio.toFixed(2)}×`, '≤ 1.2×', ratio <= 1.2);
+  bare.stop();
+  bot.stop();
+  await new Promise((r) => setTimeout(r, 500));
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+  slack.stop();
+  sim.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
