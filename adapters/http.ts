@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Core } from '../src/app';
+import { requestContext } from '../src/context';
 
 /**
  * The service's one HTTP server: health, readiness and metrics here; Slack, Teams and the web
@@ -20,7 +21,8 @@ export function createHttpApp(core: Core): Express {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       core.logger.debug({ requestId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'http request');
     });
-    next();
+    // Everything this request starts, including work after the ack and Ocean calls, carries its id.
+    requestContext.run({ requestId: id }, next);
   });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

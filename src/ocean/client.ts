@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import { bulkhead, DelegateBackoff, handleWhen, retry, type BulkheadPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
+import { currentRequestId } from '../context';
 import { toOceanDate, toOceanDateTime, type IsoDay } from './dates';
 import { OceanError, kindForStatus, parseRetryAfter, readOceanErrorBody } from './errors';
 import { OceanSession } from './session';
@@ -371,6 +372,8 @@ export class OceanClient {
     const search = query.size ? `?${query.toString()}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers['x-auth-token'] = token;
+    const requestId = currentRequestId();
+    if (requestId) headers['x-request-id'] = requestId;
     let body: string | undefined;
     if (spec.body !== undefined) {
       body = JSON.stringify(spec.body);
@@ -412,7 +415,7 @@ export class OceanClient {
     } finally {
       const durationMs = performance.now() - started;
       this.options.onCall?.({ endpoint, method, status, durationMs });
-      this.options.logger?.debug({ endpoint, method, status, durationMs: Math.round(durationMs) }, 'ocean call');
+      this.options.logger?.debug({ requestId, endpoint, method, status, durationMs: Math.round(durationMs) }, 'ocean call');
     }
   }
 

@@ -36,6 +36,7 @@ export interface RecordedRequest {
   body: unknown;
   status: number | 'dropped' | 'hung';
   authenticated: boolean;
+  requestId?: string;
   at: string;
 }
 
@@ -52,6 +53,7 @@ export class OceanSimulator {
   readonly zone: string;
   private readonly clock: Clock;
   private readonly tokens = new Map<string, number>();
+  private readonly issued: string[] = [];
   private readonly server: http.Server;
   private readonly hung = new Set<http.ServerResponse>();
   private readonly ctx: RouteContext;
@@ -106,6 +108,11 @@ export class OceanSimulator {
     return this.faults.set(partial);
   }
 
+  /** The tokens handed out so far (tests check they never reach a log). */
+  issuedTokens(): string[] {
+    return [...this.issued];
+  }
+
   /** Forget every token, as if they had all expired. */
   expireTokens(): void {
     this.tokens.clear();
@@ -145,6 +152,7 @@ export class OceanSimulator {
       body: typeof body === 'symbol' ? raw : body,
       status: 0,
       authenticated: typeof token === 'string',
+      requestId: typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined,
       at: this.clock.now().toISOString(),
     } as RecordedRequest;
     this.requests.push(record);
@@ -190,6 +198,7 @@ export class OceanSimulator {
       }
       const issued = randomBytes(24).toString('base64url');
       this.tokens.set(issued, this.clock.now().getTime() + this.tokenLifetimeMs);
+      if (this.issued.length < 1000) this.issued.push(issued);
       return { status: 200, body: { token: issued, passwordExpirationRemainingDays: 87, additionalAccountData: {} } };
     }
     const handler = ROUTES[`${method} ${endpoint}`];
