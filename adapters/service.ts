@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import { createCore, type Core, type CoreOptions } from '../src/app';
 import type { Config } from '../src/config';
@@ -37,6 +38,13 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const web = config.sandbox && options.simulator ? mountWebChat(app, core, options.simulator) : undefined;
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
+  });
+  // Errors from body parsers and routes: a client's mistake stays a 4xx; nothing leaks a stack.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+    const code = status && status >= 400 && status < 500 ? status : 500;
+    if (code === 500) core.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'request failed');
+    if (!res.headersSent) res.status(code).json({ error: code === 500 ? 'internal error' : 'bad request' });
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;

@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, LogLevel, isValidSlackRequest, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
+import { App, ExpressReceiver, HTTPModuleFunctions, LogLevel, isValidSlackRequest, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
 import { WebClient, WebClientEvent } from '@slack/web-api';
 import { raw as expressRaw, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app';
@@ -39,7 +39,24 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
     app = new App({ token: settings.botToken, appToken: settings.appToken, socketMode: true, logger, clientOptions });
   } else {
     express.post('/slack/events', replayGuard(core, settings.signingSecret));
-    const receiver = new ExpressReceiver({ signingSecret: settings.signingSecret, app: express, endpoints: '/slack/events', logger, processBeforeResponse: false });
+    const receiver = new ExpressReceiver({
+      signingSecret: settings.signingSecret,
+      app: express,
+      endpoints: '/slack/events',
+      logger,
+      processBeforeResponse: false,
+      // A signed payload of the wrong shape makes Bolt throw before any listener: answer 400
+      // (Slack would retry a 500), keep 500 for our own failures.
+      processEventErrorHandler: async (args) => {
+        if (!args.response.headersSent && args.error instanceof TypeError) {
+          core.logger.warn({ err: args.error.message }, 'malformed Slack payload refused');
+          args.response.writeHead(400);
+          args.response.end();
+          return true;
+        }
+        return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+      },
+    });
     app = new App({ token: settings.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false, botUserId: 'U_BOT', botId: 'B_BOT' });
   }
   const client = app.client as WebClient;
@@ -194,7 +211,10 @@ function replayGuard(core: Core, signingSecret: string) {
   const readRaw = expressRaw({ type: () => true, limit: '1mb' });
   return (req: Request, res: Response, next: NextFunction) => {
     readRaw(req, res, (error?: unknown) => {
-      if (error) return next(error);
+      if (error) {
+        const status = (error as { status?: number }).status;
+        return void res.status(status === 413 ? 413 : 400).send();
+      }
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       (req as unknown as { rawBody: Buffer }).rawBody = raw;
       const signature = req.header('x-slack-signature') ?? '';
