@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+import { Fleet } from '../src/sandbox/fleet';
+import { Store } from '../src/store';
+import { FakeSlack } from '../test/support/fake-slack';
+import { line, startSimProcess } from './support';
+
+/**
+ * Chaos: the daily run and the answer delivery killed with SIGKILL at random moments, ten times,
+ * restarted each time (`npm run daily` against PostgreSQL). At the end every driver was prompted
+ * exactly once and Ocean holds every answer's choice. Needs a PostgreSQL server.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const DAY = '2026-11-24';
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_chaos_${process.pid}`;
+  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+  } catch {
+    line('chaos', 'skipped: no PostgreSQL server answers (set BENCH_DATABASE_URL)');
+    return;
+  }
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const url = new URL(serverUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const databaseUrl = url.toString();
+  const sim = await startSimProcess({ size: 200, faults: { latencyMs: 5 } });
+  const slack = new FakeSlack();
+  await slack.start();
+  slack.postLatencyMs = 15;
+  const fleet = new Fleet({ size: 200 });
+  for (const d of fleet.drivers) if (d.email) slack.addUser({ id: `U_${d.index}`, team: 'T_FLEET', email: d.email, name: d.firstName });
+  const env = {
+    ...process.env,
+    PORT: '0',
+    OCEAN_BASE_URL: sim.baseUrl,
+    OCEAN_LOGIN: sim.login,
+    OCEAN_PASSWORD: sim.password,
+    SLACK_BOT_TOKEN: 'xoxb-chaos',
+    SLACK_SIGNING_SECRET: 'chaos-secret',
+    SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: databaseUrl,
+    DAILY_CLAIM_LEASE_SECONDS: '1',
+    TEAMS_EMULATOR: 'false',
+    LOG_LEVEL: 'silent',
+  };
+  const run = (killAfterMs?: number) =>
+    new Promise<'killed' | number | null>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'daily', '--date', DAY], { env, stdio: ['ignore', 'ignore', process.env.CHAOS_DEBUG ? 'inherit' : 'ignore'] });
+      const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      child.on('exit', (code, signal) => {
+        if (timer) clearTimeout(timer);
+        resolve(signal === 'SIGKILL' ? 'killed' : code);
+      });
+    });
+  let kills = 0;
+  // Phase 1: the daily run, killed at random moments.
+  for (let i = 0; i < 5; i += 1) if ((await run(300 + Math.random() * 1500)) === 'killed') kills += 1;
+  // Phase 2: answers for every prompt sent so far, delivered by runs that are killed too.
+  const store = await Store.open({ databaseUrl });
+  const expected = new Map<number, boolean>();
+  const answer = async () => {
+    for (const prompt of await store.promptsForDay(DAY)) {
+      if (prompt.status !== 'sent' || prompt.person_id === null) continue;
+      const trips = (prompt.trips as { asked: { id: number }[] }).asked;
+      for (const [i, trip] of trips.entries()) {
+        if (expected.has(trip.id)) continue;
+        const choice = (trip.id + i) % 2 === 0 ? 'private' : 'professional';
+        await store.recordAnswer({ promptId: prompt.id, tripId: trip.id, choice, answeredBy: prompt.person_id });
+        expected.set(trip.id, choice === 'private');
+      }
+    }
+  };
+  await answer();
+  for (let i = 0; i < 5; i += 1) {
+    await new Promise((r) => setTimeout(r, 1100));
+    if ((await run(200 + Math.random() * 1200)) === 'killed') kills += 1;
+    await answer();
+  }
+  // Then runs to completion until nothing is left (claims of killed workers expire after 1 s).
+  for (let i = 0; i < 10; i += 1) {
+    await new Promise((r) => setTimeout(r, 1100));
+    await run();
+    const pending = (await store.outboxStats()).pending;
+    const open = (await store.promptsForDay(DAY)).filter((p) => p.status === 'claimed').length;
+    await answer();
+    if (pending === 0 && open === 0 && (await store.outboxStats()).pending === 0) break;
+  }
+  const perChannel = new Map<string, number>();
+  for (const call of slack.callsTo('chat.postMessage')) perChannel.set(String(call.args.channel), (perChannel.get(String(call.args.channel)) ?? 0) + 1);
+  const duplicates = [...perChannel.values()].filter((n) => n > 1).length;
+  const marks = (await (await fetch(`${new URL(sim.baseUrl).origin}/__sim/trip-marks`)).json()) as Record<string, boolean>;
+  const wrong = [...expected].filter(([trip, value]) => marks[String(trip)] !== value).length;
+  const stats = await store.outboxStats();
+  line('SIGKILLs (daily run and delivery)', String(kills), '10', kills === 10);
+  line('drivers prompted', `${perChannel.size}, each exactly once: ${duplicates === 0 ? 'yes' : `no (${duplicates} twice)`}`, 'no duplicate', duplicates === 0);
+  line('answers', `${expected.size}; in Ocean with the right choice: ${expected.size - wrong}; pending: ${stats.pending}`, 'all, none pending', wrong === 0 && stats.pending === 0);
+  await store.close();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+  await slack.stop();
+  sim.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
