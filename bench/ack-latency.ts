@@ -33,11 +33,12 @@ function signedBody(counter: number, responseUrl: string): { body: string; heade
   return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature } };
 }
 
-async function load(url: string, responseUrl: string): Promise<autocannon.Result> {
+async function load(url: string, responseUrl: string, connectionRate?: number): Promise<autocannon.Result> {
   let counter = 0;
   return autocannon({
     url: `${url}/slack/events`,
     connections: 50,
+    ...(connectionRate ? { connectionRate } : {}),
     duration: DURATION,
     requests: [
       {
@@ -123,7 +124,15 @@ async function main(): Promise<void> {
   report('bare Bolt (ack only)', floor);
   report('privacy bot', ours);
   const ratio = ours.latency.p99 / Math.max(1, floor.latency.p99);
-  line('p99 ratio (bot / bare Bolt)', `${ratio.toFixed(2)}×`, '≤ 1.2×', ratio <= 1.2);
+  line('p99 ratio at saturation (bot / bare Bolt)', `${ratio.toFixed(2)}×`, '≤ 1.2×', ratio <= 1.2);
+  // The same 50 connections, each paced at 6 requests a second (300/s in all), below both capacities.
+  const paced = 6;
+  const floorPaced = await load(bare.url, slack.responseUrl('bare-paced'), paced);
+  const oursPaced = await load(bot.url, slack.responseUrl('ours-paced'), paced);
+  report(`bare Bolt at ${paced * 50}/s`, floorPaced);
+  report(`privacy bot at ${paced * 50}/s`, oursPaced);
+  const pacedRatio = oursPaced.latency.p99 / Math.max(1, floorPaced.latency.p99);
+  line(`p99 ratio at ${paced * 50}/s (bot / bare Bolt)`, `${pacedRatio.toFixed(2)}×`, '≤ 1.2×', pacedRatio <= 1.2);
   bare.stop();
   bot.stop();
   await new Promise((r) => setTimeout(r, 500));

@@ -48,22 +48,42 @@ async function main(): Promise<void> {
     TEAMS_EMULATOR: 'false',
     LOG_LEVEL: 'silent',
   };
-  const run = (killAfterMs?: number) =>
+  const origin = new URL(sim.baseUrl).origin;
+  const etapes = async () => ((await (await fetch(`${origin}/__sim/count?endpoint=vieprivee/v1/etapeViePriveePosteriori`)).json()) as { count: number }).count;
+  /** Runs `npm run daily` once; with `killWhen`, SIGKILLs it as soon as that progress is seen. */
+  const run = (killWhen?: () => Promise<boolean>) =>
     new Promise<'killed' | number | null>((resolve) => {
       const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'daily', '--date', DAY], { env, stdio: ['ignore', 'ignore', process.env.CHAOS_DEBUG ? 'inherit' : 'ignore'] });
-      const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      let done = false;
+      const watch = async () => {
+        while (!done && killWhen) {
+          if (await killWhen()) {
+            child.kill('SIGKILL');
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      void watch();
       child.on('exit', (code, signal) => {
-        if (timer) clearTimeout(timer);
+        done = true;
         resolve(signal === 'SIGKILL' ? 'killed' : code);
       });
     });
+  const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
   let kills = 0;
-  // Phase 1: the daily run, killed at random moments.
-  for (let i = 0; i < 5; i += 1) if ((await run(300 + Math.random() * 1500)) === 'killed') kills += 1;
-  // Phase 2: answers for every prompt sent so far, delivered by runs that are killed too.
+  // Phase 1: the daily run, killed after a random number of new prompts.
+  for (let i = 0; i < 5; i += 1) {
+    const start = slack.callsTo('chat.postMessage').length;
+    const after = random(3, 25);
+    if ((await run(async () => slack.callsTo('chat.postMessage').length - start >= after)) === 'killed') kills += 1;
+    await new Promise((r) => setTimeout(r, 1100)); // the dead worker's claims expire
+  }
+  // Phase 2: answers for every prompt sent so far, delivered by runs killed in the middle.
   const store = await Store.open({ databaseUrl });
   const expected = new Map<number, boolean>();
-  const answer = async () => {
+  const answer = async (): Promise<number> => {
+    let added = 0;
     for (const prompt of await store.promptsForDay(DAY)) {
       if (prompt.status !== 'sent' || prompt.person_id === null) continue;
       const trips = (prompt.trips as { asked: { id: number }[] }).asked;
@@ -72,28 +92,32 @@ async function main(): Promise<void> {
         const choice = (trip.id + i) % 2 === 0 ? 'private' : 'professional';
         await store.recordAnswer({ promptId: prompt.id, tripId: trip.id, choice, answeredBy: prompt.person_id });
         expected.set(trip.id, choice === 'private');
+        added += 1;
       }
     }
+    return added;
   };
-  await answer();
   for (let i = 0; i < 5; i += 1) {
-    await new Promise((r) => setTimeout(r, 1100));
-    if ((await run(200 + Math.random() * 1200)) === 'killed') kills += 1;
     await answer();
-  }
-  // Then runs to completion until nothing is left (claims of killed workers expire after 1 s).
-  for (let i = 0; i < 10; i += 1) {
+    const start = await etapes();
+    const after = random(5, 60);
+    if ((await run(async () => (await etapes()) - start >= after)) === 'killed') kills += 1;
     await new Promise((r) => setTimeout(r, 1100));
+  }
+  // Then runs to completion until every driver is prompted and every answer delivered (answers
+  // claimed by a killed worker wait for its 60-second lease to expire).
+  for (let i = 0; i < 60; i += 1) {
     await run();
+    const added = await answer();
     const pending = (await store.outboxStats()).pending;
     const open = (await store.promptsForDay(DAY)).filter((p) => p.status === 'claimed').length;
-    await answer();
-    if (pending === 0 && open === 0 && (await store.outboxStats()).pending === 0) break;
+    if (added === 0 && pending === 0 && open === 0) break;
+    await new Promise((r) => setTimeout(r, 2000));
   }
   const perChannel = new Map<string, number>();
   for (const call of slack.callsTo('chat.postMessage')) perChannel.set(String(call.args.channel), (perChannel.get(String(call.args.channel)) ?? 0) + 1);
   const duplicates = [...perChannel.values()].filter((n) => n > 1).length;
-  const marks = (await (await fetch(`${new URL(sim.baseUrl).origin}/__sim/trip-marks`)).json()) as Record<string, boolean>;
+  const marks = (await (await fetch(`${origin}/__sim/trip-marks`)).json()) as Record<string, boolean>;
   const wrong = [...expected].filter(([trip, value]) => marks[String(trip)] !== value).length;
   const stats = await store.outboxStats();
   line('SIGKILLs (daily run and delivery)', String(kills), '10', kills === 10);

@@ -126,7 +126,7 @@ export class OceanSimulator {
     const arrived = Date.now();
     const url = new URL(req.url ?? '/', 'http://sim');
     const raw = await readBody(req);
-    if (url.pathname.startsWith('/__sim/')) return this.control(url.pathname, req.method ?? 'GET', raw, res);
+    if (url.pathname.startsWith('/__sim/')) return this.control(url.pathname, req.method ?? 'GET', raw, res, url.searchParams);
     if (!url.pathname.startsWith(`${SIM_BASE_PATH}/`)) return send(res, { status: 404, body: { message: 'Not found' } });
     const endpoint = url.pathname.slice(SIM_BASE_PATH.length + 1);
     const method = req.method ?? 'GET';
@@ -215,7 +215,7 @@ export class OceanSimulator {
   }
 
   /** Control routes for out-of-process tests and benchmarks. */
-  private control(path: string, method: string, raw: string, res: http.ServerResponse): void {
+  private control(path: string, method: string, raw: string, res: http.ServerResponse, params: URLSearchParams): void {
     if (path === '/__sim/faults' && method === 'POST') {
       try {
         return send(res, { status: 200, body: this.setFaults(JSON.parse(raw || '{}') as Partial<Faults>) });
@@ -231,6 +231,10 @@ export class OceanSimulator {
     if (path === '/__sim/requests' && method === 'DELETE') {
       this.requests.length = 0;
       return send(res, { status: 204 });
+    }
+    if (path === '/__sim/count' && method === 'GET') {
+      const endpoint = params.get('endpoint');
+      return send(res, { status: 200, body: { count: endpoint ? this.requestsTo(endpoint).length : this.requests.length } });
     }
     if (path === '/__sim/trip-marks' && method === 'GET') return send(res, { status: 200, body: Object.fromEntries(this.state.tripMarks) });
     if (path === '/__sim/expire-tokens' && method === 'POST') {
