@@ -1,11 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { startService } from '../adapters/service';
-import type { Config } from '../src/config';
 import { createLogger } from '../src/logger';
 import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
 import { FakeSlack } from '../test/support/fake-slack';
-import { line, now, percentile, startSimProcess } from './support';
+import { benchConfig, line, now, percentile, startSimProcess } from './support';
 
 /**
  * A driver's click to the message showing the recorded choice: signed block_actions POST → ack →
@@ -26,23 +25,7 @@ async function main(): Promise<void> {
   const fleet = new Fleet();
   for (const d of fleet.drivers) if (d.email) slack.addUser({ id: `U_${d.index}`, team: 'T_FLEET', email: d.email, name: d.firstName });
   const store = await Store.open();
-  const config: Config = {
-    port: 0,
-    sandbox: false,
-    ocean: { baseUrl: sim.baseUrl, login: sim.login, password: sim.password, customerId: undefined },
-    slack: { botToken: 'xoxb-bench', signingSecret: SECRET, appToken: undefined, apiUrl: slack.apiUrl },
-    teams: null,
-    publicUrl: 'http://127.0.0.1',
-    databaseUrl: undefined,
-    dataDir: './data',
-    timezone: 'Europe/Paris',
-    dailyPromptCron: '30 8 * * *',
-    reminderCron: null,
-    dailyClaimLeaseMs: 300_000,
-    managerEmails: [],
-    defaultLocale: 'fr',
-    logLevel: 'silent',
-  };
+  const config = benchConfig({ baseUrl: sim.baseUrl, login: sim.login, password: sim.password }, slack.apiUrl, SECRET);
   const service = await startService(config, { logger: createLogger('silent'), store, jobs: false });
   // Prompts for a past week: plenty of trips to click.
   const days = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'];

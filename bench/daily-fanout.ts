@@ -1,10 +1,9 @@
 import { startService } from '../adapters/service';
-import type { Config } from '../src/config';
 import { createLogger } from '../src/logger';
 import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
 import { FakeSlack } from '../test/support/fake-slack';
-import { line, now, startSimProcess, withPeakRss } from './support';
+import { benchConfig, line, now, startSimProcess, withPeakRss } from './support';
 
 /**
  * The daily run for 1,000 drivers: Ocean answers in 30 ms (simulator in its own process), Slack
@@ -26,23 +25,7 @@ async function main(): Promise<void> {
   const schema = `bench_${process.pid}`;
   const store = await Store.open({ databaseUrl, schema }).catch(() => Store.open());
   line('store', store.kind === 'postgres' ? 'PostgreSQL server' : 'PGlite (no PostgreSQL server answered)');
-  const config: Config = {
-    port: 0,
-    sandbox: false,
-    ocean: { baseUrl: sim.baseUrl, login: sim.login, password: sim.password, customerId: undefined },
-    slack: { botToken: 'xoxb-bench', signingSecret: 'bench-secret', appToken: undefined, apiUrl: slack.apiUrl },
-    teams: null,
-    publicUrl: 'http://127.0.0.1',
-    databaseUrl: undefined,
-    dataDir: './data',
-    timezone: 'Europe/Paris',
-    dailyPromptCron: '30 8 * * *',
-    reminderCron: null,
-    dailyClaimLeaseMs: 300_000,
-    managerEmails: [],
-    defaultLocale: 'fr',
-    logLevel: 'silent',
-  };
+  const config = benchConfig({ baseUrl: sim.baseUrl, login: sim.login, password: sim.password }, slack.apiUrl, 'bench-secret');
   const service = await startService(config, { logger: createLogger('silent'), store, jobs: false, clock: { now: () => new Date('2026-11-25T07:30:00Z') } });
   const { peakMb, result } = await withPeakRss(async () => {
     const started = now();

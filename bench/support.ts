@@ -80,3 +80,27 @@ export function startSlackProcess(users: unknown[]): Promise<{ apiUrl: string; r
     });
   });
 }
+
+import type { Config } from '../src/config';
+
+/** The service's configuration for a benchmark: Slack against a fake, no Teams, quiet logs. */
+export function benchConfig(ocean: { baseUrl: string; login: string; password: string }, slackApiUrl: string, signingSecret: string, overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    sandbox: false,
+    ocean: { ...ocean, customerId: undefined },
+    slack: { botToken: 'xoxb-bench', signingSecret, appToken: undefined, apiUrl: slackApiUrl },
+    teams: null,
+    publicUrl: 'http://127.0.0.1',
+    databaseUrl: undefined,
+    dataDir: './data',
+    timezone: 'Europe/Paris',
+    dailyPromptCron: '30 8 * * *',
+    reminderCron: null,
+    dailyClaimLeaseMs: 300_000,
+    managerEmails: [],
+    defaultLocale: 'fr',
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
