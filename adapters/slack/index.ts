@@ -16,7 +16,7 @@ export interface SlackTransport {
   stop(): Promise<void>;
 }
 
-const ACTION_PATTERN = /^(trip_answer|schedule_edit|schedule_show|period_add|period_delete):\d+$/;
+const ACTION_PATTERN = /^(trip_answer|prompt_page|schedule_edit|schedule_show|period_add|period_delete):\d+$/;
 const FORM_PATTERN = /^(schedule_form|period_form)$/;
 const PROFILE_TTL_MS = 60 * 60_000;
 

@@ -52,3 +52,14 @@ export function decodePeriodRef(value: unknown): { person: number; start: number
   const match = /^per:(\d{1,12}):(\d{1,15})$/.exec(value);
   return match ? { person: Number(match[1]), start: Number(match[2]) } : undefined;
 }
+
+/** A page of a long prompt: `pg:<prompt id>:<page>`. */
+export function encodePage(promptId: number, page: number): string {
+  return `pg:${promptId}:${page}`;
+}
+
+export function decodePage(value: unknown): { promptId: number; page: number } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^pg:(\d{1,12}):(\d{1,3})$/.exec(value);
+  return match ? { promptId: Number(match[1]), page: Number(match[2]) } : undefined;
+}

@@ -8,7 +8,7 @@ import type { ScheduleService } from '../privacy/schedules';
 import type { Platform, Store } from '../store';
 import { parseLine, parseSlash, type Command, type ParseResult, type Target } from './commands';
 import { errorView } from './errors';
-import { decodeAnswer } from './payloads';
+import { decodeAnswer, decodePage } from './payloads';
 import { ACTION_IDS, textView, type Block, type FormView, type View } from './views';
 
 export interface RouterDeps {
@@ -190,6 +190,13 @@ export class ChatRouter {
           const payload = decodeAnswer(value);
           if (!payload) return { reply: textView(t.t('errors.badButton'), 'error') };
           const outcome = await this.deps.answers.answer(actor, payload);
+          if (!outcome.ok) return { reply: textView(t.t(`errors.${outcome.reason}`), outcome.reason === 'notYourPrompt' ? 'warning' : 'error') };
+          return { update: outcome.view };
+        }
+        case ACTION_IDS.page: {
+          const target = decodePage(value);
+          if (!target) return { reply: textView(t.t('errors.badButton'), 'error') };
+          const outcome = await this.deps.answers.page(actor, target.promptId, target.page);
           if (!outcome.ok) return { reply: textView(t.t(`errors.${outcome.reason}`), outcome.reason === 'notYourPrompt' ? 'warning' : 'error') };
           return { update: outcome.view };
         }

@@ -67,6 +67,7 @@ export function attachments(view: View): Extract<Block, { type: 'image' | 'file'
 
 export const ACTION_IDS = {
   answer: 'trip_answer',
+  page: 'prompt_page',
   editSchedule: 'schedule_edit',
   showSchedule: 'schedule_show',
   addPeriod: 'period_add',

@@ -75,8 +75,6 @@ export const en: Catalogue = {
     reminder: 'Reminder: your trips on {{day}} are still waiting for your answer.',
     allAnswered: 'Thank you, every trip on {{day}} is answered.',
     unknownTown: 'unknown place',
-    more_one: '… and {{count}} more trip: use /privacy to see it.',
-    more_other: '… and {{count}} more trips: use /privacy to see them.',
   },
   schedule: {
     title: 'Private-life hours',

@@ -74,8 +74,6 @@ export const fr = {
     reminder: 'Rappel : vos trajets du {{day}} attendent encore votre réponse.',
     allAnswered: 'Merci, tous les trajets du {{day}} sont qualifiés.',
     unknownTown: 'lieu inconnu',
-    more_one: '… et {{count}} autre trajet : utilisez /privacy pour le voir.',
-    more_other: '… et {{count}} autres trajets : utilisez /privacy pour les voir.',
   },
   schedule: {
     title: 'Horaires de vie privée',

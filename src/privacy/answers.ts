@@ -2,7 +2,7 @@ import type { AnswerPayload } from '../chat/payloads';
 import type { View } from '../chat/views';
 import type { Choice, DailyPromptRow, Store } from '../store';
 import type { Actor } from './people';
-import { promptTrips, promptView } from './prompt-view';
+import { pageOfTrip, promptTrips, promptView } from './prompt-view';
 
 export type AnswerOutcome =
   | { ok: true; prompt: DailyPromptRow; view: View; recorded: number }
@@ -45,6 +45,16 @@ export class AnswerService {
       this.deps.onRecorded?.();
     }
     const answers = await store.latestAnswers(prompt.id);
-    return { ok: true, prompt, recorded, view: promptView(prompt, answers, actor.t, { zone: this.deps.zone }) };
+    const page = payload.trip === 'all' ? 0 : pageOfTrip(payload.trip);
+    return { ok: true, prompt, recorded, view: promptView(prompt, answers, actor.t, { zone: this.deps.zone, page }) };
+  }
+
+  /** Another page of a long prompt, for its driver only. */
+  async page(actor: Actor, promptId: number, page: number): Promise<AnswerOutcome> {
+    const prompt = await this.deps.store.promptById(promptId);
+    if (!prompt) return { ok: false, reason: 'promptUnknown' };
+    if (actor.individuId === null || prompt.individu_id !== actor.individuId) return { ok: false, reason: 'notYourPrompt' };
+    const answers = await this.deps.store.latestAnswers(prompt.id);
+    return { ok: true, prompt, recorded: 0, view: promptView(prompt, answers, actor.t, { zone: this.deps.zone, page }) };
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { encodeAnswer } from '../chat/payloads';
+import { encodeAnswer, encodePage } from '../chat/payloads';
 import { ACTION_IDS, type Block, type View } from '../chat/views';
 import type { Translator } from '../i18n';
 import type { DailyPromptRow, TripAnswerRow } from '../store';
@@ -30,6 +30,12 @@ export const MAX_TRIPS_PER_MESSAGE = 20;
 export interface PromptViewOptions {
   zone: string;
   reminder?: boolean;
+  /** Which page of a long day to show (MAX_TRIPS_PER_MESSAGE trips a page). */
+  page?: number;
+}
+
+export function pageOfTrip(index: number): number {
+  return Math.floor(index / MAX_TRIPS_PER_MESSAGE);
 }
 
 /** The daily prompt as the driver sees it, with the state of each answer. */
@@ -41,7 +47,11 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
   if (options.reminder) blocks.push({ type: 'text', text: t.t('prompt.reminder', { day }), tone: 'warning' });
   const allAnswered = asked.length > 0 && asked.every((trip) => latest.has(trip.id));
   blocks.push({ type: 'text', text: allAnswered ? t.t('prompt.allAnswered', { day }) : t.t('prompt.intro', { count: asked.length }), tone: allAnswered ? 'success' : 'normal' });
-  asked.slice(0, MAX_TRIPS_PER_MESSAGE).forEach((trip, index) => {
+  const pages = Math.max(1, Math.ceil(asked.length / MAX_TRIPS_PER_MESSAGE));
+  const page = Math.min(Math.max(0, options.page ?? 0), pages - 1);
+  const first = page * MAX_TRIPS_PER_MESSAGE;
+  asked.slice(first, first + MAX_TRIPS_PER_MESSAGE).forEach((trip, offset) => {
+    const index = first + offset;
     const answer = latest.get(trip.id);
     const line = t.t('prompt.trip', {
       start: trip.start ? t.time(new Date(trip.start), options.zone) : '?',
@@ -61,7 +71,14 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
       ],
     });
   });
-  if (asked.length > MAX_TRIPS_PER_MESSAGE) blocks.push({ type: 'text', text: t.t('prompt.more', { count: asked.length - MAX_TRIPS_PER_MESSAGE }), tone: 'muted' });
+  if (pages > 1) {
+    // A long day is paged: each page stays within Block Kit's 50 blocks and Teams' card size.
+    blocks.push({ type: 'text', text: t.t('common.page', { page: page + 1, pages }), tone: 'muted' });
+    const nav = [];
+    if (page > 0) nav.push({ actionId: ACTION_IDS.page, label: t.t('common.previous'), value: encodePage(prompt.id, page - 1) });
+    if (page < pages - 1) nav.push({ actionId: ACTION_IDS.page, label: t.t('common.next'), value: encodePage(prompt.id, page + 1) });
+    blocks.push({ type: 'actions', actions: nav });
+  }
   if (asked.length > 1) {
     blocks.push({
       type: 'actions',
