@@ -73,6 +73,8 @@ interface CallSpec<T extends z.ZodType> {
    */
   idempotent: boolean;
   authenticated?: boolean;
+  /** The incoming request this call serves, sent as X-Request-Id and logged. */
+  requestId?: string;
 }
 
 /** Why an attempt failed and whether, and when, to try again: decided where the error is seen. */
@@ -308,7 +310,10 @@ export class OceanClient {
     },
   );
 
-  private async call<T extends z.ZodType>(spec: CallSpec<T>): Promise<z.output<T>> {
+  private async call<T extends z.ZodType>(given: CallSpec<T>): Promise<z.output<T>> {
+    // Read here: a call that waits for a slot under the concurrency limit is started later from
+    // another call's continuation, whose async context is not this one's.
+    const spec = { ...given, requestId: given.requestId ?? currentRequestId() };
     const settings = this.retrySettings;
     const started = performance.now();
     let attempts = 0;
@@ -372,7 +377,7 @@ export class OceanClient {
     const search = query.size ? `?${query.toString()}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers['x-auth-token'] = token;
-    const requestId = currentRequestId();
+    const { requestId } = spec;
     if (requestId) headers['x-request-id'] = requestId;
     let body: string | undefined;
     if (spec.body !== undefined) {
