@@ -20,7 +20,7 @@ describe('a fresh clone', () => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       try {
         const started = Date.now();
         let url: string | undefined;
@@ -36,12 +36,17 @@ describe('a fresh clone', () => {
         expect(home.status).toBe(200);
         expect(await home.text()).toContain('Ocean privacy bot');
       } finally {
-        process.kill(-child.pid!, 'SIGTERM');
+        // SIGTERM to the service itself, as a platform stopping it would; npm, its parent, then
+        // ends with the service's exit code.
+        const service = execFileSync('pgrep', ['-g', String(child.pid), '-f', '^node dist/src/main.js'], { encoding: 'utf8' }).trim().split('\n')[0];
+        process.kill(Number(service), 'SIGTERM');
       }
-      await exited;
-      // npm itself dies of the signal; the service under it shuts down in order.
+      const fallback = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(fallback);
       expect(out).toContain('"msg":"shutting down"');
       expect(out).not.toContain('shutdown failed');
+      expect(code).toBe(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
