@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const latencyMs = 20;
   const concurrency = 32;
   const total = 6000;
-  const sim = await startSimProcess({ faults: { latencyMs } });
+  const sim = await startSimProcess({ faults: { latencyMs }, recordLimit: 0 });
   const fleet = new Fleet();
   const client = new OceanClient({ baseUrl: sim.baseUrl, login: sim.login, password: sim.password, maxConcurrency: concurrency });
   await client.authenticate();

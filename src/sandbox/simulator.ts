@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock';
 import { LoginBody } from '../ocean/schemas';
@@ -25,7 +26,7 @@ export interface SimulatorOptions extends FleetOptions {
   /** Extra keys written into every `*ByPeriodMap` (tests of unknown keys). */
   extraPeriodKeys?: string[];
   maxAnalysisDays?: number;
-  /** Keep at most this many recorded requests. */
+  /** Keep at most this many recorded requests (0: record none, for benchmarks). */
   recordLimit?: number;
 }
 
@@ -123,7 +124,7 @@ export class OceanSimulator {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const arrived = Date.now();
+    const arrived = performance.now();
     const url = new URL(req.url ?? '/', 'http://sim');
     const raw = await readBody(req);
     if (url.pathname.startsWith('/__sim/')) return this.control(url.pathname, req.method ?? 'GET', raw, res, url.searchParams);
@@ -155,8 +156,11 @@ export class OceanSimulator {
       requestId: typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined,
       at: this.clock.now().toISOString(),
     } as RecordedRequest;
-    this.requests.push(record);
-    if (this.requests.length > (this.options.recordLimit ?? 50_000)) this.requests.shift();
+    const limit = this.options.recordLimit ?? 50_000;
+    if (limit > 0) {
+      this.requests.push(record);
+      if (this.requests.length > limit) this.requests.shift();
+    }
 
     const action = this.faults.next(endpoint, Date.now());
     if (action.type === 'drop') {
@@ -184,8 +188,10 @@ export class OceanSimulator {
     }
     record.status = answer.status;
     // The added latency counts from the request's arrival: the answer leaves `latencyMs` after it.
-    const wait = arrived + latency - Date.now();
+    // Node's timers fire about a millisecond after the time asked, hence the - 1.
+    const wait = arrived + latency - performance.now() - 1;
     if (latency > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    else if (latency > 0 && wait > -1) await new Promise((resolve) => setImmediate(resolve));
     send(res, answer);
   }
 
