@@ -4,6 +4,8 @@ import { OceanError } from '../ocean/errors';
 import type { ChatIdentity, Person, Role, SeenPerson, Store } from '../store';
 import type { Driver, OceanDirectory } from './directory';
 
+const RECENT_MS = 30_000;
+
 /** The person behind a chat request, as the business rules see them. */
 export interface Actor {
   person: Person;
@@ -38,8 +40,22 @@ export function personRef(identity: ChatIdentity | Person): string {
 export class PeopleService {
   constructor(private readonly options: PeopleOptions) {}
 
+  /** People seen in the last seconds: a burst of clicks or commands writes the store once. */
+  private readonly recent = new Map<string, { at: number; person: Person; key: string }>();
+
   async identify(seen: SeenPerson): Promise<Actor> {
-    const person = await this.options.store.seePerson(seen);
+    const id = `${seen.platform}:${seen.workspaceId}:${seen.chatUserId}`;
+    const key = `${seen.email ?? ''}|${seen.locale ?? ''}|${seen.displayName ?? ''}`;
+    const now = this.options.clock.now().getTime();
+    const cached = this.recent.get(id);
+    let person: Person;
+    if (cached && cached.key === key && now - cached.at < RECENT_MS) {
+      person = (await this.options.store.personById(cached.person.id)) ?? (await this.options.store.seePerson(seen));
+    } else {
+      person = await this.options.store.seePerson(seen);
+      if (this.recent.size > 10_000) this.recent.clear();
+      this.recent.set(id, { at: now, person, key });
+    }
     return this.actorFor(person);
   }
 
