@@ -32,7 +32,7 @@ export class PrivacyState {
   /** idEtape -> private? */
   readonly tripMarks = new Map<number, boolean>();
 
-  constructor(private readonly fleet: Fleet, private readonly zone: string, now: Date) {
+  constructor(fleet: Fleet, private readonly zone: string, now: Date) {
     const since = DateTime.fromISO('2026-01-01', { zone }).toMillis();
     for (const index of RECURRING_PRIVATE_INDEXES) {
       const driver = fleet.drivers[index];
