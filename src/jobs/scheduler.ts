@@ -1,5 +1,6 @@
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock';
+import type { Log } from '../log';
 import { yesterday, type IsoDay } from '../ocean/dates';
 import type { DailyRun, RunReport } from '../privacy/daily-run';
 import type { Outbox } from '../privacy/outbox';
@@ -16,7 +17,7 @@ export interface SchedulerDeps {
   worker: string;
   /** How long a run's claim holds before another instance may resume it. */
   runLeaseMs?: number;
-  logger?: { info(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  logger?: Log;
   metrics?: { cronRun(job: string, outcome: string): void };
   outboxIntervalMs?: number;
 }

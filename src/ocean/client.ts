@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import { bulkhead, DelegateBackoff, handleWhen, retry, type BulkheadPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
+import type { Log } from '../log';
 import { currentRequestId } from '../context';
 import { toOceanDate, toOceanDateTime, type IsoDay } from './dates';
 import { OceanError, kindForStatus, parseRetryAfter, readOceanErrorBody } from './errors';
@@ -14,11 +15,6 @@ export interface OceanCallEvent {
   method: string;
   status: number | 'error';
   durationMs: number;
-}
-
-export interface OceanLogger {
-  debug(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
 }
 
 export interface OceanClientOptions {
@@ -34,7 +30,7 @@ export interface OceanClientOptions {
   maxConcurrency?: number;
   retry?: Partial<RetrySettings>;
   clock?: Clock;
-  logger?: OceanLogger;
+  logger?: Log;
   tokenLifetimeMs?: number;
   renewBeforeMs?: number;
   onCall?: (event: OceanCallEvent) => void;

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { Log } from '../log';
 import { translator, type Locale } from '../i18n';
 import { OceanError } from '../ocean';
 import type { IsoDay } from '../ocean/dates';
@@ -9,12 +10,6 @@ import { canDiscover, ChatDeliveryError, type ChatPorts, type MessageRef } from 
 import { promptTrips, promptView } from './prompt-view';
 import type { TripsService } from './trips';
 
-export interface RunLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 export interface DailyRunDeps {
   store: Store;
   directory: OceanDirectory;
@@ -24,7 +19,7 @@ export interface DailyRunDeps {
   clock: Clock;
   defaultLocale: Locale;
   worker: string;
-  logger?: RunLogger;
+  logger?: Log;
   metrics?: { sent?(platform: string): void; failed?(platform: string): void };
   /** Drivers handled at once. Ocean's client and the chat clients bound their own calls too. */
   concurrency?: number;

@@ -1,16 +1,11 @@
 import type { Clock } from '../clock';
+import type { Log } from '../log';
 import { translator, type Locale } from '../i18n';
 import { OceanError, type OceanClient } from '../ocean';
 import type { Store, TripAnswerRow } from '../store';
 import { localeOf } from './people';
 import type { ChatPorts, MessageRef } from './ports';
 import { promptTrips, promptView } from './prompt-view';
-
-export interface OutboxLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 export interface OutboxMetrics {
   delivered?(n: number): void;
@@ -27,7 +22,7 @@ export interface OutboxDeps {
   defaultLocale: Locale;
   /** Names this process in the store's locks. */
   worker: string;
-  logger?: OutboxLogger;
+  logger?: Log;
   metrics?: OutboxMetrics;
   batchSize?: number;
   leaseMs?: number;

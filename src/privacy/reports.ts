@@ -1,6 +1,7 @@
 import type { Period } from '../chat/periods';
 import type { Block, View } from '../chat/views';
 import type { Translator } from '../i18n';
+import type { Log } from '../log';
 import type { OceanClient } from '../ocean';
 import { localRangeBounds } from '../ocean/dates';
 import type { Store } from '../store';
@@ -15,7 +16,7 @@ export interface ReportDeps {
   directory: OceanDirectory;
   store: Store;
   zone: string;
-  logger?: { warn(obj: object, msg?: string): void };
+  logger?: Log;
 }
 
 /** Rows shown in the chat; the CSV has them all. */
