@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
+import { addDriversToSlack, dailyCliEnv } from '../test/support/cli-env';
 import { FakeSlack } from '../test/support/fake-slack';
 import { line, startSimProcess } from './support';
 
@@ -33,21 +34,8 @@ async function main(): Promise<void> {
   await slack.start();
   slack.postLatencyMs = 15;
   const fleet = new Fleet({ size: 200 });
-  for (const d of fleet.drivers) if (d.email) slack.addUser({ id: `U_${d.index}`, team: 'T_FLEET', email: d.email, name: d.firstName });
-  const env = {
-    ...process.env,
-    PORT: '0',
-    OCEAN_BASE_URL: sim.baseUrl,
-    OCEAN_LOGIN: sim.login,
-    OCEAN_PASSWORD: sim.password,
-    SLACK_BOT_TOKEN: 'xoxb-chaos',
-    SLACK_SIGNING_SECRET: 'chaos-secret',
-    SLACK_API_URL: slack.apiUrl,
-    DATABASE_URL: databaseUrl,
-    DAILY_CLAIM_LEASE_SECONDS: '1',
-    TEAMS_EMULATOR: 'false',
-    LOG_LEVEL: 'silent',
-  };
+  addDriversToSlack(slack, fleet.drivers);
+  const env = { ...dailyCliEnv(sim, slack, databaseUrl), LOG_LEVEL: 'silent' };
   const origin = new URL(sim.baseUrl).origin;
   const etapes = async () => ((await (await fetch(`${origin}/__sim/count?endpoint=vieprivee/v1/etapeViePriveePosteriori`)).json()) as { count: number }).count;
   /** Runs `npm run daily` once; with `killWhen`, SIGKILLs it as soon as that progress is seen. */

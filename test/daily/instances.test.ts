@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ManualClock } from '../../src/clock';
 import { OceanSimulator } from '../../src/sandbox/simulator';
+import { addDriversToSlack, dailyCliEnv } from '../support/cli-env';
 import { FakeSlack } from '../support/fake-slack';
 import { freshSchema } from '../support/pg-schema';
 import { addFleetToSlack, eventually, promptsPerChannel, startTestService, TEST_DAY, TEST_NOW } from '../support/service';
-import { SIGNING_SECRET, blockActionsBody, post, sign } from '../support/slack-requests';
+import { blockActionsBody, post, sign } from '../support/slack-requests';
 import { describeServerOnly } from '../support/stores';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -52,21 +53,8 @@ describeServerOnly()('several instances on one PostgreSQL server', () => {
     const slack = new FakeSlack();
     await slack.start();
     slack.postLatencyMs = 60;
-    for (const d of sim.fleet.drivers) if (d.email) slack.addUser({ id: `U_${d.index}`, team: 'T_FLEET', email: d.email, name: d.firstName });
-    const env = {
-      ...process.env,
-      PORT: '0',
-      OCEAN_BASE_URL: sim.baseUrl,
-      OCEAN_LOGIN: sim.login,
-      OCEAN_PASSWORD: sim.password,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      DATABASE_URL: db.url,
-      DAILY_CLAIM_LEASE_SECONDS: '1',
-      TEAMS_EMULATOR: 'false',
-      LOG_LEVEL: 'warn',
-    };
+    addDriversToSlack(slack, sim.fleet.drivers);
+    const env = dailyCliEnv(sim, slack, db.url);
     const run = (killAfter?: number) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'daily', '--date', TEST_DAY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
