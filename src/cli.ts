@@ -2,7 +2,7 @@ import { startService } from '../adapters/service';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { isIsoDay, yesterday } from './ocean/dates';
-import { OceanSimulator } from './sandbox/simulator';
+import { withSandboxOcean } from './sandbox/bootstrap';
 
 /**
  * One-off commands: `daily --date YYYY-MM-DD` runs the daily prompt for that day now
@@ -31,11 +31,9 @@ async function cli(args: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  let simulator: OceanSimulator | undefined;
-  if (config.sandbox) {
-    simulator = new OceanSimulator({ zone: config.timezone });
-    config = { ...config, ocean: { ...config.ocean, baseUrl: await simulator.start(), login: simulator.login, password: simulator.password } };
-  }
+  const sandbox = await withSandboxOcean(config, logger);
+  config = sandbox.config;
+  const { simulator } = sandbox;
   const service = await startService({ ...config, port: 0 }, { logger, simulator, jobs: false });
   try {
     const report = await service.core.dailyRun.run(day);

@@ -1,8 +1,7 @@
 import { startService, type Service } from '../adapters/service';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
-import { FLEET_EMAIL_DOMAIN, MANAGER_INDEX } from './sandbox/fleet';
-import { OceanSimulator } from './sandbox/simulator';
+import { withSandboxOcean } from './sandbox/bootstrap';
 
 /**
  * The composition root: read the configuration, start the Ocean simulator in sandbox mode, start
@@ -40,17 +39,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
 /** Starts the service from a configuration: with the simulator and the web chat in sandbox mode. */
 export async function boot(config: Config, env: NodeJS.ProcessEnv = {}): Promise<Service> {
   const logger = createLogger(config.logLevel);
-  let simulator: OceanSimulator | undefined;
-  if (config.sandbox) {
-    simulator = new OceanSimulator({ zone: config.timezone });
-    const baseUrl = await simulator.start();
-    config = { ...config, ocean: { ...config.ocean, baseUrl, login: simulator.login, password: simulator.password } };
-    if (!config.managerEmails.length) {
-      const manager = simulator.fleet.drivers[MANAGER_INDEX];
-      config = { ...config, managerEmails: manager?.email ? [manager.email] : [] };
-    }
-    logger.info({ ocean: baseUrl, domain: FLEET_EMAIL_DOMAIN }, 'sandbox mode: Ocean simulator started');
-  }
+  const sandbox = await withSandboxOcean(config, logger);
+  config = sandbox.config;
+  const { simulator } = sandbox;
   const service = await startService(config, { logger, simulator, host: env.HOST });
   const platforms = [config.slack && 'Slack', config.teams && 'Teams', config.sandbox && 'web chat'].filter(Boolean).join(', ');
   logger.info({ url: service.url, platforms, store: config.databaseUrl ? 'postgresql' : 'pglite' }, 'service started');

@@ -108,11 +108,13 @@ export class OceanClient {
   private readonly retrySettings: RetrySettings;
   private readonly timeoutMs: number;
   private readonly clock: Clock;
+  private readonly maxConcurrency: number;
 
   constructor(private readonly options: OceanClientOptions) {
+    this.maxConcurrency = options.maxConcurrency ?? 16;
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    const maxConcurrency = options.maxConcurrency ?? 16;
+    const maxConcurrency = this.maxConcurrency;
     this.pool = new Pool(url.origin, {
       connections: maxConcurrency,
       keepAliveTimeout: 30_000,
@@ -137,7 +139,7 @@ export class OceanClient {
 
   /** Requests waiting for a free slot under the concurrency limit. */
   get inFlight(): number {
-    return (this.options.maxConcurrency ?? 16) - this.limiter.executionSlots;
+    return this.maxConcurrency - this.limiter.executionSlots;
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import type { OceanClient } from '../ocean';
 import { WEEKDAYS, type Weekday } from '../ocean/schemas';
 import type { Store } from '../store';
 import { driverName } from './directory';
-import type { PrivateHours } from './hours';
+import type { PrivateHours, WeeklyRange } from './hours';
 import type { Actor } from './people';
 import { formatRanges, innerMapBody, parseDayField, sameRange, weekOf, type Week } from './schedule-form';
 import type { TripsService } from './trips';
@@ -32,6 +32,10 @@ const MONDAY = '2026-11-23';
  * next second (Ocean never changes the past), and must show in the read-back.
  */
 const AHEAD_MS = 2 * 60_000;
+
+function weekInForce(hours: PrivateHours, now: Date): WeeklyRange[] {
+  return hours.rangesAt(new Date(now.getTime() + AHEAD_MS));
+}
 const MAX_PERIOD_DAYS = 366;
 
 /**
@@ -53,7 +57,7 @@ export class ScheduleService {
     const hours = await this.hours(subject.individuId as number);
     const now = this.deps.clock.now();
     const own = viewer.person.id === subject.person.id;
-    const week = weekOf(hours.rangesAt(new Date(now.getTime() + AHEAD_MS)));
+    const week = weekOf(weekInForce(hours, now));
     const blocks: Block[] = [];
     if (lead) blocks.push({ type: 'text', text: lead, tone: 'success' });
     blocks.push({ type: 'heading', text: t.t('schedule.recurring') });
@@ -97,7 +101,7 @@ export class ScheduleService {
     const state = decodeScheduleState(value);
     if (!state) return { reply: textView(t.t('errors.badButton'), 'error') };
     if (state.person !== actor.person.id) return { reply: textView(t.t('schedule.onlyOwn'), 'warning') };
-    if (actionId === ACTION_IDS.editSchedule) return { form: this.scheduleForm(actor, weekOf((await this.hours(actor.individuId)).rangesAt(new Date(this.deps.clock.now().getTime() + AHEAD_MS)))) };
+    if (actionId === ACTION_IDS.editSchedule) return { form: this.scheduleForm(actor, weekOf(weekInForce(await this.hours(actor.individuId), this.deps.clock.now()))) };
     return { form: this.periodForm(actor) };
   }
 
@@ -185,7 +189,7 @@ export class ScheduleService {
 
   private async saveWeek(actor: Actor, individuId: number, next: Week) {
     const now = this.deps.clock.now();
-    const current = (await this.hours(individuId)).rangesAt(new Date(now.getTime() + AHEAD_MS));
+    const current = weekInForce(await this.hours(individuId), now);
     const removed = current.filter((r) => !next[r.day].some((n) => sameRange(n, r)));
     const added = WEEKDAYS.some((day) => next[day].some((n) => !current.some((c) => c.day === day && sameRange(c, n))));
     // Removed slots go by their ids (Ocean closes the schedule and keeps the rest from now on);

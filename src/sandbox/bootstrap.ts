@@ -1,0 +1,21 @@
+import type { Config } from '../config';
+import type { Log } from '../log';
+import { FLEET_EMAIL_DOMAIN, MANAGER_INDEX } from './fleet';
+import { OceanSimulator } from './simulator';
+
+/**
+ * Sandbox mode: starts the Ocean simulator and points the configuration at it; with no
+ * MANAGER_EMAILS, the seeded fleet manager is one. Outside sandbox mode, changes nothing.
+ */
+export async function withSandboxOcean(config: Config, logger: Log): Promise<{ config: Config; simulator: OceanSimulator | undefined }> {
+  if (!config.sandbox) return { config, simulator: undefined };
+  const simulator = new OceanSimulator({ zone: config.timezone });
+  const baseUrl = await simulator.start();
+  let sandboxed: Config = { ...config, ocean: { ...config.ocean, baseUrl, login: simulator.login, password: simulator.password } };
+  if (!sandboxed.managerEmails.length) {
+    const manager = simulator.fleet.drivers[MANAGER_INDEX];
+    sandboxed = { ...sandboxed, managerEmails: manager?.email ? [manager.email] : [] };
+  }
+  logger.info({ ocean: baseUrl, domain: FLEET_EMAIL_DOMAIN }, 'sandbox mode: Ocean simulator started');
+  return { config: sandboxed, simulator };
+}
