@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Core } from '../src/app';
-import { requestContext } from '../src/context';
+import { withRequestContext } from '../src/context';
+import type { AfterAck } from './after-ack';
 
 /**
  * The service's one HTTP server: health, readiness and metrics here; Slack, Teams and the web
  * chat mount their routes on the same app.
  */
-export function createHttpApp(core: Core): Express {
+export function createHttpApp(core: Core, afterAck: AfterAck): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -17,12 +18,21 @@ export function createHttpApp(core: Core): Express {
     res.setHeader('x-request-id', id);
     (req as unknown as { id: string }).id = id;
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
+    // Work after an acknowledgement yields to requests still waiting for theirs. 'close' comes
+    // once, after the response is sent or when the client went away.
+    afterAck.requestStarted();
+    res.on('close', () => {
+      afterAck.requestFinished();
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       core.logger.debug({ requestId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'http request');
     });
-    // Everything this request starts, including work after the ack and Ocean calls, carries its id.
-    requestContext.run({ requestId: id }, next);
+    // Everything this request starts, Ocean calls included, carries its id. Slack's requests
+    // are acknowledged first; the Slack adapter enters the context for the work that follows.
+    if (req.path === '/slack/events') return next();
+    void withRequestContext({ requestId: id }, () => new Promise<void>((resolve) => {
+      res.on('close', resolve);
+      next();
+    }));
   });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createCore, type Core, type CoreOptions } from '../src/app';
 import type { Config } from '../src/config';
 import type { OceanSimulator } from '../src/sandbox/simulator';
+import { AfterAck } from './after-ack';
 import { createHttpApp } from './http';
 import { mountSlack, type SlackTransport } from './slack';
 import { mountTeams, type TeamsTransport } from './teams';
@@ -16,6 +17,8 @@ export interface ServiceOptions extends CoreOptions {
   host?: string;
   /** Start the cron jobs and the outbox poller (the CLI's one-off runs do not). */
   jobs?: boolean;
+  /** Work after the acknowledgement: jobs at once and queue length (defaults 16 and 1,000). */
+  afterAck?: { concurrency?: number; capacity?: number };
 }
 
 export interface Service {
@@ -32,8 +35,14 @@ export interface Service {
 /** Starts everything: the core, the HTTP server with every transport, and the jobs. */
 export async function startService(config: Config, options: ServiceOptions): Promise<Service> {
   const core = await createCore(config, options);
-  const app = createHttpApp(core);
-  const slack = config.slack ? await mountSlack(app, core) : undefined;
+  const afterAck = new AfterAck({
+    ...options.afterAck,
+    onError: (error) => core.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'work after the acknowledgement failed'),
+    onShed: () => core.metrics.requestsShed.inc(),
+    onQueueLength: (length) => core.metrics.afterAckWaiting.set(length),
+  });
+  const app = createHttpApp(core, afterAck);
+  const slack = config.slack ? await mountSlack(app, core, afterAck) : undefined;
   const teams = config.teams ? mountTeams(app, core) : undefined;
   const web = config.sandbox && options.simulator ? mountWebChat(app, core, options.simulator) : undefined;
   app.use((_req, res) => {
@@ -73,6 +82,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         const timeout = setTimeout(() => server.closeAllConnections(), 10_000);
         await closed;
         clearTimeout(timeout);
+        // What was acknowledged gets done: the queued work finishes before the store closes.
+        await afterAck.drain(10_000);
         if (slack) await slack.stop();
         await core.close();
         if (options.simulator) await options.simulator.stop();

@@ -1,11 +1,16 @@
-import { App, ExpressReceiver, HTTPModuleFunctions, LogLevel, isValidSlackRequest, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { App, ExpressReceiver, HTTPModuleFunctions, LogLevel, type BlockAction, type ButtonAction, type Context, type Logger as BoltLogger, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { WebClient, WebClientEvent } from '@slack/web-api';
+import { request } from 'undici';
 import { raw as expressRaw, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app';
 import type { Target } from '../../src/chat/commands';
 import { textView, type View } from '../../src/chat/views';
 import type { Actor } from '../../src/privacy/people';
 import type { Person } from '../../src/store';
+import { supportedLocale, translator, type Locale } from '../../src/i18n';
+import { withRequestContext } from '../../src/context';
+import type { AfterAck } from '../after-ack';
 import { fallbackText, formValues, toBlocks, toModal, viewModal, LIMITS } from './blocks';
 import { SlackPort } from './port';
 
@@ -16,17 +21,20 @@ export interface SlackTransport {
   stop(): Promise<void>;
 }
 
+type SlashCommand = SlackCommandMiddlewareArgs['command'];
+
 const ACTION_PATTERN = /^(trip_answer|prompt_page|schedule_edit|schedule_show|period_add|period_delete):\d+$/;
 const FORM_PATTERN = /^(schedule_form|period_form)$/;
 const PROFILE_TTL_MS = 60 * 60_000;
 
 /**
- * The Slack transport. Bolt verifies the signature (and the 5-minute window) of every request on
- * POST /slack/events; a replayed request is refused before Bolt sees it. Every command and
- * action is acknowledged at once; the work happens after `ack()` and answers through
+ * The Slack transport. Every request on POST /slack/events has its signature and 5-minute window
+ * checked, and a replay is refused, before Bolt sees it (see `replayGuard`). Every command and
+ * action is acknowledged at once; the work happens after `ack()`, in the after-ack queue (which
+ * yields to acknowledgements and, when full, has the ack say "busy"), and answers through
  * `respond()`, `chat.update`, `views.update` or a DM.
  */
-export async function mountSlack(express: Express, core: Core): Promise<SlackTransport> {
+export async function mountSlack(express: Express, core: Core, afterAck: AfterAck): Promise<SlackTransport> {
   const settings = core.config.slack;
   if (!settings) throw new Error('Slack is not configured');
   const logger = boltLogger(core);
@@ -36,11 +44,14 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
   };
   let app: App;
   if (settings.appToken) {
-    app = new App({ token: settings.botToken, appToken: settings.appToken, socketMode: true, logger, clientOptions });
+    app = new App({ token: settings.botToken, appToken: settings.appToken, socketMode: true, logger, clientOptions, convoStore: false });
   } else {
     express.post('/slack/events', replayGuard(core, settings.signingSecret));
     const receiver = new ExpressReceiver({
       signingSecret: settings.signingSecret,
+      // Checked once, by replayGuard, which answers 401 itself.
+      signatureVerification: false,
+      customPropertiesExtractor: (req) => ({ sighting: (req as unknown as { slackSighting?: string }).slackSighting, requestId: (req as unknown as { id?: string }).id }),
       app: express,
       endpoints: '/slack/events',
       logger,
@@ -57,7 +68,8 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
         return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
       },
     });
-    app = new App({ token: settings.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false, botUserId: 'U_BOT', botId: 'B_BOT' });
+    // No conversation store: nothing here keeps state in Bolt between requests.
+    app = new App({ token: settings.botToken, receiver, logger, clientOptions, convoStore: false, tokenVerificationEnabled: false, botUserId: 'U_BOT', botId: 'B_BOT' });
   }
   const client = app.client as WebClient;
   client.on(WebClientEvent.RATE_LIMITED, () => core.metrics.chatRateLimited.inc({ platform: 'slack' }));
@@ -67,6 +79,28 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
   core.ports.register(port);
 
   const profiles = new Map<string, { at: number; email: string | null; locale: string | null; name: string | null }>();
+  /** The language each user was last answered in, for the "busy" acknowledgement (no look-up then). */
+  const languages = new Map<string, Locale>();
+  const busy = { fr: translator('fr').t('errors.busy'), en: translator('en').t('errors.busy') };
+  const busyText = (userId: string) => busy[languages.get(userId) ?? supportedLocale(profiles.get(userId)?.locale) ?? core.config.defaultLocale];
+  /**
+   * True the first time any instance acts on this signed request (the store records it). The
+   * guard already refused what this instance saw before; this catches a replay sent to another
+   * instance. Socket Mode requests carry no signature: Slack sends each once.
+   */
+  const firstTime = async (context: Context): Promise<boolean> => {
+    const sighting = (context as { sighting?: string }).sighting;
+    if (!sighting || (await core.store.firstSighting(sighting))) return true;
+    core.logger.warn('replayed Slack request ignored');
+    return false;
+  };
+  /** Runs `work` in the request's context: its id goes with the Ocean calls it makes. */
+  const inRequest = <T>(context: Context, work: () => Promise<T>): Promise<T> => {
+    const requestId = (context as { requestId?: string }).requestId;
+    return requestId ? withRequestContext({ requestId }, work) : work();
+  };
+  /** Queues `work` after the acknowledgement; false when the queue is full. */
+  const later = (context: Context, work: () => Promise<unknown>) => afterAck.offer(() => inRequest(context, work));
   /** Who the Slack user is for Ocean: users.info gives the e-mail and locale (cached an hour). */
   const identify = async (userId: string, teamId: string | undefined): Promise<Actor> => {
     const now = core.clock.now().getTime();
@@ -80,7 +114,9 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
         core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'users.info failed; using what the store knows');
       }
     }
-    return core.people.identify({ platform: 'slack', workspaceId: teamId ?? 'unknown', chatUserId: userId, email: profile?.email, locale: profile?.locale, displayName: profile?.name });
+    const actor = await core.people.identify({ platform: 'slack', workspaceId: teamId ?? 'unknown', chatUserId: userId, email: profile?.email, locale: profile?.locale, displayName: profile?.name });
+    languages.set(userId, actor.locale);
+    return actor;
   };
 
   const resolve = (teamId: string) => async (target: Target): Promise<Person | undefined> => {
@@ -98,12 +134,18 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
     return found ? core.store.seePerson({ platform: 'slack', workspaceId: found.workspaceId, chatUserId: found.chatUserId, email: target.email, displayName: found.displayName }, { discovered: true }) : undefined;
   };
 
-  const reply = async (respond: RespondFn, view: View, replaceOriginal = false) => {
+  const reply = async (respond: Respond, view: View, replaceOriginal = false) => {
     await respond({ response_type: 'ephemeral', replace_original: replaceOriginal, text: fallbackText(view), blocks: toBlocks(view) as never });
   };
 
-  app.command(/^\/(privacy|privacy-report)$/, async ({ command, ack, respond }) => {
-    await ack();
+  app.command(/^\/(privacy|privacy-report)$/, async ({ command, ack, context }) => {
+    const queued = later(context, async () => {
+      if (await firstTime(context)) await runCommand(command, responder(command.response_url));
+    });
+    await ack(queued ? undefined : { response_type: 'ephemeral', text: busyText(command.user_id) });
+  });
+
+  const runCommand = async (command: SlashCommand, respond: Respond) => {
     const actor = await identify(command.user_id, command.team_id);
     const parsed = core.router.parseSlash(command.command, command.text);
     if (!parsed.ok) return reply(respond, core.router.parseErrorView(parsed, actor.t));
@@ -118,12 +160,20 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
         await reply(respond, textView(actor.t.t('errors.generic'), 'error'));
       });
     }
-  });
+  };
 
-  app.action(ACTION_PATTERN, async ({ ack, body, action, respond }) => {
+  app.action(ACTION_PATTERN, async ({ ack, body, action, context }) => {
     await ack();
     const button = action as { type?: string; action_id?: string; value?: string };
     if (body.type !== 'block_actions' || button.type !== 'button' || !button.action_id) return;
+    const respond = responder(body.response_url);
+    const queued = later(context, async () => {
+      if (await firstTime(context)) await runAction(body, button as ButtonAction, respond);
+    });
+    if (!queued) await respond({ response_type: 'ephemeral', replace_original: false, text: busyText(body.user.id) });
+  });
+
+  const runAction = async (body: BlockAction, button: ButtonAction, respond: Respond) => {
     const actor = await identify(body.user.id, body.team?.id ?? body.user.team_id);
     const outcome = await core.router.action(actor, button.action_id.split(':')[0] as string, button.value ?? '');
     const container = body.container as { type?: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean; view_id?: string };
@@ -146,21 +196,22 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
         await reply(respond, outcome.reply);
       }
     }
-  });
+  };
 
-  app.view(FORM_PATTERN, async ({ ack, body, view }) => {
+  app.view(FORM_PATTERN, ({ ack, body, view, context }) => inRequest(context, async () => {
     const actor = await identify(body.user.id, body.team?.id ?? body.user.team_id);
     const values = formValues(view.state.values);
     const errors = core.router.validate(actor, view.callback_id, values);
     if (errors) return void (await ack({ response_action: 'errors', errors }));
     await ack({ response_action: 'update', view: viewModal(textView(actor.t.t('common.saving'), 'muted', view.title.text), actor.t.t('schedule.cancel')) as never });
+    if (!(await firstTime(context))) return;
     const outcome = await core.router.submit(actor, view.callback_id, view.private_metadata, values);
     if (outcome.errors) {
       await client.views.update({ view_id: view.id, view: viewModal(textView(Object.values(outcome.errors).join('\n'), 'error', view.title.text), actor.t.t('schedule.cancel')) as never });
       return;
     }
     if (outcome.done) await client.views.update({ view_id: view.id, view: viewModal(outcome.done, actor.t.t('schedule.cancel')) as never });
-  });
+  }));
 
   const publishHome = async (actor: Actor) => {
     const blocks = [];
@@ -174,10 +225,14 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
     await client.views.publish({ user_id: actor.person.chat_user_id, view: { type: 'home', blocks: blocks.slice(0, LIMITS.surfaceBlocks) } as never });
   };
 
-  app.event('app_home_opened', async ({ event, body }) => {
+  app.event('app_home_opened', async ({ event, body, context }) => {
     if (event.tab !== 'home') return;
-    const actor = await identify(event.user, (body as { team_id?: string }).team_id);
-    await publishHome(actor);
+    const queued = later(context, async () => {
+      if (!(await firstTime(context))) return;
+      await publishHome(await identify(event.user, (body as { team_id?: string }).team_id));
+    });
+    // Opened again later, the tab is published then.
+    if (!queued) core.logger.warn('App Home not published: the work queue is full');
   });
 
   app.error(async (error) => {
@@ -200,15 +255,57 @@ export async function mountSlack(express: Express, core: Core): Promise<SlackTra
   };
 }
 
+type Respond = (message: Record<string, unknown>) => Promise<void>;
+
 /**
- * Bolt checks the signature and that the timestamp is within 5 minutes; within those 5 minutes
- * the same signed request could be sent again. Each correctly signed request is accepted once
- * (recorded in the store, so across instances); a second sighting gets 401. Only verified
- * requests are recorded, so a tampered copy cannot block the genuine one. The raw body is
- * handed to Bolt as `req.rawBody`, which its receiver reads instead of the stream.
+ * Answers through a request's `response_url` (valid 30 minutes, 5 answers): one JSON POST on
+ * undici's pooled keep-alive connections, which costs far less than Bolt's `respond()` (axios)
+ * when many answers go out at once.
+ */
+function responder(url: string | undefined): Respond {
+  return async (message) => {
+    if (!url) throw new Error('this request has no response_url');
+    const { statusCode, body } = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(message),
+      headersTimeout: 15_000,
+      bodyTimeout: 15_000,
+    });
+    await body.dump();
+    if (statusCode >= 300) throw new Error(`response_url answered HTTP ${statusCode}`);
+  };
+}
+
+/** How long Slack's signature stays valid either side of now (Bolt's window too). */
+const WINDOW_S = 5 * 60;
+/** Signatures this instance remembers without asking the store (about 30 MB at most). */
+const RECENT_MAX = 200_000;
+
+/**
+ * The door of POST /slack/events, in front of Bolt: the signature and its 5-minute window (also
+ * refused: timestamps more than 5 minutes ahead) are checked once, here, with Bolt's own
+ * `isValidSlackRequest`; anything else gets 401 and leaves no trace. Within its window the same
+ * signed request could be sent again: a copy seen by this instance gets 401 at once from memory,
+ * without waiting on the store, so the acknowledgement costs no database round trip. The
+ * signature goes on to Bolt's context as `sighting`, and listeners ask the store (`firstTime`)
+ * before acting, which catches a copy sent to another instance. Only verified requests are
+ * remembered, so a tampered copy cannot block the genuine one. The raw body is handed to Bolt
+ * as `req.rawBody`, which its receiver reads instead of the stream.
  */
 function replayGuard(core: Core, signingSecret: string) {
   const readRaw = expressRaw({ type: () => true, limit: '1mb' });
+  const recent = new Map<string, number>();
+  const remember = (key: string, nowS: number): boolean => {
+    if (recent.has(key)) return false;
+    recent.set(key, nowS);
+    // Oldest first (insertion order): forget what left the window, and beyond the bound.
+    for (const [old, at] of recent) {
+      if (recent.size <= RECENT_MAX && at >= nowS - 2 * WINDOW_S) break;
+      recent.delete(old);
+    }
+    return true;
+  };
   return (req: Request, res: Response, next: NextFunction) => {
     readRaw(req, res, (error?: unknown) => {
       if (error) {
@@ -219,18 +316,33 @@ function replayGuard(core: Core, signingSecret: string) {
       (req as unknown as { rawBody: Buffer }).rawBody = raw;
       const signature = req.header('x-slack-signature') ?? '';
       const timestamp = Number(req.header('x-slack-request-timestamp'));
-      const valid = isValidSlackRequest({ signingSecret, body: raw.toString('utf8'), headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } });
-      if (!valid) return next(); // Bolt answers 401 and logs it
-      core.store
-        .firstSighting(`${timestamp}:${signature}`)
-        .then((first) => {
-          if (first) return next();
-          core.logger.warn({ requestId: (req as unknown as { id?: string }).id }, 'replayed Slack request refused');
-          res.status(401).send();
-        })
-        .catch(next);
+      // Slack's clock, not the service's (tests may run the service on a fixed clock).
+      const nowS = Math.floor(Date.now() / 1000);
+      if (!signedBySlack(signingSecret, raw, signature, timestamp, nowS)) {
+        core.logger.warn({ requestId: (req as unknown as { id?: string }).id }, 'Slack request with a wrong or stale signature refused');
+        return void res.status(401).send();
+      }
+      const key = `${timestamp}:${signature}`;
+      if (!remember(key, nowS)) {
+        core.logger.warn({ requestId: (req as unknown as { id?: string }).id }, 'replayed Slack request refused');
+        return void res.status(401).send();
+      }
+      (req as unknown as { slackSighting: string }).slackSighting = key;
+      next();
     });
   };
+}
+
+/**
+ * Slack's request signing (https://api.slack.com/authentication/verifying-requests-from-slack):
+ * `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{raw body}`, the timestamp within 5 minutes of now.
+ * Compared in constant time with Node's `timingSafeEqual` on equal-length buffers.
+ */
+function signedBySlack(secret: string, raw: Buffer, signature: string, timestamp: number, nowS: number): boolean {
+  if (!Number.isInteger(timestamp) || Math.abs(nowS - timestamp) > WINDOW_S) return false;
+  if (!/^v0=[0-9a-f]{64}$/.test(signature)) return false;
+  const expected = createHmac('sha256', secret).update(`v0:${timestamp}:`).update(raw).digest();
+  return timingSafeEqual(expected, Buffer.from(signature.slice(3), 'hex'));
 }
 
 function boltLogger(core: Core): BoltLogger {

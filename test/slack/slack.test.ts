@@ -86,6 +86,7 @@ describe('requests that are not from Slack', () => {
     const body = slashBody({ command: '/privacy-report', text: 'last-month', user: 'U_BOSS', responseUrl: t.slack.responseUrl() });
     expect((await post(t.url, body, FORM, sign(body, undefined, 'not-the-secret'))).status).toBe(401);
     expect((await post(t.url, body, FORM, sign(body, Math.floor(Date.now() / 1000) - 301))).status).toBe(401);
+    expect((await post(t.url, body, FORM, sign(body, Math.floor(Date.now() / 1000) + 301))).status).toBe(401);
     expect((await post(t.url, body, FORM, {})).status).toBe(401);
     const tampered = body.replace('last-month', 'yesterday');
     expect((await post(t.url, tampered, FORM, sign(body))).status).toBe(401);

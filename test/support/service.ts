@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { startService, type Service } from '../../adapters/service';
+import { startService, type Service, type ServiceOptions } from '../../adapters/service';
 import type { CoreOptions } from '../../src/app';
 import { ManualClock, type Clock } from '../../src/clock';
 import type { Config } from '../../src/config';
@@ -29,6 +29,7 @@ export interface TestServiceOptions {
   core?: Partial<CoreOptions>;
   jobs?: boolean;
   config?: Partial<Config>;
+  afterAck?: ServiceOptions['afterAck'];
   /** Share one fake Slack between several instances. */
   fakeSlack?: FakeSlack;
   logLevel?: string;
@@ -100,6 +101,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     simulator: options.web ? sim : undefined,
     jobs: options.jobs ?? false,
     outboxBaseBackoffMs: 50,
+    afterAck: options.afterAck,
     ...options.core,
   });
   return {
