@@ -22,10 +22,15 @@ export function isPeriodWord(word: string): boolean {
   return YESTERDAY.includes(w) || LAST_WEEK.includes(w) || LAST_MONTH.includes(w) || /^\d{4}-\d{1,2}$/.test(w) || /^\d{1,2}\/\d{1,2}\/\d{4}/.test(w);
 }
 
-/** Parses a period in the fleet's time zone, relative to `now`. */
+/**
+ * Parses a period in the fleet's time zone, relative to `now`. Only today's date needs the zone;
+ * the rest is calendar arithmetic on whole days, done in UTC where no day is 23 or 25 hours long
+ * (and which luxon computes without asking Intl for the zone's offset at every step).
+ */
 export function parsePeriod(argument: string, now: Date, zone: string): Period | PeriodError {
   const word = argument.trim().toLowerCase();
-  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const local = DateTime.fromJSDate(now, { zone });
+  const today = DateTime.utc(local.year, local.month, local.day);
   const day = (d: DateTime) => d.toISODate() as IsoDay;
   if (YESTERDAY.includes(word)) {
     const y = today.minus({ days: 1 });
@@ -41,15 +46,15 @@ export function parsePeriod(argument: string, now: Date, zone: string): Period |
   }
   const month = /^(\d{4})-(\d{1,2})$/.exec(word);
   if (month) {
-    const start = DateTime.fromObject({ year: Number(month[1]), month: Number(month[2]), day: 1 }, { zone });
+    const start = DateTime.fromObject({ year: Number(month[1]), month: Number(month[2]), day: 1 }, { zone: 'utc' });
     if (!start.isValid) return { key: 'errors.badPeriod', params: { argument } };
     if (start > today) return { key: 'errors.periodFuture', params: { argument } };
     return { first: day(start), last: day(start.endOf('month')), kind: 'month' };
   }
   const range = /^(\d{1,2}\/\d{1,2}\/\d{4})-(\d{1,2}\/\d{1,2}\/\d{4})$/.exec(word);
   if (range) {
-    const from = DateTime.fromFormat(range[1] as string, 'd/M/yyyy', { zone });
-    const to = DateTime.fromFormat(range[2] as string, 'd/M/yyyy', { zone });
+    const from = DateTime.fromFormat(range[1] as string, 'd/M/yyyy', { zone: 'utc' });
+    const to = DateTime.fromFormat(range[2] as string, 'd/M/yyyy', { zone: 'utc' });
     if (!from.isValid || !to.isValid) return { key: 'errors.badPeriod', params: { argument } };
     if (to < from) return { key: 'errors.periodOrder', params: { argument } };
     if (from > today) return { key: 'errors.periodFuture', params: { argument } };

@@ -62,6 +62,22 @@ describe('the command grammar under arbitrary input', () => {
     expect(parseLine('privacy-report by bus', ctx)).toMatchObject({ ok: false, error: { key: 'errors.badArgument', params: { argument: 'by bus' } } });
     expect(parseLine('privacy-report 01/01/2025-31/12/2026', ctx)).toMatchObject({ ok: false, error: { key: 'errors.periodTooLong' } });
   });
+
+  it("counts from the fleet's today, not UTC's, across midnight and daylight-saving changes", () => {
+    const paris = (iso: string, word: string) => parsePeriod(word, new Date(iso), 'Europe/Paris');
+    // 00:30 in Paris on 1 November is still 31 October in UTC.
+    expect(paris('2026-10-31T23:30:00Z', 'yesterday')).toEqual({ first: '2026-10-31', last: '2026-10-31', kind: 'day' });
+    expect(paris('2026-10-31T23:30:00Z', 'last-month')).toEqual({ first: '2026-10-01', last: '2026-10-31', kind: 'month' });
+    expect(paris('2026-10-31T23:30:00Z', '2026-11')).toMatchObject({ first: '2026-11-01', last: '2026-11-30' });
+    // 00:30 on the Monday after the October change (25 October 2026): last week was 19 to 25 October.
+    expect(paris('2026-10-25T23:30:00Z', 'last-week')).toEqual({ first: '2026-10-19', last: '2026-10-25', kind: 'week' });
+    // The March change (29 March 2026) inside a range and a month.
+    expect(paris('2026-04-01T08:00:00Z', '28/03/2026-30/03/2026')).toEqual({ first: '2026-03-28', last: '2026-03-30', kind: 'range' });
+    expect(paris('2026-04-01T08:00:00Z', 'last-month')).toEqual({ first: '2026-03-01', last: '2026-03-31', kind: 'month' });
+    // Far from UTC: 23:00 on 30 November in Los Angeles is already December in UTC.
+    expect(parsePeriod('yesterday', new Date('2026-12-01T07:00:00Z'), 'America/Los_Angeles')).toMatchObject({ first: '2026-11-29' });
+    expect(parsePeriod('2026-12', new Date('2026-12-01T07:00:00Z'), 'America/Los_Angeles')).toMatchObject({ key: 'errors.periodFuture' });
+  });
 });
 
 describe('button payloads under arbitrary input', () => {
