@@ -70,13 +70,33 @@ export function startSimProcess(options: Record<string, unknown>): Promise<SimPr
 }
 
 /** Starts the fake Slack in a child process; `responseUrl(id)` builds response_url values. */
-export function startSlackProcess(users: unknown[]): Promise<{ apiUrl: string; responseUrl(id: string): string; stop(): void }> {
+export interface SlackProcess {
+  apiUrl: string;
+  responseUrl(id: string): string;
+  /** How many answers each response_url id received so far. */
+  answered(): Promise<Record<string, number>>;
+  stop(): void;
+}
+
+export function startSlackProcess(users: unknown[]): Promise<SlackProcess> {
   const child = fork(path.join(__dirname, 'slack-process.js'), [JSON.stringify(users)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('message', (message) => {
       const { url, apiUrl } = message as { url: string; apiUrl: string };
-      resolve({ apiUrl, responseUrl: (id) => `${url}/response/${id}`, stop: () => child.disconnect() });
+      let asked = 0;
+      const answered = () =>
+        new Promise<Record<string, number>>((done) => {
+          const id = (asked += 1);
+          const listen = (reply: { id?: number; answered?: Record<string, number> }) => {
+            if (reply.id !== id) return;
+            child.off('message', listen);
+            done(reply.answered ?? {});
+          };
+          child.on('message', listen);
+          child.send({ id });
+        });
+      resolve({ apiUrl, responseUrl: (id) => `${url}/response/${id}`, answered, stop: () => child.disconnect() });
     });
   });
 }
