@@ -170,7 +170,8 @@ export async function mountSlack(express: Express, core: Core, afterAck: AfterAc
     const queued = later(context, async () => {
       if (await firstTime(context)) await runAction(body, button as ButtonAction, respond);
     });
-    if (!queued) await respond({ response_type: 'ephemeral', replace_original: false, text: busyText(body.user.id) });
+    // App Home buttons have no response_url: the click simply does nothing then.
+    if (!queued && body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text: busyText(body.user.id) });
   });
 
   const runAction = async (body: BlockAction, button: ButtonAction, respond: Respond) => {
