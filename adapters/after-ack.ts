@@ -7,10 +7,9 @@
  * waiting for its answer, except one when none is running (the work always moves on); jobs
  * start again, up to `concurrency` at once, as soon as no request waits. Under moderate load
  * such moments come every millisecond or so; under saturation the work goes one job at a time.
- * Jobs wait in a bounded
- * queue: when it is full, `offer()` says no and the transport tells the user plainly that the
- * bot is busy (nothing is done, nothing grows without bound). `drain()` lets a graceful stop
- * finish what was accepted.
+ * Jobs wait in a bounded queue: when it is full, `offer()` says no and the transport tells the
+ * user plainly that the bot is busy (nothing is done, nothing grows without bound). `drain()`
+ * lets a graceful stop finish what was accepted.
  */
 export interface AfterAckOptions {
   /** Jobs run at once when no request is waiting (default 16). */
@@ -52,10 +51,6 @@ export class AfterAck {
     return this.queue.length - this.head;
   }
 
-  get active(): number {
-    return this.running;
-  }
-
   /** Queues `job`; false (and nothing queued) when the queue is full. */
   offer(job: Job): boolean {
     if (this.waiting >= this.capacity) {
@@ -84,6 +79,7 @@ export class AfterAck {
 
   private pump(): void {
     const limit = this.requests > 0 ? 1 : this.concurrency;
+    if (this.waiting === 0 || this.running >= limit) return;
     while (this.waiting > 0 && this.running < limit) {
       const job = this.queue[this.head] as Job;
       this.queue[this.head] = undefined as unknown as Job;

@@ -99,8 +99,13 @@ export async function mountSlack(express: Express, core: Core, afterAck: AfterAc
     const requestId = (context as { requestId?: string }).requestId;
     return requestId ? withRequestContext({ requestId }, work) : work();
   };
-  /** Queues `work` after the acknowledgement; false when the queue is full. */
-  const later = (context: Context, work: () => Promise<unknown>) => afterAck.offer(() => inRequest(context, work));
+  /** Queues `work` after the acknowledgement, done unless another instance acted on this request; false when the queue is full. */
+  const later = (context: Context, work: () => Promise<unknown>) =>
+    afterAck.offer(() =>
+      inRequest(context, async () => {
+        if (await firstTime(context)) await work();
+      }),
+    );
   /** Who the Slack user is for Ocean: users.info gives the e-mail and locale (cached an hour). */
   const identify = async (userId: string, teamId: string | undefined): Promise<Actor> => {
     const now = core.clock.now().getTime();
@@ -139,9 +144,7 @@ export async function mountSlack(express: Express, core: Core, afterAck: AfterAc
   };
 
   app.command(/^\/(privacy|privacy-report)$/, async ({ command, ack, context }) => {
-    const queued = later(context, async () => {
-      if (await firstTime(context)) await runCommand(command, responder(command.response_url));
-    });
+    const queued = later(context, () => runCommand(command, responder(command.response_url)));
     await ack(queued ? undefined : { response_type: 'ephemeral', text: busyText(command.user_id) });
   });
 
@@ -167,9 +170,7 @@ export async function mountSlack(express: Express, core: Core, afterAck: AfterAc
     const button = action as { type?: string; action_id?: string; value?: string };
     if (body.type !== 'block_actions' || button.type !== 'button' || !button.action_id) return;
     const respond = responder(body.response_url);
-    const queued = later(context, async () => {
-      if (await firstTime(context)) await runAction(body, button as ButtonAction, respond);
-    });
+    const queued = later(context, () => runAction(body, button as ButtonAction, respond));
     // App Home buttons have no response_url: the click simply does nothing then.
     if (!queued && body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text: busyText(body.user.id) });
   });
@@ -228,10 +229,7 @@ export async function mountSlack(express: Express, core: Core, afterAck: AfterAc
 
   app.event('app_home_opened', async ({ event, body, context }) => {
     if (event.tab !== 'home') return;
-    const queued = later(context, async () => {
-      if (!(await firstTime(context))) return;
-      await publishHome(await identify(event.user, (body as { team_id?: string }).team_id));
-    });
+    const queued = later(context, async () => publishHome(await identify(event.user, (body as { team_id?: string }).team_id)));
     // Opened again later, the tab is published then.
     if (!queued) core.logger.warn('App Home not published: the work queue is full');
   });
@@ -285,8 +283,8 @@ const RECENT_MAX = 200_000;
 
 /**
  * The door of POST /slack/events, in front of Bolt: the signature and its 5-minute window (also
- * refused: timestamps more than 5 minutes ahead) are checked once, here, with Bolt's own
- * `isValidSlackRequest`; anything else gets 401 and leaves no trace. Within its window the same
+ * refused: timestamps more than 5 minutes ahead) are checked once, here (`signedBySlack`);
+ * anything else gets 401 and leaves no trace. Within its window the same
  * signed request could be sent again: a copy seen by this instance gets 401 at once from memory,
  * without waiting on the store, so the acknowledgement costs no database round trip. The
  * signature goes on to Bolt's context as `sighting`, and listeners ask the store (`firstTime`)
