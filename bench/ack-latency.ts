@@ -6,7 +6,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { Fleet } from '../src/sandbox/fleet';
-import { line, startSimProcess, startSlackProcess } from './support';
+import { line, runBench, startSimProcess, startSlackProcess } from './support';
 
 /**
  * Slash-command acknowledgement under load: signed /privacy-report requests at 50 connections,
@@ -207,7 +207,4 @@ async function main(): Promise<void> {
   sim.stop();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

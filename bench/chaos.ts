@@ -5,7 +5,7 @@ import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
 import { addDriversToSlack, dailyCliEnv } from '../test/support/cli-env';
 import { FakeSlack } from '../test/support/fake-slack';
-import { line, startSimProcess } from './support';
+import { line, runBench, startSimProcess } from './support';
 
 /**
  * Chaos: the daily run and the answer delivery killed with SIGKILL at random moments, ten times,
@@ -118,7 +118,4 @@ async function main(): Promise<void> {
   sim.stop();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -4,7 +4,7 @@ import { createLogger } from '../src/logger';
 import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
 import { FakeSlack } from '../test/support/fake-slack';
-import { benchConfig, line, now, percentile, startSimProcess } from './support';
+import { benchConfig, line, now, percentile, runBench, startSimProcess } from './support';
 
 /**
  * A driver's click to the message showing the recorded choice: signed block_actions POST → ack →
@@ -63,7 +63,4 @@ async function main(): Promise<void> {
   sim.stop();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

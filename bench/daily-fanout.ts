@@ -3,7 +3,7 @@ import { createLogger } from '../src/logger';
 import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
 import { FakeSlack } from '../test/support/fake-slack';
-import { benchConfig, line, now, startSimProcess, withPeakRss } from './support';
+import { benchConfig, line, now, runBench, startSimProcess, withPeakRss } from './support';
 
 /**
  * The daily run for 1,000 drivers: Ocean answers in 30 ms (simulator in its own process), Slack
@@ -54,7 +54,4 @@ async function main(): Promise<void> {
   sim.stop();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

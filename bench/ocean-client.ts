@@ -1,6 +1,6 @@
 import { OceanClient } from '../src/ocean';
 import { Fleet } from '../src/sandbox/fleet';
-import { line, now, percentile, startSimProcess, withPeakRss } from './support';
+import { line, now, percentile, runBench, startSimProcess, withPeakRss } from './support';
 
 /**
  * The Ocean client against the simulator with 20 ms of added latency at concurrency 32: the
@@ -45,7 +45,4 @@ async function main(): Promise<void> {
   sim.stop();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

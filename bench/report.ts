@@ -2,7 +2,7 @@ import { translator } from '../src/i18n';
 import { AnalysisResponse } from '../src/ocean/schemas';
 import { ReportService } from '../src/privacy/reports';
 import { readAnalysis } from '../src/privacy/report-rows';
-import { line, now, withPeakRss } from './support';
+import { line, now, runBench, withPeakRss } from './support';
 
 /**
  * An analysis answer for 5,000 drivers, as Ocean would send it: time and peak memory to parse,
@@ -68,7 +68,4 @@ async function main(): Promise<void> {
   line('CSV', csv && csv.type === 'file' ? `${(csv.data.length / 1024).toFixed(0)} KB, ${drivers + 2} lines` : 'missing');
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -4,7 +4,7 @@ import { Outbox } from '../src/privacy/outbox';
 import { ChatPorts } from '../src/privacy/ports';
 import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
-import { line, mb, now, startSimProcess } from './support';
+import { line, mb, now, runBench, startSimProcess } from './support';
 
 /**
  * Soak: 10,000 prompts and their answers through the store and the outbox to the simulator.
@@ -70,7 +70,4 @@ async function main(): Promise<void> {
   sim.stop();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

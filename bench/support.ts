@@ -28,6 +28,14 @@ export function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
+/** Runs a benchmark's `main`: any failure is printed and the process exits 1 (`npm run bench` counts it). */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
 export function line(label: string, value: string, target?: string, ok?: boolean): void {
   const verdict = ok === undefined ? '' : ok ? '  ✓' : '  ✗ (target missed)';
   console.log(`${label.padEnd(44)} ${value}${target ? `   target ${target}` : ''}${verdict}`);
