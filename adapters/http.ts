@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { Core } from '../src/app';
 import { withRequestContext } from '../src/context';
@@ -13,22 +14,8 @@ export function createHttpApp(core: Core, afterAck: AfterAck): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use((req, res, next) => {
-    const given = req.header('x-request-id');
-    const id = given && /^[\w\-.:]{1,100}$/.test(given) ? given : randomUUID();
-    res.setHeader('x-request-id', id);
-    (req as unknown as { id: string }).id = id;
-    const started = process.hrtime.bigint();
-    // Work after an acknowledgement yields to requests still waiting for theirs. 'close' comes
-    // once, after the response is sent or when the client went away.
-    afterAck.requestStarted();
-    res.on('close', () => {
-      afterAck.requestFinished();
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      core.logger.debug({ requestId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'http request');
-    });
-    // Everything this request starts, Ocean calls included, carries its id. Slack's requests
-    // are acknowledged first; the Slack adapter enters the context for the work that follows.
-    if (req.path === '/slack/events') return next();
+    const id = trackRequest(core, afterAck, req, res);
+    // Everything this request starts, Ocean calls included, carries its id.
     void withRequestContext({ requestId: id }, () => new Promise<void>((resolve) => {
       res.on('close', resolve);
       next();
@@ -64,4 +51,27 @@ export function createHttpApp(core: Core, afterAck: AfterAck): Express {
     res.send(file.data);
   });
   return app;
+}
+
+/**
+ * Gives the request its id (the caller's `x-request-id` when well-formed), echoes it, and counts
+ * it as waiting until its response is sent or its client goes away: work after an
+ * acknowledgement yields to requests still waiting for theirs. Returns the id.
+ */
+export function trackRequest(core: Core, afterAck: AfterAck, req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[\w\-.:]{1,100}$/.test(given) ? given : randomUUID();
+  res.setHeader('x-request-id', id);
+  (req as unknown as { id: string }).id = id;
+  const started = process.hrtime.bigint();
+  afterAck.requestStarted();
+  // 'close' comes once, after the response is sent or when the client went away.
+  res.once('close', () => {
+    afterAck.requestFinished();
+    if (core.logger.isLevelEnabled('debug')) {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      core.logger.debug({ requestId: id, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(ms) }, 'http request');
+    }
+  });
+  return id;
 }

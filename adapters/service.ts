@@ -5,7 +5,7 @@ import { createCore, type Core, type CoreOptions } from '../src/app';
 import type { Config } from '../src/config';
 import type { OceanSimulator } from '../src/sandbox/simulator';
 import { AfterAck } from './after-ack';
-import { createHttpApp } from './http';
+import { createHttpApp, trackRequest } from './http';
 import { mountSlack, type SlackTransport } from './slack';
 import { mountTeams, type TeamsTransport } from './teams';
 import { mountWebChat } from './web';
@@ -42,7 +42,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     onQueueLength: (length) => core.metrics.afterAckWaiting.set(length),
   });
   const app = createHttpApp(core, afterAck);
-  const slack = config.slack ? await mountSlack(app, core, afterAck) : undefined;
+  const slack = config.slack ? await mountSlack(core, afterAck) : undefined;
   const teams = config.teams ? mountTeams(app, core) : undefined;
   const web = config.sandbox && options.simulator ? mountWebChat(app, core, options.simulator) : undefined;
   app.use((_req, res) => {
@@ -55,7 +55,15 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     if (code === 500) core.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'request failed');
     if (!res.headersSent) res.status(code).json({ error: code === 500 ? 'internal error' : 'bad request' });
   });
-  const server = http.createServer(app);
+  // Slack's requests skip Express: their acknowledgement is the hot path (see adapters/slack).
+  const slackListener = slack?.listener;
+  const server = http.createServer((req, res) => {
+    if (slackListener && req.method === 'POST' && (req.url === '/slack/events' || req.url?.startsWith('/slack/events?'))) {
+      trackRequest(core, afterAck, req, res);
+      return slackListener(req, res);
+    }
+    app(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { App, ExpressReceiver, HTTPModuleFunctions, LogLevel, type BlockAction, type ButtonAction, type Context, type Logger as BoltLogger, type SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Context, type Logger as BoltLogger, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { WebClient, WebClientEvent } from '@slack/web-api';
 import { request } from 'undici';
-import { raw as expressRaw, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app';
 import type { Target } from '../../src/chat/commands';
 import { textView, type View } from '../../src/chat/views';
@@ -17,6 +17,8 @@ import { SlackPort } from './port';
 export interface SlackTransport {
   app: App;
   port: SlackPort;
+  /** Serves POST /slack/events (HTTP mode; undefined in Socket Mode). */
+  listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -29,12 +31,12 @@ const PROFILE_TTL_MS = 60 * 60_000;
 
 /**
  * The Slack transport. Every request on POST /slack/events has its signature and 5-minute window
- * checked, and a replay is refused, before Bolt sees it (see `replayGuard`). Every command and
+ * checked, and a replay is refused, before Bolt sees it (see `slackDoor`). Every command and
  * action is acknowledged at once; the work happens after `ack()`, in the after-ack queue (which
  * yields to acknowledgements and, when full, has the ack say "busy"), and answers through
  * `respond()`, `chat.update`, `views.update` or a DM.
  */
-export async function mountSlack(express: Express, core: Core, afterAck: AfterAck): Promise<SlackTransport> {
+export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackTransport> {
   const settings = core.config.slack;
   if (!settings) throw new Error('Slack is not configured');
   const logger = boltLogger(core);
@@ -43,17 +45,17 @@ export async function mountSlack(express: Express, core: Core, afterAck: AfterAc
     retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000, randomize: true },
   };
   let app: App;
+  let listener: SlackTransport['listener'];
   if (settings.appToken) {
     app = new App({ token: settings.botToken, appToken: settings.appToken, socketMode: true, logger, clientOptions, convoStore: false });
   } else {
-    express.post('/slack/events', replayGuard(core, settings.signingSecret));
-    const receiver = new ExpressReceiver({
+    // Bolt's plain Node receiver, served by our HTTP server in front of Express: an
+    // acknowledgement goes through no router, no body parser but the one that keeps the raw body.
+    const receiver = new HTTPReceiver({
       signingSecret: settings.signingSecret,
-      // Checked once, by replayGuard, which answers 401 itself.
+      // Checked once, by the door (`slackDoor`), which answers 401 itself.
       signatureVerification: false,
       customPropertiesExtractor: (req) => ({ sighting: (req as unknown as { slackSighting?: string }).slackSighting, requestId: (req as unknown as { id?: string }).id }),
-      app: express,
-      endpoints: '/slack/events',
       logger,
       processBeforeResponse: false,
       // A signed payload of the wrong shape makes Bolt throw before any listener: answer 400
@@ -70,6 +72,7 @@ export async function mountSlack(express: Express, core: Core, afterAck: AfterAc
     });
     // No conversation store: nothing here keeps state in Bolt between requests.
     app = new App({ token: settings.botToken, receiver, logger, clientOptions, convoStore: false, tokenVerificationEnabled: false, botUserId: 'U_BOT', botId: 'B_BOT' });
+    listener = slackDoor(core, settings.signingSecret, receiver.requestListener);
   }
   const client = app.client as WebClient;
   client.on(WebClientEvent.RATE_LIMITED, () => core.metrics.chatRateLimited.inc({ platform: 'slack' }));
@@ -244,6 +247,7 @@ export async function mountSlack(express: Express, core: Core, afterAck: AfterAc
   return {
     app,
     port,
+    listener,
     async start() {
       if (settings.appToken) await app.start();
     },
@@ -280,6 +284,8 @@ function responder(url: string | undefined): Respond {
 const WINDOW_S = 5 * 60;
 /** Signatures this instance remembers without asking the store (about 30 MB at most). */
 const RECENT_MAX = 200_000;
+/** Largest Slack request body accepted (Slack's own are a few kilobytes; modal states more). */
+const BODY_LIMIT = 1024 * 1024;
 
 /**
  * The door of POST /slack/events, in front of Bolt: the signature and its 5-minute window (also
@@ -292,8 +298,7 @@ const RECENT_MAX = 200_000;
  * remembered, so a tampered copy cannot block the genuine one. The raw body is handed to Bolt
  * as `req.rawBody`, which its receiver reads instead of the stream.
  */
-function replayGuard(core: Core, signingSecret: string) {
-  const readRaw = expressRaw({ type: () => true, limit: '1mb' });
+function slackDoor(core: Core, signingSecret: string, bolt: (req: IncomingMessage, res: ServerResponse) => void) {
   const recent = new Map<string, number>();
   const remember = (key: string, nowS: number): boolean => {
     if (recent.has(key)) return false;
@@ -305,30 +310,38 @@ function replayGuard(core: Core, signingSecret: string) {
     }
     return true;
   };
-  return (req: Request, res: Response, next: NextFunction) => {
-    readRaw(req, res, (error?: unknown) => {
-      if (error) {
-        const status = (error as { status?: number }).status;
-        return void res.status(status === 413 ? 413 : 400).send();
-      }
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      (req as unknown as { rawBody: Buffer }).rawBody = raw;
-      const signature = req.header('x-slack-signature') ?? '';
-      const timestamp = Number(req.header('x-slack-request-timestamp'));
-      // Slack's clock, not the service's (tests may run the service on a fixed clock).
-      const nowS = Math.floor(Date.now() / 1000);
-      if (!signedBySlack(signingSecret, raw, signature, timestamp, nowS)) {
-        core.logger.warn({ requestId: (req as unknown as { id?: string }).id }, 'Slack request with a wrong or stale signature refused');
-        return void res.status(401).send();
-      }
-      const key = `${timestamp}:${signature}`;
-      if (!remember(key, nowS)) {
-        core.logger.warn({ requestId: (req as unknown as { id?: string }).id }, 'replayed Slack request refused');
-        return void res.status(401).send();
-      }
-      (req as unknown as { slackSighting: string }).slackSighting = key;
-      next();
-    });
+  const refuse = (res: ServerResponse, status: number) => {
+    res.writeHead(status);
+    res.end();
+  };
+  const admit = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
+    const signature = req.headers['x-slack-signature'];
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    // Slack's clock, not the service's (tests may run the service on a fixed clock).
+    const nowS = Math.floor(Date.now() / 1000);
+    const requestId = (req as unknown as { id?: string }).id;
+    if (typeof signature !== 'string' || !signedBySlack(signingSecret, raw, signature, timestamp, nowS)) {
+      core.logger.warn({ requestId }, 'Slack request with a wrong or stale signature refused');
+      return refuse(res, 401);
+    }
+    const key = `${timestamp}:${signature}`;
+    if (!remember(key, nowS)) {
+      core.logger.warn({ requestId }, 'replayed Slack request refused');
+      return refuse(res, 401);
+    }
+    (req as unknown as { rawBody: Buffer; slackSighting: string }).rawBody = raw;
+    (req as unknown as { slackSighting: string }).slackSighting = key;
+    bolt(req, res);
+  };
+  return (req: IncomingMessage, res: ServerResponse) => {
+    HTTPModuleFunctions.bufferIncomingMessage(req, BODY_LIMIT).then(
+      (buffered) => admit(req, res, buffered.rawBody),
+      // The rest of the body is not read: the connection closes after the answer.
+      (error: unknown) => {
+        res.setHeader('connection', 'close');
+        refuse(res, (error as { status?: number }).status === 413 ? 413 : 400);
+      },
+    );
   };
 }
 
