@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { Core } from '../src/app';
-import { withRequestContext } from '../src/context';
 import type { AfterAck } from './after-ack';
 
 /**
@@ -14,12 +13,8 @@ export function createHttpApp(core: Core, afterAck: AfterAck): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use((req, res, next) => {
-    const id = trackRequest(core, afterAck, req, res);
-    // Everything this request starts, Ocean calls included, carries its id.
-    void withRequestContext({ requestId: id }, () => new Promise<void>((resolve) => {
-      res.on('close', resolve);
-      next();
-    }));
+    trackRequest(core, afterAck, req, res);
+    next();
   });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -9,7 +9,6 @@ import { textView, type View } from '../../src/chat/views';
 import type { Actor } from '../../src/privacy/people';
 import type { Person } from '../../src/store';
 import { supportedLocale, translator, type Locale } from '../../src/i18n';
-import { withRequestContext } from '../../src/context';
 import type { AfterAck } from '../after-ack';
 import { fallbackText, formValues, toBlocks, toModal, viewModal, LIMITS } from './blocks';
 import { SlackPort } from './port';
@@ -97,20 +96,13 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
     core.logger.warn('replayed Slack request ignored');
     return false;
   };
-  /** Runs `work` in the request's context: its id goes with the Ocean calls it makes. */
-  const inRequest = <T>(context: Context, work: () => Promise<T>): Promise<T> => {
-    const requestId = (context as { requestId?: string }).requestId;
-    return requestId ? withRequestContext({ requestId }, work) : work();
-  };
   /** Queues `work` after the acknowledgement, done unless another instance acted on this request; false when the queue is full. */
   const later = (context: Context, work: () => Promise<unknown>) =>
-    afterAck.offer(() =>
-      inRequest(context, async () => {
-        if (await firstTime(context)) await work();
-      }),
-    );
+    afterAck.offer(async () => {
+      if (await firstTime(context)) await work();
+    });
   /** Who the Slack user is for Ocean: users.info gives the e-mail and locale (cached an hour). */
-  const identify = async (userId: string, teamId: string | undefined): Promise<Actor> => {
+  const identify = async (context: Context, userId: string, teamId: string | undefined): Promise<Actor> => {
     const now = core.clock.now().getTime();
     let profile = profiles.get(userId);
     if (!profile || now - profile.at > PROFILE_TTL_MS) {
@@ -122,7 +114,8 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
         core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'users.info failed; using what the store knows');
       }
     }
-    const actor = await core.people.identify({ platform: 'slack', workspaceId: teamId ?? 'unknown', chatUserId: userId, email: profile?.email, locale: profile?.locale, displayName: profile?.name });
+    const requestId = (context as { requestId?: string }).requestId;
+    const actor = await core.people.identify({ platform: 'slack', workspaceId: teamId ?? 'unknown', chatUserId: userId, email: profile?.email, locale: profile?.locale, displayName: profile?.name }, requestId);
     languages.set(userId, actor.locale);
     return actor;
   };
@@ -147,12 +140,12 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
   };
 
   app.command(/^\/(privacy|privacy-report)$/, async ({ command, ack, context }) => {
-    const queued = later(context, () => runCommand(command, responder(command.response_url)));
+    const queued = later(context, () => runCommand(context, command, responder(command.response_url)));
     await ack(queued ? undefined : { response_type: 'ephemeral', text: busyText(command.user_id) });
   });
 
-  const runCommand = async (command: SlashCommand, respond: Respond) => {
-    const actor = await identify(command.user_id, command.team_id);
+  const runCommand = async (context: Context, command: SlashCommand, respond: Respond) => {
+    const actor = await identify(context, command.user_id, command.team_id);
     const parsed = core.router.parseSlash(command.command, command.text);
     if (!parsed.ok) return reply(respond, core.router.parseErrorView(parsed, actor.t));
     const quick = core.router.acknowledge(actor, parsed.command);
@@ -173,13 +166,13 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
     const button = action as { type?: string; action_id?: string; value?: string };
     if (body.type !== 'block_actions' || button.type !== 'button' || !button.action_id) return;
     const respond = responder(body.response_url);
-    const queued = later(context, () => runAction(body, button as ButtonAction, respond));
+    const queued = later(context, () => runAction(context, body, button as ButtonAction, respond));
     // App Home buttons have no response_url: the click simply does nothing then.
     if (!queued && body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text: busyText(body.user.id) });
   });
 
-  const runAction = async (body: BlockAction, button: ButtonAction, respond: Respond) => {
-    const actor = await identify(body.user.id, body.team?.id ?? body.user.team_id);
+  const runAction = async (context: Context, body: BlockAction, button: ButtonAction, respond: Respond) => {
+    const actor = await identify(context, body.user.id, body.team?.id ?? body.user.team_id);
     const outcome = await core.router.action(actor, button.action_id.split(':')[0] as string, button.value ?? '');
     const container = body.container as { type?: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean; view_id?: string };
     if (outcome.form) {
@@ -203,8 +196,8 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
     }
   };
 
-  app.view(FORM_PATTERN, ({ ack, body, view, context }) => inRequest(context, async () => {
-    const actor = await identify(body.user.id, body.team?.id ?? body.user.team_id);
+  app.view(FORM_PATTERN, async ({ ack, body, view, context }) => {
+    const actor = await identify(context, body.user.id, body.team?.id ?? body.user.team_id);
     const values = formValues(view.state.values);
     const errors = core.router.validate(actor, view.callback_id, values);
     if (errors) return void (await ack({ response_action: 'errors', errors }));
@@ -216,7 +209,7 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
       return;
     }
     if (outcome.done) await client.views.update({ view_id: view.id, view: viewModal(outcome.done, actor.t.t('schedule.cancel')) as never });
-  }));
+  });
 
   const publishHome = async (actor: Actor) => {
     const blocks = [];
@@ -232,7 +225,7 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
 
   app.event('app_home_opened', async ({ event, body, context }) => {
     if (event.tab !== 'home') return;
-    const queued = later(context, async () => publishHome(await identify(event.user, (body as { team_id?: string }).team_id)));
+    const queued = later(context, async () => publishHome(await identify(context, event.user, (body as { team_id?: string }).team_id)));
     // Opened again later, the tab is published then.
     if (!queued) core.logger.warn('App Home not published: the work queue is full');
   });

@@ -35,6 +35,9 @@ const FILE_TTL_MS = 60 * 60_000;
  * Without one, Teams is served only in sandbox mode or with TEAMS_EMULATOR=true, and then only
  * to loopback (the Bot Framework Emulator, tests).
  */
+/** Where a turn keeps the id of the HTTP request that carried its activity. */
+const REQUEST_ID = Symbol('requestId');
+
 export function mountTeams(app: Express, core: Core): TeamsTransport {
   const settings = core.config.teams;
   if (!settings) throw new Error('Teams is not configured');
@@ -91,7 +94,7 @@ export function mountTeams(app: Express, core: Core): TeamsTransport {
       email: profile?.email,
       displayName: profile?.name ?? activity.from.name,
       locale: activity.locale,
-    });
+    }, context.turnState.get(REQUEST_ID) as string | undefined);
   };
 
   const resolve = (tenant: string) => async (target: Target): Promise<Person | undefined> => {
@@ -177,7 +180,10 @@ export function mountTeams(app: Express, core: Core): TeamsTransport {
   if (!settings.appId) router.use(loopbackOnly(core));
   router.use(express.json({ limit: '256kb' }));
   router.post('/', (req, res) => {
-    adapter.process(req as never, res as never, (context) => bot.run(context)).catch((error: unknown) => {
+    adapter.process(req as never, res as never, (context) => {
+      context.turnState.set(REQUEST_ID, (req as unknown as { id?: string }).id);
+      return bot.run(context);
+    }).catch((error: unknown) => {
       core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'Teams request refused');
       if (!res.headersSent) res.status(500).end();
     });

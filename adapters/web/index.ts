@@ -57,10 +57,11 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
     }),
   });
 
-  const actorFor = async (key: string): Promise<Actor | undefined> => {
+  /** The sandbox person `key` (the request `req`'s id goes with their Ocean calls). */
+  const actorFor = async (key: string, req?: Request): Promise<Actor | undefined> => {
     const person = people.find((p) => p.key === key);
     if (!person) return undefined;
-    return core.people.identify({ platform: 'web', workspaceId: 'sandbox', chatUserId: person.key, email: person.email, displayName: person.name });
+    return core.people.identify({ platform: 'web', workspaceId: 'sandbox', chatUserId: person.key, email: person.email, displayName: person.name }, (req as unknown as { id?: string } | undefined)?.id);
   };
 
   const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) => {
@@ -89,7 +90,7 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
   router.post('/command', handle(async (req, res) => {
     const body = parse(CommandBody, req, res);
     if (!body) return;
-    const actor = await actorFor(body.as);
+    const actor = await actorFor(body.as, req);
     if (!actor) return void res.status(404).json({ error: 'unknown person' });
     const parsed = core.router.parseLine(body.text);
     if (!parsed.ok) return void res.json({ views: [serialise(core.router.parseErrorView(parsed, actor.t))] });
@@ -108,7 +109,7 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
   router.post('/action', handle(async (req, res) => {
     const body = parse(ActionBody, req, res);
     if (!body) return;
-    const actor = await actorFor(body.as);
+    const actor = await actorFor(body.as, req);
     if (!actor) return void res.status(404).json({ error: 'unknown person' });
     const outcome = await core.router.action(actor, body.actionId, body.value);
     if (outcome.update && body.messageId) port.replace(actor.person.id, body.messageId, outcome.update);
@@ -117,7 +118,7 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
   router.post('/submit', handle(async (req, res) => {
     const body = parse(SubmitBody, req, res);
     if (!body) return;
-    const actor = await actorFor(body.as);
+    const actor = await actorFor(body.as, req);
     if (!actor) return void res.status(404).json({ error: 'unknown person' });
     const outcome = await core.router.submit(actor, body.formId, body.state, body.values);
     res.json({ errors: outcome.errors, done: outcome.done && serialise(outcome.done) });

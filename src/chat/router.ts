@@ -91,14 +91,14 @@ export class ChatRouter {
           return this.help(actor);
         case 'language':
           await this.deps.store.setPreferredLocale(actor.person.id, command.locale);
-          return textView((await this.deps.people.actorFor({ ...actor.person, preferred_locale: command.locale })).t.t('language.set'), 'success');
+          return textView((await this.deps.people.actorFor({ ...actor.person, preferred_locale: command.locale }, actor.requestId)).t.t('language.set'), 'success');
         case 'overview':
           return this.guard(actor) ?? (await this.overview(actor));
         case 'schedule': {
           if (command.target) {
             const target = await resolve(command.target);
             if (!target) return textView(actor.t.t('errors.personNotFound', { who: describeTarget(command.target) }), 'error');
-            const subject = await this.deps.people.actorFor(target);
+            const subject = await this.deps.people.actorFor(target, actor.requestId);
             if (subject.individuId === null) return textView(actor.t.t('errors.personNotFound', { who: describeTarget(command.target) }), 'error');
             return this.deps.schedules.view(actor, subject);
           }

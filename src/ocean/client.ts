@@ -4,7 +4,6 @@ import { bulkhead, DelegateBackoff, handleWhen, retry, type BulkheadPolicy } fro
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import type { Log } from '../log';
-import { currentRequestId } from '../context';
 import { toOceanDate, toOceanDateTime, type IsoDay } from './dates';
 import { OceanError, kindForStatus, parseRetryAfter, readOceanErrorBody } from './errors';
 import { OceanSession } from './session';
@@ -56,6 +55,11 @@ const DEFAULT_RETRY: RetrySettings = {
 };
 
 type Query = Record<string, string | number | boolean | undefined | null>;
+
+/** The incoming request an Ocean call serves: its id goes out as X-Request-Id and into the logs. */
+export interface CallContext {
+  requestId?: string;
+}
 
 interface CallSpec<T extends z.ZodType> {
   method: 'GET' | 'POST' | 'DELETE';
@@ -166,37 +170,39 @@ export class OceanClient {
     });
   }
 
-  listIndividus(criteria?: S.IndividusCriteria): Promise<S.IndividuEntry[]> {
-    return this.call({ method: 'POST', endpoint: 'individus/list', query: { criteria }, schema: S.IndividusListResponse, idempotent: true });
+  listIndividus(criteria?: S.IndividusCriteria, context: CallContext = {}): Promise<S.IndividuEntry[]> {
+    return this.call({ method: 'POST', endpoint: 'individus/list', query: { criteria }, schema: S.IndividusListResponse, idempotent: true, requestId: context.requestId });
   }
 
-  listVehicles(immatriculation?: string): Promise<S.VehicleEntry[]> {
-    return this.call({ method: 'GET', endpoint: 'vehicule_engin/vehicles', query: { immatriculation }, schema: S.VehiclesResponse, idempotent: true });
+  listVehicles(immatriculation?: string, context: CallContext = {}): Promise<S.VehicleEntry[]> {
+    return this.call({ method: 'GET', endpoint: 'vehicule_engin/vehicles', query: { immatriculation }, schema: S.VehiclesResponse, idempotent: true, requestId: context.requestId });
   }
 
-  async dailyRecord(vehId: number, day: IsoDay): Promise<S.DailyRecordRow[]> {
+  async dailyRecord(vehId: number, day: IsoDay, context: CallContext = {}): Promise<S.DailyRecordRow[]> {
     const response = await this.call({
       method: 'GET',
       endpoint: 'mobility/v1/ficheJour',
       query: { vehId, date: toOceanDate(day) },
       schema: S.DailyRecordResponse,
       idempotent: true,
+      requestId: context.requestId,
     });
     return response?.fjRows ?? [];
   }
 
-  recurringSchedules(individuId: number): Promise<S.ScheduleAssignment[]> {
+  recurringSchedules(individuId: number, context: CallContext = {}): Promise<S.ScheduleAssignment[]> {
     return this.call({
       method: 'GET',
       endpoint: 'vieprivee/v1/horairesViePriveeRecurrentesIndividu',
       query: { individuId },
       schema: S.RecurringSchedulesResponse,
       idempotent: true,
+      requestId: context.requestId,
     });
   }
 
   /** Sends the whole week: whether Ocean merges or replaces is undocumented (REFERENCE §5). */
-  async saveRecurringSchedules(individuId: number, body: S.InnerMapBody, window: { from?: Date; to?: Date } = {}): Promise<void> {
+  async saveRecurringSchedules(individuId: number, body: S.InnerMapBody, window: { from?: Date; to?: Date } = {}, context: CallContext = {}): Promise<void> {
     const endpoint = 'vieprivee/v1/horairesViePriveeRecurrentesIndividu';
     const ok = await this.call({
       method: 'POST',
@@ -205,11 +211,12 @@ export class OceanClient {
       body: S.InnerMapBody.parse(body),
       schema: S.BooleanResponse,
       idempotent: true,
+      requestId: context.requestId,
     });
     if (!ok) throw new OceanError({ kind: 'invalidInput', endpoint, status: 200, oceanMessage: 'Ocean answered false' });
   }
 
-  async deleteRecurringSchedules(individuId: number, horaireIndividuIds: number[]): Promise<void> {
+  async deleteRecurringSchedules(individuId: number, horaireIndividuIds: number[], context: CallContext = {}): Promise<void> {
     if (!horaireIndividuIds.length) return;
     // The docs do not say how several ids travel; Spring binds a comma-separated value to a list.
     await this.call({
@@ -218,10 +225,11 @@ export class OceanClient {
       query: { individuId, horaireIndividuIds: horaireIndividuIds.join(',') },
       schema: S.EmptyResponse,
       idempotent: true,
+      requestId: context.requestId,
     });
   }
 
-  exceptionalPeriods(individuId: number, window: { from?: Date; to?: Date } = {}): Promise<S.ExceptionalPeriod[]> {
+  exceptionalPeriods(individuId: number, window: { from?: Date; to?: Date } = {}, context: CallContext = {}): Promise<S.ExceptionalPeriod[]> {
     const from = window.from && toOceanDateTime(window.from);
     const to = window.to && toOceanDateTime(window.to);
     return this.call({
@@ -231,10 +239,11 @@ export class OceanClient {
       query: { individuId, dateDebut: from, dateFin: to, startDate: from, endDate: to },
       schema: S.ExceptionalPeriodsResponse,
       idempotent: true,
+      requestId: context.requestId,
     });
   }
 
-  async saveExceptionalPeriod(request: ExceptionalPeriodRequest): Promise<void> {
+  async saveExceptionalPeriod(request: ExceptionalPeriodRequest, context: CallContext = {}): Promise<void> {
     const endpoint = 'vieprivee/v1/horaireViePriveeExceptionnelleIndividu';
     const ok = await this.call({
       method: 'POST',
@@ -249,11 +258,12 @@ export class OceanClient {
       schema: S.BooleanResponse,
       // A repeated creation would create a second period; an update is safe to repeat.
       idempotent: request.extensionIdToUpdate !== undefined,
+      requestId: context.requestId,
     });
     if (!ok) throw new OceanError({ kind: 'invalidInput', endpoint, status: 200, oceanMessage: 'Ocean answered false' });
   }
 
-  async deleteExceptionalPeriods(horaireExtensionIds: number[]): Promise<void> {
+  async deleteExceptionalPeriods(horaireExtensionIds: number[], context: CallContext = {}): Promise<void> {
     if (!horaireExtensionIds.length) return;
     await this.call({
       method: 'DELETE',
@@ -261,11 +271,12 @@ export class OceanClient {
       query: { horaireExtensionIds: horaireExtensionIds.join(',') },
       schema: S.EmptyResponse,
       idempotent: true,
+      requestId: context.requestId,
     });
   }
 
   /** Retroactively marks a trip private (`privacy=true`) or professional. Setting a state twice is harmless. */
-  async markTrip(request: TripPrivacyRequest): Promise<void> {
+  async markTrip(request: TripPrivacyRequest, context: CallContext = {}): Promise<void> {
     const endpoint = 'vieprivee/v1/etapeViePriveePosteriori';
     const ok = await this.call({
       method: 'POST',
@@ -278,17 +289,19 @@ export class OceanClient {
       },
       schema: S.BooleanResponse,
       idempotent: true,
+      requestId: context.requestId,
     });
     if (!ok) throw new OceanError({ kind: 'invalidInput', endpoint, status: 200, oceanMessage: 'Ocean answered false' });
   }
 
-  privacyAnalysis(request: S.AnalysisRequest): Promise<S.AnalysisResult[]> {
+  privacyAnalysis(request: S.AnalysisRequest, context: CallContext = {}): Promise<S.AnalysisResult[]> {
     return this.call({
       method: 'POST',
       endpoint: 'analyse/preformattedPrivacy',
       body: S.AnalysisRequest.parse(request),
       schema: S.AnalysisResponse,
       idempotent: true,
+      requestId: context.requestId,
     });
   }
 
@@ -308,10 +321,7 @@ export class OceanClient {
     },
   );
 
-  private async call<T extends z.ZodType>(given: CallSpec<T>): Promise<z.output<T>> {
-    // Read here: a call that waits for a slot under the concurrency limit is started later from
-    // another call's continuation, whose async context is not this one's.
-    const spec = { ...given, requestId: given.requestId ?? currentRequestId() };
+  private async call<T extends z.ZodType>(spec: CallSpec<T>): Promise<z.output<T>> {
     const settings = this.retrySettings;
     const started = performance.now();
     let attempts = 0;

@@ -17,6 +17,8 @@ export interface Actor {
   driver: Driver | undefined;
   /** How to name them in the audit trail: `slack:T_FLEET:U_ALICE`. */
   ref: string;
+  /** The chat request they made (its id goes with the Ocean calls made for it, and the logs). */
+  requestId?: string;
 }
 
 export interface PeopleOptions {
@@ -43,7 +45,7 @@ export class PeopleService {
   /** People seen in the last seconds: a burst of clicks or commands writes the store once. */
   private readonly recent = new Map<string, { at: number; person: Person; key: string }>();
 
-  async identify(seen: SeenPerson): Promise<Actor> {
+  async identify(seen: SeenPerson, requestId?: string): Promise<Actor> {
     const id = `${seen.platform}:${seen.workspaceId}:${seen.chatUserId}`;
     const key = `${seen.email ?? ''}|${seen.locale ?? ''}|${seen.displayName ?? ''}`;
     const now = this.options.clock.now().getTime();
@@ -56,10 +58,10 @@ export class PeopleService {
       if (this.recent.size > 10_000) this.recent.clear();
       this.recent.set(id, { at: now, person, key });
     }
-    return this.actorFor(person);
+    return this.actorFor(person, requestId);
   }
 
-  async actorFor(person: Person): Promise<Actor> {
+  async actorFor(person: Person, requestId?: string): Promise<Actor> {
     let current = person;
     let driver: Driver | undefined;
     try {
@@ -88,6 +90,7 @@ export class PeopleService {
       individuId: current.individu_id,
       driver,
       ref: personRef(current),
+      requestId,
     };
   }
 

@@ -3,6 +3,7 @@ import type { Block, View } from '../chat/views';
 import type { Translator } from '../i18n';
 import type { Log } from '../log';
 import type { OceanClient } from '../ocean';
+import type { CallContext } from '../ocean/client';
 import { localRangeBounds } from '../ocean/dates';
 import type { Store } from '../store';
 import type { Driver, DriverVehicle, OceanDirectory } from './directory';
@@ -38,14 +39,14 @@ export class ReportService {
     return `${f(period.first)} – ${f(period.last)}`;
   }
 
-  async data(period: Period, by: 'driver' | 'vehicle'): Promise<ReportData> {
+  async data(period: Period, by: 'driver' | 'vehicle', context: CallContext = {}): Promise<ReportData> {
     const { start, end } = localRangeBounds(period.first, period.last, this.deps.zone);
     const [results, drivers] = await Promise.all([
       this.deps.ocean.privacyAnalysis({
         renderMode: by === 'driver' ? 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS' : 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS',
         criteria: 'ALL',
         periode: { debut: start.toISOString(), fin: end.toISOString() },
-      }),
+      }, context),
       this.deps.directory.all().catch(() => [] as Driver[]),
     ]);
     const vehicles = new Map<number, DriverVehicle>();
@@ -66,7 +67,7 @@ export class ReportService {
   async report(actor: Actor, period: Period, by: 'driver' | 'vehicle'): Promise<View> {
     const t = actor.t;
     const label = this.periodLabel(period, t);
-    const data = await this.data(period, by);
+    const data = await this.data(period, by, actor);
     await this.deps.store.audit(actor.ref, 'report', null, { first: period.first, last: period.last, by, rows: data.rows.length });
     return this.render(data, t, label, by);
   }

@@ -46,15 +46,16 @@ const MAX_PERIOD_DAYS = 366;
 export class ScheduleService {
   constructor(private readonly deps: ScheduleDeps) {}
 
-  private async hours(individuId: number): Promise<PrivateHours> {
+  /** The hours from now on; `asker`'s request id goes with the Ocean calls. */
+  private async hours(individuId: number, asker: Actor): Promise<PrivateHours> {
     const now = this.deps.clock.now();
-    return this.deps.trips.privateHours(individuId, { from: now, to: new Date(now.getTime() + 400 * 86_400_000) });
+    return this.deps.trips.privateHours(individuId, { from: now, to: new Date(now.getTime() + 400 * 86_400_000) }, asker);
   }
 
   /** `viewer` sees `subject`'s hours; edit buttons only when they are the same person. */
   async view(viewer: Actor, subject: Actor, lead?: string): Promise<View> {
     const t = viewer.t;
-    const hours = await this.hours(subject.individuId as number);
+    const hours = await this.hours(subject.individuId as number, viewer);
     const now = this.deps.clock.now();
     const own = viewer.person.id === subject.person.id;
     const week = weekOf(weekInForce(hours, now));
@@ -90,18 +91,18 @@ export class ScheduleService {
       const ref = decodePeriodRef(value);
       if (!ref) return { reply: textView(t.t('errors.badButton'), 'error') };
       if (ref.person !== actor.person.id) return { reply: textView(t.t('schedule.onlyOwn'), 'warning') };
-      const hours = await this.hours(actor.individuId);
+      const hours = await this.hours(actor.individuId, actor);
       const period = hours.exceptional.find((p) => p.start.getTime() === ref.start);
       if (!period) return { reply: textView(t.t('errors.badButton'), 'error') };
       if (period.start.getTime() <= this.deps.clock.now().getTime()) return { reply: textView(t.t('schedule.periodStarted'), 'warning') };
-      await this.deps.ocean.deleteExceptionalPeriods([period.extensionId]);
+      await this.deps.ocean.deleteExceptionalPeriods([period.extensionId], actor);
       await this.deps.store.audit(actor.ref, 'period.delete', `individu:${actor.individuId}`, { start: period.start.toISOString() });
       return { update: await this.view(actor, actor, t.t('schedule.saved')) };
     }
     const state = decodeScheduleState(value);
     if (!state) return { reply: textView(t.t('errors.badButton'), 'error') };
     if (state.person !== actor.person.id) return { reply: textView(t.t('schedule.onlyOwn'), 'warning') };
-    if (actionId === ACTION_IDS.editSchedule) return { form: this.scheduleForm(actor, weekOf(weekInForce(await this.hours(actor.individuId), this.deps.clock.now()))) };
+    if (actionId === ACTION_IDS.editSchedule) return { form: this.scheduleForm(actor, weekOf(weekInForce(await this.hours(actor.individuId, actor), this.deps.clock.now()))) };
     return { form: this.periodForm(actor) };
   }
 
@@ -189,19 +190,19 @@ export class ScheduleService {
 
   private async saveWeek(actor: Actor, individuId: number, next: Week) {
     const now = this.deps.clock.now();
-    const current = weekInForce(await this.hours(individuId), now);
+    const current = weekInForce(await this.hours(individuId, actor), now);
     const removed = current.filter((r) => !next[r.day].some((n) => sameRange(n, r)));
     const added = WEEKDAYS.some((day) => next[day].some((n) => !current.some((c) => c.day === day && sameRange(c, n))));
     // Removed slots go by their ids (Ocean closes the schedule and keeps the rest from now on);
     // new slots go with the whole week, from now: the past is never touched.
-    if (removed.length) await this.deps.ocean.deleteRecurringSchedules(individuId, removed.map((r) => r.id).filter((id): id is number => id !== null));
-    if (added) await this.deps.ocean.saveRecurringSchedules(individuId, innerMapBody(next), { from: nextSecond(now) });
+    if (removed.length) await this.deps.ocean.deleteRecurringSchedules(individuId, removed.map((r) => r.id).filter((id): id is number => id !== null), actor);
+    if (added) await this.deps.ocean.saveRecurringSchedules(individuId, innerMapBody(next), { from: nextSecond(now) }, actor);
     await this.deps.store.audit(actor.ref, 'schedule.save', `individu:${individuId}`, { removed: removed.length, added });
     return { done: await this.view(actor, actor, actor.t.t('schedule.saved')) };
   }
 
   private async savePeriod(actor: Actor, individuId: number, period: { from: Date; to: Date; description: string }) {
-    await this.deps.ocean.saveExceptionalPeriod({ individuId, description: period.description, from: period.from, to: period.to });
+    await this.deps.ocean.saveExceptionalPeriod({ individuId, description: period.description, from: period.from, to: period.to }, actor);
     await this.deps.store.audit(actor.ref, 'period.add', `individu:${individuId}`, { from: period.from.toISOString(), to: period.to.toISOString() });
     return { done: await this.view(actor, actor, actor.t.t('schedule.saved')) };
   }

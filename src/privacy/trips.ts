@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { OceanClient } from '../ocean';
+import type { CallContext } from '../ocean/client';
 import { localDayBounds, type IsoDay } from '../ocean/dates';
 import type { DailyRecordRow, Position } from '../ocean/schemas';
 import type { Driver, DriverVehicle, OceanDirectory } from './directory';
@@ -38,15 +39,15 @@ export class TripsService {
     private readonly zone: string,
   ) {}
 
-  async privateHours(individuId: number, around?: { from: Date; to: Date }): Promise<PrivateHours> {
-    const [recurring, exceptional] = await Promise.all([this.ocean.recurringSchedules(individuId), this.ocean.exceptionalPeriods(individuId, around ?? {})]);
+  async privateHours(individuId: number, around?: { from: Date; to: Date }, context: CallContext = {}): Promise<PrivateHours> {
+    const [recurring, exceptional] = await Promise.all([this.ocean.recurringSchedules(individuId, context), this.ocean.exceptionalPeriods(individuId, around ?? {}, context)]);
     return PrivateHours.fromOcean(recurring, exceptional);
   }
 
-  async driverDay(driver: Driver, day: IsoDay): Promise<DriverDay> {
+  async driverDay(driver: Driver, day: IsoDay, context: CallContext = {}): Promise<DriverDay> {
     const trips: Trip[] = [];
     for (const vehicle of driver.vehicles) {
-      const rows = await this.ocean.dailyRecord(vehicle.id, day);
+      const rows = await this.ocean.dailyRecord(vehicle.id, day, context);
       const shared = (await this.directory.vehicle(vehicle.id))?.driverIds.length ?? 1;
       for (const row of rows) {
         if (!isTrip(row)) continue;
@@ -57,7 +58,7 @@ export class TripsService {
     trips.sort((a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.id - b.id);
     if (!trips.length) return { day, trips, alreadyPrivate: [] };
     const bounds = localDayBounds(day, this.zone);
-    const hours = await this.privateHours(driver.individuId, { from: bounds.start, to: bounds.end });
+    const hours = await this.privateHours(driver.individuId, { from: bounds.start, to: bounds.end }, context);
     const asked: Trip[] = [];
     const alreadyPrivate: Trip[] = [];
     for (const trip of trips) {

@@ -54,6 +54,17 @@ describe('observability', () => {
     await eventually(() => t.logs.some((l) => l.includes('"requestId":"req-test-4242"') && l.includes('ocean call')));
   });
 
+  it('a modal submission\'s request id goes with each Ocean call it makes (reads and writes of private hours)', async () => {
+    const driver = t.sim.fleet.byIndex(9);
+    const person = await t.service.core.store.seePerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_9', email: driver.email });
+    const body = viewSubmissionBody({ user: 'U_9', callbackId: 'schedule_form', state: `sch:${person.id}`, values: { MARDI: '19:00-23:00' } });
+    const res = await fetch(`${t.url}/slack/events`, { method: 'POST', headers: { 'content-type': FORM, 'x-request-id': 'req-modal-77', ...sign(body) }, body });
+    expect(res.status).toBe(200);
+    await eventually(() => t.sim.requests.some((r) => r.endpoint.startsWith('vieprivee/') && r.method === 'POST' && r.requestId === 'req-modal-77'), 10_000);
+    const calls = t.sim.requests.filter((r) => r.requestId === 'req-modal-77').map((r) => `${r.method} ${r.endpoint}`);
+    expect(calls).toEqual(expect.arrayContaining(['GET vieprivee/v1/horairesViePriveeRecurrentesIndividu', 'POST vieprivee/v1/horairesViePriveeRecurrentesIndividu']));
+  });
+
   it('/metrics exposes prompts, answers, the outbox, Ocean durations, rate limits and cron runs', async () => {
     const text = await (await fetch(`${t.url}/metrics`)).text();
     for (const name of ['privacy_prompts_sent_total', 'privacy_prompts_failed_total', 'privacy_answers_delivered_total', 'privacy_answers_refused_total', 'privacy_answers_pending', 'privacy_outbox_oldest_pending_seconds', 'ocean_request_duration_seconds_bucket', 'chat_rate_limited_total', 'cron_runs_total']) {

@@ -174,6 +174,16 @@ describe('private hours in a Teams card', () => {
     const post = t.sim.requestsTo('vieprivee/v1/horairesViePriveeRecurrentesIndividu', 'POST').slice(-1)[0];
     expect(post?.body).toEqual({ innerMap: { map: { LUNDI: { VIE_PRIVEE: [{ idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 18, finHeure: 23, debutMinute: 0, finMinute: 59 }] } } } });
   });
+
+  it('the request id of the activity\'s HTTP request goes with the Ocean calls its turn makes', async () => {
+    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: ALICE.id });
+    const activity = invoke(ALICE, { actionId: 'schedule_edit', value: `sch:${person!.id}` });
+    const res = await fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-teams-31' }, body: JSON.stringify(activity) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('req-teams-31');
+    const traced = t.sim.requests.filter((r) => r.requestId === 'req-teams-31').map((r) => r.endpoint);
+    expect(traced).toEqual(expect.arrayContaining(['vieprivee/v1/horairesViePriveeRecurrentesIndividu', 'vieprivee/v1/horairesViePriveeExceptionnellesIndividu']));
+  });
 });
 
 describe('Teams with an app id', () => {
