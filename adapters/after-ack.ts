@@ -1,21 +1,30 @@
+import { performance } from 'node:perf_hooks';
+
 /**
  * The work a chat request asks for, done after its acknowledgement, without slowing the next
  * acknowledgements down.
  *
  * Slack wants every request acknowledged within 3 seconds, and Node runs acknowledgements and
- * work on one thread. So acknowledgements come first: no job starts while an HTTP request is
- * waiting for its answer, except one when none is running (the work always moves on); jobs
- * start again, up to `concurrency` at once, as soon as no request waits. Under moderate load
- * such moments come every millisecond or so; under saturation the work goes one job at a time.
+ * work on one thread. So acknowledgements come first. When no request has come or gone for
+ * `quietMs`, jobs run freely, up to `concurrency` at once: a lone command is answered at once.
+ * While requests keep coming, the work gets a bounded share of the thread: one job starts every
+ * `busyIntervalMs` at most (100 a second by default), and their answers wait in the queue. A
+ * job's CPU is spent when it starts and when its answers come back, not while it waits on Ocean,
+ * so the pace of starts, not the number running, is what bounds that share.
+ *
  * Jobs wait in a bounded queue: when it is full, `offer()` says no and the transport tells the
  * user plainly that the bot is busy (nothing is done, nothing grows without bound). `drain()`
  * lets a graceful stop finish what was accepted.
  */
 export interface AfterAckOptions {
-  /** Jobs run at once when no request is waiting (default 16). */
+  /** Jobs running at once at most (default 16). */
   concurrency?: number;
   /** Jobs waiting at most (default 1,000); beyond, `offer()` refuses. */
   capacity?: number;
+  /** No request for this long, and the work runs freely (default 5 ms). */
+  quietMs?: number;
+  /** While requests keep coming, at most one job starts per interval (default 10 ms). */
+  busyIntervalMs?: number;
   onError(error: unknown): void;
   onShed?(): void;
   onQueueLength?(length: number): void;
@@ -26,25 +35,34 @@ type Job = () => Promise<unknown>;
 export class AfterAck {
   private readonly concurrency: number;
   private readonly capacity: number;
+  private readonly quietMs: number;
+  private readonly busyIntervalMs: number;
   private readonly queue: Job[] = [];
   private head = 0;
   private running = 0;
   private requests = 0;
+  /** When a request last came or went, and when a job last started (performance.now()). */
+  private lastRequestAt = -Infinity;
+  private lastStartAt = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
   private idle: (() => void)[] = [];
 
   constructor(private readonly options: AfterAckOptions) {
     this.concurrency = options.concurrency ?? 16;
     this.capacity = options.capacity ?? 1_000;
+    this.quietMs = options.quietMs ?? 5;
+    this.busyIntervalMs = options.busyIntervalMs ?? 10;
   }
 
   /** An HTTP request arrived: it is answered before more work starts. */
   requestStarted(): void {
     this.requests += 1;
+    this.lastRequestAt = performance.now();
   }
 
   requestFinished(): void {
     this.requests -= 1;
-    if (this.requests === 0) this.pump();
+    this.lastRequestAt = performance.now();
   }
 
   get waiting(): number {
@@ -59,8 +77,8 @@ export class AfterAck {
     }
     this.queue.push(job);
     this.options.onQueueLength?.(this.waiting);
-    // Started on the next turn, once the acknowledgement that queued it has been written.
-    setImmediate(() => this.pump());
+    // Started on the next turn at the earliest, once the acknowledgement that queued it is written.
+    this.wake(0);
     return true;
   }
 
@@ -77,21 +95,45 @@ export class AfterAck {
     });
   }
 
+  /** Pumps once `ms` have passed (one timer at a time: the earliest asked for wins). */
+  private wake(ms: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, ms);
+  }
+
   private pump(): void {
-    const limit = this.requests > 0 ? 1 : this.concurrency;
-    if (this.waiting === 0 || this.running >= limit) return;
-    while (this.waiting > 0 && this.running < limit) {
-      const job = this.queue[this.head] as Job;
-      this.queue[this.head] = undefined as unknown as Job;
-      this.head += 1;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue.splice(0, this.head);
-        this.head = 0;
+    let started = false;
+    while (this.waiting > 0 && this.running < this.concurrency) {
+      const now = performance.now();
+      if (this.requests > 0 || now - this.lastRequestAt < this.quietMs) {
+        // Requests keep coming: one start per interval; look again when the next one is due
+        // (or when the quiet begins).
+        const due = this.lastStartAt + this.busyIntervalMs - now;
+        if (due > 0) {
+          this.wake(Math.max(1, Math.min(due, this.quietMs)));
+          break;
+        }
       }
-      this.running += 1;
-      void this.run(job);
+      this.start(now);
+      started = true;
     }
-    this.options.onQueueLength?.(this.waiting);
+    if (started) this.options.onQueueLength?.(this.waiting);
+  }
+
+  private start(now: number): void {
+    const job = this.queue[this.head] as Job;
+    this.queue[this.head] = undefined as unknown as Job;
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    this.running += 1;
+    this.lastStartAt = now;
+    void this.run(job);
   }
 
   private async run(job: Job): Promise<void> {
