@@ -1,0 +1,72 @@
+import { AfterAck } from '../../adapters/after-ack';
+
+/** Jobs that record when they started and finish when released. */
+function jobs(count: number) {
+  const started: number[] = [];
+  const release: (() => void)[] = [];
+  const list = Array.from({ length: count }, () => () =>
+    new Promise<void>((resolve) => {
+      started.push(performance.now());
+      release.push(resolve);
+    }),
+  );
+  return { list, started, releaseAll: () => release.splice(0).forEach((r) => r()) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await sleep(1);
+  }
+}
+
+describe('the pace of the work after the acknowledgement', () => {
+  it('a lone job starts at once; with no request for a while, jobs run side by side up to the limit', async () => {
+    const queue = new AfterAck({ concurrency: 4, onError: () => undefined });
+    const { list, started, releaseAll } = jobs(6);
+    const t0 = performance.now();
+    queue.offer(list[0]!);
+    await until(() => started.length === 1);
+    expect(started[0]! - t0).toBeLessThan(100);
+    for (const job of list.slice(1)) queue.offer(job);
+    await until(() => started.length === 4);
+    await sleep(30);
+    expect(started).toHaveLength(4); // the limit; the last two wait for a slot
+    releaseAll();
+    await until(() => started.length === 6);
+    releaseAll();
+    await queue.drain(1000);
+  });
+
+  it('while requests keep coming, one job starts per interval; once they stop, the rest start together', async () => {
+    const queue = new AfterAck({ concurrency: 16, busyIntervalMs: 20, quietMs: 5, onError: () => undefined });
+    const { list, started, releaseAll } = jobs(12);
+    queue.requestStarted(); // a request waiting for its answer
+    for (const job of list) queue.offer(job);
+    await sleep(110);
+    // About one start every 20 ms; never all twelve.
+    expect(started.length).toBeGreaterThanOrEqual(3);
+    expect(started.length).toBeLessThanOrEqual(7);
+    const gaps = started.slice(1).map((at, i) => at - started[i]!);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(19);
+    const before = started.length;
+    queue.requestFinished();
+    await until(() => started.length === 12);
+    // Together: the rest started within a few milliseconds of each other, not 20 apart.
+    expect(started[11]! - started[before]!).toBeLessThan(15);
+    releaseAll();
+    await queue.drain(1000);
+  });
+
+  it('a full queue refuses, and says so', () => {
+    let shed = 0;
+    const queue = new AfterAck({ capacity: 2, onError: () => undefined, onShed: () => (shed += 1) });
+    queue.requestStarted();
+    const never = () => new Promise<void>(() => undefined);
+    expect([queue.offer(never), queue.offer(never), queue.offer(never)]).toEqual([true, true, false]);
+    expect(shed).toBe(1);
+  });
+});
