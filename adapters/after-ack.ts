@@ -1,16 +1,18 @@
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 /**
  * The work a chat request asks for, done after its acknowledgement, without slowing the next
  * acknowledgements down.
  *
  * Slack wants every request acknowledged within 3 seconds, and Node runs acknowledgements and
- * work on one thread. So acknowledgements come first. When no request has come or gone for
- * `quietMs`, jobs run freely, up to `concurrency` at once: a lone command is answered at once.
- * While requests keep coming, the work gets a bounded share of the thread: one job starts every
- * `busyIntervalMs` at most (100 a second by default), and their answers wait in the queue. A
- * job's CPU is spent when it starts and when its answers come back, not while it waits on Ocean,
- * so the pace of starts, not the number running, is what bounds that share.
+ * work on one thread. So acknowledgements come first. Between requests, jobs run freely, up to
+ * `concurrency` at once. While a request waits for its acknowledgement, or while requests keep
+ * coming and the thread is overloaded (more than `overloadedAt` of the last 50 ms or so busy:
+ * event-loop utilisation), the work gets a bounded share of the thread: one job starts every
+ * `busyIntervalMs` at most (100 a second by default; the work always moves on), and the rest
+ * wait in the queue. A job's CPU is spent when it starts and when its answers come back, not
+ * while it waits on Ocean, so the pace of starts, not the number running, bounds that share.
+ * When no request has come or gone for `quietMs`, nothing competes and jobs run freely again.
  *
  * Jobs wait in a bounded queue: when it is full, `offer()` says no and the transport tells the
  * user plainly that the bot is busy (nothing is done, nothing grows without bound). `drain()`
@@ -23,6 +25,10 @@ export interface AfterAckOptions {
   capacity?: number;
   /** No request for this long, and the work runs freely (default 5 ms). */
   quietMs?: number;
+  /** Event-loop utilisation (0–1) above which the thread counts as overloaded (default 0.7). */
+  overloadedAt?: number;
+  /** The event loop's recent utilisation (default: measured, over about 50 ms). */
+  load?: () => number;
   /** While requests keep coming, at most one job starts per interval (default 10 ms). */
   busyIntervalMs?: number;
   onError(error: unknown): void;
@@ -37,6 +43,8 @@ export class AfterAck {
   private readonly capacity: number;
   private readonly quietMs: number;
   private readonly busyIntervalMs: number;
+  private readonly overloadedAt: number;
+  private readonly load: () => number;
   private readonly queue: Job[] = [];
   private head = 0;
   private running = 0;
@@ -52,6 +60,8 @@ export class AfterAck {
     this.capacity = options.capacity ?? 1_000;
     this.quietMs = options.quietMs ?? 5;
     this.busyIntervalMs = options.busyIntervalMs ?? 10;
+    this.overloadedAt = options.overloadedAt ?? 0.7;
+    this.load = options.load ?? loopUtilisation();
   }
 
   /** An HTTP request arrived: it is answered before more work starts. */
@@ -69,10 +79,20 @@ export class AfterAck {
     return this.queue.length - this.head;
   }
 
+  /** True when `offer()` would refuse: a transport may refuse at once, before parsing more. */
+  get full(): boolean {
+    return this.waiting >= this.capacity;
+  }
+
+  /** Counts a request refused because the queue was full without asking `offer()`. */
+  shed(): void {
+    this.options.onShed?.();
+  }
+
   /** Queues `job`; false (and nothing queued) when the queue is full. */
   offer(job: Job): boolean {
-    if (this.waiting >= this.capacity) {
-      this.options.onShed?.();
+    if (this.full) {
+      this.shed();
       return false;
     }
     this.queue.push(job);
@@ -108,9 +128,9 @@ export class AfterAck {
     let started = false;
     while (this.waiting > 0 && this.running < this.concurrency) {
       const now = performance.now();
-      if (this.requests > 0 || now - this.lastRequestAt < this.quietMs) {
-        // Requests keep coming: one start per interval; look again when the next one is due
-        // (or when the quiet begins).
+      if (this.requests > 0 || (now - this.lastRequestAt < this.quietMs && this.load() > this.overloadedAt)) {
+        // A request is waiting, or requests keep coming to an overloaded thread: one start per
+        // interval; look again when the next one is due (or when the quiet begins).
         const due = this.lastStartAt + this.busyIntervalMs - now;
         if (due > 0) {
           this.wake(Math.max(1, Math.min(due, this.quietMs)));
@@ -149,4 +169,21 @@ export class AfterAck {
       }
     }
   }
+}
+
+/** This thread's event-loop utilisation over the last 50 ms or so, measured at most that often. */
+function loopUtilisation(): () => number {
+  let previous: EventLoopUtilization = performance.eventLoopUtilization();
+  let at = performance.now();
+  let value = 0;
+  return () => {
+    const now = performance.now();
+    if (now - at >= 50) {
+      const current = performance.eventLoopUtilization();
+      value = performance.eventLoopUtilization(current, previous).utilization;
+      previous = current;
+      at = now;
+    }
+    return value;
+  };
 }

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Context, type Logger as BoltLogger, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { WebClient, WebClientEvent } from '@slack/web-api';
 import { request } from 'undici';
@@ -71,7 +72,7 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
     });
     // No conversation store: nothing here keeps state in Bolt between requests.
     app = new App({ token: settings.botToken, receiver, logger, clientOptions, convoStore: false, tokenVerificationEnabled: false, botUserId: 'U_BOT', botId: 'B_BOT' });
-    listener = slackDoor(core, settings.signingSecret, receiver.requestListener);
+    listener = slackDoor(core, settings.signingSecret, receiver.requestListener, (raw) => shedAtTheDoor(raw));
   }
   const client = app.client as WebClient;
   client.on(WebClientEvent.RATE_LIMITED, () => core.metrics.chatRateLimited.inc({ platform: 'slack' }));
@@ -84,7 +85,26 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
   /** The language each user was last answered in, for the "busy" acknowledgement (no look-up then). */
   const languages = new Map<string, Locale>();
   const busy = { fr: translator('fr').t('errors.busy'), en: translator('en').t('errors.busy') };
-  const busyText = (userId: string) => busy[languages.get(userId) ?? supportedLocale(profiles.get(userId)?.locale) ?? core.config.defaultLocale];
+  const languageOf = (userId: string): Locale => languages.get(userId) ?? supportedLocale(profiles.get(userId)?.locale) ?? core.config.defaultLocale;
+  const busyText = (userId: string) => busy[languageOf(userId)];
+  /** The "busy" acknowledgement of a slash command, as its JSON body. */
+  const busyAcks = { fr: JSON.stringify({ response_type: 'ephemeral', text: busy.fr }), en: JSON.stringify({ response_type: 'ephemeral', text: busy.en }) };
+  const busyAck = (userId: string) => busyAcks[languageOf(userId)];
+  /**
+   * Load shedding at the door: when the work queue is full, one of our slash commands gets its
+   * "busy" acknowledgement before Bolt runs (what Bolt would answer, at a fraction of the cost:
+   * under overload the refusals are most of the traffic). The body is a signed, fresh form; the
+   * answer is in the user's language when they were seen before. Anything else goes on to Bolt.
+   */
+  const shedAtTheDoor = (raw: Buffer): string | undefined => {
+    if (!afterAck.full) return undefined;
+    const form = parseQuery(raw.toString('utf8'));
+    const command = form.command;
+    const userId = form.user_id;
+    if ((command !== '/privacy' && command !== '/privacy-report') || typeof userId !== 'string') return undefined;
+    afterAck.shed();
+    return busyAck(userId);
+  };
   /**
    * True the first time any instance acts on this signed request (the store records it). The
    * guard already refused what this instance saw before; this catches a replay sent to another
@@ -277,6 +297,30 @@ function responder(url: string | undefined): Respond {
 const WINDOW_S = 5 * 60;
 /** Signatures this instance remembers without asking the store (about 30 MB at most). */
 const RECENT_MAX = 200_000;
+
+/**
+ * The signatures this instance has seen, for as long as a copy could still pass the 5-minute
+ * window (10 minutes from the first sighting at most). Two generations of a Set: when the
+ * current one is 10 minutes old or holds half the bound, it becomes the previous one and the
+ * older is dropped. Constant time per request, whatever the load (a Map trimmed from its oldest
+ * end is not: each trim walks over the entries deleted before). Beyond the bound the store
+ * still catches a replay, after the acknowledgement.
+ */
+function recentSignatures(): (key: string, nowS: number) => boolean {
+  let current = new Set<string>();
+  let previous = new Set<string>();
+  let since = -Infinity;
+  return (key, nowS) => {
+    if (current.has(key) || previous.has(key)) return false;
+    if (current.size >= RECENT_MAX / 2 || nowS - since >= 2 * WINDOW_S) {
+      previous = current;
+      current = new Set();
+      since = nowS;
+    }
+    current.add(key);
+    return true;
+  };
+}
 /** Largest Slack request body accepted (Slack's own are a few kilobytes; modal states more). */
 const BODY_LIMIT = 1024 * 1024;
 
@@ -288,21 +332,12 @@ const BODY_LIMIT = 1024 * 1024;
  * without waiting on the store, so the acknowledgement costs no database round trip. The
  * signature goes on to Bolt's context as `sighting`, and listeners ask the store (`firstTime`)
  * before acting, which catches a copy sent to another instance. Only verified requests are
- * remembered, so a tampered copy cannot block the genuine one. The raw body is handed to Bolt
- * as `req.rawBody`, which its receiver reads instead of the stream.
+ * remembered, so a tampered copy cannot block the genuine one. When the work queue is full,
+ * `shed` may answer a slash command "busy" here (see `shedAtTheDoor`). Otherwise the raw body
+ * is handed to Bolt as `req.rawBody`, which its receiver reads instead of the stream.
  */
-function slackDoor(core: Core, signingSecret: string, bolt: (req: IncomingMessage, res: ServerResponse) => void) {
-  const recent = new Map<string, number>();
-  const remember = (key: string, nowS: number): boolean => {
-    if (recent.has(key)) return false;
-    recent.set(key, nowS);
-    // Oldest first (insertion order): forget what left the window, and beyond the bound.
-    for (const [old, at] of recent) {
-      if (recent.size <= RECENT_MAX && at >= nowS - 2 * WINDOW_S) break;
-      recent.delete(old);
-    }
-    return true;
-  };
+function slackDoor(core: Core, signingSecret: string, bolt: (req: IncomingMessage, res: ServerResponse) => void, shed: (raw: Buffer) => string | undefined) {
+  const remember = recentSignatures();
   const refuse = (res: ServerResponse, status: number) => {
     res.writeHead(status);
     res.end();
@@ -321,6 +356,11 @@ function slackDoor(core: Core, signingSecret: string, bolt: (req: IncomingMessag
     if (!remember(key, nowS)) {
       core.logger.warn({ requestId }, 'replayed Slack request refused');
       return refuse(res, 401);
+    }
+    const busy = req.headers['content-type'] === 'application/x-www-form-urlencoded' ? shed(raw) : undefined;
+    if (busy !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(busy);
     }
     (req as unknown as { rawBody: Buffer; slackSighting: string }).rawBody = raw;
     (req as unknown as { slackSighting: string }).slackSighting = key;

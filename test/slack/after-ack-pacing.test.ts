@@ -41,8 +41,20 @@ describe('the pace of the work after the acknowledgement', () => {
     await queue.drain(1000);
   });
 
-  it('while requests keep coming, one job starts per interval; once they stop, the rest start together', async () => {
-    const queue = new AfterAck({ concurrency: 16, busyIntervalMs: 20, quietMs: 5, onError: () => undefined });
+  it('between requests, with room on the thread, queued work starts at once', async () => {
+    const queue = new AfterAck({ concurrency: 16, busyIntervalMs: 20, load: () => 0.3, onError: () => undefined });
+    const { list, started, releaseAll } = jobs(12);
+    queue.requestStarted();
+    queue.requestFinished();
+    for (const job of list) queue.offer(job);
+    await until(() => started.length === 12);
+    expect(started[11]! - started[0]!).toBeLessThan(15);
+    releaseAll();
+    await queue.drain(1000);
+  });
+
+  it('while a request waits for its acknowledgement, one job starts per interval; once none waits, the rest start together', async () => {
+    const queue = new AfterAck({ concurrency: 16, busyIntervalMs: 20, quietMs: 5, load: () => 0.3, onError: () => undefined });
     const { list, started, releaseAll } = jobs(12);
     queue.requestStarted(); // a request waiting for its answer
     for (const job of list) queue.offer(job);
@@ -57,6 +69,28 @@ describe('the pace of the work after the acknowledgement', () => {
     await until(() => started.length === 12);
     // Together: the rest started within a few milliseconds of each other, not 20 apart.
     expect(started[11]! - started[before]!).toBeLessThan(15);
+    releaseAll();
+    await queue.drain(1000);
+  });
+
+  it('an overloaded thread paces the work between requests too, until they stop coming', async () => {
+    const queue = new AfterAck({ concurrency: 16, busyIntervalMs: 20, quietMs: 5, load: () => 0.95, onError: () => undefined });
+    const { list, started, releaseAll } = jobs(12);
+    // Requests come and go every 2 ms: none is waiting when the work is looked at.
+    const traffic = setInterval(() => {
+      queue.requestStarted();
+      queue.requestFinished();
+    }, 2);
+    try {
+      await sleep(10);
+      for (const job of list) queue.offer(job);
+      await sleep(110);
+      expect(started.length).toBeGreaterThanOrEqual(3);
+      expect(started.length).toBeLessThanOrEqual(7);
+    } finally {
+      clearInterval(traffic);
+    }
+    await until(() => started.length === 12);
     releaseAll();
     await queue.drain(1000);
   });
