@@ -29,7 +29,7 @@ export interface AfterAckOptions {
   overloadedAt?: number;
   /** The event loop's recent utilisation (default: measured, over about 50 ms). */
   load?: () => number;
-  /** While requests keep coming, at most one job starts per interval (default 10 ms). */
+  /** While a request waits, or the loop is overloaded, at most one job starts per interval (default 10 ms). */
   busyIntervalMs?: number;
   onError(error: unknown): void;
   onShed?(): void;

@@ -25,6 +25,8 @@ export interface SlackTransport {
 
 type SlashCommand = SlackCommandMiddlewareArgs['command'];
 
+/** Our slash commands (the manifest's). */
+const COMMAND_PATTERN = /^\/(privacy|privacy-report)$/;
 const ACTION_PATTERN = /^(trip_answer|prompt_page|schedule_edit|schedule_show|period_add|period_delete):\d+$/;
 const FORM_PATTERN = /^(schedule_form|period_form)$/;
 const PROFILE_TTL_MS = 60 * 60_000;
@@ -101,7 +103,7 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
     const form = parseQuery(raw.toString('utf8'));
     const command = form.command;
     const userId = form.user_id;
-    if ((command !== '/privacy' && command !== '/privacy-report') || typeof userId !== 'string') return undefined;
+    if (typeof command !== 'string' || !COMMAND_PATTERN.test(command) || typeof userId !== 'string') return undefined;
     afterAck.shed();
     return busyAck(userId);
   };
@@ -159,7 +161,7 @@ export async function mountSlack(core: Core, afterAck: AfterAck): Promise<SlackT
     await respond({ response_type: 'ephemeral', replace_original: replaceOriginal, text: fallbackText(view), blocks: toBlocks(view) as never });
   };
 
-  app.command(/^\/(privacy|privacy-report)$/, async ({ command, ack, context }) => {
+  app.command(COMMAND_PATTERN, async ({ command, ack, context }) => {
     const queued = later(context, () => runCommand(context, command, responder(command.response_url)));
     await ack(queued ? undefined : { response_type: 'ephemeral', text: busyText(command.user_id) });
   });
