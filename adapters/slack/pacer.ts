@@ -1,4 +1,11 @@
 /**
+ * How long the pace holds before it tries faster. A try that finds the limit costs every sender
+ * one Retry-After pause (a second, from Slack): every 10 s that was a tenth of the time lost,
+ * every minute it is under 2%. Slack's limits do not change from one minute to the next.
+ */
+const PROBE_AFTER_MS = 60_000;
+
+/**
  * Paces calls to a rate-limited API that tells its limit only by answering 429: after a 429 it
  * pauses everyone for Retry-After, then spaces calls at 95% of the rate that just passed; after a
  * quiet while it probes faster again. One pacer serves every concurrent sender.
@@ -15,7 +22,7 @@ export class RatePacer {
   /** Waits for this caller's turn. */
   async turn(): Promise<void> {
     const now = this.clock();
-    if (this.intervalMs > 0 && now - this.lastLimitAt > 10_000) {
+    if (this.intervalMs > 0 && now - this.lastLimitAt > PROBE_AFTER_MS) {
       // No 429 for a while: try 10% faster.
       this.intervalMs *= 0.9;
       this.lastLimitAt = now;
