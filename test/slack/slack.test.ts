@@ -161,6 +161,8 @@ describe('the daily prompt and its buttons in Slack', () => {
 
   it('someone clicking a button of another driver\'s prompt changes nothing and is told so', async () => {
     const b = button('private', 1);
+    // The earlier tests' answers are delivered first: what follows must change nothing at all.
+    await t.service.core.outbox.drain();
     const before = t.sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori').length;
     const promptId = Number(b.value.split(':')[1]);
     const answersBefore = await t.service.core.store.latestAnswers(promptId);
