@@ -40,9 +40,15 @@ export class Store {
     return store;
   }
 
+  /**
+   * Brings the schema to the latest migration. On PostgreSQL Kysely's migrator is told which
+   * schema its tables live in (the connection's current one): otherwise it takes a
+   * `kysely_migration` table in any other schema of the database (another application's, another
+   * test's) for its own, and fails.
+   */
   async migrate(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: staticProvider });
-    const { error, results } = await migrator.migrateToLatest();
+    const schema = this.kind === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema : undefined;
+    const { error, results } = await new Migrator({ db: this.db, provider: staticProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
     return (results ?? []).map((r) => r.migrationName);
   }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ManualClock } from '../../src/clock';
 import { OceanSimulator } from '../../src/sandbox/simulator';
+import { Store } from '../../src/store';
 import { addDriversToSlack, dailyCliEnv } from '../support/cli-env';
 import { FakeSlack } from '../support/fake-slack';
 import { freshSchema } from '../support/pg-schema';
@@ -12,6 +13,28 @@ import { describeServerOnly } from '../support/stores';
 const ROOT = path.resolve(__dirname, '../..');
 
 describeServerOnly()('several instances on one PostgreSQL server', () => {
+  it('instances starting together in a schema of a database that other schemas share all migrate it and start', async () => {
+    // Another application (or test) of the same database, with Kysely's tables in its own schema.
+    const other = await freshSchema();
+    const db = await freshSchema();
+    try {
+      await (await Store.open({ databaseUrl: other.url, poolSize: 1 })).close();
+      const stores = await Promise.all(Array.from({ length: 4 }, () => Store.open({ databaseUrl: db.url, poolSize: 2 })));
+      try {
+        for (const store of stores) {
+          expect(await store.ping()).toBe(true);
+          expect(await store.migrate()).toEqual([]);
+          expect(await store.db.selectFrom('people').select('id').execute()).toEqual([]);
+        }
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
+    } finally {
+      await db.drop();
+      await other.drop();
+    }
+  });
+
   it('two instances under the same cron send one prompt per driver, and deliver each answer once', async () => {
     const db = await freshSchema();
     const sim = new OceanSimulator({ clock: new ManualClock(new Date()) });
