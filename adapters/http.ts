@@ -51,9 +51,9 @@ export function createHttpApp(core: Core, afterAck: AfterAck): Express {
 /**
  * Gives the request its id (the caller's `x-request-id` when well-formed), echoes it, and counts
  * it as waiting until its response is sent or its client goes away: work after an
- * acknowledgement yields to requests still waiting for theirs. Returns the id.
+ * acknowledgement yields to requests still waiting for theirs.
  */
-export function trackRequest(core: Core, afterAck: AfterAck, req: IncomingMessage, res: ServerResponse): string {
+export function trackRequest(core: Core, afterAck: AfterAck, req: IncomingMessage, res: ServerResponse): void {
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && /^[\w\-.:]{1,100}$/.test(given) ? given : randomUUID();
   res.setHeader('x-request-id', id);
@@ -68,5 +68,4 @@ export function trackRequest(core: Core, afterAck: AfterAck, req: IncomingMessag
       core.logger.debug({ requestId: id, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(ms) }, 'http request');
     }
   });
-  return id;
 }

@@ -323,6 +323,7 @@ function recentSignatures(): (key: string, nowS: number) => boolean {
     return true;
   };
 }
+
 /** Largest Slack request body accepted (Slack's own are a few kilobytes; modal states more). */
 const BODY_LIMIT = 1024 * 1024;
 
@@ -335,8 +336,8 @@ const BODY_LIMIT = 1024 * 1024;
  * signature goes on to Bolt's context as `sighting`, and listeners ask the store (`firstTime`)
  * before acting, which catches a copy sent to another instance. Only verified requests are
  * remembered, so a tampered copy cannot block the genuine one. When the work queue is full,
- * `shed` may answer a slash command "busy" here (see `shedAtTheDoor`). Otherwise the raw body
- * is handed to Bolt as `req.rawBody`, which its receiver reads instead of the stream.
+ * `shed` may answer a slash command "busy" here (see `shedAtTheDoor`). Otherwise Bolt reads the
+ * raw body from `req.rawBody`, where Bolt's own `bufferIncomingMessage` left it.
  */
 function slackDoor(core: Core, signingSecret: string, bolt: (req: IncomingMessage, res: ServerResponse) => void, shed: (raw: Buffer) => string | undefined) {
   const remember = recentSignatures();
@@ -364,7 +365,7 @@ function slackDoor(core: Core, signingSecret: string, bolt: (req: IncomingMessag
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(busy);
     }
-    (req as unknown as { rawBody: Buffer; slackSighting: string }).rawBody = raw;
+    // Bolt's receiver reads the body from `req.rawBody`, where bufferIncomingMessage put it.
     (req as unknown as { slackSighting: string }).slackSighting = key;
     bolt(req, res);
   };

@@ -29,15 +29,15 @@ export interface TeamsTransport {
 const PROFILE_TTL_MS = 60 * 60_000;
 const FILE_TTL_MS = 60 * 60_000;
 
+/** Where a turn keeps the id of the HTTP request that carried its activity. */
+const REQUEST_ID = Symbol('requestId');
+
 /**
  * The Teams transport: the Bot Framework's CloudAdapter on POST /api/messages. With an app id,
  * every request must carry a valid Bot Framework token (the adapter answers 401 otherwise).
  * Without one, Teams is served only in sandbox mode or with TEAMS_EMULATOR=true, and then only
  * to loopback (the Bot Framework Emulator, tests).
  */
-/** Where a turn keeps the id of the HTTP request that carried its activity. */
-const REQUEST_ID = Symbol('requestId');
-
 export function mountTeams(app: Express, core: Core): TeamsTransport {
   const settings = core.config.teams;
   if (!settings) throw new Error('Teams is not configured');

@@ -170,12 +170,12 @@ export class OceanClient {
     });
   }
 
-  listIndividus(criteria?: S.IndividusCriteria, context: CallContext = {}): Promise<S.IndividuEntry[]> {
-    return this.call({ method: 'POST', endpoint: 'individus/list', query: { criteria }, schema: S.IndividusListResponse, idempotent: true, requestId: context.requestId });
+  listIndividus(criteria?: S.IndividusCriteria): Promise<S.IndividuEntry[]> {
+    return this.call({ method: 'POST', endpoint: 'individus/list', query: { criteria }, schema: S.IndividusListResponse, idempotent: true });
   }
 
-  listVehicles(immatriculation?: string, context: CallContext = {}): Promise<S.VehicleEntry[]> {
-    return this.call({ method: 'GET', endpoint: 'vehicule_engin/vehicles', query: { immatriculation }, schema: S.VehiclesResponse, idempotent: true, requestId: context.requestId });
+  listVehicles(immatriculation?: string): Promise<S.VehicleEntry[]> {
+    return this.call({ method: 'GET', endpoint: 'vehicule_engin/vehicles', query: { immatriculation }, schema: S.VehiclesResponse, idempotent: true });
   }
 
   async dailyRecord(vehId: number, day: IsoDay, context: CallContext = {}): Promise<S.DailyRecordRow[]> {
@@ -276,7 +276,7 @@ export class OceanClient {
   }
 
   /** Retroactively marks a trip private (`privacy=true`) or professional. Setting a state twice is harmless. */
-  async markTrip(request: TripPrivacyRequest, context: CallContext = {}): Promise<void> {
+  async markTrip(request: TripPrivacyRequest): Promise<void> {
     const endpoint = 'vieprivee/v1/etapeViePriveePosteriori';
     const ok = await this.call({
       method: 'POST',
@@ -289,7 +289,6 @@ export class OceanClient {
       },
       schema: S.BooleanResponse,
       idempotent: true,
-      requestId: context.requestId,
     });
     if (!ok) throw new OceanError({ kind: 'invalidInput', endpoint, status: 200, oceanMessage: 'Ocean answered false' });
   }
