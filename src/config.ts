@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+import type { Locale } from './domain';
 
 /*
  * Every variable of INTERFACE.md, parsed once into one typed config. A bad or missing value
@@ -82,7 +83,6 @@ const EnvSchema = z.object({
     .transform((v) => v ?? 'info'),
 });
 
-export type Locale = 'fr' | 'en';
 
 export interface Config {
   port: number;

@@ -1,4 +1,4 @@
-import type { Block, ButtonAction, FormView, Tone, View } from '../../src/chat/views';
+import type { Block, ButtonAction, FormView, Tone, View } from '../../src/views/views';
 
 /*
  * Views to Block Kit, within Block Kit's limits: 50 blocks a message (100 in a modal or App

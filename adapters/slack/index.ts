@@ -6,7 +6,7 @@ import { WebClient, WebClientEvent } from '@slack/web-api';
 import { request } from 'undici';
 import type { Core } from '../../src/app';
 import type { Target } from '../../src/chat/commands';
-import { textView, type View } from '../../src/chat/views';
+import { textView, type View } from '../../src/views/views';
 import type { Actor } from '../../src/privacy/people';
 import type { Person } from '../../src/store';
 import { supportedLocale, translator, type Locale } from '../../src/i18n';

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { View } from '../../src/chat/views';
-import { attachments } from '../../src/chat/views';
+import type { View } from '../../src/views/views';
+import { attachments } from '../../src/views/views';
 import { ChatDeliveryError, type DiscoveredUser, type DiscoveringPort, type MessageRef } from '../../src/privacy/ports';
 import type { Person } from '../../src/store';
 import { fallbackText, toBlocks } from './blocks';

@@ -1,4 +1,4 @@
-import type { Block, ButtonAction, FormView, Tone, View } from '../../src/chat/views';
+import type { Block, ButtonAction, FormView, Tone, View } from '../../src/views/views';
 
 /*
  * Views to Adaptive Cards 1.5, with only elements Teams renders: TextBlock, FactSet, ColumnSet,

@@ -14,7 +14,7 @@ import {
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app';
 import type { Target } from '../../src/chat/commands';
-import { attachments, textView, type Block, type View } from '../../src/chat/views';
+import { attachments, textView, type Block, type View } from '../../src/views/views';
 import { translator } from '../../src/i18n';
 import type { Actor } from '../../src/privacy/people';
 import type { Person } from '../../src/store';

@@ -1,6 +1,6 @@
 import { handleWhen, retry, ExponentialBackoff } from 'cockatiel';
 import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
-import type { View } from '../../src/chat/views';
+import type { View } from '../../src/views/views';
 import { ChatDeliveryError, type ChatPort, type MessageRef } from '../../src/privacy/ports';
 import type { Person, Store } from '../../src/store';
 import { toCard, type CardOptions } from './cards';

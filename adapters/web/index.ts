@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Core } from '../../src/app';
-import type { Block, FormView, View } from '../../src/chat/views';
+import type { Block, FormView, View } from '../../src/views/views';
 import { translator } from '../../src/i18n';
 import type { Actor } from '../../src/privacy/people';
 import { yesterday } from '../../src/ocean/dates';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { View } from '../../src/chat/views';
+import type { View } from '../../src/views/views';
 import type { DiscoveredUser, DiscoveringPort, MessageRef } from '../../src/privacy/ports';
 import type { Person } from '../../src/store';
 

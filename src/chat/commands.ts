@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isPeriodError, lastMonth, parsePeriod, type Period } from './periods';
+import { isPeriodError, lastMonth, parsePeriod, type Period } from '../privacy/periods';
 
 /*
  * The command grammar of INTERFACE.md, parsed once for every platform. Slack gives the slash

@@ -1,6 +1,6 @@
 import type { Translator } from '../i18n';
 import { OceanError } from '../ocean/errors';
-import { textView, type View } from './views';
+import { textView, type View } from '../views/views';
 
 /** An Ocean failure or an unexpected error, as the user reads it: in one place for every platform. */
 export function errorView(error: unknown, t: Translator): View {

@@ -5,11 +5,12 @@ import type { Actor, PeopleService } from '../privacy/people';
 import { promptTrips, promptView } from '../privacy/prompt-view';
 import type { ReportService } from '../privacy/reports';
 import type { ScheduleService } from '../privacy/schedules';
-import type { Platform, Store } from '../store';
+import type { Platform } from '../domain';
+import type { Store } from '../store';
 import { parseLine, parseSlash, type Command, type ParseResult, type Target } from './commands';
 import { errorView } from './errors';
-import { decodeAnswer, decodePage } from './payloads';
-import { ACTION_IDS, textView, type Block, type FormView, type View } from './views';
+import { decodeAnswer, decodePage } from '../views/payloads';
+import { ACTION_IDS, textView, type Block, type FormView, type View } from '../views/views';
 
 export interface RouterDeps {
   store: Store;

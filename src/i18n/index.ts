@@ -1,5 +1,6 @@
 import i18next, { type i18n } from 'i18next';
 import { DateTime } from 'luxon';
+import type { Locale } from '../domain';
 import { en } from './en';
 import { fr } from './fr';
 
@@ -7,7 +8,7 @@ type Widen<T> = T extends string ? string : { [K in keyof T]: Widen<T[K]> };
 /** The shape every catalogue must have: French's keys, any strings. */
 export type Catalogue = Widen<typeof fr>;
 
-export type Locale = 'fr' | 'en';
+export type { Locale };
 export const LOCALES: readonly Locale[] = ['fr', 'en'];
 
 /** A platform locale ("fr-FR", "en_GB", "en-us") to one of ours, or undefined. */

@@ -1,6 +1,7 @@
-import type { AnswerPayload } from '../chat/payloads';
-import type { View } from '../chat/views';
-import type { Choice, DailyPromptRow, Store } from '../store';
+import type { AnswerPayload } from '../views/payloads';
+import type { View } from '../views/views';
+import type { Choice } from '../domain';
+import type { DailyPromptRow, Store } from '../store';
 import type { Actor } from './people';
 import { pageOfTrip, promptTrips, promptView } from './prompt-view';
 

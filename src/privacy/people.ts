@@ -1,7 +1,8 @@
 import type { Clock } from '../clock';
 import { supportedLocale, translator, type Locale, type Translator } from '../i18n';
 import { OceanError } from '../ocean/errors';
-import type { ChatIdentity, Person, Role, SeenPerson, Store } from '../store';
+import type { Role } from '../domain';
+import type { ChatIdentity, Person, SeenPerson, Store } from '../store';
 import type { Driver, OceanDirectory } from './directory';
 
 const RECENT_MS = 30_000;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { encodeAnswer, encodePage } from '../chat/payloads';
-import { ACTION_IDS, type Block, type View } from '../chat/views';
+import { encodeAnswer, encodePage } from '../views/payloads';
+import { ACTION_IDS, type Block, type View } from '../views/views';
 import type { Translator } from '../i18n';
 import type { DailyPromptRow, TripAnswerRow } from '../store';
 

@@ -1,5 +1,5 @@
-import type { Period } from '../chat/periods';
-import type { Block, View } from '../chat/views';
+import type { Period } from './periods';
+import type { Block, View } from '../views/views';
 import type { Translator } from '../i18n';
 import type { Log } from '../log';
 import type { OceanClient } from '../ocean';

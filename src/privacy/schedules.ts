@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
-import { decodePeriodRef, decodeScheduleState, encodePeriodRef, encodeScheduleState } from '../chat/payloads';
-import { ACTION_IDS, FORM_IDS, textView, type Block, type FormView, type View } from '../chat/views';
+import { decodePeriodRef, decodeScheduleState, encodePeriodRef, encodeScheduleState } from '../views/payloads';
+import { ACTION_IDS, FORM_IDS, textView, type Block, type FormView, type View } from '../views/views';
 import type { Translator } from '../i18n';
 import type { OceanClient } from '../ocean';
 import { WEEKDAYS, type Weekday } from '../ocean/schemas';

@@ -1,14 +1,12 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Choice, Platform, Role } from '../domain';
 
 /** Kysely's view of the tables created by the migrations in ./migrations.ts. */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export type Platform = 'slack' | 'teams' | 'web';
-export type Role = 'driver' | 'manager';
 export type LinkSource = 'email' | 'manual';
-export type Choice = 'private' | 'professional';
 export type PromptStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
 export type DeliveryStatus = 'pending' | 'delivered' | 'refused' | 'superseded';
 

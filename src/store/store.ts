@@ -2,7 +2,8 @@ import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
 import { systemClock, type Clock } from '../clock';
 import { connect, type ConnectOptions } from './connect';
 import { migrations } from './migrations';
-import type { AuditEntry, Choice, Database, DailyPromptRow, LinkSource, Person, Platform, Role, TripAnswerRow } from './schema';
+import type { Choice, Platform, Role } from '../domain';
+import type { AuditEntry, Database, DailyPromptRow, LinkSource, Person, TripAnswerRow } from './schema';
 
 export interface ChatIdentity {
   platform: Platform;

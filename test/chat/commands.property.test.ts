@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parseLine, parseSlash } from '../../src/chat/commands';
-import { decodeAnswer, decodePeriodRef, decodeScheduleState, encodeAnswer } from '../../src/chat/payloads';
-import { isPeriodError, parsePeriod } from '../../src/chat/periods';
+import { decodeAnswer, decodePeriodRef, decodeScheduleState, encodeAnswer } from '../../src/views/payloads';
+import { isPeriodError, parsePeriod } from '../../src/privacy/periods';
 import { translator } from '../../src/i18n';
 
 const ctx = { now: new Date('2026-11-25T07:30:00Z'), zone: 'Europe/Paris' };

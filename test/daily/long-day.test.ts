@@ -1,6 +1,6 @@
 import { toBlocks } from '../../adapters/slack/blocks';
 import { toCard } from '../../adapters/teams/cards';
-import { ACTION_IDS } from '../../src/chat/views';
+import { ACTION_IDS } from '../../src/views/views';
 import { cardProblems } from '../support/cards';
 import { startTestService, TEST_DAY, type TestService } from '../support/service';
 

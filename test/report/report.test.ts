@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
-import type { Period } from '../../src/chat/periods';
-import type { Block, View } from '../../src/chat/views';
+import type { Period } from '../../src/privacy/periods';
+import type { Block, View } from '../../src/views/views';
 import { toBlocks } from '../../adapters/slack/blocks';
 import { translator } from '../../src/i18n';
 import { startTestService, type TestService } from '../support/service';

@@ -1,4 +1,4 @@
-import { FORM_IDS, ACTION_IDS } from '../../src/chat/views';
+import { FORM_IDS, ACTION_IDS } from '../../src/views/views';
 import { startTestService, TEST_DAY, type TestService } from '../support/service';
 
 /** Every action tried as another driver, every manager command tried as a driver: refused, nothing changed. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Choice } from '../store/schema';
+import type { Choice } from '../domain';
 
 /*
  * Button values carry a reference to stored state, never a bare Ocean id: a prompt id from our
