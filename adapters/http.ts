@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { Core } from '../src/app';
-import type { AfterAck } from './after-ack';
 
 /**
  * The service's one HTTP server: health, readiness and metrics here; Slack, Teams and the web
  * chat mount their routes on the same app.
  */
-export function createHttpApp(core: Core, afterAck: AfterAck): Express {
+export function createHttpApp(core: Core, requests: RequestTracker): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use((req, res, next) => {
-    trackRequest(core, afterAck, req, res);
+    requests.track(req, res);
     next();
   });
   app.get('/healthz', (_req, res) => {
@@ -49,23 +48,49 @@ export function createHttpApp(core: Core, afterAck: AfterAck): Express {
 }
 
 /**
- * Gives the request its id (the caller's `x-request-id` when well-formed), echoes it, and counts
- * it as waiting until its response is sent or its client goes away: work after an
- * acknowledgement yields to requests still waiting for theirs.
+ * Every request gets an id (the caller's `x-request-id` when well-formed), echoed in the answer
+ * and carried into the Ocean calls made for it. Work that outlives its response (what a Slack
+ * handler does after its acknowledgement) is counted, so that a graceful stop can finish it.
  */
-export function trackRequest(core: Core, afterAck: AfterAck, req: IncomingMessage, res: ServerResponse): void {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && /^[\w\-.:]{1,100}$/.test(given) ? given : randomUUID();
-  res.setHeader('x-request-id', id);
-  (req as unknown as { id: string }).id = id;
-  const started = process.hrtime.bigint();
-  afterAck.requestStarted();
-  // 'close' comes once, after the response is sent or when the client went away.
-  res.once('close', () => {
-    afterAck.requestFinished();
-    if (core.logger.isLevelEnabled('debug')) {
+export class RequestTracker {
+  private running = 0;
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly core: Core) {}
+
+  track(req: IncomingMessage, res: ServerResponse): void {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w\-.:]{1,100}$/.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', id);
+    (req as unknown as { id: string }).id = id;
+    if (!this.core.logger.isLevelEnabled('debug')) return;
+    const started = process.hrtime.bigint();
+    res.once('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      core.logger.debug({ requestId: id, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(ms) }, 'http request');
+      this.core.logger.debug({ requestId: id, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(ms) }, 'http request');
+    });
+  }
+
+  /** Runs work that may go on after its request was answered. */
+  async during<T>(work: () => Promise<T>): Promise<T> {
+    this.running += 1;
+    try {
+      return await work();
+    } finally {
+      this.running -= 1;
+      if (this.running === 0) for (const done of this.idle.splice(0)) done();
     }
-  });
+  }
+
+  /** Resolves when no such work runs any more (or after `timeoutMs`). */
+  settled(timeoutMs: number): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 }

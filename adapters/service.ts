@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createCore, type Core, type CoreOptions } from '../src/app';
 import type { Config } from '../src/config';
 import type { OceanSimulator } from '../src/sandbox/simulator';
-import { AfterAck } from './after-ack';
-import { createHttpApp, trackRequest } from './http';
+import { createHttpApp, RequestTracker } from './http';
 import { mountSlack, type SlackTransport } from './slack';
 import { mountTeams, type TeamsTransport } from './teams';
 import { mountWebChat } from './web';
@@ -17,8 +16,6 @@ export interface ServiceOptions extends CoreOptions {
   host?: string;
   /** Start the cron jobs and the outbox poller (the CLI's one-off runs do not). */
   jobs?: boolean;
-  /** Work after the acknowledgement: jobs at once and queue length (defaults 16 and 1,000). */
-  afterAck?: { concurrency?: number; capacity?: number };
 }
 
 export interface Service {
@@ -35,14 +32,9 @@ export interface Service {
 /** Starts everything: the core, the HTTP server with every transport, and the jobs. */
 export async function startService(config: Config, options: ServiceOptions): Promise<Service> {
   const core = await createCore(config, options);
-  const afterAck = new AfterAck({
-    ...options.afterAck,
-    onError: (error) => core.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'work after the acknowledgement failed'),
-    onShed: () => core.metrics.requestsShed.inc(),
-    onQueueLength: (length) => core.metrics.afterAckWaiting.set(length),
-  });
-  const app = createHttpApp(core, afterAck);
-  const slack = config.slack ? await mountSlack(core, afterAck) : undefined;
+  const requests = new RequestTracker(core);
+  const app = createHttpApp(core, requests);
+  const slack = config.slack ? await mountSlack(core, requests) : undefined;
   const teams = config.teams ? mountTeams(app, core) : undefined;
   const web = config.sandbox && options.simulator ? mountWebChat(app, core, options.simulator) : undefined;
   app.use((_req, res) => {
@@ -55,11 +47,15 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     if (code === 500) core.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'request failed');
     if (!res.headersSent) res.status(code).json({ error: code === 500 ? 'internal error' : 'bad request' });
   });
-  // Slack's requests skip Express: their acknowledgement is the hot path (see adapters/slack).
+  // Bolt's HTTPReceiver serves Slack's route on this same server; Express serves the others.
   const slackListener = slack?.listener;
   const server = http.createServer((req, res) => {
     if (slackListener && req.method === 'POST' && (req.url === '/slack/events' || req.url?.startsWith('/slack/events?'))) {
-      trackRequest(core, afterAck, req, res);
+      requests.track(req, res);
+      // A body refused for its size is not read to its end: the connection closes with the answer.
+      res.once('finish', () => {
+        if (res.statusCode === 413) req.destroy();
+      });
       return slackListener(req, res);
     }
     app(req, res);
@@ -82,17 +78,18 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     web,
     simulator: options.simulator,
     stop() {
-      // Graceful: stop taking requests, let those under way finish, stop the jobs (the outbox
-      // finishes its batch), then close the store and the simulator.
+      // Graceful: stop taking requests, let those under way finish (with the work they do after
+      // their acknowledgement), stop the jobs (the outbox finishes its batch), then close the
+      // store and the simulator.
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timeout = setTimeout(() => server.closeAllConnections(), 10_000);
         await closed;
         clearTimeout(timeout);
-        // What was acknowledged gets done: the queued work finishes before the store closes.
-        await afterAck.drain(10_000);
+        await requests.settled(10_000);
         if (slack) await slack.stop();
+        web?.flush();
         await core.close();
         if (options.simulator) await options.simulator.stop();
       })();

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       for (const [i, trip] of trips.entries()) {
         if (expected.has(trip.id)) continue;
         const choice = (trip.id + i) % 2 === 0 ? 'private' : 'professional';
-        await store.recordAnswer({ promptId: prompt.id, tripId: trip.id, choice, answeredBy: prompt.person_id });
+        await store.recordAnswers({ promptId: prompt.id, tripIds: [trip.id], choice, answeredBy: prompt.person_id });
         expected.set(trip.id, choice === 'private');
         added += 1;
       }

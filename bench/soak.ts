@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { OceanClient } from '../src/ocean';
 import { Outbox } from '../src/privacy/outbox';
 import { ChatPorts } from '../src/privacy/ports';
+import { PromptMessages } from '../src/privacy/prompt-messages';
 import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
 import { line, mb, now, runBench, startSimProcess } from './support';
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
   const schema = `bench_soak_${process.pid}`;
   const store = await Store.open({ databaseUrl, schema }).catch(() => Store.open());
   const ocean = new OceanClient({ baseUrl: sim.baseUrl, login: sim.login, password: sim.password, maxConcurrency: 16 });
-  const outbox = new Outbox({ store, ocean, ports: new ChatPorts(), zone: 'Europe/Paris', clock: { now: () => new Date() }, defaultLocale: 'fr', worker: 'soak', batchSize: 50 });
+  const clock = { now: () => new Date() };
+  const messages = new PromptMessages({ store, ports: new ChatPorts(), clock, zone: 'Europe/Paris', defaultLocale: 'fr' });
+  const outbox = new Outbox({ store, ocean, messages, clock, worker: 'soak', batchSize: 50 });
   const person = await store.seePerson({ platform: 'web', workspaceId: 'soak', chatUserId: 'driver' });
   // Real trips of the seeded fleet, going back day by day, so that Ocean (the simulator) accepts them.
   const trips: { id: number; vehicleId: number; numeroEmbarque: number }[] = [];
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
         leaseMs: 60_000,
       });
       await store.markPromptSent(prompt!.id, { platform: 'web' });
-      await store.recordAnswer({ promptId: prompt!.id, tripId: trip.id, choice: j % 3 ? 'professional' : 'private', answeredBy: person.id });
+      await store.recordAnswers({ promptId: prompt!.id, tripIds: [trip.id], choice: j % 3 ? 'professional' : 'private', answeredBy: person.id });
     }
     delivered += await outbox.drain();
     if (i + chunk === total / 2) sample('middle (5,000)');

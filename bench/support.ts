@@ -128,6 +128,7 @@ export function benchConfig(ocean: { baseUrl: string; login: string; password: s
     dailyClaimLeaseMs: 300_000,
     managerEmails: [],
     defaultLocale: 'fr',
+    retentionDays: 400,
     logLevel: 'silent',
     ...overrides,
   };

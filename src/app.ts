@@ -10,9 +10,12 @@ import { OceanClient } from './ocean';
 import { AnswerService } from './privacy/answers';
 import { DailyRun } from './privacy/daily-run';
 import { OceanDirectory } from './privacy/directory';
+import { LinkService } from './privacy/links';
 import { Outbox } from './privacy/outbox';
+import { OverviewService } from './privacy/overview';
 import { PeopleService } from './privacy/people';
 import { ChatPorts } from './privacy/ports';
+import { PromptMessages } from './privacy/prompt-messages';
 import { ReportService } from './privacy/reports';
 import { ScheduleService } from './privacy/schedules';
 import { TripsService } from './privacy/trips';
@@ -30,6 +33,7 @@ export interface Core {
   people: PeopleService;
   trips: TripsService;
   answers: AnswerService;
+  messages: PromptMessages;
   outbox: Outbox;
   dailyRun: DailyRun;
   schedules: ScheduleService;
@@ -82,23 +86,15 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   });
   const zone = config.timezone;
   const directory = new OceanDirectory(ocean, clock);
-  const people = new PeopleService({
-    store,
-    directory,
-    managerEmails: config.managerEmails,
-    defaultLocale: config.defaultLocale,
-    clock,
-    onDirectoryError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'Ocean directory unavailable; using stored links'),
-  });
-  const trips = new TripsService(ocean, directory, zone);
   const ports = new ChatPorts();
+  const people = new PeopleService({ store, directory, ports, managerEmails: config.managerEmails, defaultLocale: config.defaultLocale, clock, logger: logger.child({ component: 'people' }) });
+  const trips = new TripsService(ocean, directory, zone);
+  const messages = new PromptMessages({ store, ports, clock, zone, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'messages' }) });
   const outbox = new Outbox({
     store,
     ocean,
-    ports,
-    zone,
+    messages,
     clock,
-    defaultLocale: config.defaultLocale,
     worker,
     logger: logger.child({ component: 'outbox' }),
     baseBackoffMs: options.outboxBaseBackoffMs,
@@ -108,12 +104,13 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
       failed: (n) => metrics.answerRetries.inc(n),
     },
   });
-  const answers = new AnswerService({ store, zone, onRecorded: () => outbox.kick() });
+  const answers = new AnswerService({ store, zone });
   const dailyRun = new DailyRun({
     store,
     directory,
     trips,
     ports,
+    messages,
     zone,
     clock,
     defaultLocale: config.defaultLocale,
@@ -128,11 +125,16 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     store,
     people,
     answers,
+    links: new LinkService({ store, directory, ports, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'links' }) }),
+    overview: new OverviewService({ store, clock }),
+    messages,
     reports,
     schedules,
     zone,
     clock,
-    onError: (error, context) => logger.warn({ context, err: error instanceof Error ? error.message : String(error) }, 'request failed'),
+    defaultLocale: config.defaultLocale,
+    logger: logger.child({ component: 'chat' }),
+    onAnswersRecorded: () => outbox.kick(),
   });
   const scheduler = new Scheduler({
     store,
@@ -159,6 +161,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     people,
     trips,
     answers,
+    messages,
     outbox,
     dailyRun,
     schedules,

@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   MICROSOFT_APP_TENANT_ID: optionalText,
   MICROSOFT_APP_TYPE: optionalText.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).optional()),
   TEAMS_EMULATOR: optionalText,
+  TEAMS_TENANTS: optionalText.transform((v) => (v ?? '').split(',').map((t) => t.trim()).filter(Boolean)),
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be the http(s) URL where this service is reached, such as https://bot.example.com' }).optional()),
   DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
   DATA_DIR: optionalText.transform((v) => v ?? './data'),
@@ -78,6 +79,7 @@ const EnvSchema = z.object({
     return emails;
   }),
   DEFAULT_LOCALE: optionalText.pipe(z.enum(['fr', 'en'], { message: 'must be fr or en' }).optional()).transform((v) => v ?? 'fr'),
+  RETENTION_DAYS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().min(30, 'must be at least 30 days (answers are delivered and reported within a month)')).optional()),
   LOG_LEVEL: optionalText
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).optional())
     .transform((v) => v ?? 'info'),
@@ -88,8 +90,10 @@ export interface Config {
   port: number;
   sandbox: boolean;
   ocean: { baseUrl: string | undefined; login: string; password: string; customerId: number | undefined };
-  slack: { botToken: string; signingSecret: string; appToken: string | undefined; apiUrl: string | undefined } | null;
-  teams: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined; appType: string; emulator: boolean } | null;
+  /** Slack over HTTP (signing secret) or Socket Mode (app-level token, no signing secret needed). */
+  slack: { botToken: string; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string | undefined } | null;
+  /** `tenants`: the Microsoft tenants whose users are served (empty: any, only without an app id). */
+  teams: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined; appType: string; emulator: boolean; tenants: string[] } | null;
   /** Where users' browsers reach this service (links to report files in Teams). */
   publicUrl: string;
   databaseUrl: string | undefined;
@@ -101,6 +105,8 @@ export interface Config {
   dailyClaimLeaseMs: number;
   managerEmails: string[];
   defaultLocale: Locale;
+  /** Trip details, answers and prompts older than this many days are purged. */
+  retentionDays: number;
   logLevel: string;
 }
 
@@ -130,13 +136,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   };
   requireTogether(['OCEAN_LOGIN', 'OCEAN_PASSWORD']);
-  requireTogether(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']);
+  // Socket Mode needs no signing secret: Slack's requests come over the app's own connection.
+  if (!e.SLACK_APP_TOKEN) requireTogether(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']);
   if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN', 'is required when SLACK_APP_TOKEN is set');
-  if (e.MICROSOFT_APP_ID && !e.MICROSOFT_APP_PASSWORD && e.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+  // Azure creates single-tenant bots (or user-assigned managed identities) since July 2025;
+  // MultiTenant stays for bots created before.
+  const appType = e.MICROSOFT_APP_TYPE ?? 'SingleTenant';
+  if (e.MICROSOFT_APP_ID && !e.MICROSOFT_APP_PASSWORD && appType !== 'UserAssignedMSI') {
     throw new ConfigError('MICROSOFT_APP_PASSWORD', 'is required when MICROSOFT_APP_ID is set');
   }
-  if (e.MICROSOFT_APP_TYPE === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID) {
-    throw new ConfigError('MICROSOFT_APP_TENANT_ID', 'is required when MICROSOFT_APP_TYPE is SingleTenant');
+  if (e.MICROSOFT_APP_ID && appType !== 'MultiTenant' && !e.MICROSOFT_APP_TENANT_ID) {
+    throw new ConfigError('MICROSOFT_APP_TENANT_ID', `is required when MICROSOFT_APP_TYPE is ${appType}${e.MICROSOFT_APP_TYPE ? '' : ' (the default)'}`);
+  }
+  const tenants = e.TEAMS_TENANTS.length ? e.TEAMS_TENANTS : e.MICROSOFT_APP_TENANT_ID ? [e.MICROSOFT_APP_TENANT_ID] : [];
+  if (e.MICROSOFT_APP_ID && !tenants.length) {
+    throw new ConfigError('TEAMS_TENANTS', 'is required when MICROSOFT_APP_ID is set without MICROSOFT_APP_TENANT_ID: the Microsoft tenant ids whose users the bot serves, comma-separated');
   }
   // Sandbox mode: no Ocean credentials. The simulator then stands in for Ocean.
   const sandbox = !e.OCEAN_LOGIN;
@@ -152,14 +166,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       password: e.OCEAN_PASSWORD ?? '',
       customerId: e.OCEAN_CUSTOMER_ID,
     },
-    slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL } : null,
+    slack: e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL } : null,
     teams: teamsOn
       ? {
           appId: e.MICROSOFT_APP_ID,
           appPassword: e.MICROSOFT_APP_PASSWORD,
           tenantId: e.MICROSOFT_APP_TENANT_ID,
-          appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
+          appType,
           emulator: !e.MICROSOFT_APP_ID && emulatorSetting.data,
+          tenants,
         }
       : null,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
@@ -171,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dailyClaimLeaseMs: (e.DAILY_CLAIM_LEASE_SECONDS ?? 300) * 1000,
     managerEmails: e.MANAGER_EMAILS,
     defaultLocale: e.DEFAULT_LOCALE as Locale,
+    retentionDays: e.RETENTION_DAYS ?? 400,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { request } from 'undici';
 import type { View } from '../../src/views/views';
 import { attachments } from '../../src/views/views';
 import { ChatDeliveryError, type DiscoveredUser, type DiscoveringPort, type MessageRef } from '../../src/privacy/ports';
@@ -92,6 +93,11 @@ export class SlackPort implements DiscoveringPort {
   }
 
   async updateMessage(_person: Person, ref: MessageRef, view: View): Promise<void> {
+    if (typeof ref.responseUrl === 'string') {
+      // An ephemeral message: only its response_url can change it (30 minutes, five times).
+      await respondTo(ref.responseUrl)({ response_type: 'ephemeral', replace_original: true, text: fallbackText(view), blocks: toBlocks(view) });
+      return;
+    }
     try {
       await this.paced('chat.update', () => this.client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), text: fallbackText(view), blocks: toBlocks(view) as never }));
     } catch (error) {
@@ -134,4 +140,26 @@ export function translate(error: unknown): ChatDeliveryError {
     return new ChatDeliveryError('rateLimited', 'Slack rate limit', Number((error as { retryAfter?: number }).retryAfter ?? 1) * 1000, { cause: error });
   }
   return new ChatDeliveryError('failed', `Slack: ${code ?? (error instanceof Error ? error.message : String(error))}`, undefined, { cause: error });
+}
+
+export type Respond = (message: Record<string, unknown>) => Promise<void>;
+
+/**
+ * Answers through a request's `response_url` (valid 30 minutes, 5 answers): one JSON POST on
+ * undici's pooled keep-alive connections. An expired or used-up URL is a message gone for good.
+ */
+export function respondTo(url: string | undefined): Respond {
+  return async (message) => {
+    if (!url) throw new ChatDeliveryError('gone', 'this request has no response_url');
+    const { statusCode, body } = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(message),
+      headersTimeout: 15_000,
+      bodyTimeout: 15_000,
+    });
+    const text = await body.text();
+    if (statusCode === 404 || statusCode === 410 || /expired_url|used_url/.test(text)) throw new ChatDeliveryError('gone', `response_url answered HTTP ${statusCode}`);
+    if (statusCode >= 300) throw new ChatDeliveryError('failed', `response_url answered HTTP ${statusCode}`);
+  };
 }

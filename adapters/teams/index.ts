@@ -7,17 +7,18 @@ import {
   MessageFactory,
   TeamsInfo,
   TurnContext,
+  type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
-  type ConversationReference,
+  type InvokeResponse,
 } from 'botbuilder';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app';
-import type { Target } from '../../src/chat/commands';
-import { attachments, textView, type Block, type View } from '../../src/views/views';
+import type { ActionOutcome, SubmitOutcome } from '../../src/chat/router';
 import { translator } from '../../src/i18n';
-import type { Actor } from '../../src/privacy/people';
-import type { Person } from '../../src/store';
+import type { ChatRequest } from '../../src/privacy/people';
+import type { MessageRef } from '../../src/privacy/ports';
+import { attachments, type Block, type View } from '../../src/views/views';
 import { CARD_CONTENT_TYPE, formCard, toCard, type Card, type ExecuteData } from './cards';
 import { TeamsPort } from './port';
 
@@ -26,17 +27,25 @@ export interface TeamsTransport {
   port: TeamsPort;
 }
 
-const PROFILE_TTL_MS = 60 * 60_000;
 const FILE_TTL_MS = 60 * 60_000;
+/** An Adaptive Card invoke answered with this type shows its text and leaves the card as it was. */
+const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
 /** Where a turn keeps the id of the HTTP request that carried its activity. */
 const REQUEST_ID = Symbol('requestId');
 
+/** The Bot Framework adapter, with its authenticated entry point reachable from our route. */
+class Adapter extends CloudAdapter {
+  run(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
 /**
  * The Teams transport: the Bot Framework's CloudAdapter on POST /api/messages. With an app id,
- * every request must carry a valid Bot Framework token (the adapter answers 401 otherwise).
- * Without one, Teams is served only in sandbox mode or with TEAMS_EMULATOR=true, and then only
- * to loopback (the Bot Framework Emulator, tests).
+ * every request must carry a valid Bot Framework token (401 otherwise, with no detail). Without
+ * one, Teams is served only in sandbox mode or with TEAMS_EMULATOR=true, and only to loopback.
+ * Activities from a tenant that is not the fleet's run no turn at all.
  */
 export function mountTeams(app: Express, core: Core): TeamsTransport {
   const settings = core.config.teams;
@@ -44,10 +53,11 @@ export function mountTeams(app: Express, core: Core): TeamsTransport {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: settings.appId ?? '',
     MicrosoftAppPassword: settings.appPassword ?? '',
-    MicrosoftAppType: settings.appType,
+    // Without an app id (the emulator) botbuilder authenticates nothing, which it allows only as MultiTenant.
+    MicrosoftAppType: settings.appId ? settings.appType : 'MultiTenant',
     MicrosoftAppTenantId: settings.tenantId ?? '',
   });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new Adapter(auth);
   const appId = settings.appId ?? '';
   adapter.onTurnError = async (context, error) => {
     core.logger.error({ err: error.message }, 'Teams turn failed');
@@ -68,128 +78,141 @@ export function mountTeams(app: Express, core: Core): TeamsTransport {
     const urls = await shareFiles(view);
     return toCard(view, { fileUrl: (block) => urls.get(block) });
   };
-
   const port = new TeamsPort(adapter, appId, core.store, {}, () => core.metrics.chatRateLimited.inc({ platform: 'teams' }));
   core.ports.register(port);
 
-  const profiles = new Map<string, { at: number; email: string | null; name: string | null }>();
-  const identify = async (context: TurnContext): Promise<Actor> => {
+  /**
+   * A Teams activity for the core. People are keyed by tenant and AAD object id (the emulator
+   * sends none: its `from.id` then); someone stored under `from.id` before moves to the AAD id.
+   */
+  const request = (context: TurnContext): ChatRequest => {
     const activity = context.activity;
-    const userId = activity.from.id;
-    const now = core.clock.now().getTime();
-    let profile = profiles.get(userId);
-    if (!profile || now - profile.at > PROFILE_TTL_MS) {
-      try {
-        const member = await TeamsInfo.getMember(context, userId);
-        profile = { at: now, email: member.email ?? member.userPrincipalName ?? null, name: member.name ?? null };
-        profiles.set(userId, profile);
-      } catch (error) {
-        core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'Teams getMember failed; using what the store knows');
-      }
-    }
-    return core.people.identify({
-      platform: 'teams',
-      workspaceId: activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? 'unknown',
-      chatUserId: userId,
-      email: profile?.email,
-      displayName: profile?.name ?? activity.from.name,
-      locale: activity.locale,
-    }, context.turnState.get(REQUEST_ID) as string | undefined);
+    const aad = activity.from.aadObjectId;
+    const chatUserId = aad ?? activity.from.id;
+    return {
+      user: { platform: 'teams', workspaceId: tenantOf(activity) ?? 'unknown', chatUserId },
+      requestId: context.turnState.get(REQUEST_ID) as string | undefined,
+      requestKey: activity.id ? `teams:${activity.id}` : undefined,
+      formerIds: aad ? [activity.from.id] : [],
+      profile: async (userId) => {
+        const member = await TeamsInfo.getMember(context, userId === chatUserId ? activity.from.id : userId);
+        return {
+          chatUserId: member.aadObjectId ?? member.id,
+          email: member.email ?? member.userPrincipalName ?? null,
+          displayName: member.name ?? null,
+          locale: userId === chatUserId ? (activity.locale ?? null) : null,
+        };
+      },
+    };
+  };
+  const say = async (context: TurnContext, view: View): Promise<MessageRef> => {
+    const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await card(view)), view.summary));
+    return { platform: 'teams', activityId: sent?.id, conversationId: context.activity.conversation.id };
+  };
+  /** The message holding the card a button sat in (Teams can edit it later). */
+  const clickedIn = (context: TurnContext): MessageRef | undefined =>
+    context.activity.replyToId ? { platform: 'teams', activityId: context.activity.replyToId, conversationId: context.activity.conversation.id } : undefined;
+
+  const outcomeCard = async (outcome: ActionOutcome | SubmitOutcome): Promise<Card | undefined> => {
+    if ('form' in outcome && outcome.form) return formCard(outcome.form);
+    const view = 'done' in outcome ? outcome.done : 'update' in outcome || 'reply' in outcome ? ((outcome as ActionOutcome).update ?? (outcome as ActionOutcome).reply) : undefined;
+    return view ? card(view) : undefined;
   };
 
-  const resolve = (tenant: string) => async (target: Target): Promise<Person | undefined> => {
-    if (target.kind === 'mention') return core.store.findPerson({ platform: 'teams', workspaceId: tenant, chatUserId: target.userId });
-    const people = await core.store.findPeopleByEmail(target.email);
-    return people.find((p) => p.platform === 'teams') ?? people[0];
+  /** A button or a form from a card: Action.Execute (an invoke) or Action.Submit (a message). */
+  const act = async (context: TurnContext, data: ExecuteData & Record<string, unknown>): Promise<ActionOutcome | SubmitOutcome> => {
+    const asked = request(context);
+    if (data.formId) return core.router.submitted(asked, data.formId, data.state, data);
+    let shown: ActionOutcome = {};
+    const click = await core.router.clicked(asked, String(data.actionId ?? ''), typeof data.value === 'string' ? data.value : '', { message: clickedIn(context) });
+    await click.finish(async (outcome) => {
+      shown = outcome;
+    });
+    return shown;
   };
 
   class PrivacyBot extends ActivityHandler {
     constructor() {
       super();
       this.onMessage(async (context, next) => {
-        const actor = await identify(context);
-        await this.remember(context, actor, false);
-        const value = context.activity.value as ExecuteData | undefined;
+        await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), false);
+        const value = context.activity.value as (ExecuteData & Record<string, unknown>) | undefined;
         if (value && typeof value === 'object' && (value.actionId || value.formId)) {
-          // Action.Submit from clients without universal actions: same handling, answered as a new message.
-          const answer = await this.execute(actor, value, (context.activity.value ?? {}) as Record<string, unknown>);
-          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(answer)));
+          // Action.Submit from clients without universal actions: answered as a new message.
+          const answer = await outcomeCard(await act(context, value));
+          if (answer) await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(answer)));
           return next();
         }
-        const line = commandText(context);
-        const parsed = core.router.parseLine(line);
-        if (!parsed.ok) {
-          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await card(core.router.parseErrorView(parsed, actor.t)))));
-          return next();
-        }
-        const quick = core.router.acknowledge(actor, parsed.command);
-        if (quick) await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await card(quick))));
-        if (!core.router.refused(actor, parsed.command)) {
-          const view = await core.router.run(actor, parsed.command, resolve(actor.person.workspace_id));
-          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await card(view)), view.summary));
-        }
+        await core.router.typed(request(context), { text: commandText(context) }, (view) => say(context, view));
         await next();
       });
       this.onInstallationUpdateAdd(async (context, next) => {
-        await this.remember(context, await identify(context), true);
+        const welcome = await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), true);
+        if (welcome) await say(context, welcome);
         await next();
       });
       this.onMembersAdded(async (context, next) => {
         const added = context.activity.membersAdded ?? [];
-        if (added.some((m) => m.id !== context.activity.recipient.id)) await this.remember(context, await identify(context), true);
+        if (added.some((m) => m.id !== context.activity.recipient.id)) {
+          const welcome = await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), true);
+          if (welcome) await say(context, welcome);
+        }
         await next();
       });
     }
 
-    /** Keeps the conversation reference for proactive messages; greets a new user once. */
-    private async remember(context: TurnContext, actor: Actor, greet: boolean): Promise<void> {
-      const known = await core.store.conversationRef(actor.person.id);
-      const reference = TurnContext.getConversationReference(context.activity) as ConversationReference;
-      await core.store.saveConversationRef(actor.person.id, reference);
-      if (greet && !known) {
-        await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(toCard({ summary: actor.t.t('welcome.title'), title: actor.t.t('welcome.title'), blocks: [{ type: 'text', text: actor.t.t('welcome.text') }] }))));
-      }
-    }
-
-    async execute(actor: Actor, data: ExecuteData, inputs: Record<string, unknown>): Promise<Card> {
-      if (data.formId) {
-        const errors = core.router.validate(actor, data.formId, inputs);
-        if (errors) {
-          const form = data.formId === 'schedule_form' ? core.schedules.scheduleForm(actor, emptyWeek(), stringValues(inputs), errors) : core.schedules.periodForm(actor, stringValues(inputs), errors);
-          return formCard(form);
-        }
-        const outcome = await core.router.submit(actor, data.formId, data.state, inputs);
-        return card(outcome.done ?? textView(actor.t.t('errors.generic'), 'error'));
-      }
-      const outcome = await core.router.action(actor, String(data.actionId ?? ''), data.value ?? '');
-      if (outcome.form) return formCard(outcome.form);
-      return card(outcome.update ?? outcome.reply ?? textView(actor.t.t('errors.badButton'), 'error'));
-    }
-
     protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-      const actor = await identify(context);
       const data = (invokeValue?.action?.data ?? {}) as ExecuteData & Record<string, unknown>;
-      // Universal actions: the card in the invoke response replaces the card that was clicked.
-      const answer = await this.execute(actor, data, data);
+      // Universal actions: the card in the invoke response replaces the card that was clicked;
+      // a reply alone (a refusal) shows as a message and leaves the card as it was.
+      const outcome = await act(context, data);
+      if ('reply' in outcome && outcome.reply && !outcome.update && !outcome.form) return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: outcome.reply.summary as never };
+      const answer = await outcomeCard(outcome);
+      if (!answer) return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: '' as never };
       return { statusCode: 200, type: CARD_CONTENT_TYPE, value: answer as never };
     }
   }
 
   const bot = new PrivacyBot();
+  const tenants = new Set(settings.tenants);
   const router = express.Router();
   if (!settings.appId) router.use(loopbackOnly(core));
   router.use(express.json({ limit: '256kb' }));
-  router.post('/', (req, res) => {
-    adapter.process(req as never, res as never, (context) => {
-      context.turnState.set(REQUEST_ID, (req as unknown as { id?: string }).id);
-      return bot.run(context);
-    }).catch((error: unknown) => {
-      core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'Teams request refused');
+  router.post('/', async (req, res) => {
+    const activity = req.body as Activity;
+    if (!activity || typeof activity !== 'object' || typeof activity.type !== 'string') return void res.status(400).end();
+    let authenticated = false;
+    try {
+      const invoke = await adapter.run(req.headers.authorization ?? '', activity, async (context) => {
+        authenticated = true;
+        const tenant = tenantOf(context.activity);
+        if (tenants.size && (!tenant || !tenants.has(tenant))) {
+          core.logger.warn({ tenant: tenant ?? null, requestId: (req as unknown as { id?: string }).id }, 'Teams activity from a tenant that is not the fleet\'s refused');
+          return;
+        }
+        context.turnState.set(REQUEST_ID, (req as unknown as { id?: string }).id);
+        await bot.run(context);
+      });
+      res.status(invoke?.status ?? 200);
+      if (invoke?.body !== undefined) res.json(invoke.body);
+      else res.end();
+    } catch (error) {
+      // A failure before the turn ran is the token's (forged, expired, wrong audience): 401, no detail.
+      if (!authenticated) {
+        core.logger.warn({ err: error instanceof Error ? error.message : String(error), client: req.socket.remoteAddress }, 'Teams request without a valid Bot Framework token refused');
+        if (!res.headersSent) res.status(401).end();
+        return;
+      }
+      core.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'Teams request failed');
       if (!res.headersSent) res.status(500).end();
-    });
+    }
   });
   app.use('/api/messages', router);
   return { adapter, port };
+}
+
+function tenantOf(activity: Activity): string | undefined {
+  return activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
 }
 
 /** The text of a message, with the bot's @mention removed and other mentions as `<@id>`. */
@@ -204,19 +227,12 @@ function commandText(context: TurnContext): string {
   return text.replace(/<\/?at>/g, '').trim();
 }
 
-function stringValues(inputs: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-}
-
-function emptyWeek() {
-  return { LUNDI: [], MARDI: [], MERCREDI: [], JEUDI: [], VENDREDI: [], SAMEDI: [], DIMANCHE: [] };
-}
-
 function loopbackOnly(core: Core) {
   return (req: Request, res: Response, next: NextFunction) => {
     const address = req.socket.remoteAddress ?? '';
     if (address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1') return next();
-    core.logger.warn({ address }, 'unauthenticated Teams request from outside loopback refused');
+    core.logger.warn({ client: address }, 'unauthenticated Teams request from outside loopback refused');
     res.status(401).json({ error: 'unauthorized' });
   };
 }
+

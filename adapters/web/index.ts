@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type Request, type Response } from 'express';
+import path from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Core } from '../../src/app';
-import type { Block, FormView, View } from '../../src/views/views';
+import type { ActionOutcome } from '../../src/chat/router';
 import { translator } from '../../src/i18n';
-import type { Actor } from '../../src/privacy/people';
+import type { ChatRequest } from '../../src/privacy/people';
 import { yesterday } from '../../src/ocean/dates';
 import type { OceanSimulator } from '../../src/sandbox/simulator';
-import { PAGE } from './page';
-import { WebPort } from './port';
+import type { Block, View } from '../../src/views/views';
+import { FAVICON, PAGE } from './page';
+import { WebPort, type WebMessage, type WebPerson } from './port';
 
 /*
  * The local web chat of sandbox mode: a third adapter that renders the same views as Slack and
  * Teams, for trying the product with no workspace, tenant or Ocean account. Who you are is a
- * choice on the page (the seeded fleet), so it is served in sandbox mode only.
+ * choice on the page (the seeded fleet), so it answers only this machine: loopback clients
+ * asking for a loopback host, whatever address the server listens on.
  */
 
 const As = z.string().min(1).max(120);
@@ -22,47 +25,57 @@ const ActionBody = z.object({ as: As, messageId: z.string().max(100).optional(),
 const SubmitBody = z.object({ as: As, formId: z.string().max(50), state: z.string().max(200), values: z.record(z.string(), z.string().max(500)) });
 const PromptsBody = z.object({ as: As.optional() });
 
-interface WebPerson {
-  key: string;
-  name: string;
-  email: string | null;
+interface Chooser extends WebPerson {
   role: 'driver' | 'manager';
   note: string;
 }
 
 export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator): WebPort {
   const files = new Map<string, { name: string; mime: string; data: Buffer }>();
-  const people: WebPerson[] = simulator.fleet.drivers.map((d) => ({
+  const people: Chooser[] = simulator.fleet.drivers.map((d) => ({
     key: d.email ?? `sans-email-${d.index}`,
     name: `${d.firstName} ${d.lastName}`,
     email: d.email,
     role: d.email && core.config.managerEmails.includes(d.email) ? 'manager' : 'driver',
-    note: [d.vehicleId ? '' : 'no vehicle', d.email ? '' : 'no e-mail', simulator.fleet.vehicle(d.vehicleId ?? -1)?.driverIds.length === 2 ? 'shared vehicle' : ''].filter(Boolean).join(', '),
+    note: [d.vehicleId ? '' : 'sans véhicule', d.email ? '' : 'sans e-mail', simulator.fleet.vehicle(d.vehicleId ?? -1)?.driverIds.length === 2 ? 'véhicule partagé' : ''].filter(Boolean).join(', '),
   }));
-
-  const port = new WebPort((email) => people.find((p) => p.email === email));
+  const port = new WebPort(people, path.join(core.config.dataDir, 'web-chat.json'));
   core.ports.register(port);
 
-  const serialise = (view: View) => ({
-    ...view,
-    blocks: view.blocks.map((block: Block) => {
-      if (block.type === 'image') return { type: 'image', alt: block.alt, src: `data:image/png;base64,${block.png.toString('base64')}` };
-      if (block.type === 'file') {
-        const id = randomUUID();
-        files.set(id, { name: block.name, mime: block.mime, data: block.data });
-        if (files.size > 200) files.delete(files.keys().next().value as string);
-        return { type: 'file', title: block.title, name: block.name, href: `/web/api/files/${id}` };
-      }
-      return block;
-    }),
-  });
-
-  /** The sandbox person `key` (the request `req`'s id goes with their Ocean calls). */
-  const actorFor = async (key: string, req?: Request): Promise<Actor | undefined> => {
-    const person = people.find((p) => p.key === key);
-    if (!person) return undefined;
-    return core.people.identify({ platform: 'web', workspaceId: 'sandbox', chatUserId: person.key, email: person.email, displayName: person.name }, (req as unknown as { id?: string } | undefined)?.id);
+  /** What the page gets: images inline, files as links to this server. */
+  const serialise = (message: WebMessage) => {
+    if (!message.view) return message;
+    return {
+      ...message,
+      view: {
+        ...message.view,
+        blocks: message.view.blocks.map((block: Block) => {
+          if (block.type === 'image') return { type: 'image', alt: block.alt, src: `data:image/png;base64,${Buffer.from(block.png).toString('base64')}` };
+          if (block.type === 'file') {
+            const id = randomUUID();
+            files.set(id, { name: block.name, mime: block.mime, data: Buffer.from(block.data) });
+            if (files.size > 200) files.delete(files.keys().next().value as string);
+            return { type: 'file', title: block.title, name: block.name, href: `/web/api/files/${id}` };
+          }
+          return block;
+        }),
+      },
+    };
   };
+
+  const request = (key: string, req: Request): ChatRequest => ({
+    user: { platform: 'web', workspaceId: 'sandbox', chatUserId: key },
+    requestId: (req as unknown as { id?: string }).id,
+    profile: async (userId) => {
+      const person = people.find((p) => p.key === userId);
+      return person && { chatUserId: person.key, email: person.email, displayName: person.name };
+    },
+  });
+  const show = (key: string) => async (view: View) => {
+    const message = port.append(key, { from: 'bot', view });
+    return { platform: 'web' as const, messageId: message.id };
+  };
+  const shown = (key: string, since: number) => port.conversation(key).slice(since).map(serialise);
 
   const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) => {
     fn(req, res).catch((error: unknown) => {
@@ -70,11 +83,12 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
       if (!res.headersSent) res.status(500).json({ error: translator(core.config.defaultLocale).t('errors.generic') });
     });
   };
-
-  const parse = <T>(schema: z.ZodType<T>, req: Request, res: Response): T | undefined => {
+  /** The body as the schema says, or a 400 (and undefined); an unknown person is a 404. */
+  const parse = <T extends { as?: string }>(schema: z.ZodType<T>, req: Request, res: Response): T | undefined => {
     const parsed = schema.safeParse(req.body);
-    if (!parsed.success) res.status(400).json({ error: 'invalid request' });
-    return parsed.success ? parsed.data : undefined;
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid request' });
+    if (parsed.data.as !== undefined && !people.some((p) => p.key === parsed.data.as)) return void res.status(404).json({ error: 'unknown person' });
+    return parsed.data;
   };
 
   const router = express.Router();
@@ -82,52 +96,47 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
   router.get('/people', (_req, res) => {
     res.json(people);
   });
-  router.get('/inbox', handle(async (req, res) => {
-    const actor = await actorFor(String(req.query.as ?? ''));
-    if (!actor) return void res.status(404).json({ error: 'unknown person' });
-    res.json(port.inbox(actor.person.id).map((m) => ({ id: m.id, at: m.at, view: serialise(m.view) })));
-  }));
+  router.get('/conversation', (req, res) => {
+    const key = String(req.query.as ?? '');
+    if (!people.some((p) => p.key === key)) return void res.status(404).json({ error: 'unknown person' });
+    res.json(port.conversation(key).map(serialise));
+  });
   router.post('/command', handle(async (req, res) => {
     const body = parse(CommandBody, req, res);
     if (!body) return;
-    const actor = await actorFor(body.as, req);
-    if (!actor) return void res.status(404).json({ error: 'unknown person' });
-    const parsed = core.router.parseLine(body.text);
-    if (!parsed.ok) return void res.json({ views: [serialise(core.router.parseErrorView(parsed, actor.t))] });
-    const views: View[] = [];
-    const ack = core.router.acknowledge(actor, parsed.command);
-    if (ack) views.push(ack);
-    if (!core.router.refused(actor, parsed.command)) {
-      views.push(await core.router.run(actor, parsed.command, async (target) => {
-        if (target.kind !== 'email') return undefined;
-        const found = people.find((p) => p.email === target.email);
-        return found ? (await actorFor(found.key))?.person : undefined;
-      }));
-    }
-    res.json({ views: views.map(serialise) });
+    const since = port.conversation(body.as).length;
+    port.append(body.as, { from: 'user', text: body.text });
+    await core.router.typed(request(body.as, req), { text: body.text }, show(body.as));
+    res.json({ messages: shown(body.as, since) });
   }));
   router.post('/action', handle(async (req, res) => {
     const body = parse(ActionBody, req, res);
     if (!body) return;
-    const actor = await actorFor(body.as, req);
-    if (!actor) return void res.status(404).json({ error: 'unknown person' });
-    const outcome = await core.router.action(actor, body.actionId, body.value);
-    if (outcome.update && body.messageId) port.replace(actor.person.id, body.messageId, outcome.update);
-    res.json({ update: outcome.update && serialise(outcome.update), reply: outcome.reply && serialise(outcome.reply), form: outcome.form as FormView | undefined });
+    const since = port.conversation(body.as).length;
+    const here = body.messageId && port.conversation(body.as).some((m) => m.id === body.messageId) ? { platform: 'web' as const, messageId: body.messageId } : undefined;
+    let outcome: ActionOutcome = {};
+    const click = await core.router.clicked(request(body.as, req), body.actionId, body.value, { message: here });
+    await click.finish(async (result) => {
+      outcome = result;
+      if (result.update && here) port.replace(body.as, here.messageId, result.update);
+      else if (result.update) port.append(body.as, { from: 'bot', view: result.update });
+      if (result.reply) port.append(body.as, { from: 'bot', view: result.reply });
+    });
+    res.json({ messages: shown(body.as, since), updated: here && outcome.update ? serialise(port.conversation(body.as).find((m) => m.id === here.messageId) as WebMessage) : undefined, form: outcome.form });
   }));
   router.post('/submit', handle(async (req, res) => {
     const body = parse(SubmitBody, req, res);
     if (!body) return;
-    const actor = await actorFor(body.as, req);
-    if (!actor) return void res.status(404).json({ error: 'unknown person' });
-    const outcome = await core.router.submit(actor, body.formId, body.state, body.values);
-    res.json({ errors: outcome.errors, done: outcome.done && serialise(outcome.done) });
+    const outcome = await core.router.submitted(request(body.as, req), body.formId, body.state, body.values);
+    const since = port.conversation(body.as).length;
+    if (outcome.done) port.append(body.as, { from: 'bot', view: outcome.done });
+    res.json({ errors: outcome.errors, messages: shown(body.as, since) });
   }));
   router.post('/send-prompts', handle(async (req, res) => {
     const body = parse(PromptsBody, req, res);
     if (!body) return;
-    // Make sure the chosen person is known (and linked) before the run looks for drivers.
-    if (body.as) await actorFor(body.as);
+    // The chosen person is met (and linked) before the run looks for drivers.
+    if (body.as) await core.router.met(request(body.as, req));
     const report = await core.dailyRun.run(yesterday(core.clock.now(), core.config.timezone));
     res.json({ day: report.day, outcomes: report.outcomes });
   }));
@@ -138,11 +147,34 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
     res.setHeader('content-disposition', `attachment; filename="${file.name.replace(/[^\w.\-]/g, '_')}"`);
     res.send(file.data);
   });
-  app.use('/web/api', router);
-  app.get('/', (_req, res) => {
+  app.use('/web/api', localOnly(core), router);
+  app.get('/', localOnly(core), (_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'");
     res.send(PAGE);
   });
+  app.get('/favicon.ico', (_req, res) => {
+    res.setHeader('content-type', 'image/svg+xml');
+    res.setHeader('cache-control', 'public, max-age=86400');
+    res.send(FAVICON);
+  });
   return port;
+}
+
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i;
+
+/**
+ * The web chat lets anyone act as any driver or as the manager: only this machine may use it.
+ * The client must be on loopback (HOST=0.0.0.0 changes nothing), and the Host it asked for too
+ * (a page of another site that rebinds its name to 127.0.0.1 is refused).
+ */
+function localOnly(core: Core) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const client = req.socket.remoteAddress ?? '';
+    const host = req.headers.host ?? '';
+    if (LOOPBACK_ADDRESSES.has(client) && LOOPBACK_HOST.test(host)) return next();
+    core.logger.warn({ client, host: host.slice(0, 100) }, 'web chat request from outside this machine refused');
+    res.status(403).type('text/plain').send('The sandbox web chat answers only this machine (http://127.0.0.1).');
+  };
 }

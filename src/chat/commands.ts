@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import type { Target } from '../privacy/people';
 import { isPeriodError, lastMonth, parsePeriod, type Period } from '../privacy/periods';
+
+export type { Target };
 
 /*
  * The command grammar of INTERFACE.md, parsed once for every platform. Slack gives the slash
  * command and its text apart; Teams and the web chat give one line ("privacy-report last-month").
  */
-
-/** Who a command is about: a chat mention, or an e-mail address. */
-export type Target = { kind: 'mention'; userId: string } | { kind: 'email'; email: string };
 
 export type Command =
   | { kind: 'overview' }
@@ -16,11 +16,14 @@ export type Command =
   | { kind: 'report'; period: Period; by: 'driver' | 'vehicle'; periodGiven: boolean }
   | { kind: 'link'; target: Target; who: string }
   | { kind: 'unlink'; target: Target }
+  | { kind: 'forget'; target: Target }
   | { kind: 'language'; locale: 'fr' | 'en' };
 
 export interface CommandError {
   key: string;
   params: Record<string, string | number>;
+  /** An i18n key (under `accepted.`) naming what would have been understood, in the user's words. */
+  accepted?: string;
 }
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: CommandError };
@@ -31,30 +34,50 @@ export interface ParseContext {
 }
 
 const MAX_INPUT = 500;
-const PRIVACY_ACCEPTED = 'privacy, privacy schedule, privacy help, privacy-report [période|period] [by driver|by vehicle]';
+/** What a user typed is quoted back at most this long. */
+const MAX_QUOTE = 80;
+
+const PRIVACY = ['/privacy', '/vie-privee'];
+const REPORT = ['/privacy-report', '/rapport-vie-privee'];
+const HELP = ['help', 'aide'];
 
 /** Parses a whole line: `/privacy schedule`, `privacy-report 2026-10 by vehicle`, `help`. */
 export function parseLine(line: string, ctx: ParseContext): ParseResult {
-  const text = clean(line);
-  const [head = '', ...rest] = text.split(' ');
-  const name = head.replace(/^\//, '').toLowerCase();
-  if (name === 'help' || name === 'aide') return rest.length ? tooMany(rest.join(' '), 'help') : { ok: true, command: { kind: 'help' } };
-  return parseSlash(`/${name}`, rest.join(' '), ctx);
+  const { head, rest } = splitHead(line);
+  if (HELP.includes(head.replace(/^\//, '').toLowerCase())) return rest ? tooMany(rest, 'help') : { ok: true, command: { kind: 'help' } };
+  if (!isOurCommand(head)) return fail('errors.unknownCommand', { input: quote(clean(line)) }, 'commands');
+  return parseSlash(slashName(head), rest, ctx);
 }
 
 /** Parses a slash command and its text, as Slack sends them. */
 export function parseSlash(command: string, text: string, ctx: ParseContext): ParseResult {
   const args = tokens(clean(text));
-  switch (command.toLowerCase()) {
-    case '/privacy':
-    case '/vie-privee':
-      return parsePrivacy(args);
-    case '/privacy-report':
-    case '/rapport-vie-privee':
-      return parseReport(args, ctx);
-    default:
-      return fail('errors.unknownCommand', { input: clean(`${command} ${text}`).slice(0, 80), accepted: PRIVACY_ACCEPTED });
+  const name = command.toLowerCase();
+  if (PRIVACY.includes(name)) return parsePrivacy(args);
+  if (REPORT.includes(name)) return parseReport(args, ctx);
+  return fail('errors.unknownCommand', { input: quote(clean(`${command} ${text}`)) }, 'commands');
+}
+
+/**
+ * Whether a line asks for something only managers may do (the report, linking, forgetting,
+ * someone else's hours), judged on its first words alone: a driver is told so instead of being
+ * corrected on arguments they have no use for.
+ */
+export function isManagerCommand(command: string | undefined, text: string): boolean {
+  let name = command?.toLowerCase();
+  let args = tokens(clean(text));
+  if (name === undefined) {
+    const { head, rest } = splitHead(text);
+    if (!isOurCommand(head)) return false;
+    name = slashName(head);
+    args = tokens(clean(rest));
   }
+  if (REPORT.includes(name)) return true;
+  if (!PRIVACY.includes(name)) return false;
+  const sub = args[0]?.toLowerCase();
+  if (sub === undefined) return false;
+  if (['link', 'relier', 'unlink', 'delier', 'délier', 'forget', 'oublier'].includes(sub)) return true;
+  return ['schedule', 'horaires'].includes(sub) && args.length > 1;
 }
 
 function parsePrivacy(args: string[]): ParseResult {
@@ -63,36 +86,40 @@ function parsePrivacy(args: string[]): ParseResult {
   switch (sub.toLowerCase()) {
     case 'help':
     case 'aide':
-      return rest.length ? tooMany(rest.join(' '), '/privacy help') : { ok: true, command: { kind: 'help' } };
+      return rest.length ? tooMany(rest.join(' '), 'help') : { ok: true, command: { kind: 'help' } };
     case 'schedule':
     case 'horaires': {
       if (!rest.length) return { ok: true, command: { kind: 'schedule' } };
-      const target = rest.length === 1 ? parseTarget(rest[0] as string) : undefined;
-      if (!target) return fail('errors.badArgument', { argument: rest.join(' '), accepted: '@someone, e-mail' });
+      const target = parseTarget(rest);
+      if (!target) return fail('errors.badArgument', { argument: quote(rest.join(' ')) }, 'target');
       return { ok: true, command: { kind: 'schedule', target } };
     }
     case 'link':
     case 'relier': {
-      const target = rest[0] ? parseTarget(rest[0]) : undefined;
-      const who = rest[1];
-      if (!target || !who || rest.length > 2) return fail('errors.badArgument', { argument: rest.join(' ') || sub, accepted: '/privacy link @someone e-mail' });
+      // The last word is the Ocean driver (an e-mail or an Ocean id); the words before name the person.
+      const who = rest.length >= 2 ? (rest[rest.length - 1] as string) : undefined;
+      const target = who && (isEmail(who) || /^\d{1,15}$/.test(who)) ? parseTarget(rest.slice(0, -1)) : undefined;
+      if (!target || !who) return fail('errors.badArgument', { argument: quote(rest.join(' ') || sub) }, 'link');
       return { ok: true, command: { kind: 'link', target, who: who.toLowerCase() } };
     }
     case 'unlink':
     case 'delier':
-    case 'délier': {
-      const target = rest.length === 1 ? parseTarget(rest[0] as string) : undefined;
-      if (!target) return fail('errors.badArgument', { argument: rest.join(' ') || sub, accepted: '/privacy unlink @someone' });
-      return { ok: true, command: { kind: 'unlink', target } };
+    case 'délier':
+    case 'forget':
+    case 'oublier': {
+      const kind = ['forget', 'oublier'].includes(sub.toLowerCase()) ? 'forget' : 'unlink';
+      const target = parseTarget(rest);
+      if (!target) return fail('errors.badArgument', { argument: quote(rest.join(' ') || sub) }, kind);
+      return { ok: true, command: { kind, target } };
     }
     case 'language':
     case 'langue': {
       const locale = rest[0]?.toLowerCase();
-      if (rest.length !== 1 || (locale !== 'fr' && locale !== 'en')) return fail('errors.badArgument', { argument: rest.join(' ') || sub, accepted: 'fr, en' });
+      if (rest.length !== 1 || (locale !== 'fr' && locale !== 'en')) return fail('errors.badArgument', { argument: quote(rest.join(' ') || sub) }, 'language');
       return { ok: true, command: { kind: 'language', locale } };
     }
     default:
-      return fail('errors.badArgument', { argument: sub, accepted: 'schedule, help, link, unlink, language' });
+      return fail('errors.badArgument', { argument: quote(sub) }, 'privacy');
   }
 }
 
@@ -104,14 +131,14 @@ function parseReport(args: string[], ctx: ParseContext): ParseResult {
     if (word === 'by' || word === 'par') {
       const what = args[i + 1]?.toLowerCase();
       const mode = what && BY_WORDS[what];
-      if (!mode || by) return fail('errors.badArgument', { argument: `${word} ${args[i + 1] ?? ''}`.trim(), accepted: 'by driver, by vehicle, par conducteur, par véhicule' });
+      if (!mode || by) return fail('errors.badArgument', { argument: quote(`${word} ${args[i + 1] ?? ''}`.trim()) }, 'by');
       by = mode;
       i += 1;
       continue;
     }
-    if (period) return tooMany(args.slice(i).join(' '), '/privacy-report 2026-10 by vehicle');
+    if (period) return tooMany(args.slice(i).join(' '), 'report');
     const parsed = parsePeriod(word, ctx.now, ctx.zone);
-    if (isPeriodError(parsed)) return fail(parsed.key, { ...parsed.params, argument: args[i] as string });
+    if (isPeriodError(parsed)) return fail(parsed.key, { ...parsed.params, argument: quote(args[i] as string) });
     period = parsed;
   }
   return { ok: true, command: { kind: 'report', period: period ?? lastMonth(ctx.now, ctx.zone), by: by ?? 'driver', periodGiven: period !== undefined } };
@@ -132,14 +159,42 @@ const BY_WORDS: Record<string, 'driver' | 'vehicle'> = {
 
 const Email = z.email();
 
-/** `<@U123|alice>` (Slack), `<at>Alice</at>` is resolved by the adapter to `<@id>`, or an e-mail. */
-export function parseTarget(word: string): Target | undefined {
-  const mention = /^<@([A-Za-z0-9:_\-.]+)(\|[^>]*)?>$/.exec(word);
-  if (mention) return { kind: 'mention', userId: mention[1] as string };
-  const mailto = /^<mailto:([^|>]+)(\|[^>]*)?>$/.exec(word);
-  const email = (mailto ? (mailto[1] as string) : word).toLowerCase();
-  if (Email.safeParse(email).success) return { kind: 'email', email };
-  return undefined;
+function isEmail(word: string): boolean {
+  return Email.safeParse(word.toLowerCase()).success;
+}
+
+/**
+ * The person named by the words after a command: `<@U123|alice>` (a mention), an e-mail
+ * (`<mailto:…>` as Slack escapes it, or bare), or a name (`@Antoine Fournier`, `julien`).
+ */
+export function parseTarget(words: string[]): Target | undefined {
+  if (!words.length) return undefined;
+  if (words.length === 1) {
+    const word = words[0] as string;
+    const mention = /^<@([A-Za-z0-9:_\-.]+)(\|[^>]*)?>$/.exec(word);
+    if (mention) return { kind: 'mention', userId: mention[1] as string };
+    const mailto = /^<mailto:([^|>]+)(\|[^>]*)?>$/.exec(word);
+    const email = (mailto ? (mailto[1] as string) : word).toLowerCase();
+    if (isEmail(email)) return { kind: 'email', email };
+  }
+  const name = words.join(' ').replace(/^@/, '').trim();
+  if (!name || name.length > 100 || /[<>]/.test(name)) return undefined;
+  return { kind: 'name', name };
+}
+
+function splitHead(line: string): { head: string; rest: string } {
+  const text = clean(line);
+  const space = text.indexOf(' ');
+  return space < 0 ? { head: text, rest: '' } : { head: text.slice(0, space), rest: text.slice(space + 1) };
+}
+
+function slashName(head: string): string {
+  return `/${head.replace(/^\//, '').toLowerCase()}`;
+}
+
+function isOurCommand(head: string): boolean {
+  const name = slashName(head);
+  return PRIVACY.includes(name) || REPORT.includes(name);
 }
 
 function clean(text: string): string {
@@ -151,11 +206,18 @@ function tokens(text: string): string[] {
   return text ? text.split(' ') : [];
 }
 
-function fail(key: string, params: Record<string, string | number>): ParseResult {
-  const safe = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 80) : v]));
-  return { ok: false, error: { key, params: safe } };
+/** What the user typed, quoted back: at most MAX_QUOTE characters, cut at a word when it can be. */
+function quote(text: string): string {
+  if (text.length <= MAX_QUOTE) return text;
+  const cut = text.slice(0, MAX_QUOTE - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > MAX_QUOTE / 2 ? cut.slice(0, space) : cut}…`;
 }
 
-function tooMany(argument: string, example: string): ParseResult {
-  return fail('errors.tooManyArguments', { argument, example });
+function fail(key: string, params: Record<string, string | number>, accepted?: string): ParseResult {
+  return { ok: false, error: { key, params, ...(accepted ? { accepted } : {}) } };
+}
+
+function tooMany(argument: string, example: 'help' | 'report'): ParseResult {
+  return fail('errors.tooManyArguments', { argument: quote(argument) }, example);
 }

@@ -1,142 +1,307 @@
 import type { Clock } from '../clock';
-import type { Translator } from '../i18n';
-import type { AnswerService } from '../privacy/answers';
-import type { Actor, PeopleService } from '../privacy/people';
-import { promptTrips, promptView } from '../privacy/prompt-view';
+import type { Locale, Platform } from '../domain';
+import { translator } from '../i18n';
+import type { Log } from '../log';
+import type { AnswerService, RecordedClick } from '../privacy/answers';
+import type { LinkService } from '../privacy/links';
+import type { OverviewService } from '../privacy/overview';
+import { localeOf, type Actor, type ChatRequest, type PeopleService } from '../privacy/people';
+import type { MessageRef } from '../privacy/ports';
+import type { PromptMessages } from '../privacy/prompt-messages';
 import type { ReportService } from '../privacy/reports';
 import type { ScheduleService } from '../privacy/schedules';
-import type { Platform } from '../domain';
-import type { Store } from '../store';
-import { parseLine, parseSlash, type Command, type ParseResult, type Target } from './commands';
-import { errorView } from './errors';
+import type { Person, Store } from '../store';
 import { decodeAnswer, decodePage } from '../views/payloads';
-import { ACTION_IDS, textView, type Block, type FormView, type View } from '../views/views';
+import { ACTION_IDS, textView, type ActionOutcome, type SubmitOutcome, type View } from '../views/views';
+
+export type { ActionOutcome, SubmitOutcome };
+import { isManagerCommand, parseLine, parseSlash, type Command, type CommandError, type Target } from './commands';
+import { errorView } from './errors';
 
 export interface RouterDeps {
   store: Store;
   people: PeopleService;
   answers: AnswerService;
+  links: LinkService;
+  overview: OverviewService;
+  messages: PromptMessages;
   reports: ReportService;
   schedules: ScheduleService;
   zone: string;
   clock: Clock;
-  onError?: (error: unknown, context: string) => void;
+  defaultLocale: Locale;
+  logger?: Log;
+  /** Answers were just recorded: start delivering them. */
+  onAnswersRecorded?: () => void;
 }
 
-/** The result of a button: update the message it sits in, answer the user apart, or open a form. */
-export interface ActionOutcome {
-  update?: View;
-  reply?: View;
-  form?: FormView;
+/**
+ * Shows one view to the person who typed a command, in order; returns where it was shown when
+ * the platform can edit that message later (so a prompt shown again stays current).
+ */
+export type Show = (view: View, about?: { promptId: number }) => Promise<MessageRef | void>;
+
+/** Where a button was clicked, when the platform can edit that message later. */
+export interface ClickContext {
+  message?: MessageRef;
+  /** How long that message stays editable (a Slack response_url: 30 minutes). */
+  messageTtlMs?: number;
 }
 
-/** The result of a form: field errors (shown in the form), or a view to show. */
-export interface SubmitOutcome {
-  errors?: Record<string, string>;
-  done?: View;
+/** A click: what had to be written is written; `finish` does the rest, after the acknowledgement. */
+export interface Click {
+  finish(show: (outcome: ActionOutcome) => Promise<void>): Promise<void>;
 }
 
-/** Resolves a command target (a mention or an e-mail) to a stored person on the same platform. */
-export type TargetResolver = (target: Target) => Promise<import('../store').Person | undefined>;
+/** Commands whose effect is written with the key of their request (see `typed`). */
+const CHANGES = new Set<Command['kind']>(['language', 'link', 'unlink', 'forget']);
 
-const COMMAND_NAMES: Record<Platform, { privacy: string; report: string }> = {
-  slack: { privacy: '/privacy', report: '/privacy-report' },
-  teams: { privacy: 'privacy', report: 'privacy-report' },
-  web: { privacy: 'privacy', report: 'privacy-report' },
+const COMMAND_NAMES: Record<Platform, { cmd: string; reportCmd: string }> = {
+  slack: { cmd: '/privacy', reportCmd: '/privacy-report' },
+  teams: { cmd: 'privacy', reportCmd: 'privacy-report' },
+  web: { cmd: 'privacy', reportCmd: 'privacy-report' },
 };
 
 /**
- * One router for every platform: parses commands, checks who may do what, calls the business
- * rules and answers with platform-neutral views.
+ * The core's three doors, the same for every platform: someone typed a line, clicked a button,
+ * or submitted a form. Each checks who may do what, calls the business rules and says what to
+ * show, as platform-neutral views. Adapters verify, parse, acknowledge, hand off and render.
  */
 export class ChatRouter {
   constructor(private readonly deps: RouterDeps) {}
 
-  parseSlash(command: string, text: string): ParseResult {
-    return parseSlash(command, text, { now: this.deps.clock.now(), zone: this.deps.zone });
-  }
-
-  parseLine(line: string): ParseResult {
-    return parseLine(line, { now: this.deps.clock.now(), zone: this.deps.zone });
-  }
-
-  parseErrorView(result: Extract<ParseResult, { ok: false }>, t: Translator): View {
-    return textView(t.t(result.error.key, result.error.params), 'error');
+  /** Someone typed a command (Slack gives the command apart, other platforms one line). */
+  async typed(request: ChatRequest, input: { command?: string; text: string }, show: Show): Promise<void> {
+    const actor = await this.deps.people.identify(request);
+    const t = actor.t;
+    if (actor.role !== 'manager' && isManagerCommand(input.command, input.text)) return void (await show(textView(t.t('errors.managersOnly'), 'warning')));
+    const context = { now: this.deps.clock.now(), zone: this.deps.zone };
+    const parsed = input.command === undefined ? parseLine(input.text, context) : parseSlash(input.command, input.text, context);
+    if (!parsed.ok) return void (await show(this.parseError(parsed.error, actor)));
+    // A command that changes something writes its request's key with its effect; any other is
+    // claimed now, so that a replay does not run it again either.
+    if (!CHANGES.has(parsed.command.kind) && !(await this.deps.store.once(request.requestKey, async () => undefined))) return this.replayed(request, `command ${parsed.command.kind}`);
+    try {
+      await this.run(actor, request, parsed.command, show);
+    } catch (error) {
+      this.failed(error, `command ${parsed.command.kind}`, request);
+      await show(errorView(error, t));
+    }
   }
 
   /**
-   * What to show at once, before slow work: a refusal that needs no Ocean call, or "preparing…".
-   * Undefined when the command is answered only by `run`.
+   * Someone clicked a button. An answer is written to the store now, before the platform gets
+   * its acknowledgement, asking nothing but the store; everything else waits for `finish`.
    */
-  acknowledge(actor: Actor, command: Command): View | undefined {
-    const t = actor.t;
-    if ((command.kind === 'report' || command.kind === 'link' || command.kind === 'unlink') && actor.role !== 'manager') {
-      return textView(t.t('errors.managersOnly'), 'warning');
-    }
-    if (command.kind === 'schedule' && command.target && actor.role !== 'manager') return textView(t.t('errors.managersOnly'), 'warning');
-    if (command.kind === 'report') return textView(t.t('report.preparing', { period: this.deps.reports.periodLabel(command.period, t) }), 'muted');
-    return undefined;
+  async clicked(request: ChatRequest, actionId: string, value: string, context: ClickContext = {}): Promise<Click> {
+    if (actionId === ACTION_IDS.answer) return this.answerClick(request, value, context);
+    return {
+      finish: async (show) => {
+        const actor = await this.deps.people.identify(request);
+        await show(await this.action(actor, request, actionId, value, context));
+      },
+    };
   }
 
-  /** Whether `acknowledge` already said all there is to say (a refusal). */
-  refused(actor: Actor, command: Command): boolean {
-    if (actor.role === 'manager') return false;
-    return command.kind === 'report' || command.kind === 'link' || command.kind === 'unlink' || (command.kind === 'schedule' && command.target !== undefined);
+  /**
+   * A form checked from the store alone, fast enough for the acknowledgement of a Slack modal:
+   * its field errors, or what to show while it is being saved (and the label to close it).
+   */
+  async checkForm(request: ChatRequest, formId: string, values: Record<string, unknown>): Promise<{ errors: Record<string, string> } | { saving: View; close: string }> {
+    const t = await this.deps.people.translatorFor(request);
+    const errors = this.deps.schedules.validate(t, formId, values);
+    return errors ? { errors } : { saving: textView(t.t('common.saving'), 'muted'), close: t.t('schedule.cancel') };
   }
 
-  async run(actor: Actor, command: Command, resolve: TargetResolver): Promise<View> {
+  /** Someone is met: known to the store and linked to Ocean when their e-mail says who they are. */
+  async met(request: ChatRequest): Promise<void> {
+    await this.deps.people.identify(request);
+  }
+
+  /**
+   * A platform told us how to reach this person later (a Teams conversation): it is kept. With
+   * `greet`, the welcome to show when it is the first time we meet.
+   */
+  async reachable(request: ChatRequest, reference: unknown, greet: boolean): Promise<View | undefined> {
+    const person = (await this.deps.people.known(request)) ?? (await this.deps.people.identify(request)).person;
+    const known = await this.deps.store.conversationRef(person.id);
+    if (!known?.active || JSON.stringify(known.reference) !== JSON.stringify(reference)) await this.deps.store.saveConversationRef(person.id, reference);
+    if (!greet || known) return undefined;
+    const t = translator(localeOf(person, this.deps.defaultLocale));
+    return { summary: t.t('welcome.title'), title: t.t('welcome.title'), blocks: [{ type: 'text', text: t.t('welcome.text') }] };
+  }
+
+  /** A platform's home tab (Slack's App Home): where the driver stands, pending days and private hours. */
+  async home(request: ChatRequest): Promise<View> {
+    const actor = await this.deps.people.identify(request);
+    const unlinked = this.unlinked(actor);
+    if (unlinked) return unlinked;
+    const { summary, pending } = await this.deps.overview.of(actor);
+    const prompts = await Promise.all(pending.map((prompt) => this.deps.answers.view(prompt, actor.t)));
+    const hours = await this.deps.schedules.view(actor, actor).catch((error: unknown) => errorView(error, actor.t));
+    return {
+      summary: summary.summary,
+      title: summary.title,
+      blocks: [
+        ...summary.blocks.filter((b) => b.type !== 'actions'),
+        ...prompts.flatMap((view): View['blocks'] => [{ type: 'divider' }, { type: 'heading', text: view.title ?? view.summary }, ...view.blocks]),
+        { type: 'divider' },
+        ...(hours.title ? [{ type: 'heading' as const, text: hours.title }] : []),
+        ...hours.blocks,
+      ],
+    };
+  }
+
+  /** Someone submitted a form: checked again, then saved (each request once). */
+  async submitted(request: ChatRequest, formId: string, state: unknown, values: Record<string, unknown>): Promise<SubmitOutcome> {
+    const actor = await this.deps.people.identify(request);
     try {
-      if (this.refused(actor, command)) return textView(actor.t.t('errors.managersOnly'), 'warning');
-      switch (command.kind) {
-        case 'help':
-          return this.help(actor);
-        case 'language':
-          await this.deps.store.setPreferredLocale(actor.person.id, command.locale);
-          return textView((await this.deps.people.actorFor({ ...actor.person, preferred_locale: command.locale }, actor.requestId)).t.t('language.set'), 'success');
-        case 'overview':
-          return this.guard(actor) ?? (await this.overview(actor));
-        case 'schedule': {
-          if (command.target) {
-            const target = await resolve(command.target);
-            if (!target) return textView(actor.t.t('errors.personNotFound', { who: describeTarget(command.target) }), 'error');
-            const subject = await this.deps.people.actorFor(target, actor.requestId);
-            if (subject.individuId === null) return textView(actor.t.t('errors.personNotFound', { who: describeTarget(command.target) }), 'error');
-            return this.deps.schedules.view(actor, subject);
-          }
-          return this.guard(actor) ?? (await this.deps.schedules.view(actor, actor));
+      const errors = this.deps.schedules.validate(actor.t, formId, values);
+      if (errors) return { errors, form: this.deps.schedules.formAgain(actor, formId, values, errors) };
+      if (!(await this.deps.store.once(request.requestKey, async () => undefined))) {
+        this.replayed(request, `form ${formId}`);
+        return {};
+      }
+      return await this.deps.schedules.submit(actor, formId, state, values);
+    } catch (error) {
+      this.failed(error, `form ${formId}`, request);
+      return { done: errorView(error, actor.t) };
+    }
+  }
+
+  private async run(actor: Actor, request: ChatRequest, command: Command, show: Show): Promise<void> {
+    const t = actor.t;
+    switch (command.kind) {
+      case 'help':
+        return void (await show(this.help(actor)));
+      case 'language': {
+        const changed = await this.deps.store.once(request.requestKey, (tx) => tx.setPreferredLocale(actor.person.id, command.locale));
+        if (changed) await show(textView(translator(command.locale).t('language.set'), 'success'));
+        return;
+      }
+      case 'overview': {
+        const unlinked = this.unlinked(actor);
+        if (unlinked) return void (await show(unlinked));
+        const { summary, pending } = await this.deps.overview.of(actor);
+        await show(summary);
+        for (const prompt of pending) {
+          const shown = await show(await this.deps.answers.view(prompt, t), { promptId: prompt.id });
+          if (shown) await this.deps.messages.remember(prompt.id, actor.person.id, shown);
         }
-        case 'report':
-          return await this.deps.reports.report(actor, command.period, command.by);
-        case 'link':
-        case 'unlink': {
-          const target = await resolve(command.target);
-          if (!target) return textView(actor.t.t('errors.personNotFound', { who: describeTarget(command.target) }), 'error');
-          if (command.kind === 'unlink') {
-            await this.deps.people.unlink(actor, target);
-            return textView(actor.t.t('link.undone', { who: target.display_name ?? describeTarget(command.target) }), 'success');
-          }
-          const driver = await this.deps.people.link(actor, target, command.who);
-          if (!driver) return textView(actor.t.t('errors.individuNotFound', { who: command.who }), 'error');
-          return textView(actor.t.t('link.done', { who: target.display_name ?? describeTarget(command.target), name: `${driver.firstName} ${driver.lastName}` }), 'success');
+        return;
+      }
+      case 'schedule': {
+        if (!command.target) return void (await show(this.unlinked(actor) ?? (await this.deps.schedules.view(actor, actor))));
+        const subject = await this.subject(actor, request, command.target);
+        if ('error' in subject) return void (await show(subject.error));
+        const other = await this.deps.people.actorFor(subject.person, actor.requestId);
+        if (other.individuId === null) return void (await show(textView(t.t('errors.personNotFound', { who: describe(command.target) }), 'error')));
+        return void (await show(await this.deps.schedules.view(actor, other)));
+      }
+      case 'report':
+        await show(textView(t.t('report.preparing', { period: this.deps.reports.periodLabel(command.period, t) }), 'muted'));
+        return void (await show(await this.deps.reports.report(actor, command.period, command.by)));
+      case 'link':
+      case 'unlink': {
+        const subject = await this.subject(actor, request, command.target);
+        if ('error' in subject) return void (await show(subject.error));
+        const who = subject.person.display_name ?? describe(command.target);
+        const outcome = command.kind === 'link' ? await this.deps.links.link(actor, subject.person, command.who, request.requestKey) : await this.deps.links.unlink(actor, subject.person, request.requestKey);
+        if (!outcome.ok) {
+          if (outcome.reason === 'replayed') return this.replayed(request, `command ${command.kind}`);
+          return void (await show(textView(t.t(`errors.${outcome.reason}`, { who: command.kind === 'link' ? command.who : who, name: who }), 'error')));
         }
+        const name = outcome.driver ? `${outcome.driver.firstName} ${outcome.driver.lastName}`.trim() : '';
+        return void (await show(textView(t.t(command.kind === 'link' ? 'link.done' : 'link.undone', { who, name }), 'success')));
+      }
+      case 'forget':
+        return void (await show(textView(t.t('errors.generic'), 'error')));
+    }
+  }
+
+  private async answerClick(request: ChatRequest, value: string, context: ClickContext): Promise<Click> {
+    let person: Person | undefined;
+    let recorded: RecordedClick | { ok: false; reason: 'failed'; error: unknown };
+    try {
+      person = await this.deps.people.known(request);
+      const payload = decodeAnswer(value);
+      recorded = payload ? await this.deps.answers.record(person, payload, request.requestKey) : { ok: false, reason: 'badButton', person };
+    } catch (error) {
+      recorded = { ok: false, reason: 'failed', error };
+    }
+    return {
+      finish: async (show) => {
+        const t = translator(person ? localeOf(person, this.deps.defaultLocale) : this.deps.defaultLocale);
+        if (!recorded.ok) {
+          if (recorded.reason === 'replayed') return this.replayed(request, 'answer');
+          if (recorded.reason === 'failed') {
+            this.failed(recorded.error, 'answer', request);
+            return show({ reply: textView(t.t('errors.notSaved'), 'error') });
+          }
+          return show({ reply: textView(t.t(`errors.${recorded.reason}`), recorded.reason === 'notYourPrompt' ? 'warning' : 'error') });
+        }
+        const { prompt, page } = recorded;
+        const here = context.message && { ...context.message, page };
+        if (here) await this.deps.messages.remember(prompt.id, recorded.person.id, here, context.messageTtlMs);
+        await show({ update: await this.deps.answers.view(prompt, t, page) });
+        await this.deps.messages.redraw(prompt.id, here);
+        this.deps.onAnswersRecorded?.();
+      },
+    };
+  }
+
+  private async action(actor: Actor, request: ChatRequest, actionId: string, value: string, context: ClickContext): Promise<ActionOutcome> {
+    const t = actor.t;
+    try {
+      switch (actionId) {
+        case ACTION_IDS.page: {
+          const target = decodePage(value);
+          if (!target) return { reply: textView(t.t('errors.badButton'), 'error') };
+          const outcome = await this.deps.answers.page(actor.person, target.promptId, target.page, t);
+          if (!outcome.ok) return { reply: textView(t.t(`errors.${outcome.reason}`), outcome.reason === 'notYourPrompt' ? 'warning' : 'error') };
+          if (context.message) await this.deps.messages.remember(outcome.prompt.id, actor.person.id, { ...context.message, page: target.page }, context.messageTtlMs);
+          return { update: outcome.view };
+        }
+        case ACTION_IDS.showSchedule:
+          return { reply: this.unlinked(actor) ?? (await this.deps.schedules.view(actor, actor)) };
+        case ACTION_IDS.editSchedule:
+        case ACTION_IDS.addPeriod:
+        case ACTION_IDS.deletePeriod:
+        case ACTION_IDS.confirmDeletePeriod:
+          return await this.deps.schedules.action(actor, actionId, value, request.requestKey);
+        default:
+          return { reply: textView(t.t('errors.badButton'), 'error') };
       }
     } catch (error) {
-      this.deps.onError?.(error, `command ${command.kind}`);
-      return errorView(error, actor.t);
+      this.failed(error, `action ${actionId}`, request);
+      return { reply: errorView(error, t) };
     }
+  }
+
+  /** The person a manager's command names, or what to say when there is none. */
+  private async subject(actor: Actor, request: ChatRequest, target: Target): Promise<{ person: Person } | { error: View }> {
+    const found = await this.deps.people.find(request, target);
+    if (found === 'ambiguous') return { error: textView(actor.t.t('errors.ambiguousName', { who: describe(target) }), 'error') };
+    if (!found) return { error: textView(actor.t.t('errors.personNotFound', { who: describe(target) }), 'error') };
+    return { person: found };
   }
 
   /** A person the bot cannot link to Ocean is told why in one sentence, and whom to ask. */
-  private guard(actor: Actor): View | undefined {
+  private unlinked(actor: Actor): View | undefined {
     if (actor.individuId !== null) return undefined;
     const email = actor.person.email;
     return textView(email ? actor.t.t('errors.notLinked', { email }) : actor.t.t('errors.noEmail'), 'warning');
   }
 
+  private parseError(error: CommandError, actor: Actor): View {
+    const names = COMMAND_NAMES[actor.person.platform];
+    const accepted = error.accepted ? actor.t.t(`accepted.${error.accepted}`, names) : '';
+    return textView(actor.t.t(error.key, { ...names, ...error.params, accepted }), 'error');
+  }
+
   help(actor: Actor): View {
     const t = actor.t;
-    const names = COMMAND_NAMES[actor.person.platform];
-    const params = { cmd: names.privacy, reportCmd: names.report };
+    const params = COMMAND_NAMES[actor.person.platform];
     const lines = [t.t('help.privacy', params), t.t('help.schedule', params), t.t('help.report', params), t.t('help.periods'), t.t('help.language', params)];
     if (actor.role === 'manager') lines.push(t.t('help.link', params));
     return {
@@ -152,85 +317,17 @@ export class ChatRouter {
     };
   }
 
-  /** `/privacy`: pending trips of the last days with their buttons, and the private hours. */
-  async overview(actor: Actor): Promise<View> {
-    const t = actor.t;
-    const since = new Date(this.deps.clock.now().getTime() - 14 * 86_400_000).toISOString().slice(0, 10);
-    const prompts = await this.deps.store.recentPrompts(actor.individuId as number, since);
-    const blocks: Block[] = [];
-    let pending = 0;
-    let delivered = 0;
-    let inFlight = 0;
-    const pendingViews: View[] = [];
-    for (const prompt of prompts) {
-      const answers = await this.deps.store.latestAnswers(prompt.id);
-      delivered += answers.filter((a) => a.status === 'delivered').length;
-      inFlight += answers.filter((a) => a.status === 'pending').length;
-      const answered = new Set(answers.map((a) => a.trip_id));
-      const open = promptTrips(prompt).asked.filter((trip) => !answered.has(trip.id)).length;
-      if (open > 0 && pendingViews.length < 3) pendingViews.push(promptView(prompt, answers, t, { zone: this.deps.zone }));
-      pending += open;
-    }
-    const name = actor.driver ? actor.driver.firstName : (actor.person.display_name ?? '');
-    blocks.push({ type: 'text', text: t.t('overview.greeting', { name }) });
-    blocks.push({ type: 'heading', text: pending ? t.t('overview.pendingTitle', { count: pending }) : t.t('overview.nothingPending') });
-    for (const view of pendingViews) {
-      blocks.push({ type: 'heading', text: view.title ?? view.summary }, ...view.blocks.filter((b) => b.type !== 'text' || b.tone !== 'warning'));
-    }
-    blocks.push({ type: 'text', text: t.t('overview.todayStatus', { delivered, pending: inFlight }), tone: 'muted' });
-    blocks.push({ type: 'divider' });
-    blocks.push({ type: 'actions', actions: [{ actionId: ACTION_IDS.showSchedule, label: t.t('overview.editHours'), value: 'show' }] });
-    return { summary: t.t('overview.title'), title: t.t('overview.title'), blocks };
+  private failed(error: unknown, context: string, request: ChatRequest): void {
+    this.deps.logger?.warn({ context, requestId: request.requestId, err: error instanceof Error ? error.message : String(error) }, 'request failed');
   }
 
-  async action(actor: Actor, actionId: string, value: unknown): Promise<ActionOutcome> {
-    const t = actor.t;
-    try {
-      switch (actionId) {
-        case ACTION_IDS.answer: {
-          const payload = decodeAnswer(value);
-          if (!payload) return { reply: textView(t.t('errors.badButton'), 'error') };
-          const outcome = await this.deps.answers.answer(actor, payload);
-          if (!outcome.ok) return { reply: textView(t.t(`errors.${outcome.reason}`), outcome.reason === 'notYourPrompt' ? 'warning' : 'error') };
-          return { update: outcome.view };
-        }
-        case ACTION_IDS.page: {
-          const target = decodePage(value);
-          if (!target) return { reply: textView(t.t('errors.badButton'), 'error') };
-          const outcome = await this.deps.answers.page(actor, target.promptId, target.page);
-          if (!outcome.ok) return { reply: textView(t.t(`errors.${outcome.reason}`), outcome.reason === 'notYourPrompt' ? 'warning' : 'error') };
-          return { update: outcome.view };
-        }
-        case ACTION_IDS.showSchedule:
-          return { reply: this.guard(actor) ?? (await this.deps.schedules.view(actor, actor)) };
-        case ACTION_IDS.editSchedule:
-        case ACTION_IDS.addPeriod:
-        case ACTION_IDS.deletePeriod:
-          return await this.deps.schedules.action(actor, actionId, value);
-        default:
-          return { reply: textView(t.t('errors.badButton'), 'error') };
-      }
-    } catch (error) {
-      this.deps.onError?.(error, `action ${actionId}`);
-      return { reply: errorView(error, t) };
-    }
-  }
-
-  /** Field errors of a form, computed without Ocean (fast enough for Slack's 3 s). */
-  validate(actor: Actor, formId: string, values: Record<string, unknown>): Record<string, string> | null {
-    return this.deps.schedules.validate(actor, formId, values);
-  }
-
-  async submit(actor: Actor, formId: string, state: unknown, values: Record<string, unknown>): Promise<SubmitOutcome> {
-    try {
-      return await this.deps.schedules.submit(actor, formId, state, values);
-    } catch (error) {
-      this.deps.onError?.(error, `form ${formId}`);
-      return { done: errorView(error, actor.t) };
-    }
+  private replayed(request: ChatRequest, context: string): void {
+    this.deps.logger?.warn({ context, platform: request.user.platform, requestId: request.requestId }, 'replayed request ignored');
   }
 }
 
-function describeTarget(target: Target): string {
-  return target.kind === 'email' ? target.email : `<@${target.userId}>`;
+function describe(target: Target): string {
+  if (target.kind === 'email') return target.email;
+  if (target.kind === 'name') return target.name;
+  return `<@${target.userId}>`;
 }

@@ -1,61 +1,63 @@
+import type { Translator } from '../i18n';
+import type { DailyPromptRow, Person, Store } from '../store';
 import type { AnswerPayload } from '../views/payloads';
 import type { View } from '../views/views';
-import type { Choice } from '../domain';
-import type { DailyPromptRow, Store } from '../store';
-import type { Actor } from './people';
+import { personRef } from './people';
 import { pageOfTrip, promptTrips, promptView } from './prompt-view';
 
-export type AnswerOutcome =
-  | { ok: true; prompt: DailyPromptRow; view: View; recorded: number }
-  | { ok: false; reason: 'badButton' | 'promptUnknown' | 'notYourPrompt' };
+export type RecordedClick =
+  | { ok: true; prompt: DailyPromptRow; person: Person; page: number; created: number }
+  | { ok: false; reason: 'badButton' | 'promptUnknown' | 'notYourPrompt' | 'replayed'; person?: Person };
 
 export interface AnswerDeps {
   store: Store;
   zone: string;
-  /** Called after answers are stored, to start their delivery now. */
-  onRecorded?: () => void;
 }
 
 /**
- * A driver's click: checked (the prompt must be theirs, the trip must be in it), stored as
- * pending answers first, then delivered to Ocean by the outbox. Nothing is sent to Ocean here.
+ * A driver's click on "private" or "professional". It is written to the store before the
+ * platform gets its acknowledgement (the platform never sends an acknowledged click again), and
+ * only the store is asked: the button names a stored prompt, the prompt names its driver, and
+ * the person clicking must be linked to that driver. The outbox delivers the answer to Ocean
+ * afterwards; nothing is sent to Ocean here.
  */
 export class AnswerService {
   constructor(private readonly deps: AnswerDeps) {}
 
-  async answer(actor: Actor, payload: AnswerPayload): Promise<AnswerOutcome> {
+  /** Records the click of `person` (as the store knows them); `requestKey` makes a replay change nothing. */
+  async record(person: Person | undefined, payload: AnswerPayload, requestKey?: string): Promise<RecordedClick> {
     const { store } = this.deps;
     const prompt = await store.promptById(payload.promptId);
-    if (!prompt) return { ok: false, reason: 'promptUnknown' };
-    if (actor.individuId === null || prompt.individu_id !== actor.individuId) {
-      await store.audit(actor.ref, 'answer.refused', `prompt:${prompt.id}`, { reason: 'notYourPrompt' });
-      return { ok: false, reason: 'notYourPrompt' };
+    if (!prompt) return { ok: false, reason: 'promptUnknown', person };
+    if (!person || person.individu_id === null || person.individu_id !== prompt.individu_id) {
+      if (person) await store.audit(personRef(person), 'answer.refused', `prompt:${prompt.id}`, { reason: 'notYourPrompt' });
+      return { ok: false, reason: 'notYourPrompt', person };
     }
     const { asked } = promptTrips(prompt);
     const chosen = payload.trip === 'all' ? asked : asked[payload.trip] ? [asked[payload.trip]] : [];
-    if (!chosen.length) return { ok: false, reason: 'badButton' };
-    let recorded = 0;
-    for (const trip of chosen) {
-      if (!trip) continue;
-      // Clicking the same choice again changes nothing and sends nothing twice (checked atomically).
-      const { created } = await store.recordAnswer({ promptId: prompt.id, tripId: trip.id, choice: payload.choice as Choice, answeredBy: actor.person.id });
-      if (created) recorded += 1;
-    }
-    if (recorded) {
-      await store.audit(actor.ref, 'answer', `prompt:${prompt.id}`, { trip: payload.trip, choice: payload.choice });
-      this.deps.onRecorded?.();
-    }
-    const answers = await store.latestAnswers(prompt.id);
-    const page = payload.trip === 'all' ? 0 : pageOfTrip(payload.trip);
-    return { ok: true, prompt, recorded, view: promptView(prompt, answers, actor.t, { zone: this.deps.zone, page }) };
+    if (!chosen.length) return { ok: false, reason: 'badButton', person };
+    const { replayed, created } = await store.recordAnswers({
+      promptId: prompt.id,
+      tripIds: chosen.map((trip) => trip!.id),
+      choice: payload.choice,
+      answeredBy: person.id,
+      requestKey,
+      audit: { actor: personRef(person), details: { trip: payload.trip, choice: payload.choice } },
+    });
+    if (replayed) return { ok: false, reason: 'replayed', person };
+    return { ok: true, prompt, person, created, page: payload.trip === 'all' ? 0 : pageOfTrip(payload.trip) };
+  }
+
+  /** The prompt as it stands in the store, on one page. */
+  async view(prompt: DailyPromptRow, t: Translator, page = 0): Promise<View> {
+    return promptView(prompt, await this.deps.store.latestAnswers(prompt.id), t, { zone: this.deps.zone, page });
   }
 
   /** Another page of a long prompt, for its driver only. */
-  async page(actor: Actor, promptId: number, page: number): Promise<AnswerOutcome> {
+  async page(person: Person | undefined, promptId: number, page: number, t: Translator): Promise<{ ok: true; prompt: DailyPromptRow; view: View } | { ok: false; reason: 'promptUnknown' | 'notYourPrompt' }> {
     const prompt = await this.deps.store.promptById(promptId);
     if (!prompt) return { ok: false, reason: 'promptUnknown' };
-    if (actor.individuId === null || prompt.individu_id !== actor.individuId) return { ok: false, reason: 'notYourPrompt' };
-    const answers = await this.deps.store.latestAnswers(prompt.id);
-    return { ok: true, prompt, recorded: 0, view: promptView(prompt, answers, actor.t, { zone: this.deps.zone, page }) };
+    if (!person || person.individu_id === null || prompt.individu_id !== person.individu_id) return { ok: false, reason: 'notYourPrompt' };
+    return { ok: true, prompt, view: await this.view(prompt, t, page) };
   }
 }

@@ -7,6 +7,7 @@ import type { DailyPromptRow, Person, Store } from '../store';
 import type { Driver, OceanDirectory } from './directory';
 import { localeOf } from './people';
 import { canDiscover, ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
+import type { PromptMessages } from './prompt-messages';
 import { promptTrips, promptView } from './prompt-view';
 import type { TripsService } from './trips';
 
@@ -15,6 +16,7 @@ export interface DailyRunDeps {
   directory: OceanDirectory;
   trips: TripsService;
   ports: ChatPorts;
+  messages: PromptMessages;
   zone: string;
   clock: Clock;
   defaultLocale: Locale;
@@ -116,6 +118,7 @@ export class DailyRun {
         const found = await port.findPromptMessage(person, prompt.id, prompt.send_started_at);
         if (found) {
           await store.markPromptSent(prompt.id, found);
+          await this.deps.messages.remember(prompt.id, person.id, found);
           return 'resumed';
         }
       }
@@ -125,6 +128,7 @@ export class DailyRun {
       try {
         const ref: MessageRef = await port.sendDirect(person, view, { promptId: prompt.id });
         await store.markPromptSent(prompt.id, { ...ref, platform: person.platform, personId: person.id });
+        await this.deps.messages.remember(prompt.id, person.id, ref);
         this.deps.metrics?.sent?.(person.platform);
         report.sent.push({ individuId: prompt.individu_id, platform: person.platform, trips: promptTrips(prompt).asked.length });
         return 'sent';
@@ -154,8 +158,7 @@ export class DailyRun {
       try {
         const t = translator(localeOf(person, this.deps.defaultLocale));
         const ref = await port.sendDirect(person, promptView(prompt, answers, t, { zone: this.deps.zone, reminder: true }), { promptId: prompt.id });
-        // Later redraws go to the newest message.
-        await store.updatePromptMessage(prompt.id, { ...ref, platform: person.platform, personId: person.id });
+        await this.deps.messages.remember(prompt.id, person.id, ref);
         reminded += 1;
       } catch (error) {
         this.deps.logger?.warn({ promptId: prompt.id, err: describe(error) }, 'reminder not sent');

@@ -1,11 +1,9 @@
 import type { Clock } from '../clock';
 import type { Log } from '../log';
-import { translator, type Locale } from '../i18n';
 import { OceanError, type OceanClient } from '../ocean';
 import type { Store, TripAnswerRow } from '../store';
-import { localeOf } from './people';
-import type { ChatPorts, MessageRef } from './ports';
-import { promptTrips, promptView } from './prompt-view';
+import type { PromptMessages } from './prompt-messages';
+import { promptTrips } from './prompt-view';
 
 export interface OutboxMetrics {
   delivered?(n: number): void;
@@ -16,10 +14,9 @@ export interface OutboxMetrics {
 export interface OutboxDeps {
   store: Store;
   ocean: OceanClient;
-  ports: ChatPorts;
-  zone: string;
+  /** Redrawn after each batch: every message showing a prompt whose answers changed. */
+  messages: PromptMessages;
   clock: Clock;
-  defaultLocale: Locale;
   /** Names this process in the store's locks. */
   worker: string;
   logger?: Log;
@@ -134,18 +131,11 @@ export class Outbox {
     return Math.round(Math.max(jittered, hinted));
   }
 
-  /** Redraws each prompt's message with the answers' current state. */
+  /** Redraws every message of each prompt with the answers' current state. */
   private async redraw(promptIds: Set<number>): Promise<void> {
     for (const id of promptIds) {
       try {
-        const prompt = await this.deps.store.promptById(id);
-        const ref = prompt?.message_ref as MessageRef | null | undefined;
-        if (!prompt || !ref || prompt.person_id === null) continue;
-        const port = this.deps.ports.get(ref.platform);
-        const person = await this.deps.store.personById(prompt.person_id);
-        if (!port || !person) continue;
-        const t = translator(localeOf(person, this.deps.defaultLocale));
-        await port.updateMessage(person, ref, promptView(prompt, await this.deps.store.latestAnswers(id), t, { zone: this.deps.zone }));
+        await this.deps.messages.redraw(id);
       } catch (error) {
         // The answer is in Ocean; a message that could not be redrawn is cosmetic.
         this.deps.logger?.warn({ promptId: id, err: error instanceof Error ? error.message : String(error) }, 'could not redraw a prompt');

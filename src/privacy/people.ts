@@ -1,11 +1,37 @@
 import type { Clock } from '../clock';
-import { supportedLocale, translator, type Locale, type Translator } from '../i18n';
+import type { Locale, Role } from '../domain';
+import { supportedLocale, translator, type Translator } from '../i18n';
+import type { Log } from '../log';
 import { OceanError } from '../ocean/errors';
-import type { Role } from '../domain';
 import type { ChatIdentity, Person, SeenPerson, Store } from '../store';
 import type { Driver, OceanDirectory } from './directory';
+import { canDiscover, type ChatPorts, type Profile } from './ports';
 
 const RECENT_MS = 30_000;
+const PROFILE_TTL_MS = 60 * 60_000;
+
+/**
+ * Who a command is about, as each platform lets people name someone: a mention (Slack's
+ * `<@U123>`, a Teams @mention the adapter turned into `<@id>`), an e-mail address, or a name
+ * (`@Antoine Fournier`, `julien`: the web chat, or Teams without a mention).
+ */
+export type Target = { kind: 'mention'; userId: string } | { kind: 'email'; email: string } | { kind: 'name'; name: string };
+
+/** A chat request as the core sees it: who made it, and how to ask their platform about people. */
+export interface ChatRequest {
+  user: ChatIdentity;
+  /** The request's id: it goes with the Ocean calls made for it, and into the logs. */
+  requestId?: string;
+  /**
+   * The platform's name for this very request; a replay carries the same one. Every effect of the
+   * request is written together with it, so a replay changes nothing.
+   */
+  requestKey?: string;
+  /** Ids the same user was stored under before (a Teams user keyed by `from.id` before the AAD id). */
+  formerIds?: string[];
+  /** Asks the platform about one of its users (users.info, getMember), as this request can reach it. */
+  profile?: (chatUserId: string) => Promise<Profile | undefined>;
+}
 
 /** The person behind a chat request, as the business rules see them. */
 export interface Actor {
@@ -28,7 +54,9 @@ export interface PeopleOptions {
   managerEmails: string[];
   defaultLocale: Locale;
   clock: Clock;
-  onDirectoryError?: (error: unknown) => void;
+  /** Where to find a user never heard from, by e-mail or name (Slack's users.lookupByEmail). */
+  ports?: ChatPorts;
+  logger?: Log;
 }
 
 export function personRef(identity: ChatIdentity | Person): string {
@@ -38,16 +66,23 @@ export function personRef(identity: ChatIdentity | Person): string {
 /**
  * Who is who: a chat user becomes an Ocean driver by e-mail (the platform's e-mail matched in
  * `individus/list`), or by a manager's hand when e-mails differ. Managers are the e-mails in
- * MANAGER_EMAILS and whoever the store marks as manager.
+ * MANAGER_EMAILS and whoever the store marks as manager. What a platform says about a user
+ * (e-mail, language, name) is asked at most once an hour per user, whatever the platform.
  */
 export class PeopleService {
   constructor(private readonly options: PeopleOptions) {}
 
   /** People seen in the last seconds: a burst of clicks or commands writes the store once. */
   private readonly recent = new Map<string, { at: number; person: Person; key: string }>();
+  private readonly profiles = new Map<string, { at: number; profile: Profile | undefined }>();
 
-  async identify(seen: SeenPerson, requestId?: string): Promise<Actor> {
-    const id = `${seen.platform}:${seen.workspaceId}:${seen.chatUserId}`;
+  /** The person behind a request, with what their platform says of them (asked when stale) and their Ocean link. */
+  async identify(request: ChatRequest): Promise<Actor> {
+    const { user } = request;
+    await this.adoptFormerIds(request);
+    const profile = await this.profileOf(request);
+    const seen: SeenPerson = { ...user, email: profile?.email, locale: profile?.locale, displayName: profile?.displayName };
+    const id = personRef(user);
     const key = `${seen.email ?? ''}|${seen.locale ?? ''}|${seen.displayName ?? ''}`;
     const now = this.options.clock.now().getTime();
     const cached = this.recent.get(id);
@@ -59,7 +94,19 @@ export class PeopleService {
       if (this.recent.size > 10_000) this.recent.clear();
       this.recent.set(id, { at: now, person, key });
     }
-    return this.actorFor(person, requestId);
+    return this.actorFor(person, request.requestId);
+  }
+
+  /** The person as the store knows them: no call to the platform or to Ocean (before an acknowledgement). */
+  async known(request: ChatRequest): Promise<Person | undefined> {
+    await this.adoptFormerIds(request);
+    return this.options.store.findPerson(request.user);
+  }
+
+  /** Their language, from the store alone. */
+  async translatorFor(request: ChatRequest): Promise<Translator> {
+    const person = await this.known(request);
+    return translator(person ? localeOf(person, this.options.defaultLocale) : this.options.defaultLocale);
   }
 
   async actorFor(person: Person, requestId?: string): Promise<Actor> {
@@ -80,9 +127,9 @@ export class PeopleService {
     } catch (error) {
       // Ocean unreachable: keep the link we already had.
       if (!(error instanceof OceanError)) throw error;
-      this.options.onDirectoryError?.(error);
+      this.options.logger?.warn({ err: error.message }, 'Ocean directory unavailable; using stored links');
     }
-    const locale = supportedLocale(current.preferred_locale) ?? supportedLocale(current.locale) ?? this.options.defaultLocale;
+    const locale = localeOf(current, this.options.defaultLocale);
     return {
       person: current,
       role: this.roleOf(current),
@@ -100,30 +147,74 @@ export class PeopleService {
     return person.email && this.options.managerEmails.includes(person.email.toLowerCase()) ? 'manager' : 'driver';
   }
 
-  /** A manager links someone by hand to the individu with that e-mail (or Ocean id). */
-  async link(manager: Actor, target: Person, who: string): Promise<Driver | undefined> {
-    const directory = this.options.directory;
-    const driver = /^\d+$/.test(who) ? await directory.byId(Number(who)) : await directory.byEmail(who);
-    if (!driver) return undefined;
-    await this.options.store.linkPerson(target.id, driver.individuId, 'manual');
-    await this.options.store.audit(manager.ref, 'link', personRef(target), { individuId: driver.individuId });
-    return driver;
+  /**
+   * The person a command names, on the asker's platform and workspace: known to the store, or
+   * found on the platform (then stored as never heard from). 'ambiguous' when a name fits several.
+   */
+  async find(request: ChatRequest, target: Target): Promise<Person | 'ambiguous' | undefined> {
+    const { store } = this.options;
+    const { platform, workspaceId } = request.user;
+    const keep = (found: Profile & { workspaceId?: string }) =>
+      store.seePerson({ platform, workspaceId: found.workspaceId ?? workspaceId, chatUserId: found.chatUserId, email: found.email, displayName: found.displayName, locale: found.locale }, { discovered: true });
+    const port = this.options.ports?.get(platform);
+    switch (target.kind) {
+      case 'mention': {
+        const known = await store.findPerson({ platform, workspaceId, chatUserId: target.userId });
+        if (known) return known;
+        const profile = await request.profile?.(target.userId).catch(() => undefined);
+        if (!profile) return undefined;
+        return (await store.findPerson({ platform, workspaceId, chatUserId: profile.chatUserId })) ?? keep(profile);
+      }
+      case 'email': {
+        const same = (await store.findPeopleByEmail(target.email)).find((p) => p.platform === platform);
+        if (same) return same;
+        const found = port && canDiscover(port) ? await port.discover(target.email) : undefined;
+        return found ? keep({ ...found, email: target.email }) : undefined;
+      }
+      case 'name': {
+        const wanted = foldName(target.name);
+        const matches = (await store.peopleOf(platform, workspaceId)).filter((p) => foldName(p.display_name ?? '') === wanted || foldName(p.chat_user_id) === wanted);
+        if (matches.length > 1) return 'ambiguous';
+        if (matches[0]) return matches[0];
+        const found = port && canDiscover(port) ? await port.discoverByName?.(target.name) : undefined;
+        return found ? keep(found) : undefined;
+      }
+    }
   }
 
-  async unlink(manager: Actor, target: Person): Promise<void> {
-    // A manual unlink sticks: the e-mail match will not link them again by itself.
-    await this.options.store.linkPerson(target.id, null, 'manual');
-    await this.options.store.audit(manager.ref, 'unlink', personRef(target), null);
+  /** What the platform says about the user, asked at most once an hour; the store's copy when it cannot answer. */
+  private async profileOf(request: ChatRequest): Promise<Profile | undefined> {
+    if (!request.profile) return undefined;
+    const id = personRef(request.user);
+    const now = this.options.clock.now().getTime();
+    const cached = this.profiles.get(id);
+    if (cached && now - cached.at < PROFILE_TTL_MS) return cached.profile;
+    try {
+      const profile = await request.profile(request.user.chatUserId);
+      if (this.profiles.size > 50_000) this.profiles.clear();
+      this.profiles.set(id, { at: now, profile });
+      return profile;
+    } catch (error) {
+      this.options.logger?.warn({ platform: request.user.platform, err: error instanceof Error ? error.message : String(error) }, 'the chat platform did not say who the user is; using what the store knows');
+      return undefined;
+    }
   }
 
-  /** The person a driver used last, among those linked to the individu (the prompt goes there). */
-  async lastUsed(individuId: number): Promise<Person | undefined> {
-    const people = await this.options.store.peopleForIndividu(individuId);
-    return people[0];
+  /** A user stored under a former id (Teams' `from.id`) keeps their link and conversation under the new one. */
+  private async adoptFormerIds(request: ChatRequest): Promise<void> {
+    for (const former of request.formerIds ?? []) {
+      if (former === request.user.chatUserId) continue;
+      await this.options.store.renamePerson({ ...request.user, chatUserId: former }, request.user.chatUserId);
+    }
   }
 }
 
-/** The language to speak to a person in, without asking Ocean anything. */
+/** A name as people type it: case, accents and spacing do not matter. */
+export function foldName(name: string): string {
+  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/^@/, '').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** The language to speak to a person in, without asking anyone. */
 export function localeOf(person: Person, defaultLocale: Locale): Locale {
   return supportedLocale(person.preferred_locale) ?? supportedLocale(person.locale) ?? defaultLocale;
 }

@@ -54,16 +54,25 @@ export class ChatPorts {
   }
 }
 
-/** What a platform tells about a user it found by e-mail (Slack's users.lookupByEmail). */
-export interface DiscoveredUser {
-  workspaceId: string;
+/** What a platform tells about one of its users (Slack's users.info, Teams' getMember). */
+export interface Profile {
+  /** The user's id as the bot keys them (a Teams user's AAD object id, when Teams gives it). */
   chatUserId: string;
+  email?: string | null;
   displayName?: string | null;
   locale?: string | null;
 }
 
+/** A user a platform found by e-mail or name, never heard from yet (Slack's users.lookupByEmail). */
+export interface DiscoveredUser extends Profile {
+  workspaceId: string;
+}
+
 export interface DiscoveringPort extends ChatPort {
+  /** Finds a user of the platform by e-mail. */
   discover(email: string): Promise<DiscoveredUser | undefined>;
+  /** Finds a user by the name people call them (the sandbox's web chat; platforms without a search say nothing). */
+  discoverByName?(name: string): Promise<DiscoveredUser | undefined>;
 }
 
 export function canDiscover(port: ChatPort): port is DiscoveringPort {

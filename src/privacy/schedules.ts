@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { decodePeriodRef, decodeScheduleState, encodePeriodRef, encodeScheduleState } from '../views/payloads';
-import { ACTION_IDS, FORM_IDS, textView, type Block, type FormView, type View } from '../views/views';
+import { ACTION_IDS, FORM_IDS, textView, type ActionOutcome, type Block, type FormView, type SubmitOutcome, type View } from '../views/views';
 import type { Translator } from '../i18n';
 import type { OceanClient } from '../ocean';
 import { WEEKDAYS, type Weekday } from '../ocean/schemas';
@@ -18,12 +18,6 @@ export interface ScheduleDeps {
   store: Store;
   zone: string;
   clock: Clock;
-}
-
-export interface ScheduleActionOutcome {
-  update?: View;
-  reply?: View;
-  form?: FormView;
 }
 
 const MONDAY = '2026-11-23';
@@ -84,10 +78,11 @@ export class ScheduleService {
     return { summary: title, title, blocks };
   }
 
-  async action(actor: Actor, actionId: string, value: unknown): Promise<ScheduleActionOutcome> {
+  /** A schedule button; `requestKey` makes a replayed deletion change nothing. */
+  async action(actor: Actor, actionId: string, value: unknown, requestKey?: string): Promise<ActionOutcome> {
     const t = actor.t;
     if (actor.individuId === null) return { reply: textView(actor.person.email ? t.t('errors.notLinked', { email: actor.person.email }) : t.t('errors.noEmail'), 'warning') };
-    if (actionId === ACTION_IDS.deletePeriod) {
+    if (actionId === ACTION_IDS.deletePeriod || actionId === ACTION_IDS.confirmDeletePeriod) {
       const ref = decodePeriodRef(value);
       if (!ref) return { reply: textView(t.t('errors.badButton'), 'error') };
       if (ref.person !== actor.person.id) return { reply: textView(t.t('schedule.onlyOwn'), 'warning') };
@@ -95,9 +90,27 @@ export class ScheduleService {
       const period = hours.exceptional.find((p) => p.start.getTime() === ref.start);
       if (!period) return { reply: textView(t.t('errors.badButton'), 'error') };
       if (period.start.getTime() <= this.deps.clock.now().getTime()) return { reply: textView(t.t('schedule.periodStarted'), 'warning') };
+      const described = t.t('schedule.period', { from: t.date(period.start, this.deps.zone), to: t.date(new Date(period.end.getTime() - 1), this.deps.zone), description: period.description || '—' });
+      // Deleting asks first: the period and its private hours are gone for good in Ocean.
+      if (actionId === ACTION_IDS.deletePeriod) {
+        return {
+          update: {
+            summary: t.t('schedule.confirmDelete', { period: described }),
+            blocks: [
+              { type: 'text', text: t.t('schedule.confirmDelete', { period: described }), tone: 'warning' },
+              { type: 'actions', actions: [
+                { actionId: ACTION_IDS.confirmDeletePeriod, label: t.t('schedule.confirmDeleteYes'), value: encodePeriodRef(actor.person.id, period.start), style: 'danger' },
+                { actionId: ACTION_IDS.showSchedule, label: t.t('schedule.confirmDeleteNo'), value: 'show' },
+              ] },
+            ],
+          },
+        };
+      }
+      // A replayed confirmation deletes nothing more (the request is claimed before Ocean is asked).
+      if (!(await this.deps.store.once(requestKey, async () => undefined))) return {};
       await this.deps.ocean.deleteExceptionalPeriods([period.extensionId], actor);
       await this.deps.store.audit(actor.ref, 'period.delete', `individu:${actor.individuId}`, { start: period.start.toISOString() });
-      return { update: await this.view(actor, actor, t.t('schedule.saved')) };
+      return { update: await this.view(actor, actor, t.t('schedule.deleted', { period: described })) };
     }
     const state = decodeScheduleState(value);
     if (!state) return { reply: textView(t.t('errors.badButton'), 'error') };
@@ -143,13 +156,19 @@ export class ScheduleService {
   }
 
   /** Checks a form without calling Ocean: field errors, or null when it can be saved. */
-  validate(actor: Actor, formId: string, values: Record<string, unknown>): Record<string, string> | null {
+  validate(t: Translator, formId: string, values: Record<string, unknown>): Record<string, string> | null {
     const text = textOf(values);
-    const errors = formId === FORM_IDS.schedule ? this.readWeek(actor.t, text).errors : formId === FORM_IDS.period ? this.readPeriod(actor.t, text).errors : {};
+    const errors = formId === FORM_IDS.schedule ? this.readWeek(t, text).errors : formId === FORM_IDS.period ? this.readPeriod(t, text).errors : {};
     return Object.keys(errors).length ? errors : null;
   }
 
-  async submit(actor: Actor, formId: string, stateValue: unknown, values: Record<string, unknown>): Promise<{ errors?: Record<string, string>; done?: View }> {
+  /** The form again, with what was typed and what is wrong with it (platforms without field errors). */
+  formAgain(actor: Actor, formId: string, values: Record<string, unknown>, errors: Record<string, string>): FormView {
+    const typed = Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    return formId === FORM_IDS.schedule ? this.scheduleForm(actor, weekOf([]), typed, errors) : this.periodForm(actor, typed, errors);
+  }
+
+  async submit(actor: Actor, formId: string, stateValue: unknown, values: Record<string, unknown>): Promise<SubmitOutcome> {
     const t = actor.t;
     const state = decodeScheduleState(stateValue);
     if (!state || (formId !== FORM_IDS.schedule && formId !== FORM_IDS.period)) return { done: textView(t.t('errors.badButton'), 'error') };

@@ -118,4 +118,36 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  '2026-12-01-002-requests-and-prompt-messages': {
+    async up(db: Kysely<any>) {
+      // Replays are recognised by the request each effect was written with (same transaction),
+      // not by a separate table of signatures seen at the door.
+      await db.schema.dropTable('seen_signatures').ifExists().execute();
+      await db.schema
+        .createTable('handled_requests')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('handled_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('handled_requests_at').on('handled_requests').column('handled_at').execute();
+      // Every message that shows a prompt (the daily DM, a reminder, a copy from /privacy, a
+      // clicked ephemeral copy): all are redrawn when an answer changes, so they agree.
+      await db.schema
+        .createTable('prompt_messages')
+        .addColumn('id', 'serial', (c) => c.primaryKey())
+        .addColumn('prompt_id', 'integer', (c) => c.notNull().references('daily_prompts.id').onDelete('cascade'))
+        .addColumn('person_id', 'integer', (c) => c.references('people.id').onDelete('cascade'))
+        .addColumn('ref_key', 'text', (c) => c.notNull())
+        .addColumn('ref', 'jsonb', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addUniqueConstraint('prompt_messages_ref', ['prompt_id', 'ref_key'])
+        .execute();
+      await sql`insert into prompt_messages (prompt_id, person_id, ref_key, ref) select id, person_id, 'sent:' || id, message_ref from daily_prompts where message_ref is not null`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('prompt_messages').ifExists().execute();
+      await db.schema.dropTable('handled_requests').ifExists().execute();
+      await db.schema.createTable('seen_signatures').addColumn('signature', 'text', (c) => c.primaryKey()).addColumn('seen_at', 'timestamptz', (c) => c.notNull()).execute();
+    },
+  },
 };

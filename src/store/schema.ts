@@ -88,9 +88,21 @@ export interface AuditLogTable {
   details: Json<unknown> | null;
 }
 
-export interface SeenSignaturesTable {
-  signature: string;
-  seen_at: Timestamp;
+/** Requests whose effect is written: the same request again (a replay) acts no more. */
+export interface HandledRequestsTable {
+  key: string;
+  handled_at: Timestamp;
+}
+
+/** A message that shows a prompt; `ref` is the platform's MessageRef, `ref_key` its identity. */
+export interface PromptMessagesTable {
+  id: Generated<number>;
+  prompt_id: number;
+  person_id: number | null;
+  ref_key: string;
+  ref: Json<unknown>;
+  expires_at: Timestamp | null;
+  created_at: Generated<Date>;
 }
 
 export interface SharedFilesTable {
@@ -108,7 +120,8 @@ export interface Database {
   trip_answers: TripAnswersTable;
   cron_claims: CronClaimsTable;
   audit_log: AuditLogTable;
-  seen_signatures: SeenSignaturesTable;
+  handled_requests: HandledRequestsTable;
+  prompt_messages: PromptMessagesTable;
   shared_files: SharedFilesTable;
 }
 
@@ -118,3 +131,4 @@ export type PersonUpdate = Updateable<PeopleTable>;
 export type DailyPromptRow = Selectable<DailyPromptsTable>;
 export type TripAnswerRow = Selectable<TripAnswersTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type PromptMessageRow = Selectable<PromptMessagesTable>;

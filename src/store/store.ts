@@ -1,9 +1,9 @@
-import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type MigrationProvider, type Transaction } from 'kysely';
 import { systemClock, type Clock } from '../clock';
 import { connect, type ConnectOptions } from './connect';
 import { migrations } from './migrations';
 import type { Choice, Platform, Role } from '../domain';
-import type { AuditEntry, Database, DailyPromptRow, LinkSource, Person, TripAnswerRow } from './schema';
+import type { AuditEntry, Database, DailyPromptRow, LinkSource, Person, PromptMessageRow, TripAnswerRow } from './schema';
 
 export interface ChatIdentity {
   platform: Platform;
@@ -54,6 +54,19 @@ export class Store {
     return (results ?? []).map((r) => r.migrationName);
   }
 
+  /**
+   * Runs `effect` in one transaction together with the record of `requestKey`: when that request
+   * was handled before (a replay), nothing runs and the result is false. Without a key, the
+   * effect simply runs in a transaction. `effect` gets a Store bound to the transaction.
+   */
+  async once(requestKey: string | undefined, effect: (tx: Store) => Promise<void>): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      if (requestKey && !(await claimRequest(trx, requestKey, this.now()))) return false;
+      await effect(new Store(trx, this.kind, this.clock));
+      return true;
+    });
+  }
+
   async ping(): Promise<boolean> {
     try {
       await sql`select 1`.execute(this.db);
@@ -69,7 +82,7 @@ export class Store {
 
   /** Empties every table (tests). */
   async truncateAll(): Promise<void> {
-    await sql`truncate shared_files, seen_signatures, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
+    await sql`truncate shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
   }
 
   private now(): Date {
@@ -126,6 +139,29 @@ export class Store {
   /** Everyone linked to an Ocean individu, most recently seen first. */
   peopleForIndividu(individuId: number): Promise<Person[]> {
     return this.db.selectFrom('people').selectAll().where('individu_id', '=', individuId).orderBy('last_seen_at', 'desc').orderBy('id', 'desc').execute();
+  }
+
+  /** Everyone of a platform's workspace the bot has met or found. */
+  peopleOf(platform: Platform, workspaceId: string): Promise<Person[]> {
+    return this.db.selectFrom('people').selectAll().where('platform', '=', platform).where('workspace_id', '=', workspaceId).orderBy('id').execute();
+  }
+
+  /**
+   * Moves a person to a new id on the same platform (Teams users were keyed by `from.id`, now by
+   * their AAD object id), keeping their link, conversation and prompts; nothing happens when the
+   * new id is already taken or the former one unknown.
+   */
+  async renamePerson(former: ChatIdentity, chatUserId: string): Promise<void> {
+    await this.db
+      .updateTable('people')
+      .set({ chat_user_id: chatUserId })
+      .where('platform', '=', former.platform)
+      .where('workspace_id', '=', former.workspaceId)
+      .where('chat_user_id', '=', former.chatUserId)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('people as taken').select('taken.id').where('taken.platform', '=', former.platform).where('taken.workspace_id', '=', former.workspaceId).where('taken.chat_user_id', '=', chatUserId))),
+      )
+      .execute();
   }
 
   linkedPeople(): Promise<Person[]> {
@@ -224,10 +260,6 @@ export class Store {
     await this.db.updateTable('daily_prompts').set({ status: 'skipped', last_error: reason.slice(0, 500) }).where('id', '=', promptId).execute();
   }
 
-  async updatePromptMessage(promptId: number, messageRef: unknown): Promise<void> {
-    await this.db.updateTable('daily_prompts').set({ message_ref: JSON.stringify(messageRef) }).where('id', '=', promptId).execute();
-  }
-
   promptById(id: number): Promise<DailyPromptRow | undefined> {
     return this.db.selectFrom('daily_prompts').selectAll().where('id', '=', id).executeTakeFirst();
   }
@@ -268,49 +300,68 @@ export class Store {
   // --- answers outbox ---
 
   /**
-   * Stores a driver's answer as pending, unless the trip's latest answer already says the same
-   * (a double click, or the same click reaching two instances): then nothing is stored and
-   * `created` is false. Earlier answers for the trip not yet delivered are superseded: Ocean
-   * only needs the last choice. One transaction, locked on the trip, across instances.
+   * Stores a driver's answers (one trip, or every trip of the day) as pending, in one
+   * transaction with the record of the request that carried them: a replayed request stores
+   * nothing (`replayed`). A trip whose latest answer already says the same (a double click) gets
+   * no new row. Earlier answers of a trip not yet delivered are superseded: Ocean only needs the
+   * last choice. Each trip is locked for the transaction, across instances.
    */
-  async recordAnswer(input: { promptId: number; tripId: number; choice: Choice; answeredBy: number }): Promise<{ row: TripAnswerRow; created: boolean }> {
+  async recordAnswers(input: {
+    promptId: number;
+    tripIds: number[];
+    choice: Choice;
+    answeredBy: number;
+    requestKey?: string;
+    audit?: { actor: string; details: unknown };
+  }): Promise<{ replayed: boolean; created: number }> {
     const now = this.now();
     return this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${input.tripId}::bigint)`.execute(trx);
-      const latest = await trx
-        .selectFrom('trip_answers')
-        .selectAll()
-        .where('prompt_id', '=', input.promptId)
-        .where('trip_id', '=', input.tripId)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      if (latest && latest.choice === input.choice && latest.status !== 'refused') return { row: latest, created: false };
-      await trx
-        .updateTable('trip_answers')
-        .set({ status: 'superseded' })
-        .where('prompt_id', '=', input.promptId)
-        .where('trip_id', '=', input.tripId)
-        .where('status', '=', 'pending')
-        .execute();
-      const row = await trx
-        .insertInto('trip_answers')
-        .values({
-          prompt_id: input.promptId,
-          trip_id: input.tripId,
-          choice: input.choice,
-          answered_by: input.answeredBy,
-          answered_at: now,
-          status: 'pending',
-          next_attempt_at: now,
-          last_error: null,
-          delivered_at: null,
-          locked_until: null,
-          locked_by: null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { row, created: true };
+      if (input.requestKey && !(await claimRequest(trx, input.requestKey, now))) return { replayed: true, created: 0 };
+      let created = 0;
+      // Locks taken in one order: two clicks on overlapping trips never wait on each other in a circle.
+      for (const tripId of [...new Set(input.tripIds)].sort((a, b) => a - b)) {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`trip:${tripId}`}, 0))`.execute(trx);
+        const latest = await trx
+          .selectFrom('trip_answers')
+          .select(['choice', 'status'])
+          .where('prompt_id', '=', input.promptId)
+          .where('trip_id', '=', tripId)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        if (latest && latest.choice === input.choice && latest.status !== 'refused') continue;
+        await trx
+          .updateTable('trip_answers')
+          .set({ status: 'superseded' })
+          .where('prompt_id', '=', input.promptId)
+          .where('trip_id', '=', tripId)
+          .where('status', '=', 'pending')
+          .execute();
+        await trx
+          .insertInto('trip_answers')
+          .values({
+            prompt_id: input.promptId,
+            trip_id: tripId,
+            choice: input.choice,
+            answered_by: input.answeredBy,
+            answered_at: now,
+            status: 'pending',
+            next_attempt_at: now,
+            last_error: null,
+            delivered_at: null,
+            locked_until: null,
+            locked_by: null,
+          })
+          .execute();
+        created += 1;
+      }
+      if (created && input.audit) {
+        await trx
+          .insertInto('audit_log')
+          .values({ at: now, actor: input.audit.actor, action: 'answer', subject: `prompt:${input.promptId}`, details: JSON.stringify(input.audit.details) })
+          .execute();
+      }
+      return { replayed: false, created };
     });
   }
 
@@ -435,48 +486,38 @@ export class Store {
     await this.db.updateTable('cron_claims').set({ completed_at: this.now() }).where('key', '=', key).execute();
   }
 
-  // --- replay protection ---
+  // --- handled requests (replays) ---
 
-  private sightings: { signature: string; resolve: (first: boolean) => void; reject: (error: unknown) => void }[] = [];
-  private sightingsFlush: Promise<void> | undefined;
-
-  /**
-   * True the first time a request signature is seen (across every instance sharing the store).
-   * Signatures arriving together are recorded in one statement, so a burst of requests costs one
-   * round trip, not one each, before they are acknowledged.
-   */
-  firstSighting(signature: string): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.sightings.push({ signature, resolve, reject });
-      this.sightingsFlush ??= new Promise<void>((done) => setImmediate(done)).then(() => this.flushSightings());
-    });
+  /** Forgets the requests handled before `before`: a replay older than that is refused by its platform. */
+  async forgetRequests(before: Date): Promise<void> {
+    await this.db.deleteFrom('handled_requests').where('handled_at', '<', before).execute();
   }
 
-  private async flushSightings(): Promise<void> {
-    const batch = this.sightings;
-    this.sightings = [];
-    this.sightingsFlush = undefined;
-    try {
-      const unique = [...new Set(batch.map((b) => b.signature))];
-      const now = this.now();
-      const inserted = await this.db
-        .insertInto('seen_signatures')
-        .values(unique.map((signature) => ({ signature, seen_at: now })))
-        .onConflict((oc) => oc.column('signature').doNothing())
-        .returning('signature')
-        .execute();
-      const fresh = new Set(inserted.map((r) => r.signature));
-      // Within one batch, only the first of identical signatures is the first sighting.
-      for (const item of batch) {
-        item.resolve(fresh.delete(item.signature));
-      }
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-    }
+  // --- messages that show a prompt ---
+
+  /** Remembers a message showing a prompt (once per message: again, it updates what it shows), to redraw it when answers change. */
+  async addPromptMessage(input: { promptId: number; personId: number | null; refKey: string; ref: unknown; expiresAt?: Date | null }): Promise<void> {
+    await this.db
+      .insertInto('prompt_messages')
+      .values({ prompt_id: input.promptId, person_id: input.personId, ref_key: input.refKey, ref: JSON.stringify(input.ref), expires_at: input.expiresAt ?? null })
+      .onConflict((oc) => oc.constraint('prompt_messages_ref').doUpdateSet({ ref: JSON.stringify(input.ref), expires_at: input.expiresAt ?? null }))
+      .execute();
   }
 
-  async forgetSightings(before: Date): Promise<void> {
-    await this.db.deleteFrom('seen_signatures').where('seen_at', '<', before).execute();
+  /** The messages still showing a prompt (those that can no longer be edited are left out). */
+  promptMessages(promptId: number): Promise<PromptMessageRow[]> {
+    const now = this.now();
+    return this.db
+      .selectFrom('prompt_messages')
+      .selectAll()
+      .where('prompt_id', '=', promptId)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .orderBy('id')
+      .execute();
+  }
+
+  async forgetPromptMessage(id: number): Promise<void> {
+    await this.db.deleteFrom('prompt_messages').where('id', '=', id).execute();
   }
 
   // --- shared files ---
@@ -506,4 +547,15 @@ export class Store {
   auditTrail(limit = 100): Promise<AuditEntry[]> {
     return this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).execute();
   }
+}
+
+/** True when `key` was not handled before (and is now recorded as handled), inside `trx`. */
+async function claimRequest(trx: Transaction<Database>, key: string, now: Date): Promise<boolean> {
+  const row = await trx
+    .insertInto('handled_requests')
+    .values({ key: key.slice(0, 300), handled_at: now })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -56,6 +56,20 @@ export interface View {
   blocks: Block[];
 }
 
+/** What a button leads to: update the message it sits in, answer the user apart, or open a form. */
+export interface ActionOutcome {
+  update?: View;
+  reply?: View;
+  form?: FormView;
+}
+
+/** What a submitted form leads to: field errors (with the form to show again), or a view to show. */
+export interface SubmitOutcome {
+  errors?: Record<string, string>;
+  form?: FormView;
+  done?: View;
+}
+
 export function textView(summary: string, tone: Tone = 'normal', title?: string): View {
   return { summary, title, blocks: [{ type: 'text', text: summary, tone }] };
 }
@@ -72,6 +86,7 @@ export const ACTION_IDS = {
   showSchedule: 'schedule_show',
   addPeriod: 'period_add',
   deletePeriod: 'period_delete',
+  confirmDeletePeriod: 'period_delete_confirm',
 } as const;
 
 export const FORM_IDS = {

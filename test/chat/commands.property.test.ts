@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseLine, parseSlash } from '../../src/chat/commands';
+import { parseLine, parseSlash, type CommandError } from '../../src/chat/commands';
 import { decodeAnswer, decodePeriodRef, decodeScheduleState, encodeAnswer } from '../../src/views/payloads';
 import { isPeriodError, parsePeriod } from '../../src/privacy/periods';
 import { translator } from '../../src/i18n';
@@ -7,11 +7,15 @@ import { translator } from '../../src/i18n';
 const ctx = { now: new Date('2026-11-25T07:30:00Z'), zone: 'Europe/Paris' };
 const words = ['privacy', '/privacy', 'privacy-report', '/privacy-report', 'schedule', 'help', 'by', 'driver', 'vehicle', 'par', 'conducteur', 'last-month', 'hier', 'yesterday', '2026-10', '2026-13', '01/11/2026-30/11/2026', '31/02/2026-01/03/2026', 'link', 'unlink', '<@U1>', 'a@b.fr', 'language', 'fr', 'de', '', '\u0000', '🙂', '<script>', '"; DROP TABLE people; --'];
 
-/** Every key an error may name must exist in both languages and render without a placeholder left. */
-function expectLocalised(key: string, params: Record<string, string | number>) {
+/** Every key an error may name must exist in both languages and render (as the router does) without a placeholder left. */
+function expectLocalised(error: CommandError) {
+  const names = { cmd: 'privacy', reportCmd: 'privacy-report' };
   for (const locale of ['fr', 'en'] as const) {
-    const text = translator(locale).t(key, params);
-    expect(text).not.toBe(key);
+    const t = translator(locale);
+    const accepted = error.accepted ? t.t(`accepted.${error.accepted}`, names) : '';
+    if (error.accepted) expect(accepted).not.toBe(`accepted.${error.accepted}`);
+    const text = t.t(error.key, { ...names, ...error.params, accepted });
+    expect(text).not.toBe(error.key);
     expect(text).not.toMatch(/{{\w+}}/);
   }
 }
@@ -21,8 +25,8 @@ describe('the command grammar under arbitrary input', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 600 }), fc.array(fc.constantFrom(...words), { maxLength: 8 }).map((w) => w.join(' ')), fc.string({ unit: 'grapheme', maxLength: 200 })), (line) => {
         const result = parseLine(line, ctx);
-        if (!result.ok) expectLocalised(result.error.key, result.error.params);
-        else expect(['overview', 'help', 'schedule', 'report', 'link', 'unlink', 'language']).toContain(result.command.kind);
+        if (!result.ok) expectLocalised(result.error);
+        else expect(['overview', 'help', 'schedule', 'report', 'link', 'unlink', 'forget', 'language']).toContain(result.command.kind);
       }),
       { numRuns: 3000 },
     );
@@ -33,7 +37,7 @@ describe('the command grammar under arbitrary input', () => {
       fc.property(fc.constantFrom('/privacy', '/privacy-report', '/other'), fc.string({ maxLength: 2000 }), (command, text) => {
         const result = parseSlash(command, text, ctx);
         if (result.ok) return;
-        expectLocalised(result.error.key, result.error.params);
+        expectLocalised(result.error);
         for (const value of Object.values(result.error.params)) if (typeof value === 'string') expect(value.length).toBeLessThanOrEqual(80);
       }),
       { numRuns: 3000 },

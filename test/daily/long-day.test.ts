@@ -2,6 +2,7 @@ import { toBlocks } from '../../adapters/slack/blocks';
 import { toCard } from '../../adapters/teams/cards';
 import { ACTION_IDS } from '../../src/views/views';
 import { cardProblems } from '../support/cards';
+import { clicked, user } from '../support/chat';
 import { startTestService, TEST_DAY, type TestService } from '../support/service';
 
 /** A day with more trips than one message can hold is paged, and every trip can be answered. */
@@ -12,12 +13,12 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 it('a 45-trip day is shown 20 trips a page within Block Kit\'s and Teams\' limits; any trip can be answered', async () => {
-  const driver = await t.service.core.people.identify({ platform: 'web', workspaceId: 'W', chatUserId: 'busy', email: t.sim.fleet.byIndex(9).email });
+  const busy = user('busy', { email: t.sim.fleet.byIndex(9).email });
+  const driver = await t.service.core.people.identify(busy);
   const vehicle = t.sim.fleet.vehicle(t.sim.fleet.byIndex(9).vehicleId!)!;
   const asked = Array.from({ length: 45 }, (_, i) => ({ id: 9_000 + i, vehicleId: vehicle.id, numeroEmbarque: vehicle.numeroEmbarque, start: new Date(Date.UTC(2026, 10, 24, 5, i)).toISOString(), end: new Date(Date.UTC(2026, 10, 24, 5, i + 1)).toISOString(), fromTown: 'Lyon', toTown: 'Bron', distanceMeter: 1000, durationSec: 60 }));
   const prompt = await t.service.core.store.claimPrompt({ individuId: driver.individuId!, day: TEST_DAY, personId: driver.person.id, trips: { asked, alreadyPrivate: 0 }, worker: 'w', leaseMs: 1 });
-  const router = t.service.core.router;
-  const page = async (n: number) => (await router.action(driver, ACTION_IDS.page, `pg:${prompt!.id}:${n}`)).update!;
+  const page = async (n: number) => (await clicked(t, busy, ACTION_IDS.page, `pg:${prompt!.id}:${n}`)).update!;
   const views = [await page(0), await page(1), await page(2)];
   expect(views.map((v) => v.blocks.filter((b) => b.type === 'item').length)).toEqual([20, 20, 5]);
   for (const view of views) {
@@ -27,10 +28,10 @@ it('a 45-trip day is shown 20 trips a page within Block Kit\'s and Teams\' limit
   expect(JSON.stringify(views[0])).toContain('Page 1/3');
   expect(JSON.stringify(views[2])).toContain(`pg:${prompt!.id}:1`);
   // Trip 31 (page 2) answered: the update shows its page with the answer.
-  const answered = await router.action(driver, ACTION_IDS.answer, `ans:${prompt!.id}:31:private`);
+  const answered = await clicked(t, busy, ACTION_IDS.answer, `ans:${prompt!.id}:31:private`);
   expect(JSON.stringify(answered.update)).toContain('Page 2/3');
   expect((await t.service.core.store.latestAnswers(prompt!.id)).map((a) => a.trip_id)).toEqual([9_031]);
   // Someone else cannot page through it.
-  const other = await t.service.core.people.identify({ platform: 'web', workspaceId: 'W', chatUserId: 'nosy', email: t.sim.fleet.byIndex(11).email });
-  expect(JSON.stringify((await router.action(other, ACTION_IDS.page, `pg:${prompt!.id}:1`)).reply)).toContain("autre personne");
+  const nosy = user('nosy', { email: t.sim.fleet.byIndex(11).email });
+  expect(JSON.stringify((await clicked(t, nosy, ACTION_IDS.page, `pg:${prompt!.id}:1`)).reply)).toContain("autre personne");
 });

@@ -1,3 +1,4 @@
+import { typed, user } from '../support/chat';
 import { startTestService, type TestService } from '../support/service';
 
 let t: TestService;
@@ -6,7 +7,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const seen = (chatUserId: string, email: string | null, locale?: string) => t.service.core.people.identify({ platform: 'web', workspaceId: 'W', chatUserId, email, locale });
+const seen = (chatUserId: string, email: string | null, locale?: string) => t.service.core.people.identify(user(chatUserId, { email, locale }));
+const say = async (chatUserId: string, email: string | null, text: string) => (await typed(t, user(chatUserId, { email }), text)).map((v) => v.summary).join('\n');
 
 describe('who is who', () => {
   it('a chat user becomes an Ocean driver by e-mail, whatever its case; Ocean\'s list is fetched once and cached', async () => {
@@ -28,36 +30,31 @@ describe('who is who', () => {
   });
 
   it('someone with no match, or no e-mail, is told in one sentence why and whom to ask', async () => {
-    const stranger = await seen('s', 'nobody@elsewhere.example');
-    const overview = await t.service.core.router.run(stranger, { kind: 'overview' }, async () => undefined);
-    expect(overview.blocks).toEqual([{ type: 'text', text: expect.stringMatching(/nobody@elsewhere\.example.*gestionnaire de flotte/), tone: 'warning' }]);
-    const anonymous = await seen('n', null, 'en-US');
-    expect((await t.service.core.router.run(anonymous, { kind: 'overview' }, async () => undefined)).summary).toMatch(/doesn't give me an e-mail address.*fleet manager/);
+    const [overview] = await typed(t, user('s', { email: 'nobody@elsewhere.example' }), 'privacy');
+    expect(overview!.blocks).toEqual([{ type: 'text', text: expect.stringMatching(/nobody@elsewhere\.example.*gestionnaire de flotte/), tone: 'warning' }]);
+    const [anonymous] = await typed(t, user('n', { email: null, locale: 'en-US' }), 'privacy');
+    expect(anonymous!.summary).toMatch(/doesn't give me an e-mail address.*fleet manager/);
   });
 
   it('a manager links someone by hand when e-mails differ, and can unlink them; it is audited and sticks', async () => {
-    const boss = await seen('boss', t.sim.fleet.byIndex(0).email);
-    expect(boss.role).toBe('manager');
-    const stranger = await seen('s2', 'private.address@elsewhere.example');
-    const target = stranger.person;
-    const linked = await t.service.core.router.run(boss, { kind: 'link', target: { kind: 'email', email: 'private.address@elsewhere.example' }, who: t.sim.fleet.byIndex(15).email! }, async () => target);
-    expect(linked.summary).toContain(t.sim.fleet.byIndex(15).lastName);
+    const manager = t.sim.fleet.byIndex(0).email;
+    expect((await seen('boss', manager)).role).toBe('manager');
+    await seen('s2', 'private.address@elsewhere.example');
+    const linked = await say('boss', manager, `privacy link private.address@elsewhere.example ${t.sim.fleet.byIndex(15).email!}`);
+    expect(linked).toContain(t.sim.fleet.byIndex(15).lastName);
     const again = await seen('s2', 'private.address@elsewhere.example');
     expect(again.individuId).toBe(t.sim.fleet.byIndex(15).individuId);
     expect(again.person.link_source).toBe('manual');
-    await t.service.core.router.run(boss, { kind: 'unlink', target: { kind: 'email', email: 'x@y.fr' } }, async () => target);
+    await say('boss', manager, 'privacy unlink private.address@elsewhere.example');
     expect((await seen('s2', 'private.address@elsewhere.example')).individuId).toBeNull();
     const trail = await t.service.core.store.auditTrail();
     expect(trail.slice(0, 2).map((e) => e.action)).toEqual(['unlink', 'link']);
-    const unknown = await t.service.core.router.run(boss, { kind: 'link', target: { kind: 'email', email: 'x@y.fr' }, who: 'ghost@nowhere.example' }, async () => target);
-    expect(unknown.summary).toContain('ghost@nowhere.example');
+    expect(await say('boss', manager, 'privacy link private.address@elsewhere.example ghost@nowhere.example')).toContain('ghost@nowhere.example');
   });
 
   it('a driver cannot link anyone', async () => {
-    const driver = await seen('d', t.sim.fleet.byIndex(9).email);
     const target = (await seen('victim', 'v@elsewhere.example')).person;
-    const view = await t.service.core.router.run(driver, { kind: 'link', target: { kind: 'email', email: 'v@elsewhere.example' }, who: t.sim.fleet.byIndex(9).email! }, async () => target);
-    expect(view.summary).toContain('réservée aux gestionnaires');
+    expect(await say('d', t.sim.fleet.byIndex(9).email, `privacy link v@elsewhere.example ${t.sim.fleet.byIndex(9).email!}`)).toContain('réservée aux gestionnaires');
     expect((await t.service.core.store.personById(target.id))?.individu_id).toBeNull();
   });
 
@@ -71,9 +68,9 @@ describe('who is who', () => {
   it('speaks the platform\'s language, the default otherwise, and the one chosen with /privacy language above both', async () => {
     expect((await seen('l1', null, 'en-GB')).locale).toBe('en');
     expect((await seen('l2', null, 'de-DE')).locale).toBe('fr');
-    const chooser = await seen('l3', null, 'fr-FR');
-    const answer = await t.service.core.router.run(chooser, { kind: 'language', locale: 'en' }, async () => undefined);
-    expect(answer.summary).toBe('Language: English.');
+    await seen('l3', null, 'fr-FR');
+    const [answer] = await typed(t, user('l3', { email: null, locale: 'fr-FR' }), 'privacy language en');
+    expect(answer!.summary).toBe('Language: English.');
     expect((await seen('l3', null, 'fr-FR')).locale).toBe('en');
   });
 

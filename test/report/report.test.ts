@@ -4,6 +4,7 @@ import type { Period } from '../../src/privacy/periods';
 import type { Block, View } from '../../src/views/views';
 import { toBlocks } from '../../adapters/slack/blocks';
 import { translator } from '../../src/i18n';
+import { typed, user } from '../support/chat';
 import { startTestService, type TestService } from '../support/service';
 
 const NOVEMBER_WEEK: Period = { first: '2026-11-16', last: '2026-11-22', kind: 'range' };
@@ -20,7 +21,7 @@ function csvOf(view: View): string[][] {
 
 async function managerActor(t: TestService, locale: 'fr' | 'en' = 'fr') {
   const email = t.sim.fleet.byIndex(0).email!;
-  const actor = await t.service.core.people.identify({ platform: 'web', workspaceId: 'w', chatUserId: `boss-${locale}`, email, locale });
+  const actor = await t.service.core.people.identify(user(`boss-${locale}`, { email, locale }));
   expect(actor.role).toBe('manager');
   return actor;
 }
@@ -28,13 +29,13 @@ async function managerActor(t: TestService, locale: 'fr' | 'en' = 'fr') {
 describe('the manager report', () => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService({ slack: false, teams: false, simulatorOptions: { extraPeriodKeys: ['WEEKEND'] } });
+    t = await startTestService({ slack: false, teams: false, simulatorOptions: { extraPeriodKeys: ['WEEKEND'], maxAnalysisDays: 200 } });
   });
   afterAll(() => t.stop());
 
   it('by driver: one row per driver with trips, totals that match Ocean, a French CSV any RFC 4180 reader parses', async () => {
     const actor = await managerActor(t);
-    const view = await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'driver', periodGiven: true }, async () => undefined);
+    const view = await t.service.core.reports.report(actor, NOVEMBER_WEEK, 'driver');
     const rows = csvOf(view);
     const [header, ...body] = rows;
     const totals = body.pop()!;
@@ -54,7 +55,7 @@ describe('the manager report', () => {
 
   it('keeps unknown period-map keys as their own columns and logs each once', async () => {
     const actor = await managerActor(t);
-    const run = () => t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'vehicle', periodGiven: true }, async () => undefined);
+    const run = () => t.service.core.reports.report(actor, NOVEMBER_WEEK, 'vehicle');
     const view = await run();
     await run();
     const [header] = csvOf(view);
@@ -65,7 +66,7 @@ describe('the manager report', () => {
 
   it('by vehicle: rows are named by plate, the chart is a real PNG, the table stays compact', async () => {
     const actor = await managerActor(t, 'en');
-    const view = await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'vehicle', periodGiven: true }, async () => undefined);
+    const view = await t.service.core.reports.report(actor, NOVEMBER_WEEK, 'vehicle');
     const table = block(view, 'table')!;
     expect(table.rows.length).toBeLessThanOrEqual(10);
     expect(table.columns.map((c) => c.label)).toEqual(['Name', 'Private (km)', 'Pro (km)', 'Private share (%)']);
@@ -81,26 +82,29 @@ describe('the manager report', () => {
   });
 
   it('Ocean\'s refusals become clear messages: period too long, access denied, Ocean unavailable', async () => {
-    const actor = await managerActor(t);
-    const long: Period = { first: '2024-01-01', last: '2026-11-01', kind: 'range' };
-    const tooLong = await t.service.core.router.run(actor, { kind: 'report', period: long, by: 'driver', periodGiven: true }, async () => undefined);
-    expect(tooLong.summary).toContain('Période trop longue');
+    await managerActor(t);
+    const manager = user('boss-fr', { email: t.sim.fleet.byIndex(0).email!, locale: 'fr' });
+    const answer = async (line: string) => (await typed(t, manager, line)).map((v) => v.summary).join('\n');
+    // Ocean holds analyses to its own maximum (the simulator here: 200 days).
+    expect(await answer('privacy-report 01/01/2026-01/11/2026')).toContain('Période trop longue');
     t.sim.setFaults({ failNext: { status: 403, count: 1 }, only: 'analyse' });
-    expect((await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'driver', periodGiven: true }, async () => undefined)).summary).toContain("refuse l'accès");
+    expect(await answer('privacy-report 16/11/2026-22/11/2026')).toContain("refuse l'accès");
     t.sim.setFaults({ failNext: { status: 503, count: 20 }, only: 'analyse' });
-    expect((await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'driver', periodGiven: true }, async () => undefined)).summary).toContain('ne répond pas');
+    expect(await answer('privacy-report 16/11/2026-22/11/2026')).toContain('ne répond pas');
     t.sim.faults.reset();
     t.sim.setFaults({ wrongShapeNext: 1, only: 'analyse' });
-    expect((await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'driver', periodGiven: true }, async () => undefined)).summary).toContain('illisible');
+    expect(await answer('privacy-report 16/11/2026-22/11/2026')).toContain('illisible');
     t.sim.faults.reset();
   });
 
   it('a driver is refused without any call to Ocean', async () => {
-    const driver = await t.service.core.people.identify({ platform: 'web', workspaceId: 'w', chatUserId: 'drv', email: t.sim.fleet.byIndex(9).email! });
+    const driver = user('drv', { email: t.sim.fleet.byIndex(9).email! });
     const before = t.sim.requests.length;
-    const command = { kind: 'report' as const, period: NOVEMBER_WEEK, by: 'driver' as const, periodGiven: true };
-    expect(t.service.core.router.acknowledge(driver, command)?.summary).toContain('réservée aux gestionnaires');
-    expect((await t.service.core.router.run(driver, command, async () => undefined)).summary).toContain('réservée aux gestionnaires');
+    // Told it is for managers, even when the period is wrong: a driver has no use for the correction.
+    for (const line of ['privacy-report 16/11/2026-22/11/2026', 'privacy-report 2026-13']) {
+      const views = await typed(t, driver, line);
+      expect(views.map((v) => v.summary)).toEqual([expect.stringContaining('réservée aux gestionnaires')]);
+    }
     expect(t.sim.requests.slice(before).filter((r) => r.endpoint === 'analyse/preformattedPrivacy')).toEqual([]);
   });
 });
@@ -109,8 +113,8 @@ describe('report edge cases', () => {
   it('an empty period says so, with no table, chart or file', async () => {
     const t = await startTestService({ slack: false, teams: false, simulatorOptions: { size: 1 } });
     try {
-      const actor = await t.service.core.people.identify({ platform: 'web', workspaceId: 'w', chatUserId: 'boss', email: t.sim.fleet.byIndex(0).email! });
-      const view = await t.service.core.router.run(actor, { kind: 'report', period: NOVEMBER_WEEK, by: 'driver', periodGiven: true }, async () => undefined);
+      const actor = await t.service.core.people.identify(user('boss', { email: t.sim.fleet.byIndex(0).email! }));
+      const view = await t.service.core.reports.report(actor, NOVEMBER_WEEK, 'driver');
       expect(view.blocks).toEqual([{ type: 'text', text: expect.stringContaining('Aucun trajet') }]);
     } finally {
       await t.stop();
@@ -120,8 +124,8 @@ describe('report edge cases', () => {
   it('a fleet of thousands gives a readable message and the full data in the CSV', async () => {
     const t = await startTestService({ slack: false, teams: false, simulatorOptions: { size: 2500 } });
     try {
-      const actor = await t.service.core.people.identify({ platform: 'web', workspaceId: 'w', chatUserId: 'boss', email: t.sim.fleet.byIndex(0).email! });
-      const view = await t.service.core.router.run(actor, { kind: 'report', period: { first: '2026-11-24', last: '2026-11-24', kind: 'day' }, by: 'driver', periodGiven: true }, async () => undefined);
+      const actor = await t.service.core.people.identify(user('boss', { email: t.sim.fleet.byIndex(0).email! }));
+      const view = await t.service.core.reports.report(actor, { first: '2026-11-24', last: '2026-11-24', kind: 'day' }, 'driver');
       const rows = csvOf(view);
       expect(rows.length).toBeGreaterThan(2000);
       expect(block(view, 'table')!.rows).toHaveLength(10);
@@ -131,5 +135,5 @@ describe('report edge cases', () => {
     } finally {
       await t.stop();
     }
-  });
+  }, 90_000);
 });

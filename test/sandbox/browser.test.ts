@@ -46,37 +46,58 @@ const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
     expect(driver).toBeDefined();
 
     await page.goto(`${service.url}/`);
-    await page.getByLabel('Person').selectOption(driver!.email!);
-    await page.getByRole('button', { name: "Send today's prompts now" }).click();
-    await page.getByTestId('prompts-result').or(page.locator('#prompts-result')).filter({ hasText: 'sent' }).waitFor();
-    const trip = page.getByTestId('inbox').getByTestId('trip').first();
+    const conversation = page.getByTestId('conversation');
+    await page.getByLabel('Personne').selectOption(driver!.email!);
+    await page.getByRole('button', { name: 'Envoyer les messages du jour' }).click();
+    await page.getByTestId('prompts-result').filter({ hasText: 'envoyé' }).waitFor();
+    const trip = conversation.getByTestId('trip').first();
     await trip.waitFor();
     await page.screenshot({ path: path.join(SHOTS, '1-driver-prompt.png'), fullPage: true });
     await trip.getByRole('button', { name: 'Privé' }).click();
-    await page.getByTestId('inbox').getByTestId('trip-status').first().filter({ hasText: /Privé — (enregistrement|enregistré)/ }).waitFor();
-    await page.getByTestId('inbox').getByTestId('trip-status').first().filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
+    await conversation.getByTestId('trip-status').first().filter({ hasText: /Privé — (enregistrement|enregistré)/ }).waitFor();
+    await conversation.getByTestId('trip-status').first().filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(SHOTS, '2-driver-recorded.png'), fullPage: true });
     expect([...sim.state.tripMarks.values()]).toContain(true);
 
+    // Answering from a copy shown by "privacy" confirms there too, and in the daily message.
+    await page.getByLabel('Commande').fill('privacy');
+    await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+    expect(await page.getByLabel('Commande').inputValue()).toBe('');
+    const copies = conversation.locator('article').filter({ has: page.getByTestId('trip') });
+    await copies.nth(1).waitFor();
+    const copy = copies.last();
+    await copy.getByTestId('trip').nth(1).getByRole('button', { name: 'Professionnel' }).click();
+    await copy.getByTestId('trip-status').nth(1).filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
+    await copies.first().getByTestId('trip-status').nth(1).filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
+    // The conversation reads top to bottom: what was typed comes before the answer to it.
+    const order = await conversation.locator(':scope > *').evaluateAll((nodes) => nodes.map((n) => (n.classList.contains('mine') ? `> ${n.textContent}` : 'bot')));
+    expect(order.indexOf('> privacy')).toBeLessThan(order.length - 1);
+    expect(order.indexOf('> privacy')).toBeGreaterThan(0);
+
     // Keyboard only: the schedule form opens and its fields are labelled.
-    await page.getByLabel('Command').focus();
+    await page.getByLabel('Commande').focus();
     await page.keyboard.type('privacy schedule');
     await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: 'Modifier' }).first().click();
+    await page.getByRole('button', { name: 'Modifier' }).last().click();
     await page.getByLabel('Lundi').waitFor();
     await page.screenshot({ path: path.join(SHOTS, '3-schedule-form.png'), fullPage: true });
     await page.keyboard.press('Escape');
 
-    await page.getByLabel('Person').selectOption(sim.fleet.byIndex(0).email!);
-    await page.getByLabel('Command').fill('privacy-report last-month by vehicle');
-    await page.getByRole('button', { name: 'Send', exact: true }).click();
-    const chart = page.getByTestId('log').getByTestId('chart');
+    await page.getByLabel('Personne').selectOption(sim.fleet.byIndex(0).email!);
+    await page.getByLabel('Commande').fill('privacy-report last-month by vehicle');
+    await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+    const chart = conversation.getByTestId('chart');
     await chart.waitFor({ timeout: 20_000 });
     expect(await chart.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(600);
     const csv = await page.getByTestId('csv').first().getAttribute('href');
     const download = await fetch(`${service.url}${csv}`);
     expect(download.headers.get('content-disposition')).toContain('privacy-report-vehicle.csv');
     await page.screenshot({ path: path.join(SHOTS, '4-manager-report.png'), fullPage: true });
+
+    // The page has an icon, and the conversation is still there after a reload.
+    expect((await fetch(`${service.url}/favicon.ico`)).status).toBe(200);
+    await page.reload();
+    await conversation.getByTestId('chart').waitFor();
 
     // A phone-sized window keeps everything reachable.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -34,7 +34,7 @@ describe('a fresh clone', () => {
         expect(await health.json()).toEqual({ status: 'ok' });
         const home = await fetch(`${url}/`);
         expect(home.status).toBe(200);
-        expect(await home.text()).toContain('Ocean privacy bot');
+        expect(await home.text()).toContain('Bot vie privée Ocean');
       } finally {
         // SIGTERM to the service itself, as a platform stopping it would; npm, its parent, then
         // ends with the service's exit code.

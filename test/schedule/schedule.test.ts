@@ -111,12 +111,19 @@ describe('private hours from Slack', () => {
     expect(post.body).toBeUndefined();
   });
 
-  it('a coming period is deleted by its extension id; one that has started is refused before Ocean is called', async () => {
+  it('a coming period is deleted by its extension id once the driver confirms; one that has started is refused before Ocean is called', async () => {
     const individuId = t.sim.fleet.byIndex(driverIndex).individuId;
     const person = await t.service.core.store.findPerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_DRV' });
     const coming = [...t.sim.state.exceptional.values()].find((p) => p.individuId === individuId)!;
     const responseUrl = t.slack.responseUrl();
     let body = blockActionsBody({ user: 'U_DRV', actionId: 'period_delete:0', value: `per:${person!.id}:${coming.debut}`, responseUrl, ephemeral: true });
+    await post(t.url, body, FORM, sign(body));
+    // First the question, in place of the list: nothing is deleted yet.
+    const asked = await eventually(() => t.slack.responses.find((r) => responseUrl.endsWith(r.id)));
+    expect(JSON.stringify(asked.body)).toContain('Supprimer la période');
+    expect(asked.body.replace_original).toBe(true);
+    expect(t.sim.requestsTo(EXCEPTIONAL, 'DELETE')).toEqual([]);
+    body = blockActionsBody({ user: 'U_DRV', actionId: 'period_delete_confirm:0', value: `per:${person!.id}:${coming.debut}`, responseUrl, ephemeral: true });
     await post(t.url, body, FORM, sign(body));
     await eventually(() => t.sim.requestsTo(EXCEPTIONAL, 'DELETE').length === 1);
     expect(t.sim.requestsTo(EXCEPTIONAL, 'DELETE')[0]!.query).toEqual({ horaireExtensionIds: String(coming.extensionId) });
@@ -158,7 +165,7 @@ describe('private hours from Teams', () => {
       return res.text();
     };
     await send({ type: 'message', text: 'privacy schedule' });
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: user.id });
+    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${user.id}` });
     const form = await send({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'period_add', data: { actionId: 'period_add', value: `sch:${person!.id}` } } } });
     expect(form).toContain('Input.Text');
     const saved = await send({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'period_form', data: { formId: 'period_form', state: `sch:${person!.id}`, description: 'Pont', from: '07/12/2026', to: '07/12/2026' } } } });

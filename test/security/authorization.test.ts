@@ -1,4 +1,5 @@
 import { FORM_IDS, ACTION_IDS } from '../../src/views/views';
+import { clicked, typed, user } from '../support/chat';
 import { startTestService, TEST_DAY, type TestService } from '../support/service';
 
 /** Every action tried as another driver, every manager command tried as a driver: refused, nothing changed. */
@@ -8,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const actor = (id: string, index: number) => t.service.core.people.identify({ platform: 'web', workspaceId: 'W', chatUserId: id, email: t.sim.fleet.byIndex(index).email });
+const as = (id: string, index: number) => user(id, { email: t.sim.fleet.byIndex(index).email });
+const actor = (id: string, index: number) => t.service.core.people.identify(as(id, index));
 
 describe('authorization', () => {
   it('nothing a driver does can touch another driver\'s prompt, hours or periods', async () => {
@@ -17,15 +19,18 @@ describe('authorization', () => {
     await t.service.core.store.linkPerson(owner.person.id, owner.individuId, 'email');
     const prompt = await t.service.core.store.claimPrompt({ individuId: owner.individuId!, day: TEST_DAY, personId: owner.person.id, trips: { asked: [{ id: 1, vehicleId: 5000, numeroEmbarque: 100, start: null, end: null, fromTown: null, toTown: null, distanceMeter: 1, durationSec: 1 }], alreadyPrivate: 0 }, worker: 'w', leaseMs: 1 });
     const before = { requests: t.sim.requests.filter((r) => r.method !== 'GET').length, audit: (await t.service.core.store.auditTrail(1000)).filter((e) => !e.action.endsWith('.refused')).length };
+    expect(other.individuId).not.toBeNull();
     const router = t.service.core.router;
+    const intruder = as('other', 11);
     const attempts = [
-      router.action(other, ACTION_IDS.answer, `ans:${prompt!.id}:0:private`),
-      router.action(other, ACTION_IDS.answer, `ans:${prompt!.id}:all:professional`),
-      router.action(other, ACTION_IDS.editSchedule, `sch:${owner.person.id}`),
-      router.action(other, ACTION_IDS.addPeriod, `sch:${owner.person.id}`),
-      router.action(other, ACTION_IDS.deletePeriod, `per:${owner.person.id}:1798153200000`),
-      router.submit(other, FORM_IDS.schedule, `sch:${owner.person.id}`, { LUNDI: '', MARDI: '' }),
-      router.submit(other, FORM_IDS.period, `sch:${owner.person.id}`, { description: 'x', from: '01/12/2026', to: '02/12/2026' }),
+      clicked(t, intruder, ACTION_IDS.answer, `ans:${prompt!.id}:0:private`),
+      clicked(t, intruder, ACTION_IDS.answer, `ans:${prompt!.id}:all:professional`),
+      clicked(t, intruder, ACTION_IDS.editSchedule, `sch:${owner.person.id}`),
+      clicked(t, intruder, ACTION_IDS.addPeriod, `sch:${owner.person.id}`),
+      clicked(t, intruder, ACTION_IDS.deletePeriod, `per:${owner.person.id}:1798153200000`),
+      clicked(t, intruder, ACTION_IDS.confirmDeletePeriod, `per:${owner.person.id}:1798153200000`),
+      router.submitted(intruder, FORM_IDS.schedule, `sch:${owner.person.id}`, { LUNDI: '', MARDI: '' }),
+      router.submitted(intruder, FORM_IDS.period, `sch:${owner.person.id}`, { description: 'x', from: '01/12/2026', to: '02/12/2026' }),
     ];
     const outcomes = await Promise.all(attempts);
     for (const outcome of outcomes) {
@@ -41,20 +46,22 @@ describe('authorization', () => {
   });
 
   it('every manager command is refused to a driver before anything is asked of Ocean', async () => {
-    const driver = await actor('driver', 13);
+    await actor('driver', 13);
     const target = (await actor('target', 14)).person;
     const before = t.sim.requests.length;
-    const period = { first: '2026-11-01', last: '2026-11-24', kind: 'range' as const };
-    const commands = [
-      { kind: 'report' as const, period, by: 'driver' as const, periodGiven: true },
-      { kind: 'report' as const, period, by: 'vehicle' as const, periodGiven: true },
-      { kind: 'link' as const, target: { kind: 'email' as const, email: 'x@y.fr' }, who: t.sim.fleet.byIndex(13).email! },
-      { kind: 'unlink' as const, target: { kind: 'email' as const, email: 'x@y.fr' } },
-      { kind: 'schedule' as const, target: { kind: 'email' as const, email: 'x@y.fr' } },
+    const email = t.sim.fleet.byIndex(14).email!;
+    const lines = [
+      'privacy-report 01/11/2026-24/11/2026',
+      'privacy-report 01/11/2026-24/11/2026 by vehicle',
+      `privacy link ${email} ${t.sim.fleet.byIndex(13).email!}`,
+      `privacy unlink ${email}`,
+      `privacy forget ${email}`,
+      `privacy schedule ${email}`,
+      'privacy link @Someone Else',
     ];
-    for (const command of commands) {
-      expect(t.service.core.router.refused(driver, command)).toBe(true);
-      expect((await t.service.core.router.run(driver, command, async () => target)).summary).toContain('réservée aux gestionnaires');
+    for (const line of lines) {
+      const views = await typed(t, as('driver', 13), line);
+      expect(views.map((v) => v.summary)).toEqual([expect.stringContaining('réservée aux gestionnaires')]);
     }
     expect(t.sim.requests.slice(before)).toEqual([]);
     expect((await t.service.core.store.personById(target.id))?.link_source).toBe('email');

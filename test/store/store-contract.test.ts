@@ -110,9 +110,16 @@ describe.each(targets)('the store on $name', (target) => {
       return { person, prompt: prompt as NonNullable<typeof prompt> };
     }
 
+    /** Records one trip's answer and returns the trip's latest row. */
+    async function record(promptId: number, tripId: number, choice: 'private' | 'professional', answeredBy: number, requestKey?: string) {
+      const result = await store.recordAnswers({ promptId, tripIds: [tripId], choice, answeredBy, requestKey });
+      const row = (await store.latestAnswers(promptId)).find((a) => a.trip_id === tripId)!;
+      return { ...result, row };
+    }
+
     it('stores an answer as pending and hands it to one worker at a time', async () => {
       const { person, prompt } = await promptWithPerson();
-      const { row: answer } = await store.recordAnswer({ promptId: prompt.id, tripId: 1000000000001, choice: 'private', answeredBy: person.id });
+      const { row: answer } = await record(prompt.id, 1000000000001, 'private', person.id);
       expect(answer).toMatchObject({ status: 'pending', attempts: 0, trip_id: 1000000000001 });
       const [a, b] = await Promise.all([store.claimDueAnswers('w1', 10, 30_000), store.claimDueAnswers('w2', 10, 30_000)]);
       expect([...(a ?? []), ...(b ?? [])].map((r) => r.id)).toEqual([answer.id]);
@@ -123,7 +130,7 @@ describe.each(targets)('the store on $name', (target) => {
 
     it('a failed delivery waits for its retry time; a refusal is final', async () => {
       const { person, prompt } = await promptWithPerson();
-      const { row: answer } = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'professional', answeredBy: person.id });
+      const { row: answer } = await record(prompt.id, 5, 'professional', person.id);
       await store.claimDueAnswers('w', 10, 30_000);
       await store.markDeliveryFailed(answer.id, 'Ocean unavailable', new Date(clock.now().getTime() + 5000));
       expect(await store.claimDueAnswers('w', 10, 30_000)).toEqual([]);
@@ -135,10 +142,10 @@ describe.each(targets)('the store on $name', (target) => {
 
     it('a changed mind supersedes the pending answer; the trip\'s deliveries never overlap', async () => {
       const { person, prompt } = await promptWithPerson();
-      const { row: first } = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'private', answeredBy: person.id });
+      const { row: first } = await record(prompt.id, 5, 'private', person.id);
       const [claimed] = await store.claimDueAnswers('w', 10, 30_000);
       expect(claimed?.id).toBe(first.id);
-      const { row: second } = await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'professional', answeredBy: person.id });
+      const { row: second } = await record(prompt.id, 5, 'professional', person.id);
       expect(await store.claimDueAnswers('w', 10, 30_000)).toEqual([]); // the first is still in flight
       await store.markDelivered(first.id);
       expect((await store.claimDueAnswers('w', 10, 30_000)).map((r) => r.id)).toEqual([second.id]);
@@ -148,24 +155,47 @@ describe.each(targets)('the store on $name', (target) => {
 
     it('an expired lease makes the answer due again (the worker died)', async () => {
       const { person, prompt } = await promptWithPerson();
-      await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'private', answeredBy: person.id });
+      await record(prompt.id, 5, 'private', person.id);
       await store.claimDueAnswers('dead', 10, 30_000);
       clock.advance(31_000);
       expect((await store.claimDueAnswers('alive', 10, 30_000)).map((r) => r.locked_by)).toEqual(['alive']);
     });
 
-    it('the same answer arriving twice at once is stored once', async () => {
+    it('the same answer arriving twice at once (a double click) is stored once', async () => {
       const { person, prompt } = await promptWithPerson();
-      const results = await Promise.all(Array.from({ length: 4 }, () => store.recordAnswer({ promptId: prompt.id, tripId: 9, choice: 'private', answeredBy: person.id })));
-      expect(results.filter((r) => r.created)).toHaveLength(1);
-      expect(new Set(results.map((r) => r.row.id)).size).toBe(1);
+      const results = await Promise.all(Array.from({ length: 4 }, () => store.recordAnswers({ promptId: prompt.id, tripIds: [9], choice: 'private', answeredBy: person.id })));
+      expect(results.map((r) => r.created).sort()).toEqual([0, 0, 0, 1]);
+      expect(await store.latestAnswers(prompt.id)).toHaveLength(1);
+    });
+
+    it('a replayed request changes nothing, even after a change of mind: its key is written with the answer', async () => {
+      const { person, prompt } = await promptWithPerson();
+      expect(await record(prompt.id, 9, 'private', person.id, 'slack:click-1')).toMatchObject({ replayed: false, created: 1 });
+      await record(prompt.id, 9, 'professional', person.id, 'slack:click-2');
+      // The first click again, within Slack's 5-minute window: the driver's change of mind stands.
+      expect(await record(prompt.id, 9, 'private', person.id, 'slack:click-1')).toMatchObject({ replayed: true, created: 0 });
+      expect((await store.latestAnswers(prompt.id)).map((a) => a.choice)).toEqual(['professional']);
+      const replays = await Promise.all([1, 2, 3].map(() => store.recordAnswers({ promptId: prompt.id, tripIds: [10, 11], choice: 'private', answeredBy: person.id, requestKey: 'slack:click-3' })));
+      expect(replays.map((r) => r.replayed).sort()).toEqual([false, true, true]);
+      expect((await store.latestAnswers(prompt.id)).filter((a) => a.trip_id !== 9)).toHaveLength(2);
+    });
+
+    it('an effect runs once per request key, in one transaction with the key', async () => {
+      const person = await store.seePerson(alice);
+      expect(await store.once('teams:activity-1', (tx) => tx.setPreferredLocale(person.id, 'en'))).toBe(true);
+      await store.setPreferredLocale(person.id, 'fr');
+      expect(await store.once('teams:activity-1', (tx) => tx.setPreferredLocale(person.id, 'en'))).toBe(false);
+      expect((await store.personById(person.id))?.preferred_locale).toBe('fr');
+      // A failed effect leaves no key behind: the same request may be tried again.
+      await expect(store.once('teams:activity-2', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+      expect(await store.once('teams:activity-2', async () => undefined)).toBe(true);
     });
 
     it('reports the age of the oldest pending answer', async () => {
       const { person, prompt } = await promptWithPerson();
-      await store.recordAnswer({ promptId: prompt.id, tripId: 5, choice: 'private', answeredBy: person.id });
+      await record(prompt.id, 5, 'private', person.id);
       clock.advance(1000);
-      await store.recordAnswer({ promptId: prompt.id, tripId: 6, choice: 'private', answeredBy: person.id });
+      await record(prompt.id, 6, 'private', person.id);
       expect(await store.outboxStats()).toEqual({ pending: 2, refused: 0, delivered: 0, oldestPendingAt: new Date('2026-11-25T07:30:00Z') });
     });
   });
@@ -181,13 +211,11 @@ describe.each(targets)('the store on $name', (target) => {
     expect(await store.claimRun('other', 'e', 60_000)).toBe(true); // expired without completing: taken over
   });
 
-  it('a request signature is a first sighting once, even when the same one arrives in a burst', async () => {
-    const results = await Promise.all([store.firstSighting('a'), store.firstSighting('b'), store.firstSighting('a'), store.firstSighting('a')]);
-    expect(results).toEqual([true, true, false, false]);
-    expect(await store.firstSighting('b')).toBe(false);
-    clock.advance(11 * 60_000);
-    await store.forgetSightings(new Date(clock.now().getTime() - 10 * 60_000));
-    expect(await store.firstSighting('a')).toBe(true);
+  it('forgets handled requests older than a given time', async () => {
+    expect(await store.once('slack:old', async () => undefined)).toBe(true);
+    clock.advance(2 * 86_400_000);
+    await store.forgetRequests(new Date(clock.now().getTime() - 86_400_000));
+    expect(await store.once('slack:old', async () => undefined)).toBe(true);
   });
 
   it('keeps an audit trail, newest first', async () => {

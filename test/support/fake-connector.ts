@@ -18,6 +18,8 @@ export interface ConnectorCall {
 export interface FakeMember {
   id: string;
   name: string;
+  /** The member's AAD object id (Teams gives it; `aad-<id>` unless said otherwise, as teamsActivity sends). */
+  aadObjectId?: string;
   email?: string;
   userPrincipalName?: string;
 }
@@ -83,8 +85,10 @@ export class FakeConnector {
     };
     if (match?.[2] === 'members' && match[3]) {
       this.calls.push(call);
-      const member = this.members.get(decodeURIComponent(match[3]));
-      return member ? json(200, member) : json(404, { error: { code: 'MemberNotFound', message: 'not found' } });
+      // Teams finds a member by their channel id or their AAD object id.
+      const wanted = decodeURIComponent(match[3]);
+      const member = [...this.members.values()].find((m) => m.id === wanted || (m.aadObjectId ?? `aad-${m.id}`) === wanted);
+      return member ? json(200, { aadObjectId: `aad-${member.id}`, ...member }) : json(404, { error: { code: 'MemberNotFound', message: 'not found' } });
     }
     const failure = this.failures.find((f) => f.count > 0);
     if (failure && req.method !== 'GET') {

@@ -36,6 +36,8 @@ export class FakeSlack {
   url = '';
   /** Added before answering chat.postMessage (a slow Slack, for runs to be caught in the middle). */
   postLatencyMs = 0;
+  /** Added before answering any call (a slow Slack). */
+  latencyMs = 0;
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -80,6 +82,7 @@ export class FakeSlack {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { startService, type Service, type ServiceOptions } from '../../adapters/service';
+import { startService, type Service } from '../../adapters/service';
 import type { CoreOptions } from '../../src/app';
 import { ManualClock, type Clock } from '../../src/clock';
 import type { Config } from '../../src/config';
@@ -14,10 +14,14 @@ import { SIGNING_SECRET } from './slack-requests';
 /** Wednesday 25 November 2026, 08:30 in Paris: "yesterday" is a working Tuesday. */
 export const TEST_NOW = '2026-11-25T07:30:00Z';
 export const TEST_DAY = '2026-11-24';
+/** The fleet's Microsoft tenant in the tests (the fake connector's activities carry it). */
+export const TEAMS_TENANT = 'TENANT_FLEET';
 
 export interface TestServiceOptions {
   slack?: boolean;
   teams?: boolean | { appId: string; password: string };
+  /** The tenants Teams serves (default: the test tenant). */
+  teamsTenants?: string[];
   web?: boolean;
   store?: Store;
   databaseUrl?: string;
@@ -29,7 +33,6 @@ export interface TestServiceOptions {
   core?: Partial<CoreOptions>;
   jobs?: boolean;
   config?: Partial<Config>;
-  afterAck?: ServiceOptions['afterAck'];
   /** Share one fake Slack between several instances. */
   fakeSlack?: FakeSlack;
   logLevel?: string;
@@ -78,8 +81,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       teams === false
         ? null
         : typeof teams === 'object'
-          ? { appId: teams.appId, appPassword: teams.password, tenantId: undefined, appType: 'MultiTenant', emulator: false }
-          : { appId: undefined, appPassword: undefined, tenantId: undefined, appType: 'MultiTenant', emulator: true },
+          ? { appId: teams.appId, appPassword: teams.password, tenantId: TEAMS_TENANT, appType: 'SingleTenant', emulator: false, tenants: [TEAMS_TENANT] }
+          : { appId: undefined, appPassword: undefined, tenantId: undefined, appType: 'SingleTenant', emulator: true, tenants: options.teamsTenants ?? [TEAMS_TENANT] },
     publicUrl: 'http://127.0.0.1',
     databaseUrl: options.databaseUrl,
     dataDir: './data',
@@ -89,6 +92,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     dailyClaimLeaseMs: 300_000,
     managerEmails: [manager],
     defaultLocale: 'fr',
+    retentionDays: 400,
     logLevel: 'info',
     ...options.config,
   };
@@ -101,7 +105,6 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     simulator: options.web ? sim : undefined,
     jobs: options.jobs ?? false,
     outboxBaseBackoffMs: 50,
-    afterAck: options.afterAck,
     ...options.core,
   });
   return {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
@@ -18,7 +18,8 @@ export async function post(url: string, body: string, contentType: string, heade
   return { status: res.status, text: await res.text() };
 }
 
-export function slashBody(fields: { command: string; text: string; user: string; team?: string; responseUrl: string }): string {
+/** Every request Slack sends has a trigger_id of its own (a replay repeats it): unique unless given. */
+export function slashBody(fields: { command: string; text: string; user: string; team?: string; responseUrl: string; triggerId?: string }): string {
   return new URLSearchParams({
     token: 'legacy',
     team_id: fields.team ?? 'T_FLEET',
@@ -31,17 +32,17 @@ export function slashBody(fields: { command: string; text: string; user: string;
     text: fields.text,
     api_app_id: 'A_PRIVACY',
     response_url: fields.responseUrl,
-    trigger_id: '1.2.3',
+    trigger_id: fields.triggerId ?? `${randomUUID()}`,
   }).toString();
 }
 
-export function blockActionsBody(fields: { user: string; team?: string; actionId: string; value: string; responseUrl: string; channel?: string; ts?: string; ephemeral?: boolean; container?: Record<string, unknown> }): string {
+export function blockActionsBody(fields: { user: string; team?: string; actionId: string; value: string; responseUrl: string; channel?: string; ts?: string; ephemeral?: boolean; container?: Record<string, unknown>; triggerId?: string }): string {
   const payload = {
     type: 'block_actions',
     user: { id: fields.user, team_id: fields.team ?? 'T_FLEET' },
     team: { id: fields.team ?? 'T_FLEET' },
     api_app_id: 'A_PRIVACY',
-    trigger_id: 'trigger-1',
+    trigger_id: fields.triggerId ?? `trigger-${randomUUID()}`,
     response_url: fields.responseUrl,
     container: fields.container ?? { type: 'message', channel_id: fields.channel ?? `D_${fields.user}`, message_ts: fields.ts ?? '1700000001.000100', is_ephemeral: Boolean(fields.ephemeral) },
     channel: { id: fields.channel ?? `D_${fields.user}` },
@@ -51,14 +52,14 @@ export function blockActionsBody(fields: { user: string; team?: string; actionId
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-export function viewSubmissionBody(fields: { user: string; callbackId: string; state: string; values: Record<string, string>; viewId?: string }): string {
+export function viewSubmissionBody(fields: { user: string; callbackId: string; state: string; values: Record<string, string>; viewId?: string; triggerId?: string }): string {
   const values = Object.fromEntries(Object.entries(fields.values).map(([k, v]) => [k, { value: { type: 'plain_text_input', value: v } }]));
   const payload = {
     type: 'view_submission',
     user: { id: fields.user, team_id: 'T_FLEET' },
     team: { id: 'T_FLEET' },
     api_app_id: 'A_PRIVACY',
-    trigger_id: 'trigger-2',
+    trigger_id: fields.triggerId ?? `trigger-${randomUUID()}`,
     view: { id: fields.viewId ?? 'V_MODAL', type: 'modal', callback_id: fields.callbackId, private_metadata: fields.state, title: { type: 'plain_text', text: 'Form' }, state: { values } },
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();

@@ -55,7 +55,7 @@ describe('Teams through the real CloudAdapter', () => {
     expect(allText(t.connector.sent()[0]!.body)).toContain('Bienvenue');
     await send(install);
     expect(t.connector.sent()).toHaveLength(1);
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: ALICE.id });
+    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     expect(person?.email).toBe(t.sim.fleet.byIndex(9).email);
     expect(person?.individu_id).toBe(t.sim.fleet.byIndex(9).individuId);
     expect((await t.service.core.store.conversationRef(person!.id))?.reference).toMatchObject({ serviceUrl: t.connector.url, conversation: { id: `a:conv-${ALICE.id}` } });
@@ -134,7 +134,7 @@ describe('the daily prompt in Teams', () => {
   });
 
   it('a bot uninstalled (403) marks the conversation inactive instead of retrying forever', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: ALICE.id });
+    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     await t.service.core.outbox.drain();
     t.connector.reset();
     t.connector.fail(403, 10); // Teams keeps refusing: the user uninstalled the bot
@@ -148,7 +148,7 @@ describe('the daily prompt in Teams', () => {
   });
 
   it('429 and 5xx from the Bot Connector are retried with backoff', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: ALICE.id });
+    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     await t.service.core.outbox.drain();
     t.connector.reset();
     t.connector.fail(429, 1);
@@ -160,7 +160,7 @@ describe('the daily prompt in Teams', () => {
 
 describe('private hours in a Teams card', () => {
   it('the edit button gives a form card; invalid ranges come back in the card; a valid week is saved and read back', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: ALICE.id });
+    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     const form = await send(invoke(ALICE, { actionId: 'schedule_edit', value: `sch:${person!.id}` }));
     expect(JSON.stringify(form.body)).toContain('Input.Text');
     expect(cardProblems((form.body as { value: unknown }).value)).toEqual([]);
@@ -176,7 +176,7 @@ describe('private hours in a Teams card', () => {
   });
 
   it('the request id of the activity\'s HTTP request goes with the Ocean calls its turn makes', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: ALICE.id });
+    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     const activity = invoke(ALICE, { actionId: 'schedule_edit', value: `sch:${person!.id}` });
     const res = await fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-teams-31' }, body: JSON.stringify(activity) });
     expect(res.status).toBe(200);
@@ -197,7 +197,7 @@ describe('Teams with an app id', () => {
       expect(forged.status).toBe(401);
       expect(secured.connector.calls).toEqual([]);
       expect(secured.sim.requests.length).toBe(before);
-      expect(await secured.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: ALICE.id })).toBeUndefined();
+      expect(await secured.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` })).toBeUndefined();
     } finally {
       await secured.stop();
     }

@@ -1,0 +1,69 @@
+import type { Clock } from '../clock';
+import { translator } from '../i18n';
+import type { Locale } from '../domain';
+import type { Log } from '../log';
+import type { Store } from '../store';
+import { localeOf } from './people';
+import { ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
+import { promptView } from './prompt-view';
+
+/** A message's identity on its platform, whatever page of the prompt it shows. */
+export function messageKey(ref: MessageRef): string {
+  const fields = Object.entries(ref)
+    .filter(([key, value]) => key !== 'platform' && key !== 'personId' && key !== 'page' && value !== undefined && value !== null)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => `${key}=${String(value)}`);
+  return `${ref.platform}:${fields.join('&')}`;
+}
+
+export interface PromptMessagesDeps {
+  store: Store;
+  ports: ChatPorts;
+  clock: Clock;
+  zone: string;
+  defaultLocale: Locale;
+  logger?: Log;
+}
+
+/**
+ * Every message that shows a prompt: the daily direct message, a reminder, a copy shown by
+ * `/privacy`, an ephemeral copy someone clicked in. When an answer changes, all of them are
+ * redrawn from the store, so a driver never sees two states of the same trip.
+ */
+export class PromptMessages {
+  constructor(private readonly deps: PromptMessagesDeps) {}
+
+  /** Remembers that `ref` shows the prompt (the page it shows is kept with it); `ttlMs` for messages that stop being editable. */
+  async remember(promptId: number, personId: number | null, ref: MessageRef, ttlMs?: number): Promise<void> {
+    const expiresAt = ttlMs === undefined ? null : new Date(this.deps.clock.now().getTime() + ttlMs);
+    await this.deps.store.addPromptMessage({ promptId, personId, refKey: messageKey(ref), ref, expiresAt });
+  }
+
+  /** Redraws every message showing the prompt (but `except`, just drawn by the caller). */
+  async redraw(promptId: number, except?: MessageRef): Promise<void> {
+    const { store, ports } = this.deps;
+    const prompt = await store.promptById(promptId);
+    if (!prompt) return;
+    const skip = except && messageKey(except);
+    const messages = (await store.promptMessages(promptId)).filter((m) => m.ref_key !== skip);
+    if (!messages.length) return;
+    const answers = await store.latestAnswers(promptId);
+    for (const message of messages) {
+      const ref = message.ref as MessageRef;
+      const port = ports.get(ref.platform);
+      const person = message.person_id === null ? undefined : await store.personById(message.person_id);
+      if (!port || !person) continue;
+      const t = translator(localeOf(person, this.deps.defaultLocale));
+      try {
+        await port.updateMessage(person, ref, promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0 }));
+      } catch (error) {
+        if (error instanceof ChatDeliveryError && error.kind === 'gone') {
+          await store.forgetPromptMessage(message.id);
+          continue;
+        }
+        // The answers are in the store (and soon in Ocean): a message not redrawn is cosmetic.
+        this.deps.logger?.warn({ promptId, platform: ref.platform, err: error instanceof Error ? error.message : String(error) }, 'could not redraw a message showing a prompt');
+      }
+    }
+  }
+}
