@@ -7,6 +7,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
 COPY bench ./bench
+COPY test/support ./test/support
 COPY scripts ./scripts
 RUN npm run build
 

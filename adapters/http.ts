@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { Core } from '../src/app';
+import { isIsoDay } from '../src/ocean/dates';
 
 /**
  * The service's one HTTP server: health, readiness and metrics here; Slack, Teams and the web
@@ -45,6 +46,35 @@ export function createHttpApp(core: Core, requests: RequestTracker): Express {
     res.send(file.data);
   });
   return app;
+}
+
+/**
+ * `POST /internal/daily {"day":"YYYY-MM-DD"}`: `npm run daily` beside a service that holds the
+ * embedded store hands the day over here instead of opening the store a second time. Loopback
+ * clients with a loopback Host only (no DNS rebinding), and the token from the store's lock file,
+ * which only who can read DATA_DIR knows. Answers with the run's report.
+ */
+export function mountDailyHandoff(app: Express, core: Core, token: string): void {
+  const expected = Buffer.from(`Bearer ${token}`);
+  app.post('/internal/daily', express.json({ limit: '1kb' }), async (req, res) => {
+    if (!isLoopbackAddress(req.socket.remoteAddress) || !isLoopbackHost(req.headers.host)) return void res.status(403).json({ error: 'loopback only' });
+    const given = Buffer.from(req.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return void res.status(401).json({ error: 'unauthorized' });
+    const day: unknown = (req.body as { day?: unknown } | undefined)?.day;
+    if (typeof day !== 'string' || !isIsoDay(day)) return void res.status(400).json({ error: 'day must be YYYY-MM-DD' });
+    core.logger.info({ day }, 'daily run handed over by npm run daily');
+    const report = await core.dailyRun.run(day);
+    res.json({ day: report.day, drivers: report.drivers, ...report.outcomes, sent: report.sent });
+  });
+}
+
+export function isLoopbackAddress(address: string | undefined): boolean {
+  return !!address && (/^127\./.test(address) || /^::ffff:127\./i.test(address) || address === '::1');
+}
+
+export function isLoopbackHost(host: string | undefined): boolean {
+  const name = host?.replace(/:\d+$/, '').toLowerCase();
+  return !!name && (name === 'localhost' || /^127(\.\d{1,3}){3}$/.test(name) || name === '[::1]');
 }
 
 /**

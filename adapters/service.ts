@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { createCore, type Core, type CoreOptions } from '../src/app';
 import type { Config } from '../src/config';
 import type { OceanSimulator } from '../src/sandbox/simulator';
-import { createHttpApp, RequestTracker } from './http';
+import { heldStoreLock } from '../src/store/lock';
+import { createHttpApp, mountDailyHandoff, RequestTracker } from './http';
 import { mountSlack, type SlackTransport } from './slack';
 import { mountTeams, type TeamsTransport } from './teams';
 import { mountWebChat } from './web';
@@ -34,6 +35,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const core = await createCore(config, options);
   const requests = new RequestTracker(core);
   const app = createHttpApp(core, requests);
+  // The embedded store this process holds: `npm run daily` hands its day over to us.
+  const storeLock = config.databaseUrl || options.store ? undefined : heldStoreLock(config.dataDir);
+  if (storeLock) mountDailyHandoff(app, core, storeLock.token);
   const slack = config.slack ? await mountSlack(core, requests) : undefined;
   const teams = config.teams ? mountTeams(app, core) : undefined;
   const web = config.sandbox && options.simulator ? mountWebChat(app, core, options.simulator) : undefined;
@@ -66,6 +70,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     server.listen(config.port, options.host ?? (config.sandbox ? '127.0.0.1' : undefined), resolve);
   });
   const { port } = server.address() as AddressInfo;
+  storeLock?.advertise(`http://127.0.0.1:${port}`);
   if (slack) await slack.start();
   if (options.jobs !== false) core.scheduler.start();
   let stopping: Promise<void> | undefined;

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// `npm start` builds first when dist/ is missing or older than the sources.
+// `npm start` builds first when dist/ is missing or older than the sources (a fresh clone: about
+// 30 s). Platforms build at deploy time (`npm run build`, which Heroku-style Node buildpacks run
+// by themselves) and then prune devDependencies: with TypeScript gone, dist/ is used as built.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,8 +19,23 @@ function newest(dir) {
   return latest;
 }
 
+function typescript() {
+  try {
+    return require.resolve('typescript/bin/tsc', { paths: [root] });
+  } catch {
+    return undefined;
+  }
+}
+
 const sources = Math.max(...['src', 'adapters', 'bench'].map((d) => path.join(root, d)).filter(fs.existsSync).map(newest), fs.statSync(path.join(root, 'package-lock.json')).mtimeMs);
-if (!fs.existsSync(marker) || fs.statSync(marker).mtimeMs < sources) {
-  process.stderr.write('Building (tsc)…\n');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+const built = fs.existsSync(marker);
+if (!built || fs.statSync(marker).mtimeMs < sources) {
+  const tsc = typescript();
+  if (!tsc && built) process.exit(0);
+  if (!tsc) {
+    process.stderr.write('Start error: dist/ is missing and TypeScript is not installed: build at deploy time with `npm run build` (after `npm install` with dev dependencies)\n');
+    process.exit(1);
+  }
+  process.stderr.write(built ? 'Building (tsc): the sources changed…\n' : 'Building (tsc, about 30 s on the first start)…\n');
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
 }

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import type { Locale } from './domain';
+import { SSL_MODES, sslSettings } from './store/tls';
 
 /*
  * Every variable of INTERFACE.md, parsed once into one typed config. A bad or missing value
@@ -56,7 +57,15 @@ const EnvSchema = z.object({
   TEAMS_EMULATOR: optionalText,
   TEAMS_TENANTS: optionalText.transform((v) => (v ?? '').split(',').map((t) => t.trim()).filter(Boolean)),
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be the http(s) URL where this service is reached, such as https://bot.example.com' }).optional()),
-  DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .refine((v) => URL.canParse(v), 'must be a postgres:// URL such as postgres://user:password@host:5432/db (special characters in the password percent-encoded)')
+      .refine((v) => !URL.canParse(v) || SSL_MODES.includes(sslSettings(v).mode as never), `has an unknown sslmode: use one of ${SSL_MODES.join(', ')}`)
+      .refine((v) => !URL.canParse(v) || sslSettings(v).mode !== 'verify-ca' || sslSettings(v).rootCert !== undefined, 'has sslmode=verify-ca without sslrootcert=<CA file>: name the CA, or use verify-full')
+      .optional(),
+  ),
   DATA_DIR: optionalText.transform((v) => v ?? './data'),
   TIMEZONE: optionalText.transform((v, ctx) => {
     const zone = v ?? 'Europe/Paris';
@@ -83,6 +92,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: optionalText
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).optional())
     .transform((v) => v ?? 'info'),
+  ALLOW_EPHEMERAL_STORE: bool(false),
+  PGSSLMODE: optionalText.pipe(z.enum(SSL_MODES, { message: `must be one of ${SSL_MODES.join(', ')}` }).optional()),
 });
 
 
@@ -108,6 +119,8 @@ export interface Config {
   /** Trip details, answers and prompts older than this many days are purged. */
   retentionDays: number;
   logLevel: string;
+  /** Start with the embedded store even on a platform whose disk is thrown away at restart. */
+  allowEphemeralStore?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -124,7 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
     const given = env[variable];
-    const shown = variable.match(/PASSWORD|SECRET|TOKEN/) || given === undefined ? '' : ` (got "${given.slice(0, 60)}")`;
+    const shown = /PASSWORD|SECRET|TOKEN|KEY/.test(variable) || given === undefined ? '' : ` (got "${withoutSecrets(given).slice(0, 60)}")`;
     throw new ConfigError(variable, `${issue?.message ?? 'is invalid'}${shown}`);
   }
   const e = parsed.data;
@@ -188,5 +201,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultLocale: e.DEFAULT_LOCALE as Locale,
     retentionDays: e.RETENTION_DAYS ?? 400,
     logLevel: e.LOG_LEVEL,
+    allowEphemeralStore: e.ALLOW_EPHEMERAL_STORE,
   };
+}
+
+/**
+ * A value as a configuration error may echo it: the user information of anything URL-like
+ * (well-formed or not: everything before the last `@`), a `host:port` whose port is not a
+ * number (a password typed where the `@` is missing), and password-like query parameters become
+ * `***`. Applied before the echo is shortened, so a cut can never expose part of a secret.
+ */
+export function withoutSecrets(value: string): string {
+  let shown = value.includes('@')
+    ? value.replace(/^([a-z][\w+.-]*:\/*)?[^]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`)
+    : value.replace(/^([a-z][\w+.-]*:\/*[^/:?#]*):([^/?#]*[^\d/?#][^/?#]*)/i, '$1:***');
+  shown = shown.replace(/([?&;\s](?:ssl)?(?:password|passwd|pass|secret|token|key)=)[^&;\s]*/gi, '$1***');
+  return shown;
 }

@@ -2,6 +2,8 @@ import { startService, type Service } from '../adapters/service';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { withSandboxOcean } from './sandbox/bootstrap';
+import { ephemeralDisk, ephemeralStoreRefusal } from './store/ephemeral';
+import { StoreError } from './store/errors';
 
 /**
  * The composition root: read the configuration, start the Ocean simulator in sandbox mode, start
@@ -18,7 +20,22 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
     }
     throw error;
   }
-  const service = await boot(config, env);
+  const ephemeral = config.databaseUrl ? undefined : ephemeralDisk(env, config.dataDir);
+  if (ephemeral && !config.allowEphemeralStore) {
+    process.stderr.write(`Configuration error: ${ephemeralStoreRefusal(ephemeral)}\n`);
+    process.exit(1);
+  }
+  let service: Service;
+  try {
+    service = await boot(config, env);
+  } catch (error) {
+    if (error instanceof StoreError) {
+      process.stderr.write(`Store error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (ephemeral) service.core.logger.warn({ platform: ephemeral }, `${ephemeralStoreRefusal(ephemeral)} (ALLOW_EPHEMERAL_STORE=true: starting anyway)`);
   const { logger } = service.core;
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

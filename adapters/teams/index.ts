@@ -19,6 +19,7 @@ import { translator } from '../../src/i18n';
 import type { ChatRequest } from '../../src/privacy/people';
 import type { MessageRef } from '../../src/privacy/ports';
 import { attachments, type Block, type View } from '../../src/views/views';
+import { isLoopbackAddress } from '../http';
 import { CARD_CONTENT_TYPE, formCard, toCard, type Card, type ExecuteData } from './cards';
 import { TeamsPort } from './port';
 
@@ -230,7 +231,7 @@ function commandText(context: TurnContext): string {
 function loopbackOnly(core: Core) {
   return (req: Request, res: Response, next: NextFunction) => {
     const address = req.socket.remoteAddress ?? '';
-    if (address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1') return next();
+    if (isLoopbackAddress(address)) return next();
     core.logger.warn({ client: address }, 'unauthenticated Teams request from outside loopback refused');
     res.status(401).json({ error: 'unauthorized' });
   };

@@ -9,6 +9,7 @@ import type { ChatRequest } from '../../src/privacy/people';
 import { yesterday } from '../../src/ocean/dates';
 import type { OceanSimulator } from '../../src/sandbox/simulator';
 import type { Block, View } from '../../src/views/views';
+import { isLoopbackAddress, isLoopbackHost } from '../http';
 import { FAVICON, PAGE } from './page';
 import { WebPort, type WebMessage, type WebPerson } from './port';
 
@@ -161,9 +162,6 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
   return port;
 }
 
-const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i;
-
 /**
  * The web chat lets anyone act as any driver or as the manager: only this machine may use it.
  * The client must be on loopback (HOST=0.0.0.0 changes nothing), and the Host it asked for too
@@ -173,7 +171,7 @@ function localOnly(core: Core) {
   return (req: Request, res: Response, next: NextFunction) => {
     const client = req.socket.remoteAddress ?? '';
     const host = req.headers.host ?? '';
-    if (LOOPBACK_ADDRESSES.has(client) && LOOPBACK_HOST.test(host)) return next();
+    if (isLoopbackAddress(client) && isLoopbackHost(host)) return next();
     core.logger.warn({ client, host: host.slice(0, 100) }, 'web chat request from outside this machine refused');
     res.status(403).type('text/plain').send('The sandbox web chat answers only this machine (http://127.0.0.1).');
   };

@@ -1,7 +1,10 @@
 import path from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+// Loaded at the first chart, not at start: vega, vega-lite and resvg hold tens of megabytes.
+let libraries: Promise<{ vega: typeof import('vega'); compile: typeof import('vega-lite').compile; Resvg: typeof import('@resvg/resvg-js').Resvg }> | undefined;
+const chartLibraries = () =>
+  (libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vegaLite, resvg]) => ({ vega, compile: vegaLite.compile, Resvg: resvg.Resvg })));
 
 /*
  * The bar chart, drawn on the server: vega-lite to SVG, then resvg to PNG. resvg is given the
@@ -26,6 +29,7 @@ export interface ChartLabels {
 export const MAX_CHART_BARS = 25;
 
 export async function barChartPng(bars: ChartBar[], labels: ChartLabels): Promise<Buffer> {
+  const { vega, compile, Resvg } = await chartLibraries();
   const values = bars.slice(0, MAX_CHART_BARS).flatMap((b) => [
     { name: b.name, kind: labels.privateLabel, km: round(b.privateKm) },
     { name: b.name, kind: labels.professionalLabel, km: round(b.professionalKm) },
