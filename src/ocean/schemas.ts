@@ -12,7 +12,14 @@ import { parseOceanTimestamp } from './dates';
  */
 
 const id = z.number().int();
-const text = z.string().nullish();
+/**
+ * Free text from Ocean (names, plates, towns, descriptions). Control characters are dropped
+ * here, where the text enters: one stray \u0001 in a driver's name used to break a whole
+ * manager report (chart, CSV and chat renderers all choke on them). Line breaks and tabs
+ * become spaces.
+ */
+export const OceanText = z.string().transform(stripControls);
+const text = OceanText.nullish();
 const flag = z.boolean().nullish();
 
 /** Epoch ms or ISO string, normalised to a Date. */
@@ -65,6 +72,10 @@ export const VehicleFields = z.looseObject({
   suppressionLogique: flag,
 });
 export type VehicleFields = z.infer<typeof VehicleFields>;
+
+export function stripControls(value: string): string {
+  return value.replace(/[\t\n\r\v\f\u2028\u2029]+/g, ' ').replace(/\p{Cc}/gu, '');
+}
 
 // --- auth/authenticate2 ---
 export const LoginBody = z.object({ login: z.string().min(1), password: z.string().min(1) });
@@ -191,21 +202,42 @@ export const ExceptionalPeriodsResponse = z.array(ExceptionalPeriod);
 export const EmptyResponse = z.union([z.null(), z.looseObject({})]);
 
 /**
- * "A boolean": documented as `true/false`, shown as `[ { boolean:true/false } ]` or a copy of
- * the request. Reads a boolean out of whatever came; a body with none counts as success.
+ * Ocean's "boolean" result in its documented shapes only: `true`, `{"boolean": true}` and
+ * `[{"boolean": true}]` (the docs' example, made valid JSON), and the same with `false`.
+ * Anything else (`{}`, `"OK"`, `0`, an empty body) does not parse: a bad response, never a success.
  */
-export const BooleanResponse = z.unknown().transform((value): boolean => readBoolean(value) ?? true);
-function readBoolean(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
-  if (Array.isArray(value)) return value.length ? readBoolean(value[0]) : undefined;
-  if (value && typeof value === 'object') {
-    for (const inner of Object.values(value)) {
-      if (typeof inner === 'boolean') return inner;
-    }
-  }
-  return undefined;
-}
+const BooleanObject = z.object({ boolean: z.boolean() });
+export const BooleanResponse = z.union([
+  z.boolean(),
+  BooleanObject.transform((o) => o.boolean),
+  z.tuple([BooleanObject]).transform(([o]) => o.boolean),
+]);
+
+/** `etapeViePriveePosteriori`: true is taken, false is refused. */
+export const RetroactiveAnswer = BooleanResponse;
+
+/** The schedule POSTs: a documented boolean, or their documented "Result", an echo of the `innerMap` body (a success). */
+export const ScheduleSaveAnswer = z.union([BooleanResponse, InnerMapBody.transform(() => true as const)]);
+
+// --- affectations_chauffeurs/get and /historique (Ocean's fleet page, April 2026) ---
+/**
+ * A dated driver<->vehicle assignment. `dateFin` null is read as open-ended (the docs show only
+ * placeholder dates); `isVehiculeFonction` marks a company car.
+ */
+export const DriverAssignment = z.looseObject({
+  vehicule: VehicleFields.nullish(),
+  chauffeur: Individu.nullish(),
+  chauffeurVehicule: z.looseObject({
+    id: id.nullish(),
+    idVehicule: id.nullish(),
+    idIndividu: id.nullish(),
+    isVehiculeFonction: flag,
+    dateDebut: Timestamp.nullish(),
+    dateFin: Timestamp.nullish(),
+  }),
+});
+export type DriverAssignment = z.infer<typeof DriverAssignment>;
+export const AssignmentHistoryResponse = z.array(DriverAssignment);
 
 // --- analyse/preformattedPrivacy ---
 export const RENDER_MODES = [
@@ -227,6 +259,7 @@ export const AnalysisCriteria = z.enum(['GEOLOCATION', 'WIHOUT_GEOLOCATION', 'AL
 export type AnalysisCriteria = z.infer<typeof AnalysisCriteria>;
 
 const idList = z.array(z.number().int());
+/** The body as the docs model it; their curl's `[0]` lists parse too (the client never sends them). */
 export const AnalysisRequest = z.object({
   filter: z
     .object({ persons: idList.optional(), entities: idList.optional(), groups: idList.optional(), vehicleIds: idList.optional() })
@@ -273,7 +306,7 @@ export const AnalysisTotal = z.looseObject({
 });
 export type AnalysisTotal = z.infer<typeof AnalysisTotal>;
 
-export const AnalysisTree = z.looseObject({
+const AnalysisTreeShape = z.looseObject({
   /** Undocumented: the simulator and, we expect, Ocean key child totals by id. */
   nodes: z.record(z.string(), z.unknown()).nullish(),
   entityTotalCumul: AnalysisTotal.nullish(),
@@ -290,7 +323,48 @@ export const AnalysisTree = z.looseObject({
     })
     .nullish(),
 });
+
+/**
+ * Where `entityTotalByFlag(Cumul)` carries the private/professional split (a Total per flag),
+ * the tree's totals are re-expressed with one `*ByPeriodMap` entry per flag (periods summed),
+ * which is the form the report reads. A tree whose flag maps are empty stays as it came.
+ */
+export const AnalysisTree = AnalysisTreeShape.transform((tree) => {
+  const cumulFlags = flagTotals(tree.entityTotalByFlagCumul);
+  const contentFlags = flagTotals(tree.content?.entityTotalByFlag) ?? cumulFlags;
+  if (!cumulFlags && !contentFlags) return tree;
+  const folded = { ...tree };
+  if (cumulFlags ?? contentFlags) folded.entityTotalCumul = splitByFlag(tree.entityTotalCumul ?? tree.content?.entityTotal, (cumulFlags ?? contentFlags) as Record<string, AnalysisTotal>);
+  if (tree.content && contentFlags) folded.content = { ...tree.content, entityTotal: splitByFlag(tree.content.entityTotal, contentFlags) };
+  return folded;
+});
 export type AnalysisTree = z.infer<typeof AnalysisTree>;
+
+function flagTotals(map: Record<string, unknown> | null | undefined): Record<string, AnalysisTotal> | undefined {
+  const totals: Record<string, AnalysisTotal> = {};
+  for (const [flag, value] of Object.entries(map ?? {})) {
+    const parsed = AnalysisTotal.safeParse(value);
+    if (parsed.success && parsed.data.total) totals[flag] = parsed.data;
+  }
+  return Object.keys(totals).length ? totals : undefined;
+}
+
+const PERIOD_MAPS = ['distanceInMeterByPeriodMap', 'distanceElectriqueInMeterByPeriodMap', 'durationInSecByPeriodMap', 'utilisationBatterieByPeriodMap'] as const;
+
+function splitByFlag(base: AnalysisTotal | null | undefined, flags: Record<string, AnalysisTotal>): AnalysisTotal {
+  const sum = (values: Iterable<number | null | undefined>) => [...values].reduce<number>((a, v) => a + (typeof v === 'number' && Number.isFinite(v) ? v : 0), 0);
+  const parts = Object.values(flags);
+  const total = Object.fromEntries(
+    PERIOD_MAPS.map((name) => [name, Object.fromEntries(Object.entries(flags).map(([flag, t]) => [flag, sum(Object.values(t.total?.[name] ?? {}))]))]),
+  );
+  return {
+    ...base,
+    consoL: base?.consoL ?? sum(parts.map((p) => p.consoL)),
+    consoKWh: base?.consoKWh ?? sum(parts.map((p) => p.consoKWh)),
+    cost: base?.cost ?? sum(parts.map((p) => p.cost)),
+    total,
+  };
+}
 
 export const AnalysisResult = z.looseObject({
   mode: z.string().nullish(),
