@@ -15,6 +15,8 @@ export interface Faults {
   malformedNext: number;
   /** The next N requests answer 200 with JSON of the wrong shape. */
   wrongShapeNext: number;
+  /** The next N requests answer 200 with this JSON body (or this raw text), whatever they asked. */
+  bodyNext: { count: number; body?: unknown; raw?: string } | null;
   /** The next N requests have their connection destroyed without an answer. */
   dropNext: number;
   /** The next N requests never answer (until the client gives up). */
@@ -30,6 +32,7 @@ export const NO_FAULTS: Faults = {
   failNext: null,
   malformedNext: 0,
   wrongShapeNext: 0,
+  bodyNext: null,
   dropNext: 0,
   hangNext: 0,
   only: '',
@@ -41,7 +44,8 @@ export type FaultAction =
   | { type: 'hang' }
   | { type: 'status'; status: number; retryAfterSeconds: number | null }
   | { type: 'malformed' }
-  | { type: 'wrongShape' };
+  | { type: 'wrongShape' }
+  | { type: 'body'; body?: unknown; raw?: string };
 
 /** Decides, request by request, which fault applies. */
 export class FaultInjector {
@@ -90,6 +94,12 @@ export class FaultInjector {
     if (f.wrongShapeNext > 0) {
       f.wrongShapeNext -= 1;
       return { type: 'wrongShape' };
+    }
+    if (f.bodyNext && f.bodyNext.count > 0) {
+      f.bodyNext.count -= 1;
+      const { body, raw } = f.bodyNext;
+      if (f.bodyNext.count === 0) f.bodyNext = null;
+      return { type: 'body', body, raw };
     }
     return { type: 'none' };
   }
