@@ -70,6 +70,9 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     login: config.ocean.login,
     password: config.ocean.password,
     customerId: config.ocean.customerId,
+    codeExploitant: config.ocean.codeExploitant,
+    tripTimes: { reading: config.ocean.tripTimes ?? 'utc', fleetZone: config.timezone },
+    onLogin: ({ passwordExpirationRemainingDays: days }) => metrics.oceanPasswordDaysLeft.set(days ?? Number.NaN),
     clock,
     timeoutMs: options.oceanTimeoutMs,
     maxConcurrency: options.oceanMaxConcurrency,
@@ -90,7 +93,8 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     clock,
     onDirectoryError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'Ocean directory unavailable; using stored links'),
   });
-  const trips = new TripsService(ocean, directory, zone);
+  metrics.oceanPasswordDaysLeft.set(Number.NaN);
+  const trips = new TripsService(ocean, directory, zone, clock);
   const ports = new ChatPorts();
   const outbox = new Outbox({
     store,
@@ -106,6 +110,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
       delivered: (n) => metrics.answersDelivered.inc(n),
       refused: (n) => metrics.answersRefused.inc(n),
       failed: (n) => metrics.answerRetries.inc(n),
+      unconfirmed: (n) => metrics.answersUnconfirmed.inc(n),
     },
   });
   const answers = new AnswerService({ store, zone, onRecorded: () => outbox.kick() });
@@ -122,7 +127,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     logger: logger.child({ component: 'daily' }),
     metrics: { sent: (p) => metrics.promptsSent.inc({ platform: p }), failed: (p) => metrics.promptsFailed.inc({ platform: p }) },
   });
-  const schedules = new ScheduleService({ ocean, trips, store, zone, clock });
+  const schedules = new ScheduleService({ ocean, trips, store, zone, clock, logger: logger.child({ component: 'schedules' }) });
   const reports = new ReportService({ ocean, directory, store, zone, logger: logger.child({ component: 'report' }) });
   const router = new ChatRouter({
     store,

@@ -14,6 +14,7 @@ export const fr = {
     page: 'Page {{page}}/{{pages}}',
     previous: 'Précédent',
     next: 'Suivant',
+    notSaved: "{{choice}} — non enregistré : Ocean a répondu de façon inattendue, un opérateur va vérifier",
   },
   errors: {
     generic: "Une erreur inattendue s'est produite. Réessayez dans un instant.",
@@ -62,6 +63,7 @@ export const fr = {
     nothingPending: 'Aucun trajet en attente : merci !',
     todayStatus: 'Réponses envoyées à Ocean : {{delivered}} — en cours : {{pending}}',
     editHours: 'Mes horaires de vie privée',
+    privateModeOff: "Le mode vie privée est désactivé sur votre véhicule dans Ocean : vous n'avez aucun trajet à déclarer, donc pas de message quotidien. Voyez votre gestionnaire de flotte pour l'activer.",
   },
   prompt: {
     title: 'Vos trajets du {{day}}',
@@ -105,6 +107,7 @@ export const fr = {
     periodOrder: 'La fin doit suivre le début.',
     dateFormat: 'Date attendue au format jj/mm/aaaa.',
     onlyOwn: 'Seul le conducteur peut modifier ses propres horaires.',
+    notSaved: "Vos horaires n'ont pas pu être enregistrés entièrement. Voici ce que Ocean contient maintenant ; réessayez :",
   },
   report: {
     preparing: 'Préparation du rapport pour {{period}}…',

@@ -11,6 +11,8 @@ export interface OutboxMetrics {
   delivered?(n: number): void;
   refused?(n: number): void;
   failed?(n: number): void;
+  /** Ocean answered 200 with an undocumented body: not counted delivered, left for an operator. */
+  unconfirmed?(n: number): void;
 }
 
 export interface OutboxDeps {
@@ -32,6 +34,17 @@ export interface OutboxDeps {
 
 /** Refusals that will not change by trying again: told to the driver, not retried. */
 const PERMANENT = new Set(['invalidInput', 'forbidden', 'notFound']);
+
+/** Starts the `last_error` of an answer Ocean took with an undocumented body (see isUnconfirmed). */
+export const UNCONFIRMED = 'unconfirmed:';
+
+/**
+ * An answer Ocean answered 200 to, but not with its documented boolean: whether Ocean recorded
+ * it is unknown. It is kept as not saved (status `refused`), never delivered again on its own.
+ */
+export function isUnconfirmed(answer: Pick<TripAnswerRow, 'status' | 'last_error'>): boolean {
+  return answer.status === 'refused' && (answer.last_error ?? '').startsWith(UNCONFIRMED);
+}
 
 /**
  * Delivers stored answers to Ocean's retroactive endpoint, in order per trip, retrying with
@@ -110,6 +123,15 @@ export class Outbox {
       metrics?.delivered?.(1);
       return 'delivered';
     } catch (error) {
+      if (error instanceof OceanError && error.kind === 'badResponse') {
+        // A 200 whose body is not Ocean's documented boolean: the POST is not repeated (it did reach
+        // Ocean) and nothing says it was taken. An operator checks the trip in Ocean.
+        await store.markRefused(answer.id, `${UNCONFIRMED} ${error.oceanMessage ?? 'undocumented answer'}`);
+        await store.audit('outbox', 'answer.unconfirmed', `answer:${answer.id}`, { idEtape: trip.id, status: error.status });
+        logger?.error({ answerId: answer.id, idEtape: trip.id, status: error.status }, 'Ocean answered a retroactive request with an undocumented body: the answer is not counted as saved, check that trip in Ocean');
+        metrics?.unconfirmed?.(1);
+        return 'refused';
+      }
       if (error instanceof OceanError && PERMANENT.has(error.kind)) {
         await store.markRefused(answer.id, error.oceanMessage ?? error.kind);
         await store.audit('outbox', 'answer.refused', `answer:${answer.id}`, { kind: error.kind, status: error.status });
