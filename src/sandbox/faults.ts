@@ -9,8 +9,8 @@ export interface Faults {
   rateLimitPerSecond: number;
   /** `Retry-After` sent with 429s, in seconds; null sends no header. */
   retryAfterSeconds: number | null;
-  /** The next N requests answer this status (500, 503, ...). */
-  failNext: { status: number; count: number; retryAfterSeconds?: number } | null;
+  /** The next N requests answer this status (500, 503, ...), after letting `after` of them through. */
+  failNext: { status: number; count: number; retryAfterSeconds?: number; after?: number } | null;
   /** The next N requests answer 200 with a body that is not JSON. */
   malformedNext: number;
   /** The next N requests answer 200 with JSON of the wrong shape. */
@@ -23,6 +23,8 @@ export interface Faults {
   hangNext: number;
   /** Only requests to endpoints starting with this are affected (all when empty). */
   only: string;
+  /** Only requests with this method are affected (all when empty). */
+  onlyMethod: string;
 }
 
 export const NO_FAULTS: Faults = {
@@ -36,6 +38,7 @@ export const NO_FAULTS: Faults = {
   dropNext: 0,
   hangNext: 0,
   only: '',
+  onlyMethod: '',
 };
 
 export type FaultAction =
@@ -62,9 +65,10 @@ export class FaultInjector {
     this.faults = { ...NO_FAULTS };
   }
 
-  next(endpoint: string, nowMs: number): FaultAction {
+  next(endpoint: string, nowMs: number, method = ''): FaultAction {
     const f = this.faults;
     if (f.only && !endpoint.startsWith(f.only)) return { type: 'none' };
+    if (f.onlyMethod && method !== f.onlyMethod) return { type: 'none' };
     if (f.dropNext > 0) {
       f.dropNext -= 1;
       return { type: 'drop' };
@@ -81,7 +85,9 @@ export class FaultInjector {
       this.windowCount += 1;
       if (this.windowCount > f.rateLimitPerSecond) return { type: 'status', status: 429, retryAfterSeconds: f.retryAfterSeconds };
     }
-    if (f.failNext && f.failNext.count > 0) {
+    if (f.failNext && f.failNext.after) {
+      f.failNext.after -= 1;
+    } else if (f.failNext && f.failNext.count > 0) {
       f.failNext.count -= 1;
       const { status, retryAfterSeconds } = f.failNext;
       if (f.failNext.count === 0) f.failNext = null;

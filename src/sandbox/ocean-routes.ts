@@ -109,8 +109,9 @@ const ROUTE_TABLE: Record<string, Handler> = {
     const from = Date.parse(`${day}T00:00:00Z`);
     const to = from + 86_400_000;
     const now = ctx.now().getTime();
-    const trips = [-1, 0, 1]
-      .flatMap((offset) => ctx.fleet.trips(vehId, DateTime.fromISO(day, { zone: 'utc' }).plus({ days: offset }).toISODate() as string, ctx.zone))
+    // The fleet's local days that can hold a trip starting in this UTC day: the day before, it, the day after.
+    const trips = [from - 86_400_000, from, to]
+      .flatMap((ms) => ctx.fleet.trips(vehId, new Date(ms).toISOString().slice(0, 10), ctx.zone))
       .filter((t) => t.start.toMillis() >= from && t.start.toMillis() < to && t.end.toMillis() <= now);
     if (!trips.length) return noData(ctx, { fjRows: [] });
     const rows: unknown[] = [];

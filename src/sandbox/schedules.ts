@@ -66,7 +66,8 @@ export class PrivacyState {
 
   /** Current and future assignments (what the GET shows). */
   current(individuId: number, now: number): SimAssignment[] {
-    return this.assignments.filter((a) => a.individuId === individuId && (a.fin === null || a.fin > now));
+    // A voided assignment (closed before it started, fin = debut) is gone, whenever that was.
+    return this.assignments.filter((a) => a.individuId === individuId && (a.fin === null || (a.fin > now && a.fin > a.debut)));
   }
 
   /** Closes what is open at `from` and opens the given week from `from` on. */

@@ -186,7 +186,7 @@ export class OceanSimulator {
       if (this.requests.length > limit) this.requests.shift();
     }
 
-    const action = this.faults.next(endpoint, Date.now());
+    const action = this.faults.next(endpoint, Date.now(), method);
     if (action.type === 'drop') {
       record.status = 'dropped';
       req.socket.destroy();
