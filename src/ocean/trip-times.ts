@@ -35,12 +35,22 @@ export function readPositionInstant(position: Position | null | undefined, times
     if (iso.isValid) return iso.toJSDate();
   }
   if (typeof date !== 'string') return null;
-  const fromFormat = DateTime.fromFormat(date.trim(), 'dd/MM/yyyy', { zone });
-  const day = fromFormat.isValid ? fromFormat : DateTime.fromISO(date.trim(), { zone });
-  if (!day.isValid) return null;
-  if (typeof heure !== 'string') return /T/.test(date) ? day.toJSDate() : null;
-  const time = /^(\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(heure.trim());
-  if (!time) return null;
-  const at = day.set({ hour: Number(time[1]), minute: Number(time[2]), second: Number(time[3] ?? 0), millisecond: 0 });
+  const time = typeof heure === 'string' ? /^(\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(heure.trim()) : null;
+  const day = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(date.trim());
+  if (day && time) return wallClock(Number(day[3]), Number(day[2]), Number(day[1]), Number(time[1]), Number(time[2]), Number(time[3] ?? 0), zone);
+  const iso = DateTime.fromISO(date.trim(), { zone });
+  if (!iso.isValid) return null;
+  if (!time) return typeof heure !== 'string' && /T/.test(date) ? iso.toJSDate() : null;
+  return wallClock(iso.year, iso.month, iso.day, Number(time[1]), Number(time[2]), Number(time[3] ?? 0), zone);
+}
+
+/** A wall-clock time in a zone, as an instant; UTC without luxon (every row of every daily record goes through here). */
+function wallClock(year: number, month: number, day: number, hour: number, minute: number, second: number, zone: string): Date | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  if (zone === 'utc') {
+    const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+    return new Date(ms).getUTCDate() === day ? new Date(ms) : null;
+  }
+  const at = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone });
   return at.isValid ? at.toJSDate() : null;
 }
