@@ -363,6 +363,8 @@ export class OceanClient {
       throw error;
     }
     if (!ok) throw new OceanError({ kind: 'invalidInput', endpoint, status: 200, oceanMessage: 'Ocean answered false' });
+    // Taken without a code: Ocean does not need one, whatever refused an earlier request.
+    if (codeExploitant === undefined || codeExploitant === null) this.codeExploitantSuspected = false;
   }
 
   /** `affectations_chauffeurs/get`: one dated driver<->vehicle assignment by its id. */

@@ -84,5 +84,9 @@ describe('the retroactive request', () => {
       expect([error.kind, error.status]).toEqual(['invalidInput', 400]);
       expect(sim.requestsTo(STEP)[0]?.query.codeExploitant).toBeUndefined();
       expect(client.operatorNotes()).toEqual([expect.stringContaining('OCEAN_CODE_EXPLOITANT')]);
+      // A request taken without the code shows Ocean does not need one: the hint goes.
+      sim.ctx.codeExploitant = undefined;
+      await client.markTrip(trip);
+      expect(client.operatorNotes()).toEqual([]);
     }, { codeExploitant: '1110000001' }));
 });
