@@ -330,13 +330,14 @@ const AnalysisTreeShape = z.looseObject({
  * which is the form the report reads. A tree whose flag maps are empty stays as it came.
  */
 export const AnalysisTree = AnalysisTreeShape.transform((tree) => {
-  const cumulFlags = flagTotals(tree.entityTotalByFlagCumul);
-  const contentFlags = flagTotals(tree.content?.entityTotalByFlag) ?? cumulFlags;
-  if (!cumulFlags && !contentFlags) return tree;
-  const folded = { ...tree };
-  if (cumulFlags ?? contentFlags) folded.entityTotalCumul = splitByFlag(tree.entityTotalCumul ?? tree.content?.entityTotal, (cumulFlags ?? contentFlags) as Record<string, AnalysisTotal>);
-  if (tree.content && contentFlags) folded.content = { ...tree.content, entityTotal: splitByFlag(tree.content.entityTotal, contentFlags) };
-  return folded;
+  const contentFlags = flagTotals(tree.content?.entityTotalByFlag);
+  const cumulFlags = flagTotals(tree.entityTotalByFlagCumul) ?? contentFlags;
+  if (!cumulFlags) return tree;
+  return {
+    ...tree,
+    entityTotalCumul: splitByFlag(tree.entityTotalCumul ?? tree.content?.entityTotal, cumulFlags),
+    content: tree.content ? { ...tree.content, entityTotal: splitByFlag(tree.content.entityTotal, contentFlags ?? cumulFlags) } : tree.content,
+  };
 });
 export type AnalysisTree = z.infer<typeof AnalysisTree>;
 
