@@ -14,7 +14,7 @@ const WEEK: Period = { kind: 'week', first: '2026-11-16', last: '2026-11-22' };
 let t: TestService;
 beforeAll(async () => {
   t = await startTestService({ slack: false, teams: false });
-});
+}, 60_000);
 afterAll(() => t.stop());
 afterEach(() => {
   t.sim.ctx.analysisSplit = 'periodMaps';

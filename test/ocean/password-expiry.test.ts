@@ -25,4 +25,4 @@ it.each([[9, true], [87, false]])('with %i days left on the API password, the op
   } finally {
     await t.stop();
   }
-});
+}, 60_000);

@@ -67,7 +67,7 @@ describe('saving private hours', () => {
   let t: TestService;
   beforeAll(async () => {
     t = await startTestService({ teams: false });
-  });
+  }, 60_000);
   afterAll(() => t.stop());
   afterEach(() => t.sim.faults.reset());
 
