@@ -12,14 +12,7 @@ import { parseOceanTimestamp } from './dates';
  */
 
 const id = z.number().int();
-/**
- * Free text from Ocean (names, plates, towns, descriptions). Control characters are dropped
- * here, where the text enters: one stray \u0001 in a driver's name used to break a whole
- * manager report (chart, CSV and chat renderers all choke on them). Line breaks and tabs
- * become spaces.
- */
-export const OceanText = z.string().transform(stripControls);
-const text = OceanText.nullish();
+const text = z.string().nullish();
 const flag = z.boolean().nullish();
 
 /** Epoch ms or ISO string, normalised to a Date. */
@@ -73,8 +66,29 @@ export const VehicleFields = z.looseObject({
 });
 export type VehicleFields = z.infer<typeof VehicleFields>;
 
+/**
+ * Ocean's free text (names, plates, towns, descriptions) loses its control characters where it
+ * enters: one stray \u0001 in a driver's name used to break a whole manager report (the chart's
+ * SVG, the CSV and the chat renderers all choke on them). Line breaks and tabs become spaces.
+ * Every response schema ends with this one walk over what it parsed; a transform on each text
+ * field made parsing a daily record half as slow again.
+ */
 export function stripControls(value: string): string {
   return value.replace(/[\t\n\r\v\f\u2028\u2029]+/g, ' ').replace(/\p{Cc}/gu, '');
+}
+
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+
+/** Cleans every string of freshly parsed data in place (Dates and other objects are left alone). */
+export function cleanTexts<T>(value: T): T {
+  if (typeof value === 'string') return (CONTROL.test(value) ? stripControls(value) : value) as T;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) value[i] = cleanTexts(value[i]);
+  } else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = cleanTexts(record[key]);
+  }
+  return value;
 }
 
 // --- auth/authenticate2 ---
@@ -97,7 +111,7 @@ export const IndividuEntry = z.looseObject({
   vehicleFieldsDTO: VehicleFields.nullish(),
 });
 export type IndividuEntry = z.infer<typeof IndividuEntry>;
-export const IndividusListResponse = z.array(IndividuEntry);
+export const IndividusListResponse = z.array(IndividuEntry).transform(cleanTexts);
 export const IndividusCriteria = z.enum(['WITHOUT_USER', 'WITH_USER', 'WITH_ENTITE', 'WITH_GSM', 'WITH_VEHICLE']);
 export type IndividusCriteria = z.infer<typeof IndividusCriteria>;
 
@@ -110,7 +124,7 @@ export const VehicleEntry = z.looseObject({
   boitier: z.unknown().optional(),
 });
 export type VehicleEntry = z.infer<typeof VehicleEntry>;
-export const VehiclesResponse = z.array(VehicleEntry);
+export const VehiclesResponse = z.array(VehicleEntry).transform(cleanTexts);
 
 // --- mobility/v1/ficheJour ---
 // `date` and `heure` formats are undocumented (REFERENCE §4): kept as given, read later.
@@ -137,7 +151,7 @@ export const DailyRecordRow = z.looseObject({
   posFin: Position.nullish(),
 });
 export type DailyRecordRow = z.infer<typeof DailyRecordRow>;
-export const DailyRecordResponse = z.looseObject({ fjRows: z.array(DailyRecordRow).nullish() });
+export const DailyRecordResponse = z.looseObject({ fjRows: z.array(DailyRecordRow).nullish() }).transform(cleanTexts);
 
 // --- schedules ---
 export const WEEKDAYS = ['LUNDI', 'MARDI', 'MERCREDI', 'JEUDI', 'VENDREDI', 'SAMEDI', 'DIMANCHE'] as const;
@@ -163,7 +177,7 @@ export const ScheduleAssignment = z.looseObject({
   fin: Timestamp.nullish(),
 });
 export type ScheduleAssignment = z.infer<typeof ScheduleAssignment>;
-export const RecurringSchedulesResponse = z.array(ScheduleAssignment);
+export const RecurringSchedulesResponse = z.array(ScheduleAssignment).transform(cleanTexts);
 
 /** A slot as written in the `innerMap` body. */
 export const Slot = z.object({
@@ -196,7 +210,7 @@ export const ExceptionalPeriod = z.looseObject({
   horairesIndividu: z.array(ScheduleAssignment).nullish(),
 });
 export type ExceptionalPeriod = z.infer<typeof ExceptionalPeriod>;
-export const ExceptionalPeriodsResponse = z.array(ExceptionalPeriod);
+export const ExceptionalPeriodsResponse = z.array(ExceptionalPeriod).transform(cleanTexts);
 
 /** DELETEs answer 204 with no body; the docs show `{}`. */
 export const EmptyResponse = z.union([z.null(), z.looseObject({})]);
@@ -224,7 +238,7 @@ export const ScheduleSaveAnswer = z.union([BooleanResponse, InnerMapBody.transfo
  * A dated driver<->vehicle assignment. `dateFin` null is read as open-ended (the docs show only
  * placeholder dates); `isVehiculeFonction` marks a company car.
  */
-export const DriverAssignment = z.looseObject({
+const DriverAssignmentShape = z.looseObject({
   vehicule: VehicleFields.nullish(),
   chauffeur: Individu.nullish(),
   chauffeurVehicule: z.looseObject({
@@ -236,8 +250,9 @@ export const DriverAssignment = z.looseObject({
     dateFin: Timestamp.nullish(),
   }),
 });
+export const DriverAssignment = DriverAssignmentShape.transform(cleanTexts);
 export type DriverAssignment = z.infer<typeof DriverAssignment>;
-export const AssignmentHistoryResponse = z.array(DriverAssignment);
+export const AssignmentHistoryResponse = z.array(DriverAssignmentShape).transform(cleanTexts);
 
 // --- analyse/preformattedPrivacy ---
 export const RENDER_MODES = [
@@ -375,4 +390,4 @@ export const AnalysisResult = z.looseObject({
   bean: z.unknown().optional(),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResult>;
-export const AnalysisResponse = z.array(AnalysisResult);
+export const AnalysisResponse = z.array(AnalysisResult).transform(cleanTexts);
