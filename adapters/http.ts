@@ -22,7 +22,9 @@ export function createHttpApp(core: Core, requests: RequestTracker): Express {
   app.get('/readyz', async (_req, res) => {
     const store = await core.store.ping();
     const ocean = core.oceanReachable();
-    res.status(store && ocean ? 200 : 503).json({ status: store && ocean ? 'ready' : 'not ready', store, ocean });
+    // What the operator should act on without it making the service unready (password expiry, a missing setting).
+    const detail = core.ocean.operatorNotes();
+    res.status(store && ocean ? 200 : 503).json({ status: store && ocean ? 'ready' : 'not ready', store, ocean, ...(detail.length ? { detail } : {}) });
   });
   app.get('/metrics', async (_req, res) => {
     try {

@@ -74,6 +74,9 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     login: config.ocean.login,
     password: config.ocean.password,
     customerId: config.ocean.customerId,
+    codeExploitant: config.ocean.codeExploitant,
+    tripTimes: { reading: config.ocean.tripTimes ?? 'utc', fleetZone: config.timezone },
+    onLogin: ({ passwordExpirationRemainingDays: days }) => metrics.oceanPasswordDaysLeft.set(days ?? Number.NaN),
     clock,
     timeoutMs: options.oceanTimeoutMs,
     maxConcurrency: options.oceanMaxConcurrency,
@@ -86,9 +89,10 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   });
   const zone = config.timezone;
   const directory = new OceanDirectory(ocean, clock);
+  metrics.oceanPasswordDaysLeft.set(Number.NaN);
   const ports = new ChatPorts();
   const people = new PeopleService({ store, directory, ports, managerEmails: config.managerEmails, defaultLocale: config.defaultLocale, clock, logger: logger.child({ component: 'people' }) });
-  const trips = new TripsService(ocean, directory, zone);
+  const trips = new TripsService(ocean, directory, zone, clock);
   const messages = new PromptMessages({ store, ports, clock, zone, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'messages' }) });
   const outbox = new Outbox({
     store,
@@ -102,6 +106,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
       delivered: (n) => metrics.answersDelivered.inc(n),
       refused: (n) => metrics.answersRefused.inc(n),
       failed: (n) => metrics.answerRetries.inc(n),
+      unconfirmed: (n) => metrics.answersUnconfirmed.inc(n),
     },
   });
   const answers = new AnswerService({ store, zone });
@@ -119,7 +124,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     logger: logger.child({ component: 'daily' }),
     metrics: { sent: (p) => metrics.promptsSent.inc({ platform: p }), failed: (p) => metrics.promptsFailed.inc({ platform: p }) },
   });
-  const schedules = new ScheduleService({ ocean, trips, store, zone, clock });
+  const schedules = new ScheduleService({ ocean, trips, store, zone, clock, logger: logger.child({ component: 'schedules' }) });
   const reports = new ReportService({ ocean, directory, store, zone, logger: logger.child({ component: 'report' }) });
   const router = new ChatRouter({
     store,

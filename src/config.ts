@@ -3,6 +3,7 @@ import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import type { Locale } from './domain';
 import { SSL_MODES, sslSettings } from './store/tls';
+import type { TripTimesReading } from './ocean/trip-times';
 
 /*
  * Every variable of INTERFACE.md, parsed once into one typed config. A bad or missing value
@@ -46,6 +47,8 @@ const EnvSchema = z.object({
   OCEAN_LOGIN: optionalText,
   OCEAN_PASSWORD: optionalText,
   OCEAN_CUSTOMER_ID: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).optional()),
+  OCEAN_CODE_EXPLOITANT: optionalText.pipe(z.string().regex(/^[\w-]{1,50}$/, 'must be the customer\'s operator code from Ocean, such as 1110000001').optional()),
+  OCEAN_TRIP_TIMES: optionalText.pipe(z.enum(['utc', 'fleet'], { message: 'must be utc or fleet (how Ocean writes trip times; see the README)' }).optional()),
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
@@ -100,7 +103,16 @@ const EnvSchema = z.object({
 export interface Config {
   port: number;
   sandbox: boolean;
-  ocean: { baseUrl: string | undefined; login: string; password: string; customerId: number | undefined };
+  ocean: {
+    baseUrl: string | undefined;
+    login: string;
+    password: string;
+    customerId: number | undefined;
+    /** Sent as `codeExploitant` on every retroactive request. */
+    codeExploitant?: string;
+    /** How a daily record's trip times are read: UTC (when unset), or the fleet's TIMEZONE. */
+    tripTimes?: TripTimesReading;
+  };
   /** Slack over HTTP (signing secret) or Socket Mode (app-level token, no signing secret needed). */
   slack: { botToken: string; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string | undefined } | null;
   /** `tenants`: the Microsoft tenants whose users are served (empty: any, only without an app id). */
@@ -178,6 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       login: e.OCEAN_LOGIN ?? '',
       password: e.OCEAN_PASSWORD ?? '',
       customerId: e.OCEAN_CUSTOMER_ID,
+      codeExploitant: e.OCEAN_CODE_EXPLOITANT,
+      tripTimes: e.OCEAN_TRIP_TIMES,
     },
     slack: e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL } : null,
     teams: teamsOn

@@ -7,6 +7,8 @@ export class Metrics {
   readonly promptsFailed = new Counter({ name: 'privacy_prompts_failed_total', help: 'Daily prompts that could not be sent', labelNames: ['platform'], registers: [this.registry] });
   readonly answersDelivered = new Counter({ name: 'privacy_answers_delivered_total', help: 'Answers delivered to Ocean', registers: [this.registry] });
   readonly answersRefused = new Counter({ name: 'privacy_answers_refused_total', help: 'Answers refused by Ocean (permanent)', registers: [this.registry] });
+  readonly answersUnconfirmed = new Counter({ name: 'privacy_answers_unconfirmed_total', help: 'Answers Ocean took with an undocumented body: not counted as saved, to be checked by an operator', registers: [this.registry] });
+  readonly oceanPasswordDaysLeft = new Gauge({ name: 'ocean_password_expiration_remaining_days', help: 'Days before the Ocean API password expires, as Ocean said at the last login (NaN until then)', registers: [this.registry] });
   readonly answerRetries = new Counter({ name: 'privacy_answer_delivery_retries_total', help: 'Answer deliveries that will be retried', registers: [this.registry] });
   readonly answersPending = new Gauge({ name: 'privacy_answers_pending', help: 'Answers waiting for delivery to Ocean', registers: [this.registry] });
   readonly oldestPendingAge = new Gauge({ name: 'privacy_outbox_oldest_pending_seconds', help: 'Age of the oldest answer not yet delivered', registers: [this.registry] });

@@ -3,6 +3,7 @@ import type { Locale, Platform } from '../domain';
 import { translator } from '../i18n';
 import type { Log } from '../log';
 import type { AnswerService, RecordedClick } from '../privacy/answers';
+import { privateModeOff } from '../privacy/directory';
 import type { LinkService } from '../privacy/links';
 import type { OverviewService } from '../privacy/overview';
 import { localeOf, type Actor, type ChatRequest, type PeopleService } from '../privacy/people';
@@ -134,7 +135,7 @@ export class ChatRouter {
   /** A platform's home tab (Slack's App Home): where the driver stands, pending days and private hours. */
   async home(request: ChatRequest): Promise<View> {
     const actor = await this.deps.people.identify(request);
-    const unlinked = this.unlinked(actor);
+    const unlinked = this.cannotAnswer(actor);
     if (unlinked) return unlinked;
     const { summary, pending } = await this.deps.overview.of(actor);
     const prompts = await Promise.all(pending.map((prompt) => this.deps.answers.view(prompt, actor.t)));
@@ -180,7 +181,7 @@ export class ChatRouter {
         return;
       }
       case 'overview': {
-        const unlinked = this.unlinked(actor);
+        const unlinked = this.cannotAnswer(actor);
         if (unlinked) return void (await show(unlinked));
         const { summary, pending } = await this.deps.overview.of(actor);
         await show(summary);
@@ -191,7 +192,7 @@ export class ChatRouter {
         return;
       }
       case 'schedule': {
-        if (!command.target) return void (await show(this.unlinked(actor) ?? (await this.deps.schedules.view(actor, actor))));
+        if (!command.target) return void (await show(this.cannotAnswer(actor) ?? (await this.deps.schedules.view(actor, actor))));
         const subject = await this.subject(actor, request, command.target);
         if ('error' in subject) return void (await show(subject.error));
         const other = await this.deps.people.actorFor(subject.person, actor.requestId);
@@ -263,7 +264,7 @@ export class ChatRouter {
           return { update: outcome.view };
         }
         case ACTION_IDS.showSchedule:
-          return { reply: this.unlinked(actor) ?? (await this.deps.schedules.view(actor, actor)) };
+          return { reply: this.cannotAnswer(actor) ?? (await this.deps.schedules.view(actor, actor)) };
         case ACTION_IDS.editSchedule:
         case ACTION_IDS.addPeriod:
         case ACTION_IDS.deletePeriod:
@@ -286,8 +287,12 @@ export class ChatRouter {
     return { person: found };
   }
 
-  /** A person the bot cannot link to Ocean is told why in one sentence, and whom to ask. */
-  private unlinked(actor: Actor): View | undefined {
+  /**
+   * A person the bot cannot link to Ocean is told why in one sentence, and whom to ask; a driver
+   * whose vehicles have private mode off, that there is nothing to declare.
+   */
+  private cannotAnswer(actor: Actor): View | undefined {
+    if (actor.driver && privateModeOff(actor.driver)) return textView(actor.t.t('overview.privateModeOff'), 'warning');
     if (actor.individuId !== null) return undefined;
     const email = actor.person.email;
     return textView(email ? actor.t.t('errors.notLinked', { email }) : actor.t.t('errors.noEmail'), 'warning');

@@ -15,6 +15,7 @@ export const en: Catalogue = {
     page: 'Page {{page}}/{{pages}}',
     previous: 'Previous',
     next: 'Next',
+    notSaved: '{{choice}} — not saved: Ocean gave an unexpected answer, an operator will check',
   },
   errors: {
     generic: 'Something unexpected went wrong. Please try again in a moment.',
@@ -67,6 +68,7 @@ export const en: Catalogue = {
     nothingPending: 'No trip waiting: thank you!',
     todayStatus: 'Answers sent to Ocean: {{delivered}} — in progress: {{pending}}',
     editHours: 'My private hours',
+    privateModeOff: 'Private mode is switched off on your vehicle in Ocean: you have no trips to declare, so no daily message. Ask your fleet manager to switch it on.',
   },
   prompt: {
     title: 'Your trips on {{day}}',
@@ -114,6 +116,7 @@ export const en: Catalogue = {
     confirmDeleteYes: 'Yes, delete',
     confirmDeleteNo: 'No, keep it',
     deleted: 'Period {{period}} deleted. This is what Ocean now holds:',
+    notSaved: 'Your hours could not be saved completely. Here is what Ocean holds now; please try again:',
   },
   report: {
     preparing: 'Preparing the report for {{period}}…',

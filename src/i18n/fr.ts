@@ -14,6 +14,7 @@ export const fr = {
     page: 'Page {{page}}/{{pages}}',
     previous: 'Précédent',
     next: 'Suivant',
+    notSaved: "{{choice}} — non enregistré : Ocean a répondu de façon inattendue, un opérateur va vérifier",
   },
   errors: {
     generic: "Une erreur inattendue s'est produite. Réessayez dans un instant.",
@@ -66,6 +67,7 @@ export const fr = {
     nothingPending: 'Aucun trajet en attente : merci !',
     todayStatus: 'Réponses envoyées à Ocean : {{delivered}} — en cours : {{pending}}',
     editHours: 'Mes horaires de vie privée',
+    privateModeOff: "Le mode vie privée est désactivé sur votre véhicule dans Ocean : vous n'avez aucun trajet à déclarer, donc pas de message quotidien. Voyez votre gestionnaire de flotte pour l'activer.",
   },
   prompt: {
     title: 'Vos trajets du {{day}}',
@@ -113,6 +115,7 @@ export const fr = {
     confirmDeleteYes: 'Oui, supprimer',
     confirmDeleteNo: 'Non, garder',
     deleted: 'Période {{period}} supprimée. Voici ce qu’Ocean contient maintenant :',
+    notSaved: "Vos horaires n'ont pas pu être enregistrés entièrement. Voici ce qu’Ocean contient maintenant ; réessayez :",
   },
   report: {
     preparing: 'Préparation du rapport pour {{period}}…',

@@ -1,13 +1,15 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { bulkhead, DelegateBackoff, handleWhen, retry, type BulkheadPolicy } from 'cockatiel';
+import { bulkhead, type BulkheadPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import type { Log } from '../log';
-import { toOceanDate, toOceanDateTime, type IsoDay } from './dates';
+import { localDayBounds, toOceanDate, toOceanDateTime, utcDatesOfLocalDay, type IsoDay } from './dates';
 import { OceanError, kindForStatus, parseRetryAfter, readOceanErrorBody } from './errors';
 import { OceanSession } from './session';
 import * as S from './schemas';
+import { readPositionInstant, type TripTimes } from './trip-times';
 
 export interface OceanCallEvent {
   endpoint: string;
@@ -33,7 +35,19 @@ export interface OceanClientOptions {
   tokenLifetimeMs?: number;
   renewBeforeMs?: number;
   onCall?: (event: OceanCallEvent) => void;
+  /** The customer's operator code, sent as `codeExploitant` on every retroactive request (OCEAN_CODE_EXPLOITANT). */
+  codeExploitant?: string;
+  /** How a daily record's trip times are read (OCEAN_TRIP_TIMES); UTC by default. */
+  tripTimes?: TripTimes;
+  /** After each login: the days left before the API password expires, when Ocean says. */
+  onLogin?: (info: { passwordExpirationRemainingDays: number | null }) => void;
 }
+
+/** Under this many days before the API password expires, the operator is told. */
+export const PASSWORD_WARNING_DAYS = 14;
+
+/** A daily-record row with its start and end read as instants (null when unreadable). */
+export type TimedRow = S.DailyRecordRow & { startAt: Date | null; endAt: Date | null };
 
 export interface RetrySettings {
   /** Attempts in all, the first included. */
@@ -75,17 +89,14 @@ interface CallSpec<T extends z.ZodType> {
   authenticated?: boolean;
   /** The incoming request this call serves, sent as X-Request-Id and logged. */
   requestId?: string;
-}
-
-/** Why an attempt failed and whether, and when, to try again: decided where the error is seen. */
-interface AttemptVerdict {
-  retry: boolean;
-  delayMs: number;
+  /** What a 404 or an empty body means for a read that documents them as "no data". */
+  nothing?: z.output<T>;
 }
 
 export interface TripPrivacyRequest {
   idEtape: number;
   numeroEmbarque: number;
+  /** The client's OCEAN_CODE_EXPLOITANT when not given. */
   codeExploitant?: string | number | null;
   /** true: the trip was private; false: professional. */
   privacy: boolean;
@@ -113,6 +124,11 @@ export class OceanClient {
   private readonly timeoutMs: number;
   private readonly clock: Clock;
   private readonly maxConcurrency: number;
+  private readonly tripTimes: TripTimes;
+  /** Days left on the API password at the last login; null when Ocean did not say. */
+  passwordDaysLeft: number | null = null;
+  /** A retroactive request was refused (400/403) while no codeExploitant is configured. */
+  codeExploitantSuspected = false;
 
   constructor(private readonly options: OceanClientOptions) {
     this.maxConcurrency = options.maxConcurrency ?? 16;
@@ -128,6 +144,7 @@ export class OceanClient {
     this.retrySettings = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.clock = options.clock ?? systemClock;
+    this.tripTimes = options.tripTimes ?? { reading: 'utc', fleetZone: 'UTC' };
     this.session = new OceanSession({
       clock: this.clock,
       lifetimeMs: options.tokenLifetimeMs,
@@ -159,8 +176,8 @@ export class OceanClient {
     return response;
   }
 
-  private loginRequest(): Promise<S.LoginResponse> {
-    return this.call({
+  private async loginRequest(): Promise<S.LoginResponse> {
+    const response = await this.call({
       method: 'POST',
       endpoint: 'auth/authenticate2',
       body: S.LoginBody.parse({ login: this.options.login, password: this.options.password }),
@@ -168,6 +185,26 @@ export class OceanClient {
       idempotent: true,
       authenticated: false,
     });
+    this.notePasswordExpiry(response.passwordExpirationRemainingDays ?? null);
+    return response;
+  }
+
+  private notePasswordExpiry(days: number | null): void {
+    this.passwordDaysLeft = days;
+    this.options.onLogin?.({ passwordExpirationRemainingDays: days });
+    if (days !== null && days < PASSWORD_WARNING_DAYS) {
+      this.options.logger?.warn({ passwordExpirationRemainingDays: days }, `the Ocean API password expires in ${days} day(s): change it in Ocean, then OCEAN_PASSWORD`);
+    }
+  }
+
+  /** What the operator should act on, in plain words (the /readyz detail). */
+  operatorNotes(): string[] {
+    const notes: string[] = [];
+    if (this.passwordDaysLeft !== null && this.passwordDaysLeft < PASSWORD_WARNING_DAYS) {
+      notes.push(`the Ocean API password expires in ${this.passwordDaysLeft} day(s): change it in Ocean, then OCEAN_PASSWORD`);
+    }
+    if (this.codeExploitantSuspected) notes.push(CODE_EXPLOITANT_HINT);
+    return notes;
   }
 
   listIndividus(criteria?: S.IndividusCriteria): Promise<S.IndividuEntry[]> {
@@ -178,18 +215,39 @@ export class OceanClient {
     return this.call({ method: 'GET', endpoint: 'vehicule_engin/vehicles', query: { immatriculation }, schema: S.VehiclesResponse, idempotent: true });
   }
 
-  async dailyRecord(vehId: number, day: IsoDay, context: CallContext = {}): Promise<S.DailyRecordRow[]> {
+  /** One `ficheJour`: the rows Ocean files under that (UTC) date; a 404 or an empty body is a day without rows. */
+  async dailyRecord(vehId: number, date: IsoDay, context: CallContext = {}): Promise<TimedRow[]> {
     const response = await this.call({
       method: 'GET',
       endpoint: 'mobility/v1/ficheJour',
-      query: { vehId, date: toOceanDate(day) },
+      query: { vehId, date: toOceanDate(date) },
       schema: S.DailyRecordResponse,
       idempotent: true,
       requestId: context.requestId,
+      nothing: { fjRows: [] },
     });
-    return response?.fjRows ?? [];
+    return (response?.fjRows ?? []).map((row) => ({ ...row, startAt: readPositionInstant(row.posDeb, this.tripTimes), endAt: readPositionInstant(row.posFin, this.tripTimes) }));
   }
 
+  /**
+   * The rows of a vehicle that start within the fleet's local day. `ficheJour`'s date is
+   * documented as UTC, so each UTC date the day touches is read; a row seen under both dates
+   * counts once. Under either reading of that date (UTC or local), no row is lost or doubled.
+   */
+  async dailyRecordForLocalDay(vehId: number, day: IsoDay, zone: string, context: CallContext = {}): Promise<TimedRow[]> {
+    const { start, end } = localDayBounds(day, zone);
+    const rows = new Map<number, TimedRow>();
+    for (const date of utcDatesOfLocalDay(day, zone)) {
+      for (const row of await this.dailyRecord(vehId, date, context)) {
+        // A row without a readable start cannot be placed: only the date named like the day keeps it.
+        const inDay = row.startAt ? row.startAt >= start && row.startAt < end : date === day;
+        if (inDay && !rows.has(row.id)) rows.set(row.id, row);
+      }
+    }
+    return [...rows.values()];
+  }
+
+  /** A 404 or an empty body is a driver without recurring hours. */
   recurringSchedules(individuId: number, context: CallContext = {}): Promise<S.ScheduleAssignment[]> {
     return this.call({
       method: 'GET',
@@ -198,10 +256,15 @@ export class OceanClient {
       schema: S.RecurringSchedulesResponse,
       idempotent: true,
       requestId: context.requestId,
+      nothing: [],
     });
   }
 
-  /** Sends the whole week: whether Ocean merges or replaces is undocumented (REFERENCE §5). */
+  /**
+   * Posts a week of slots. Whether Ocean merges them into the schedule in force or replaces it
+   * is undocumented (REFERENCE §5), so this is never repeated after it may have reached Ocean:
+   * under merging, a second copy would double the week.
+   */
   async saveRecurringSchedules(individuId: number, body: S.InnerMapBody, window: { from?: Date; to?: Date } = {}, context: CallContext = {}): Promise<void> {
     const endpoint = 'vieprivee/v1/horairesViePriveeRecurrentesIndividu';
     const ok = await this.call({
@@ -209,20 +272,19 @@ export class OceanClient {
       endpoint,
       query: { individuId, dateDebut: window.from && toOceanDateTime(window.from), dateFin: window.to && toOceanDateTime(window.to) },
       body: S.InnerMapBody.parse(body),
-      schema: S.BooleanResponse,
-      idempotent: true,
+      schema: S.ScheduleSaveAnswer,
+      idempotent: false,
       requestId: context.requestId,
     });
     if (!ok) throw new OceanError({ kind: 'invalidInput', endpoint, status: 200, oceanMessage: 'Ocean answered false' });
   }
 
-  async deleteRecurringSchedules(individuId: number, horaireIndividuIds: number[], context: CallContext = {}): Promise<void> {
-    if (!horaireIndividuIds.length) return;
-    // The docs do not say how several ids travel; Spring binds a comma-separated value to a list.
+  /** `horaireIndividuIds` is typed as one int64: one assignment id per DELETE. */
+  async deleteRecurringSchedule(individuId: number, horaireIndividuId: number, context: CallContext = {}): Promise<void> {
     await this.call({
       method: 'DELETE',
       endpoint: 'vieprivee/v1/horairesViePriveeRecurrentesIndividu',
-      query: { individuId, horaireIndividuIds: horaireIndividuIds.join(',') },
+      query: { individuId, horaireIndividuIds: horaireIndividuId },
       schema: S.EmptyResponse,
       idempotent: true,
       requestId: context.requestId,
@@ -240,6 +302,7 @@ export class OceanClient {
       schema: S.ExceptionalPeriodsResponse,
       idempotent: true,
       requestId: context.requestId,
+      nothing: [],
     });
   }
 
@@ -255,7 +318,7 @@ export class OceanClient {
         dateFin: toOceanDateTime(request.to),
         extensionIdToUpdate: request.extensionIdToUpdate,
       },
-      schema: S.BooleanResponse,
+      schema: S.ScheduleSaveAnswer,
       // A repeated creation would create a second period; an update is safe to repeat.
       idempotent: request.extensionIdToUpdate !== undefined,
       requestId: context.requestId,
@@ -263,41 +326,85 @@ export class OceanClient {
     if (!ok) throw new OceanError({ kind: 'invalidInput', endpoint, status: 200, oceanMessage: 'Ocean answered false' });
   }
 
-  async deleteExceptionalPeriods(horaireExtensionIds: number[], context: CallContext = {}): Promise<void> {
-    if (!horaireExtensionIds.length) return;
+  /** One extension id per DELETE, like the recurring one. */
+  async deleteExceptionalPeriod(horaireExtensionId: number, context: CallContext = {}): Promise<void> {
     await this.call({
       method: 'DELETE',
       endpoint: 'vieprivee/v1/horairesViePriveeExceptionnellesIndividu',
-      query: { horaireExtensionIds: horaireExtensionIds.join(',') },
+      query: { horaireExtensionIds: horaireExtensionId },
       schema: S.EmptyResponse,
       idempotent: true,
       requestId: context.requestId,
     });
   }
 
-  /** Retroactively marks a trip private (`privacy=true`) or professional. Setting a state twice is harmless. */
+  /**
+   * Retroactively marks a trip private (`privacy=true`) or professional. Setting a state twice is
+   * harmless, so a timeout is retried; an HTTP 200 never is. Only a documented `true` succeeds:
+   * `false` is a refusal (`invalidInput`), any other body a `badResponse`.
+   */
   async markTrip(request: TripPrivacyRequest): Promise<void> {
     const endpoint = 'vieprivee/v1/etapeViePriveePosteriori';
-    const ok = await this.call({
-      method: 'POST',
-      endpoint,
-      query: {
-        idEtape: request.idEtape,
-        numeroEmbarque: request.numeroEmbarque,
-        codeExploitant: request.codeExploitant,
-        privacy: request.privacy,
-      },
-      schema: S.BooleanResponse,
-      idempotent: true,
-    });
+    const codeExploitant = request.codeExploitant ?? this.options.codeExploitant;
+    let ok: boolean;
+    try {
+      ok = await this.call({
+        method: 'POST',
+        endpoint,
+        query: { idEtape: request.idEtape, numeroEmbarque: request.numeroEmbarque, codeExploitant, privacy: request.privacy },
+        schema: S.RetroactiveAnswer,
+        idempotent: true,
+      });
+    } catch (error) {
+      if (error instanceof OceanError && (error.status === 400 || error.status === 403) && (codeExploitant === undefined || codeExploitant === null)) {
+        if (!this.codeExploitantSuspected) this.options.logger?.warn({ endpoint, status: error.status }, CODE_EXPLOITANT_HINT);
+        this.codeExploitantSuspected = true;
+      }
+      throw error;
+    }
     if (!ok) throw new OceanError({ kind: 'invalidInput', endpoint, status: 200, oceanMessage: 'Ocean answered false' });
+    // Taken without a code: Ocean does not need one, whatever refused an earlier request.
+    if (codeExploitant === undefined || codeExploitant === null) this.codeExploitantSuspected = false;
   }
 
+  /** `affectations_chauffeurs/get`: one dated driver<->vehicle assignment by its id. */
+  assignment(idAffectation: number, context: CallContext = {}): Promise<S.DriverAssignment | null> {
+    return this.call({
+      method: 'GET',
+      endpoint: 'affectations_chauffeurs/get',
+      query: { idAffectation },
+      schema: S.DriverAssignment.nullable(),
+      idempotent: true,
+      requestId: context.requestId,
+      nothing: null,
+    });
+  }
+
+  /** `affectations_chauffeurs/historique`: the dated assignments of a vehicle and/or a driver. */
+  assignmentHistory(filter: { vehicleId?: number; individuId?: number }, context: CallContext = {}): Promise<S.DriverAssignment[]> {
+    return this.call({
+      method: 'GET',
+      endpoint: 'affectations_chauffeurs/historique',
+      query: { idVehicule: filter.vehicleId, idIndividu: filter.individuId },
+      schema: S.AssignmentHistoryResponse,
+      idempotent: true,
+      requestId: context.requestId,
+      nothing: [],
+    });
+  }
+
+  /** The analysis, with its body in the documented form: unwanted filters left out, never sent as `[0]`. */
   privacyAnalysis(request: S.AnalysisRequest, context: CallContext = {}): Promise<S.AnalysisResult[]> {
+    const parsed = S.AnalysisRequest.parse(request);
+    const filter = Object.fromEntries(
+      Object.entries(parsed.filter ?? {})
+        .map(([name, ids]) => [name, (ids ?? []).filter((id) => id > 0)] as const)
+        .filter(([, ids]) => ids.length > 0),
+    );
     return this.call({
       method: 'POST',
       endpoint: 'analyse/preformattedPrivacy',
-      body: S.AnalysisRequest.parse(request),
+      body: { filter, renderMode: parsed.renderMode, criteria: parsed.criteria, periode: parsed.periode },
       schema: S.AnalysisResponse,
       idempotent: true,
       requestId: context.requestId,
@@ -306,39 +413,28 @@ export class OceanClient {
 
   // --- transport ---
 
-  /** Why each failed attempt failed: whether to try again and after how long (errors are unique objects). */
-  private readonly verdicts = new WeakMap<object, AttemptVerdict>();
-  /** One retry policy for every call; each call's own budget is checked where its error is seen. */
-  private readonly retryPolicy = retry(
-    handleWhen((error) => this.verdicts.get(error)?.retry === true),
-    {
-      maxAttempts: 1_000, // bounded per call by maxAttempts and maxElapsedMs below
-      backoff: new DelegateBackoff((context) => {
-        const reason = context.result as { error?: object };
-        return (reason.error && this.verdicts.get(reason.error)?.delayMs) ?? this.retrySettings.initialDelayMs;
-      }),
-    },
-  );
-
+  /**
+   * One call with its retries: each failed attempt is tried again while the error allows it
+   * (see isRetryable), attempts remain and the wait still fits in the time budget. The wait is
+   * Ocean's Retry-After when it gave one, else a jittered exponential backoff.
+   */
   private async call<T extends z.ZodType>(spec: CallSpec<T>): Promise<z.output<T>> {
     const settings = this.retrySettings;
     const started = performance.now();
-    let attempts = 0;
-    return this.retryPolicy.execute(async () => {
-      attempts += 1;
+    for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.attempt(spec);
       } catch (error) {
-        const delayMs = this.nextDelay(error, attempts);
+        const delayMs = this.nextDelay(error, attempt);
         const elapsed = performance.now() - started;
-        const retryable = attempts < settings.maxAttempts && elapsed + delayMs <= settings.maxElapsedMs && this.isRetryable(error, spec.idempotent);
-        if (error && typeof error === 'object') this.verdicts.set(error, { retry: retryable, delayMs });
-        if (retryable) this.options.logger?.debug({ endpoint: spec.endpoint, attempt: attempts, delayMs, kind: (error as OceanError).kind }, 'ocean call retried');
-        throw error;
+        if (attempt >= settings.maxAttempts || elapsed + delayMs > settings.maxElapsedMs || !this.isRetryable(error, spec.idempotent)) throw error;
+        this.options.logger?.debug({ endpoint: spec.endpoint, attempt, delayMs, kind: (error as OceanError).kind }, 'ocean call retried');
+        await sleep(delayMs);
       }
-    });
+    }
   }
 
+  /** A 2xx is never repeated (a bad body or a `false` is Ocean's answer); 429s always are. */
   private isRetryable(error: unknown, idempotent: boolean): boolean {
     if (!(error instanceof OceanError)) return false;
     if (error.kind === 'rateLimited') return true;
@@ -405,6 +501,7 @@ export class OceanClient {
       });
       status = response.statusCode;
       const text = await response.body.text();
+      if (spec.nothing !== undefined && (status === 404 || (status >= 200 && status < 300 && !text.trim()))) return spec.nothing;
       if (status < 200 || status >= 300) {
         const said = readOceanErrorBody(text);
         const kind = spec.authenticated === false && [401, 403, 404].includes(status) ? 'auth' : kindForStatus(status);
@@ -452,6 +549,8 @@ export class OceanClient {
     return parsed.data;
   }
 }
+
+const CODE_EXPLOITANT_HINT = 'Ocean refused a retroactive request and OCEAN_CODE_EXPLOITANT is not set: Ocean may need the customer\'s operator code (codeExploitant)';
 
 function describeTransportError(code: string | undefined): string {
   switch (code) {

@@ -80,3 +80,16 @@ export function parseOceanTimestamp(value: number | string): Date | null {
   if (/^-?\d+$/.test(value)) return new Date(Number(value));
   return parseOceanDateTime(value);
 }
+
+/**
+ * The UTC calendar dates a local day touches, in order. `ficheJour`'s `date` is documented as a
+ * "UTC" day: outside UTC a fleet's day spans two of them (three never: no zone is 24 h off).
+ */
+export function utcDatesOfLocalDay(day: IsoDay, zone: string): IsoDay[] {
+  const { start, end } = localDayBounds(day, zone);
+  const first = DateTime.fromJSDate(start, { zone: 'utc' }).toISODate() as IsoDay;
+  const last = DateTime.fromJSDate(new Date(end.getTime() - 1), { zone: 'utc' }).toISODate() as IsoDay;
+  const dates = [first];
+  while ((dates[dates.length - 1] as IsoDay) < last) dates.push(addDays(dates[dates.length - 1] as IsoDay, 1));
+  return dates;
+}

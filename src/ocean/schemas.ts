@@ -66,6 +66,31 @@ export const VehicleFields = z.looseObject({
 });
 export type VehicleFields = z.infer<typeof VehicleFields>;
 
+/**
+ * Ocean's free text (names, plates, towns, descriptions) loses its control characters where it
+ * enters: one stray \u0001 in a driver's name used to break a whole manager report (the chart's
+ * SVG, the CSV and the chat renderers all choke on them). Line breaks and tabs become spaces.
+ * Every response schema ends with this one walk over what it parsed; a transform on each text
+ * field made parsing a daily record half as slow again.
+ */
+export function stripControls(value: string): string {
+  return value.replace(/[\t\n\r\v\f\u2028\u2029]+/g, ' ').replace(/\p{Cc}/gu, '');
+}
+
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+
+/** Cleans every string of freshly parsed data in place (Dates and other objects are left alone). */
+export function cleanTexts<T>(value: T): T {
+  if (typeof value === 'string') return (CONTROL.test(value) ? stripControls(value) : value) as T;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) value[i] = cleanTexts(value[i]);
+  } else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = cleanTexts(record[key]);
+  }
+  return value;
+}
+
 // --- auth/authenticate2 ---
 export const LoginBody = z.object({ login: z.string().min(1), password: z.string().min(1) });
 export const LoginResponse = z.looseObject({
@@ -86,7 +111,7 @@ export const IndividuEntry = z.looseObject({
   vehicleFieldsDTO: VehicleFields.nullish(),
 });
 export type IndividuEntry = z.infer<typeof IndividuEntry>;
-export const IndividusListResponse = z.array(IndividuEntry);
+export const IndividusListResponse = z.array(IndividuEntry).transform(cleanTexts);
 export const IndividusCriteria = z.enum(['WITHOUT_USER', 'WITH_USER', 'WITH_ENTITE', 'WITH_GSM', 'WITH_VEHICLE']);
 export type IndividusCriteria = z.infer<typeof IndividusCriteria>;
 
@@ -99,7 +124,7 @@ export const VehicleEntry = z.looseObject({
   boitier: z.unknown().optional(),
 });
 export type VehicleEntry = z.infer<typeof VehicleEntry>;
-export const VehiclesResponse = z.array(VehicleEntry);
+export const VehiclesResponse = z.array(VehicleEntry).transform(cleanTexts);
 
 // --- mobility/v1/ficheJour ---
 // `date` and `heure` formats are undocumented (REFERENCE §4): kept as given, read later.
@@ -126,7 +151,7 @@ export const DailyRecordRow = z.looseObject({
   posFin: Position.nullish(),
 });
 export type DailyRecordRow = z.infer<typeof DailyRecordRow>;
-export const DailyRecordResponse = z.looseObject({ fjRows: z.array(DailyRecordRow).nullish() });
+export const DailyRecordResponse = z.looseObject({ fjRows: z.array(DailyRecordRow).nullish() }).transform(cleanTexts);
 
 // --- schedules ---
 export const WEEKDAYS = ['LUNDI', 'MARDI', 'MERCREDI', 'JEUDI', 'VENDREDI', 'SAMEDI', 'DIMANCHE'] as const;
@@ -152,7 +177,7 @@ export const ScheduleAssignment = z.looseObject({
   fin: Timestamp.nullish(),
 });
 export type ScheduleAssignment = z.infer<typeof ScheduleAssignment>;
-export const RecurringSchedulesResponse = z.array(ScheduleAssignment);
+export const RecurringSchedulesResponse = z.array(ScheduleAssignment).transform(cleanTexts);
 
 /** A slot as written in the `innerMap` body. */
 export const Slot = z.object({
@@ -185,27 +210,49 @@ export const ExceptionalPeriod = z.looseObject({
   horairesIndividu: z.array(ScheduleAssignment).nullish(),
 });
 export type ExceptionalPeriod = z.infer<typeof ExceptionalPeriod>;
-export const ExceptionalPeriodsResponse = z.array(ExceptionalPeriod);
+export const ExceptionalPeriodsResponse = z.array(ExceptionalPeriod).transform(cleanTexts);
 
 /** DELETEs answer 204 with no body; the docs show `{}`. */
 export const EmptyResponse = z.union([z.null(), z.looseObject({})]);
 
 /**
- * "A boolean": documented as `true/false`, shown as `[ { boolean:true/false } ]` or a copy of
- * the request. Reads a boolean out of whatever came; a body with none counts as success.
+ * Ocean's "boolean" result in its documented shapes only: `true`, `{"boolean": true}` and
+ * `[{"boolean": true}]` (the docs' example, made valid JSON), and the same with `false`.
+ * Anything else (`{}`, `"OK"`, `0`, an empty body) does not parse: a bad response, never a success.
  */
-export const BooleanResponse = z.unknown().transform((value): boolean => readBoolean(value) ?? true);
-function readBoolean(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
-  if (Array.isArray(value)) return value.length ? readBoolean(value[0]) : undefined;
-  if (value && typeof value === 'object') {
-    for (const inner of Object.values(value)) {
-      if (typeof inner === 'boolean') return inner;
-    }
-  }
-  return undefined;
-}
+const BooleanObject = z.object({ boolean: z.boolean() });
+export const BooleanResponse = z.union([
+  z.boolean(),
+  BooleanObject.transform((o) => o.boolean),
+  z.tuple([BooleanObject]).transform(([o]) => o.boolean),
+]);
+
+/** `etapeViePriveePosteriori`: true is taken, false is refused. */
+export const RetroactiveAnswer = BooleanResponse;
+
+/** The schedule POSTs: a documented boolean, or their documented "Result", an echo of the `innerMap` body (a success). */
+export const ScheduleSaveAnswer = z.union([BooleanResponse, InnerMapBody.transform(() => true as const)]);
+
+// --- affectations_chauffeurs/get and /historique (Ocean's fleet page, April 2026) ---
+/**
+ * A dated driver<->vehicle assignment. `dateFin` null is read as open-ended (the docs show only
+ * placeholder dates); `isVehiculeFonction` marks a company car.
+ */
+const DriverAssignmentShape = z.looseObject({
+  vehicule: VehicleFields.nullish(),
+  chauffeur: Individu.nullish(),
+  chauffeurVehicule: z.looseObject({
+    id: id.nullish(),
+    idVehicule: id.nullish(),
+    idIndividu: id.nullish(),
+    isVehiculeFonction: flag,
+    dateDebut: Timestamp.nullish(),
+    dateFin: Timestamp.nullish(),
+  }),
+});
+export const DriverAssignment = DriverAssignmentShape.transform(cleanTexts);
+export type DriverAssignment = z.infer<typeof DriverAssignment>;
+export const AssignmentHistoryResponse = z.array(DriverAssignmentShape).transform(cleanTexts);
 
 // --- analyse/preformattedPrivacy ---
 export const RENDER_MODES = [
@@ -227,6 +274,7 @@ export const AnalysisCriteria = z.enum(['GEOLOCATION', 'WIHOUT_GEOLOCATION', 'AL
 export type AnalysisCriteria = z.infer<typeof AnalysisCriteria>;
 
 const idList = z.array(z.number().int());
+/** The body as the docs model it; their curl's `[0]` lists parse too (the client never sends them). */
 export const AnalysisRequest = z.object({
   filter: z
     .object({ persons: idList.optional(), entities: idList.optional(), groups: idList.optional(), vehicleIds: idList.optional() })
@@ -273,7 +321,7 @@ export const AnalysisTotal = z.looseObject({
 });
 export type AnalysisTotal = z.infer<typeof AnalysisTotal>;
 
-export const AnalysisTree = z.looseObject({
+const AnalysisTreeShape = z.looseObject({
   /** Undocumented: the simulator and, we expect, Ocean key child totals by id. */
   nodes: z.record(z.string(), z.unknown()).nullish(),
   entityTotalCumul: AnalysisTotal.nullish(),
@@ -290,7 +338,49 @@ export const AnalysisTree = z.looseObject({
     })
     .nullish(),
 });
+
+/**
+ * Where `entityTotalByFlag(Cumul)` carries the private/professional split (a Total per flag),
+ * the tree's totals are re-expressed with one `*ByPeriodMap` entry per flag (periods summed),
+ * which is the form the report reads. A tree whose flag maps are empty stays as it came.
+ */
+export const AnalysisTree = AnalysisTreeShape.transform((tree) => {
+  const contentFlags = flagTotals(tree.content?.entityTotalByFlag);
+  const cumulFlags = flagTotals(tree.entityTotalByFlagCumul) ?? contentFlags;
+  if (!cumulFlags) return tree;
+  return {
+    ...tree,
+    entityTotalCumul: splitByFlag(tree.entityTotalCumul ?? tree.content?.entityTotal, cumulFlags),
+    content: tree.content ? { ...tree.content, entityTotal: splitByFlag(tree.content.entityTotal, contentFlags ?? cumulFlags) } : tree.content,
+  };
+});
 export type AnalysisTree = z.infer<typeof AnalysisTree>;
+
+function flagTotals(map: Record<string, unknown> | null | undefined): Record<string, AnalysisTotal> | undefined {
+  const totals: Record<string, AnalysisTotal> = {};
+  for (const [flag, value] of Object.entries(map ?? {})) {
+    const parsed = AnalysisTotal.safeParse(value);
+    if (parsed.success && parsed.data.total) totals[flag] = parsed.data;
+  }
+  return Object.keys(totals).length ? totals : undefined;
+}
+
+const PERIOD_MAPS = ['distanceInMeterByPeriodMap', 'distanceElectriqueInMeterByPeriodMap', 'durationInSecByPeriodMap', 'utilisationBatterieByPeriodMap'] as const;
+
+function splitByFlag(base: AnalysisTotal | null | undefined, flags: Record<string, AnalysisTotal>): AnalysisTotal {
+  const sum = (values: Iterable<number | null | undefined>) => [...values].reduce<number>((a, v) => a + (typeof v === 'number' && Number.isFinite(v) ? v : 0), 0);
+  const parts = Object.values(flags);
+  const total = Object.fromEntries(
+    PERIOD_MAPS.map((name) => [name, Object.fromEntries(Object.entries(flags).map(([flag, t]) => [flag, sum(Object.values(t.total?.[name] ?? {}))]))]),
+  );
+  return {
+    ...base,
+    consoL: base?.consoL ?? sum(parts.map((p) => p.consoL)),
+    consoKWh: base?.consoKWh ?? sum(parts.map((p) => p.consoKWh)),
+    cost: base?.cost ?? sum(parts.map((p) => p.cost)),
+    total,
+  };
+}
 
 export const AnalysisResult = z.looseObject({
   mode: z.string().nullish(),
@@ -300,4 +390,4 @@ export const AnalysisResult = z.looseObject({
   bean: z.unknown().optional(),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResult>;
-export const AnalysisResponse = z.array(AnalysisResult);
+export const AnalysisResponse = z.array(AnalysisResult).transform(cleanTexts);

@@ -4,7 +4,7 @@ import { translator, type Locale } from '../i18n';
 import { OceanError } from '../ocean';
 import type { IsoDay } from '../ocean/dates';
 import type { DailyPromptRow, Person, Store } from '../store';
-import type { Driver, OceanDirectory } from './directory';
+import { privateModeOff, type Driver, type OceanDirectory } from './directory';
 import { localeOf } from './people';
 import { canDiscover, ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
 import type { PromptMessages } from './prompt-messages';
@@ -29,7 +29,7 @@ export interface DailyRunDeps {
   leaseMs?: number;
 }
 
-export type DriverOutcome = 'sent' | 'alreadyDone' | 'noTrips' | 'unreachable' | 'failed' | 'busy' | 'resumed';
+export type DriverOutcome = 'sent' | 'alreadyDone' | 'noTrips' | 'privateModeOff' | 'unreachable' | 'failed' | 'busy' | 'resumed';
 
 export interface RunReport {
   day: IsoDay;
@@ -50,7 +50,7 @@ export class DailyRun {
     const report: RunReport = {
       day,
       drivers: drivers.length,
-      outcomes: { sent: 0, alreadyDone: 0, noTrips: 0, unreachable: 0, failed: 0, busy: 0, resumed: 0 },
+      outcomes: { sent: 0, alreadyDone: 0, noTrips: 0, privateModeOff: 0, unreachable: 0, failed: 0, busy: 0, resumed: 0 },
       sent: [],
     };
     const done = new Map((await this.deps.store.promptsForDay(day)).map((p) => [p.individu_id, p]));
@@ -72,6 +72,8 @@ export class DailyRun {
 
   private async forDriver(driver: Driver, day: IsoDay, existing: DailyPromptRow | undefined, report: RunReport): Promise<DriverOutcome> {
     if (existing && existing.status !== 'claimed' && existing.status !== 'failed') return 'alreadyDone';
+    // Private mode off on every vehicle: Ocean records no private use, there is nothing to ask.
+    if (privateModeOff(driver)) return 'privateModeOff';
     const people = await this.reachablePeople(driver);
     if (!people.length) return 'unreachable';
     const { trips, alreadyPrivate } = await this.deps.trips.driverDay(driver, day);

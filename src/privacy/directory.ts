@@ -17,6 +17,16 @@ export interface DriverVehicle {
   numeroEmbarque: number | null;
   plate: string | null;
   label: string;
+  /** Ocean's `privacyEnabled`: false when the vehicle's private mode is off (nothing to declare). Unknown counts as on. */
+  privateMode: boolean;
+}
+
+/**
+ * Why a driver gets no daily prompt although they have vehicles: every one of them has its
+ * private mode switched off in Ocean. `/privacy` tells them so.
+ */
+export function privateModeOff(driver: Pick<Driver, 'vehicles'>): boolean {
+  return driver.vehicles.length > 0 && driver.vehicles.every((v) => !v.privateMode);
 }
 
 export function driverName(driver: Pick<Driver, 'firstName' | 'lastName' | 'individuId'>): string {
@@ -95,16 +105,17 @@ export class OceanDirectory {
 
 export function buildSnapshot(people: IndividuEntry[], fleet: VehicleEntry[], loadedAt: number): Snapshot {
   const vehicles = new Map<number, DriverVehicle & { driverIds: number[] }>();
-  const addVehicle = (v: { id: number; numeroEmbarque?: number | null; immatriculation?: string | null; marque?: string | null; modele?: string | null; description?: string | null }, driverId?: number) => {
+  const addVehicle = (v: { id: number; numeroEmbarque?: number | null; immatriculation?: string | null; marque?: string | null; modele?: string | null; description?: string | null; privacyEnabled?: boolean | null }, driverId?: number) => {
     let known = vehicles.get(v.id);
     if (!known) {
       const label = [v.immatriculation, v.description ?? [v.marque, v.modele].filter(Boolean).join(' ')].filter(Boolean).join(' · ') || `#${v.id}`;
-      known = { id: v.id, numeroEmbarque: v.numeroEmbarque ?? null, plate: v.immatriculation ?? null, label, driverIds: [] };
+      known = { id: v.id, numeroEmbarque: v.numeroEmbarque ?? null, plate: v.immatriculation ?? null, label, privateMode: v.privacyEnabled !== false, driverIds: [] };
       vehicles.set(v.id, known);
     }
     if (known.numeroEmbarque === null && v.numeroEmbarque != null) known.numeroEmbarque = v.numeroEmbarque;
     if (driverId !== undefined && !known.driverIds.includes(driverId)) known.driverIds.push(driverId);
   };
+  // The vehicles list first: it is the fuller record, a person's copy of a vehicle only fills gaps.
   for (const entry of fleet) addVehicle(entry.vehicle, entry.chauffeur?.id);
   const byId = new Map<number, Driver>();
   const byEmail = new Map<string, Driver>();

@@ -3,12 +3,15 @@ import type { Log } from '../log';
 import { OceanError, type OceanClient } from '../ocean';
 import type { Store, TripAnswerRow } from '../store';
 import type { PromptMessages } from './prompt-messages';
+import { UNCONFIRMED } from './answer-status';
 import { promptTrips } from './prompt-view';
 
 export interface OutboxMetrics {
   delivered?(n: number): void;
   refused?(n: number): void;
   failed?(n: number): void;
+  /** Ocean answered 200 with an undocumented body: not counted delivered, left for an operator. */
+  unconfirmed?(n: number): void;
 }
 
 export interface OutboxDeps {
@@ -107,6 +110,15 @@ export class Outbox {
       metrics?.delivered?.(1);
       return 'delivered';
     } catch (error) {
+      if (error instanceof OceanError && error.kind === 'badResponse') {
+        // A 200 whose body is not Ocean's documented boolean: the POST is not repeated (it did reach
+        // Ocean) and nothing says it was taken. An operator checks the trip in Ocean.
+        await store.markRefused(answer.id, `${UNCONFIRMED} ${error.oceanMessage ?? 'undocumented answer'}`);
+        await store.audit('outbox', 'answer.unconfirmed', `answer:${answer.id}`, { idEtape: trip.id, status: error.status });
+        logger?.error({ answerId: answer.id, idEtape: trip.id, status: error.status }, 'Ocean answered a retroactive request with an undocumented body: the answer is not counted as saved, check that trip in Ocean');
+        metrics?.unconfirmed?.(1);
+        return 'refused';
+      }
       if (error instanceof OceanError && PERMANENT.has(error.kind)) {
         await store.markRefused(answer.id, error.oceanMessage ?? error.kind);
         await store.audit('outbox', 'answer.refused', `answer:${answer.id}`, { kind: error.kind, status: error.status });

@@ -3,6 +3,7 @@ import { encodeAnswer, encodePage } from '../views/payloads';
 import { ACTION_IDS, type Block, type View } from '../views/views';
 import type { Translator } from '../i18n';
 import type { DailyPromptRow, TripAnswerRow } from '../store';
+import { isUnconfirmed } from './answer-status';
 
 /** What a prompt row keeps about its trips: towns, times and distances; never addresses. */
 export const StoredTrip = z.object({
@@ -95,6 +96,7 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
 function answerStatus(answer: TripAnswerRow | undefined, t: Translator, zone: string): { status?: string; tone?: Block extends never ? never : 'muted' | 'success' | 'error' } {
   if (!answer) return {};
   const choice = t.t(answer.choice === 'private' ? 'common.private' : 'common.professional');
+  if (isUnconfirmed(answer)) return { status: t.t('common.notSaved', { choice }), tone: 'error' };
   if (answer.status === 'refused') return { status: t.t('common.refused', { choice, reason: answer.last_error ?? '' }), tone: 'error' };
   if (answer.status === 'delivered' || answer.delivered_at) return { status: t.t('common.recordedAt', { choice, time: t.time(answer.delivered_at ?? answer.answered_at, zone) }), tone: 'success' };
   return { status: `${choice} — ${t.t('common.saving')}`, tone: 'muted' };

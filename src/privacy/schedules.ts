@@ -5,9 +5,11 @@ import { ACTION_IDS, FORM_IDS, textView, type ActionOutcome, type Block, type Fo
 import type { Translator } from '../i18n';
 import type { OceanClient } from '../ocean';
 import { WEEKDAYS, type Weekday } from '../ocean/schemas';
+import type { Log } from '../log';
 import type { Store } from '../store';
+import { withKeyLock } from '../store/key-lock';
 import { driverName } from './directory';
-import type { PrivateHours, WeeklyRange } from './hours';
+import { PrivateHours, type WeeklyRange } from './hours';
 import type { Actor } from './people';
 import { formatRanges, innerMapBody, parseDayField, sameRange, weekOf, type Week } from './schedule-form';
 import type { TripsService } from './trips';
@@ -18,6 +20,9 @@ export interface ScheduleDeps {
   store: Store;
   zone: string;
   clock: Clock;
+  logger?: Log;
+  /** How long a save waits for another save of the same driver (another tab, another instance). */
+  lockTimeoutMs?: number;
 }
 
 const MONDAY = '2026-11-23';
@@ -47,14 +52,14 @@ export class ScheduleService {
   }
 
   /** `viewer` sees `subject`'s hours; edit buttons only when they are the same person. */
-  async view(viewer: Actor, subject: Actor, lead?: string): Promise<View> {
+  async view(viewer: Actor, subject: Actor, lead?: string, leadTone: 'success' | 'error' = 'success'): Promise<View> {
     const t = viewer.t;
     const hours = await this.hours(subject.individuId as number, viewer);
     const now = this.deps.clock.now();
     const own = viewer.person.id === subject.person.id;
     const week = weekOf(weekInForce(hours, now));
     const blocks: Block[] = [];
-    if (lead) blocks.push({ type: 'text', text: lead, tone: 'success' });
+    if (lead) blocks.push({ type: 'text', text: lead, tone: leadTone });
     blocks.push({ type: 'heading', text: t.t('schedule.recurring') });
     const lines = WEEKDAYS.filter((d) => week[d].length).map((d) => `${dayName(d, t)} ${formatRanges(week[d]).replace(/-/g, '–')}`);
     blocks.push({ type: 'text', text: lines.length ? lines.join('\n') : t.t('schedule.noRecurring') });
@@ -108,7 +113,7 @@ export class ScheduleService {
       }
       // A replayed confirmation deletes nothing more (the request is claimed before Ocean is asked).
       if (!(await this.deps.store.once(requestKey, async () => undefined))) return {};
-      await this.deps.ocean.deleteExceptionalPeriods([period.extensionId], actor);
+      await this.deps.ocean.deleteExceptionalPeriod(period.extensionId, actor);
       await this.deps.store.audit(actor.ref, 'period.delete', `individu:${actor.individuId}`, { start: period.start.toISOString() });
       return { update: await this.view(actor, actor, t.t('schedule.deleted', { period: described })) };
     }
@@ -207,17 +212,55 @@ export class ScheduleService {
     return { errors, period: { from: from.toJSDate(), to: to.plus({ days: 1 }).startOf('day').toJSDate(), description } };
   }
 
+  /**
+   * Saves a driver's week, one save at a time per driver (a double click, two tabs, two
+   * instances): each save reads the week the previous one left, and Ocean ends with exactly the
+   * week submitted last. A save that fails half-way says so and shows what Ocean now holds.
+   */
   private async saveWeek(actor: Actor, individuId: number, next: Week) {
-    const now = this.deps.clock.now();
-    const current = weekInForce(await this.hours(individuId, actor), now);
-    const removed = current.filter((r) => !next[r.day].some((n) => sameRange(n, r)));
-    const added = WEEKDAYS.some((day) => next[day].some((n) => !current.some((c) => c.day === day && sameRange(c, n))));
-    // Removed slots go by their ids (Ocean closes the schedule and keeps the rest from now on);
-    // new slots go with the whole week, from now: the past is never touched.
-    if (removed.length) await this.deps.ocean.deleteRecurringSchedules(individuId, removed.map((r) => r.id).filter((id): id is number => id !== null), actor);
-    if (added) await this.deps.ocean.saveRecurringSchedules(individuId, innerMapBody(next), { from: nextSecond(now) }, actor);
-    await this.deps.store.audit(actor.ref, 'schedule.save', `individu:${individuId}`, { removed: removed.length, added });
-    return { done: await this.view(actor, actor, actor.t.t('schedule.saved')) };
+    let outcome: { deleted: number; posted: boolean; error?: unknown };
+    try {
+      outcome = await withKeyLock(this.deps.store, `schedule:${individuId}`, () => this.writeWeek(actor, individuId, next), { timeoutMs: this.deps.lockTimeoutMs });
+    } catch (error) {
+      outcome = { deleted: 0, posted: false, error };
+    }
+    const failed = outcome.error !== undefined;
+    if (failed) this.deps.logger?.warn({ individuId, deleted: outcome.deleted, err: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) }, 'private hours not saved completely');
+    await this.deps.store.audit(actor.ref, failed ? 'schedule.saveFailed' : 'schedule.save', `individu:${individuId}`, { deleted: outcome.deleted, posted: outcome.posted });
+    const t = actor.t;
+    return { done: await this.view(actor, actor, failed ? t.t('schedule.notSaved') : t.t('schedule.saved'), failed ? 'error' : 'success') };
+  }
+
+  /**
+   * Whether Ocean merges a posted week into the one in force or replaces it is undocumented
+   * (REFERENCE §5). Removing slots only: one DELETE per removed slot (Ocean keeps the rest,
+   * documented). Anything added: one DELETE per slot in force, then the whole week posted from
+   * the next second; the result is the same under either reading, and a failure in between
+   * leaves fewer slots, never a doubled week. Each DELETE starts a new schedule with what
+   * remains, so the week is read again before the next one (the remaining ids may change).
+   */
+  private async writeWeek(actor: Actor, individuId: number, next: Week): Promise<{ deleted: number; posted: boolean; error?: unknown }> {
+    let deleted = 0;
+    try {
+      const ocean = this.deps.ocean;
+      const weekNow = async () => weekInForce(PrivateHours.fromOcean(await ocean.recurringSchedules(individuId, actor), []), this.deps.clock.now());
+      let current = await weekNow();
+      const added = WEEKDAYS.some((day) => next[day].some((n) => !current.some((c) => c.day === day && sameRange(c, n))));
+      const replace = added || hasDuplicates(current);
+      const goes = (r: WeeklyRange) => replace || !next[r.day].some((n) => sameRange(n, r));
+      const budget = current.length + 5;
+      for (let target = current.find(goes); target; target = current.find(goes)) {
+        if (target.id === null || deleted >= budget) throw new Error('Ocean keeps a slot that cannot be deleted');
+        await ocean.deleteRecurringSchedule(individuId, target.id, actor);
+        deleted += 1;
+        current = await weekNow();
+      }
+      if (!replace || WEEKDAYS.every((day) => !next[day].length)) return { deleted, posted: false };
+      await ocean.saveRecurringSchedules(individuId, innerMapBody(next), { from: nextSecond(this.deps.clock.now()) }, actor);
+      return { deleted, posted: true };
+    } catch (error) {
+      return { deleted, posted: false, error };
+    }
   }
 
   private async savePeriod(actor: Actor, individuId: number, period: { from: Date; to: Date; description: string }) {
@@ -225,6 +268,10 @@ export class ScheduleService {
     await this.deps.store.audit(actor.ref, 'period.add', `individu:${individuId}`, { from: period.from.toISOString(), to: period.to.toISOString() });
     return { done: await this.view(actor, actor, actor.t.t('schedule.saved')) };
   }
+}
+
+function hasDuplicates(ranges: WeeklyRange[]): boolean {
+  return ranges.some((r, i) => ranges.findIndex((o) => o.day === r.day && sameRange(o, r)) !== i);
 }
 
 function textOf(values: Record<string, unknown>): (key: string) => string {

@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
-import type { OceanClient } from '../ocean';
+import { systemClock, type Clock } from '../clock';
+import type { OceanClient, TimedRow } from '../ocean';
 import type { CallContext } from '../ocean/client';
 import { localDayBounds, type IsoDay } from '../ocean/dates';
-import type { DailyRecordRow, Position } from '../ocean/schemas';
+import type { DriverAssignment } from '../ocean/schemas';
 import type { Driver, DriverVehicle, OceanDirectory } from './directory';
 import { PrivateHours } from './hours';
 
@@ -28,15 +28,26 @@ export interface DriverDay {
   alreadyPrivate: Trip[];
 }
 
+/** A vehicle's dated assignments, or null when Ocean gave none (then trips are matched by name). */
+type Assignments = { from: number; to: number; individuId: number }[] | null;
+
+/** How long a vehicle's assignment history is kept: every driver of a shared vehicle reads it in one daily run. */
+const ASSIGNMENTS_TTL_MS = 10 * 60_000;
+
 /**
- * Which trips a driver had on a day: the daily record of each of their vehicles, on a shared
- * vehicle only the rows driven by them, minus the trips inside their private hours.
+ * Which trips a driver had on a day: the rows of each of their vehicles that start within the
+ * fleet's day (vehicles with private mode off have nothing to declare), on a shared vehicle
+ * only the rows Ocean's dated assignments give them (or, without assignments, the rows with
+ * their name), minus the trips inside their private hours.
  */
 export class TripsService {
+  private readonly assignmentCache = new Map<number, { at: number; value: Promise<Assignments> }>();
+
   constructor(
     private readonly ocean: OceanClient,
     private readonly directory: OceanDirectory,
     private readonly zone: string,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async privateHours(individuId: number, around?: { from: Date; to: Date }, context: CallContext = {}): Promise<PrivateHours> {
@@ -47,12 +58,14 @@ export class TripsService {
   async driverDay(driver: Driver, day: IsoDay, context: CallContext = {}): Promise<DriverDay> {
     const trips: Trip[] = [];
     for (const vehicle of driver.vehicles) {
-      const rows = await this.ocean.dailyRecord(vehicle.id, day, context);
-      const shared = (await this.directory.vehicle(vehicle.id))?.driverIds.length ?? 1;
+      if (!vehicle.privateMode) continue;
+      const rows = await this.ocean.dailyRecordForLocalDay(vehicle.id, day, this.zone, context);
+      const shared = ((await this.directory.vehicle(vehicle.id))?.driverIds.length ?? 1) > 1;
+      const assignments = shared ? await this.assignments(vehicle.id, context) : null;
       for (const row of rows) {
         if (!isTrip(row)) continue;
-        if (shared > 1 && !drivenBy(row, driver)) continue;
-        trips.push(toTrip(row, vehicle, this.zone));
+        if (shared && !drivenBy(row, driver, assignments)) continue;
+        trips.push(toTrip(row, vehicle));
       }
     }
     trips.sort((a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.id - b.id);
@@ -67,14 +80,44 @@ export class TripsService {
     }
     return { day, trips: asked, alreadyPrivate };
   }
+
+  /** A vehicle's dated assignments, read once for all its drivers; null when Ocean has none or does not answer. */
+  private assignments(vehicleId: number, context: CallContext): Promise<Assignments> {
+    const now = this.clock.now().getTime();
+    const cached = this.assignmentCache.get(vehicleId);
+    if (cached && now - cached.at < ASSIGNMENTS_TTL_MS) return cached.value;
+    const value = this.ocean.assignmentHistory({ vehicleId }, context).then(
+      (history) => readAssignments(history, vehicleId),
+      () => null,
+    );
+    if (this.assignmentCache.size > 10_000) this.assignmentCache.clear();
+    this.assignmentCache.set(vehicleId, { at: now, value });
+    return value;
+  }
+}
+
+function readAssignments(history: DriverAssignment[], vehicleId: number): Assignments {
+  const spans = [];
+  for (const entry of history) {
+    const link = entry.chauffeurVehicule;
+    const individuId = link.idIndividu ?? entry.chauffeur?.id;
+    const vehicle = link.idVehicule ?? entry.vehicule?.id;
+    if (individuId == null || !link.dateDebut || (vehicle != null && vehicle !== vehicleId)) continue;
+    spans.push({ from: link.dateDebut.getTime(), to: link.dateFin?.getTime() ?? Number.POSITIVE_INFINITY, individuId });
+  }
+  return spans.length ? spans : null;
 }
 
 /** Rows typed `T` are trips; the docs show no other value, a missing type is read as a trip. */
-function isTrip(row: DailyRecordRow): boolean {
+function isTrip(row: TimedRow): boolean {
   return row.type === undefined || row.type === null || row.type === 'T';
 }
 
-function drivenBy(row: DailyRecordRow, driver: Driver): boolean {
+/** The assignment in force when the trip started says who drove; without one, the row's driver name does. */
+function drivenBy(row: TimedRow, driver: Driver, assignments: Assignments): boolean {
+  const at = row.startAt?.getTime();
+  const assigned = at === undefined ? undefined : assignments?.find((a) => a.from <= at && at < a.to);
+  if (assigned) return assigned.individuId === driver.individuId;
   const who = row.posDeb?.driver;
   if (!who) return false;
   if (who.matricule && driver.matricule) return who.matricule === driver.matricule;
@@ -82,9 +125,9 @@ function drivenBy(row: DailyRecordRow, driver: Driver): boolean {
   return same(who.nom, driver.lastName) && same(who.prenom, driver.firstName);
 }
 
-function toTrip(row: DailyRecordRow, vehicle: DriverVehicle, zone: string): Trip {
-  const start = readInstant(row.posDeb, zone);
-  let end = readInstant(row.posFin, zone);
+function toTrip(row: TimedRow, vehicle: DriverVehicle): Trip {
+  const start = row.startAt;
+  let end = row.endAt;
   const durationSec = row.dureeMs != null ? Math.round(row.dureeMs / 1000) : start && end ? Math.round((end.getTime() - start.getTime()) / 1000) : 0;
   if (!end && start) end = new Date(start.getTime() + durationSec * 1000);
   return {
@@ -98,29 +141,4 @@ function toTrip(row: DailyRecordRow, vehicle: DriverVehicle, zone: string): Trip
     distanceMeter: row.distanceMeter ?? 0,
     durationSec,
   };
-}
-
-/**
- * `date` and `heure` formats are undocumented (REFERENCE §4). We read `dd/MM/yyyy` or ISO days,
- * `HH:mm[:ss]` times in the fleet's zone, ISO date-times and epoch milliseconds.
- */
-export function readInstant(position: Position | null | undefined, zone: string): Date | null {
-  if (!position) return null;
-  const { date, heure } = position;
-  if (typeof heure === 'number') return new Date(heure);
-  if (typeof date === 'number' && heure == null) return new Date(date);
-  if (typeof heure === 'string' && /T/.test(heure)) {
-    const iso = DateTime.fromISO(heure, { zone });
-    if (iso.isValid) return iso.toJSDate();
-  }
-  if (typeof date !== 'string') return null;
-  const day = DateTime.fromFormat(date.trim(), 'dd/MM/yyyy', { zone }).isValid
-    ? DateTime.fromFormat(date.trim(), 'dd/MM/yyyy', { zone })
-    : DateTime.fromISO(date.trim(), { zone });
-  if (!day.isValid) return null;
-  if (typeof heure !== 'string') return /T/.test(date) ? day.toJSDate() : null;
-  const time = /^(\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(heure.trim());
-  if (!time) return null;
-  const at = day.set({ hour: Number(time[1]), minute: Number(time[2]), second: Number(time[3] ?? 0), millisecond: 0 });
-  return at.isValid ? at.toJSDate() : null;
 }

@@ -1,12 +1,15 @@
 import { DateTime } from 'luxon';
-import type { AnalysisRequest } from '../ocean/schemas';
 import type { Fleet, SimDriver, SimVehicle } from './fleet';
 import type { PrivacyState } from './schedules';
+import type { WireAnalysis } from './wire';
 
 /**
  * Builds the `preformattedPrivacy` answer from the fleet's trips. Ocean's documentation leaves
- * the keys of the `*ByPeriodMap` maps unknown; the simulator picks `VIE_PRIVEE` and
- * `PROFESSIONNEL`, plus any extra keys a test asks for, and keys `nodes` by driver or vehicle id.
+ * unknown where the private/professional split lives. By default the simulator keys the
+ * `*ByPeriodMap` maps `VIE_PRIVEE` and `PROFESSIONNEL` (plus any extra keys a test asks for)
+ * and keys `nodes` by driver or vehicle id, each a total. With `split: 'flags'`, the period
+ * maps are keyed by day and the split is in `entityTotalByFlagCumul` (one total per flag),
+ * each node then being a tree of its own.
  */
 export const PRIVATE_KEY = 'VIE_PRIVEE';
 export const PROFESSIONAL_KEY = 'PROFESSIONNEL';
@@ -25,8 +28,8 @@ interface Sums {
   cost: number;
 }
 
-function emptySums(extraKeys: string[]): Sums {
-  const zero = () => Object.fromEntries([PRIVATE_KEY, PROFESSIONAL_KEY, ...extraKeys].map((k) => [k, 0]));
+function emptySums(keys: string[]): Sums {
+  const zero = () => Object.fromEntries(keys.map((k) => [k, 0]));
   return { distance: zero(), electric: zero(), duration: zero(), battery: zero(), consoL: 0, consoKWh: 0, cost: 0 };
 }
 
@@ -34,25 +37,27 @@ export interface AnalysisInput {
   fleet: Fleet;
   state: PrivacyState;
   zone: string;
-  request: AnalysisRequest;
-  debut: Date;
-  fin: Date;
+  request: WireAnalysis;
   extraPeriodKeys: string[];
+  split: 'periodMaps' | 'flags';
 }
 
 export function buildAnalysis(input: AnalysisInput): unknown[] {
-  const { fleet, state, zone, request, extraPeriodKeys } = input;
-  const byVehicle = request.renderMode.includes('BY_VEHICLE');
-  const persons = usefulIds(request.filter?.persons);
-  const vehicleIds = usefulIds(request.filter?.vehicleIds);
-  const entities = usefulIds(request.filter?.entities);
-  const groups = usefulIds(request.filter?.groups);
+  const { fleet, state, zone, request } = input;
+  const mapKeys = input.split === 'periodMaps' ? [PRIVATE_KEY, PROFESSIONAL_KEY, ...input.extraPeriodKeys] : [];
+  const byVehicle = request.byVehicle;
+  const persons = filterIds(request.filter.persons);
+  const vehicleIds = filterIds(request.filter.vehicleIds);
+  const entities = filterIds(request.filter.entities);
+  const groups = filterIds(request.filter.groups);
   const sums = new Map<number, Sums>();
-  const overall = emptySums(extraPeriodKeys);
-  let day = DateTime.fromJSDate(input.debut, { zone }).startOf('day');
-  const last = DateTime.fromJSDate(input.fin, { zone });
-  const startMs = input.debut.getTime();
-  const endMs = input.fin.getTime();
+  const flagged = new Map<number, Map<string, Sums>>();
+  const overall = emptySums(mapKeys);
+  const overallFlagged = new Map<string, Sums>();
+  let day = DateTime.fromMillis(request.debut, { zone }).startOf('day');
+  const last = DateTime.fromMillis(request.fin, { zone });
+  const startMs = request.debut;
+  const endMs = request.fin;
   while (day <= last) {
     const isoDay = day.toISODate() as string;
     for (const vehicle of fleet.vehicles) {
@@ -65,29 +70,37 @@ export function buildAnalysis(input: AnalysisInput): unknown[] {
         if (persons && !persons.has(driver.individuId)) continue;
         if (entities && !entities.has(driver.entityId)) continue;
         if (groups && !groups.has(driver.groupId)) continue;
-        const key = state.isPrivate(trip) ? PRIVATE_KEY : PROFESSIONAL_KEY;
+        const flag = state.isPrivate(trip) ? PRIVATE_KEY : PROFESSIONAL_KEY;
         const id = byVehicle ? vehicle.id : driver.individuId;
         let s = sums.get(id);
         if (!s) {
-          s = emptySums(extraPeriodKeys);
+          s = emptySums(mapKeys);
           sums.set(id, s);
         }
-        for (const target of [s, overall]) add(target, key, trip.distanceMeter, trip.end.diff(trip.start).as('seconds'), vehicle.electric);
+        const seconds = trip.end.diff(trip.start).as('seconds');
+        if (input.split === 'periodMaps') {
+          for (const target of [s, overall]) add(target, flag, trip.distanceMeter, seconds, vehicle.electric);
+        } else {
+          let byFlag = flagged.get(id);
+          if (!byFlag) flagged.set(id, (byFlag = new Map()));
+          for (const target of [s, overall, sumsFor(byFlag, flag), sumsFor(overallFlagged, flag)]) add(target, isoDay, trip.distanceMeter, seconds, vehicle.electric);
+        }
       }
     }
     day = day.plus({ days: 1 });
   }
+  const entity = { id: 1, nom: 'Transports Exemple', suppressionLogique: false };
+  const flagTotals = (byFlag: Map<string, Sums> | undefined) => Object.fromEntries([...(byFlag ?? [])].map(([flag, f]) => [flag, total(f, undefined, undefined)]));
   const nodes: Record<string, unknown> = {};
   for (const [id, s] of sums) {
     const driver = byVehicle ? undefined : fleet.driver(id);
     const vehicle = byVehicle ? fleet.vehicle(id) : driver?.vehicleId ? fleet.vehicle(driver.vehicleId) : undefined;
-    nodes[String(id)] = total(s, driver, vehicle);
+    nodes[String(id)] = input.split === 'periodMaps' ? total(s, driver, vehicle) : { nodes: {}, entityTotalCumul: total(s, driver, vehicle), entityTotalByFlagCumul: flagTotals(flagged.get(id)), entity };
   }
-  const entity = { id: 1, nom: 'Transports Exemple', suppressionLogique: false };
   const tree = {
     nodes,
     entityTotalCumul: total(overall, undefined, undefined),
-    entityTotalByFlagCumul: {},
+    entityTotalByFlagCumul: input.split === 'flags' ? flagTotals(overallFlagged) : {},
     entity,
     content: {
       typeMotorisationEnergyeMap: {},
@@ -160,10 +173,15 @@ function total(s: Sums, driver: SimDriver | undefined, vehicle: SimVehicle | und
   };
 }
 
-function usefulIds(ids: number[] | undefined): Set<number> | undefined {
-  // The docs' own curl sends [0] for "no filter": treat it so.
-  const useful = (ids ?? []).filter((id) => id !== 0);
-  return useful.length ? new Set(useful) : undefined;
+/** A list given is a filter, as the docs say: `[0]` asks for id 0 (nobody), only an absent list means everyone. */
+function filterIds(ids: number[] | undefined): Set<number> | undefined {
+  return ids ? new Set(ids) : undefined;
+}
+
+function sumsFor(byFlag: Map<string, Sums>, flag: string): Sums {
+  let s = byFlag.get(flag);
+  if (!s) byFlag.set(flag, (s = emptySums([])));
+  return s;
 }
 
 function round(value: number): number {

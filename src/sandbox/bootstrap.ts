@@ -9,7 +9,7 @@ import { OceanSimulator } from './simulator';
  */
 export async function withSandboxOcean(config: Config, logger: Log): Promise<{ config: Config; simulator: OceanSimulator | undefined }> {
   if (!config.sandbox) return { config, simulator: undefined };
-  const simulator = new OceanSimulator({ zone: config.timezone });
+  const simulator = new OceanSimulator({ zone: config.timezone, tripTimes: config.ocean.tripTimes ?? 'utc', codeExploitant: config.ocean.codeExploitant });
   const baseUrl = await simulator.start();
   let sandboxed: Config = { ...config, ocean: { ...config.ocean, baseUrl, login: simulator.login, password: simulator.password } };
   if (!sandboxed.managerEmails.length) {

@@ -9,18 +9,22 @@ export interface Faults {
   rateLimitPerSecond: number;
   /** `Retry-After` sent with 429s, in seconds; null sends no header. */
   retryAfterSeconds: number | null;
-  /** The next N requests answer this status (500, 503, ...). */
-  failNext: { status: number; count: number; retryAfterSeconds?: number } | null;
+  /** The next N requests answer this status (500, 503, ...), after letting `after` of them through. */
+  failNext: { status: number; count: number; retryAfterSeconds?: number; after?: number } | null;
   /** The next N requests answer 200 with a body that is not JSON. */
   malformedNext: number;
   /** The next N requests answer 200 with JSON of the wrong shape. */
   wrongShapeNext: number;
+  /** The next N requests answer 200 with this JSON body (or this raw text), whatever they asked. */
+  bodyNext: { count: number; body?: unknown; raw?: string } | null;
   /** The next N requests have their connection destroyed without an answer. */
   dropNext: number;
   /** The next N requests never answer (until the client gives up). */
   hangNext: number;
   /** Only requests to endpoints starting with this are affected (all when empty). */
   only: string;
+  /** Only requests with this method are affected (all when empty). */
+  onlyMethod: string;
 }
 
 export const NO_FAULTS: Faults = {
@@ -30,9 +34,11 @@ export const NO_FAULTS: Faults = {
   failNext: null,
   malformedNext: 0,
   wrongShapeNext: 0,
+  bodyNext: null,
   dropNext: 0,
   hangNext: 0,
   only: '',
+  onlyMethod: '',
 };
 
 export type FaultAction =
@@ -41,7 +47,8 @@ export type FaultAction =
   | { type: 'hang' }
   | { type: 'status'; status: number; retryAfterSeconds: number | null }
   | { type: 'malformed' }
-  | { type: 'wrongShape' };
+  | { type: 'wrongShape' }
+  | { type: 'body'; body?: unknown; raw?: string };
 
 /** Decides, request by request, which fault applies. */
 export class FaultInjector {
@@ -58,9 +65,10 @@ export class FaultInjector {
     this.faults = { ...NO_FAULTS };
   }
 
-  next(endpoint: string, nowMs: number): FaultAction {
+  next(endpoint: string, nowMs: number, method = ''): FaultAction {
     const f = this.faults;
     if (f.only && !endpoint.startsWith(f.only)) return { type: 'none' };
+    if (f.onlyMethod && method !== f.onlyMethod) return { type: 'none' };
     if (f.dropNext > 0) {
       f.dropNext -= 1;
       return { type: 'drop' };
@@ -77,7 +85,9 @@ export class FaultInjector {
       this.windowCount += 1;
       if (this.windowCount > f.rateLimitPerSecond) return { type: 'status', status: 429, retryAfterSeconds: f.retryAfterSeconds };
     }
-    if (f.failNext && f.failNext.count > 0) {
+    if (f.failNext && f.failNext.after) {
+      f.failNext.after -= 1;
+    } else if (f.failNext && f.failNext.count > 0) {
       f.failNext.count -= 1;
       const { status, retryAfterSeconds } = f.failNext;
       if (f.failNext.count === 0) f.failNext = null;
@@ -90,6 +100,12 @@ export class FaultInjector {
     if (f.wrongShapeNext > 0) {
       f.wrongShapeNext -= 1;
       return { type: 'wrongShape' };
+    }
+    if (f.bodyNext && f.bodyNext.count > 0) {
+      f.bodyNext.count -= 1;
+      const { body, raw } = f.bodyNext;
+      if (f.bodyNext.count === 0) f.bodyNext = null;
+      return { type: 'body', body, raw };
     }
     return { type: 'none' };
   }

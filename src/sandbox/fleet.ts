@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
-import type { IsoDay } from '../ocean/dates';
 import { between, hashInts, mulberry32, pick } from './random';
+
+/** A calendar day written `yyyy-MM-dd`. */
+type IsoDay = string;
 
 /*
  * The simulator's seeded fleet: invented people, vehicles and trips, the same on every run.
@@ -10,6 +12,8 @@ import { between, hashInts, mulberry32, pick } from './random';
  *  - 7 and 19 have no e-mail; 12 and 25 have no vehicle;
  *  - 1, 2, 5, 8, 10 have recurring private hours (weekday evenings and nights, weekends);
  *  - 6 has an exceptional private period (from the next 24 December to the 27th).
+ * A shared vehicle is assigned to its first driver until 13:00 and to its second from 13:00,
+ * every day: its trips follow, and so do its dated assignments (`affectations_chauffeurs`).
  */
 
 export interface SimDriver {
@@ -34,6 +38,18 @@ export interface SimVehicle {
   modele: string;
   electric: boolean;
   driverIds: number[];
+  /** Ocean's `privacyEnabled` (private mode); tests switch it off. */
+  privacyEnabled: boolean;
+}
+
+/** A dated driver<->vehicle assignment, as `affectations_chauffeurs` returns them. */
+export interface SimAssignmentSpan {
+  id: number;
+  vehicleId: number;
+  individuId: number;
+  from: DateTime;
+  to: DateTime | null;
+  companyCar: boolean;
 }
 
 export interface SimTrip {
@@ -87,6 +103,8 @@ export const EXCEPTIONAL_PRIVATE_INDEX = 6;
 export const FLEET_EMAIL_DOMAIN = 'transports-exemple.fr';
 export const INDIVIDU_ID_BASE = 1110000400;
 export const VEHICLE_ID_BASE = 5000;
+/** The fleet's recorded history starts here (private hours, company-car assignments). */
+export const FLEET_FIRST_DAY = '2026-01-01';
 
 export interface FleetOptions {
   /** Number of people; the special cases above apply to the first 30. */
@@ -145,6 +163,7 @@ export class Fleet {
         modele,
         electric,
         driverIds: [driver.individuId],
+        privacyEnabled: true,
       };
       this.vehicleIndex.set(vehicle.id, n);
       this.vehicles.push(vehicle);
@@ -168,17 +187,79 @@ export class Fleet {
   }
 
   private readonly tripCache = new Map<string, SimTrip[]>();
+  private readonly added = new Map<string, SimTrip[]>();
 
-  /** The trips of a vehicle on a local day, generated from (vehicle, day) alone (and remembered). */
+  /** The trips of a vehicle on a local day, generated from (vehicle, day) alone (and remembered), with those added by tests. */
   trips(vehicleId: number, day: IsoDay, zone: string): SimTrip[] {
     const key = `${vehicleId}:${day}:${zone}`;
     let trips = this.tripCache.get(key);
     if (!trips) {
       trips = this.generate(vehicleId, day, zone);
+      const extra = this.added.get(key);
+      if (extra) trips = [...trips, ...extra].sort((a, b) => a.start.toMillis() - b.start.toMillis());
       if (this.tripCache.size > 50_000) this.tripCache.clear();
       this.tripCache.set(key, trips);
     }
     return trips;
+  }
+
+  /**
+   * Adds a trip starting at `start` (tests of trips near midnight): it belongs to the local day
+   * it starts on, and to whoever the vehicle is assigned to then.
+   */
+  addTrip(vehicleId: number, start: DateTime, minutes: number, zone: string): SimTrip {
+    const vehicle = this.vehiclesById.get(vehicleId);
+    const vehicleIndex = this.vehicleIndex.get(vehicleId);
+    if (!vehicle || vehicleIndex === undefined) throw new RangeError(`no vehicle ${vehicleId}`);
+    const local = start.setZone(zone);
+    const day = local.toISODate() as IsoDay;
+    const key = `${vehicleId}:${day}:${zone}`;
+    const extra = this.added.get(key) ?? [];
+    const dayNumber = Math.floor(DateTime.fromISO(day, { zone: 'utc' }).toSeconds() / 86400);
+    const rng = mulberry32(hashInts(vehicleId, dayNumber, 7 + extra.length));
+    const from = this.place(rng);
+    const trip: SimTrip = {
+      // Positions 40 to 49: above any generated trip, below the stop rows (+50).
+      id: tripId(dayNumber, vehicleIndex, 40 + extra.length),
+      vehicleId,
+      driverId: this.driverAt(vehicle, local),
+      start: local,
+      end: local.plus({ minutes }),
+      distanceMeter: minutes * 700,
+      from,
+      to: this.place(rng, from.town),
+    };
+    extra.push(trip);
+    this.added.set(key, extra);
+    this.tripCache.delete(key);
+    return trip;
+  }
+
+  /** Who drives a vehicle at a local time: a shared vehicle changes hands at 13:00. */
+  driverAt(vehicle: SimVehicle, local: DateTime): number {
+    return (vehicle.driverIds.length > 1 && local.hour >= 13 ? vehicle.driverIds[1] : vehicle.driverIds[0]) as number;
+  }
+
+  /**
+   * The dated assignments of a vehicle: a vehicle of one driver is their company car since
+   * the fleet's first day, open-ended; a shared vehicle has one assignment per driver and half
+   * day, from `days` days before `now` to the day after.
+   */
+  assignments(vehicle: SimVehicle, now: Date, zone: string, days = 35): SimAssignmentSpan[] {
+    const index = this.vehicleIndex.get(vehicle.id) ?? 0;
+    const base = 900_000_000 + index * 10_000;
+    if (vehicle.driverIds.length < 2) {
+      return [{ id: base, vehicleId: vehicle.id, individuId: vehicle.driverIds[0] as number, from: DateTime.fromISO(FLEET_FIRST_DAY, { zone }), to: null, companyCar: true }];
+    }
+    const spans: SimAssignmentSpan[] = [];
+    const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+    for (let day = today.minus({ days }); day <= today.plus({ days: 1 }); day = day.plus({ days: 1 })) {
+      const noon = day.set({ hour: 13 });
+      const n = Math.floor(day.toMillis() / 86_400_000) % 4000;
+      spans.push({ id: base + n * 2, vehicleId: vehicle.id, individuId: vehicle.driverIds[0] as number, from: day, to: noon, companyCar: false });
+      spans.push({ id: base + n * 2 + 1, vehicleId: vehicle.id, individuId: vehicle.driverIds[1] as number, from: noon, to: day.plus({ days: 1 }), companyCar: false });
+    }
+    return spans;
   }
 
   private generate(vehicleId: number, day: IsoDay, zone: string): SimTrip[] {
@@ -199,7 +280,7 @@ export class Fleet {
       const destination = this.place(rng, place.town);
       const start = cursor;
       const end = start.plus({ minutes });
-      const driverId = vehicle.driverIds.length > 1 && start.hour >= 13 ? (vehicle.driverIds[1] as number) : (vehicle.driverIds[0] as number);
+      const driverId = this.driverAt(vehicle, start);
       trips.push({
         id: tripId(dayNumber, vehicleIndex, position),
         vehicleId,

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { WEEKDAYS, type Slot, type Weekday } from '../ocean/schemas';
-import { EXCEPTIONAL_PRIVATE_INDEX, RECURRING_PRIVATE_INDEXES, type Fleet, type SimTrip } from './fleet';
+import { EXCEPTIONAL_PRIVATE_INDEX, FLEET_FIRST_DAY, RECURRING_PRIVATE_INDEXES, type Fleet, type SimTrip } from './fleet';
+import { DAYS as WEEKDAYS, type Day as Weekday, type WireSlot as Slot } from './wire';
 
 /** One recurring slot assigned to a person for a validity window (Ocean's "horaire individu"). */
 export interface SimAssignment {
@@ -31,9 +31,11 @@ export class PrivacyState {
   readonly exceptional = new Map<number, SimExceptional>();
   /** idEtape -> private? */
   readonly tripMarks = new Map<number, boolean>();
+  /** Steps the retroactive request answers `false` for (tests of Ocean's documented refusal). */
+  readonly refusedSteps = new Set<number>();
 
   constructor(fleet: Fleet, private readonly zone: string, now: Date) {
-    const since = DateTime.fromISO('2026-01-01', { zone }).toMillis();
+    const since = DateTime.fromISO(FLEET_FIRST_DAY, { zone }).toMillis();
     for (const index of RECURRING_PRIVATE_INDEXES) {
       const driver = fleet.drivers[index];
       if (!driver) continue;
@@ -64,7 +66,8 @@ export class PrivacyState {
 
   /** Current and future assignments (what the GET shows). */
   current(individuId: number, now: number): SimAssignment[] {
-    return this.assignments.filter((a) => a.individuId === individuId && (a.fin === null || a.fin > now));
+    // A voided assignment (closed before it started, fin = debut) is gone, whenever that was.
+    return this.assignments.filter((a) => a.individuId === individuId && (a.fin === null || (a.fin > now && a.fin > a.debut)));
   }
 
   /** Closes what is open at `from` and opens the given week from `from` on. */
@@ -76,6 +79,19 @@ export class PrivacyState {
     for (const s of slots) {
       this.assignments.push({ id: this.id(), individuId, slot: { ...s, id: this.id() }, debut: from, fin: to });
     }
+  }
+
+  /**
+   * The recurring POST, as the simulator reads it: the posted slots are added to what is in
+   * force from `from` (the docs do not say merge or replace; merging is the stricter case for
+   * a client). Returns the slot that overlaps one already there, if any, and then adds nothing.
+   */
+  addWeek(individuId: number, slots: Slot[], from: number, to: number | null): Slot | undefined {
+    const there = this.assignments.filter((a) => a.individuId === individuId && (a.fin === null || a.fin > from) && (to === null || a.debut < to));
+    const clash = slots.find((s, i) => [...there.map((a) => a.slot), ...slots.slice(0, i)].some((o) => o.idJourSemaine === s.idJourSemaine && overlap(o, s)));
+    if (clash) return clash;
+    for (const s of slots) this.assignments.push({ id: this.id(), individuId, slot: { ...s, id: this.id() }, debut: from, fin: to });
+    return undefined;
   }
 
   addExceptional(individuId: number, description: string, debut: number, fin: number, createdBy: string): SimExceptional {
@@ -108,6 +124,11 @@ export class PrivacyState {
     if (mark !== undefined) return mark;
     return this.inPrivateHours(trip.driverId, trip.start);
   }
+}
+
+function overlap(a: Slot, b: Slot): boolean {
+  const [as, ae, bs, be] = [a.debutHeure * 60 + a.debutMinute, a.finHeure * 60 + a.finMinute, b.debutHeure * 60 + b.debutMinute, b.finHeure * 60 + b.finMinute];
+  return as < be && bs < ae;
 }
 
 export function slot(day: Weekday, debutHeure: number, debutMinute: number, finHeure: number, finMinute: number): Slot {

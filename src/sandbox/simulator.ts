@@ -3,11 +3,11 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock';
-import { LoginBody } from '../ocean/schemas';
 import { FaultInjector, type Faults } from './faults';
 import { Fleet, type FleetOptions } from './fleet';
-import { oceanError, ROUTES, type RouteContext, type SimAnswer } from './ocean-routes';
+import { oceanError, ROUTES, type BooleanForm, type NoData, type RouteContext, type SimAnswer } from './ocean-routes';
 import { PrivacyState } from './schedules';
+import { isError, readLogin } from './wire';
 
 export const SIM_BASE_PATH = '/ocean/restapi';
 export const SIM_LOGIN = 'sandbox';
@@ -28,6 +28,22 @@ export interface SimulatorOptions extends FleetOptions {
   maxAnalysisDays?: number;
   /** Keep at most this many recorded requests (0: record none, for benchmarks). */
   recordLimit?: number;
+  /** The customer's operator code: when set, every retroactive request must carry it as `codeExploitant`. */
+  codeExploitant?: string;
+  /** How a read with no data answers: `[]` (default), a 404, or a 200 with an empty body. */
+  noData?: NoData;
+  /** The documented boolean form the simulator answers with (default a plain `true`). */
+  booleanForm?: BooleanForm;
+  /** Trip `date`/`heure` written in UTC (default) or in the fleet's zone, like OCEAN_TRIP_TIMES. */
+  tripTimes?: 'utc' | 'fleet';
+  /** Whether trip rows carry their driver's name (default true); false as without badge readers. */
+  rowDrivers?: boolean;
+  /** Whether `affectations_chauffeurs` answers (default true); false answers 404, like an Ocean without it. */
+  assignments?: boolean;
+  /** Where the analysis carries the private/professional split (default the period maps' keys). */
+  analysisSplit?: 'periodMaps' | 'flags';
+  /** What the login says about the API password (default 87 days). */
+  passwordExpirationRemainingDays?: number | null;
 }
 
 export interface RecordedRequest {
@@ -57,7 +73,8 @@ export class OceanSimulator {
   private readonly issued: string[] = [];
   private readonly server: http.Server;
   private readonly hung = new Set<http.ServerResponse>();
-  private readonly ctx: RouteContext;
+  /** The routes' settings; tests may change them while the simulator runs. */
+  readonly ctx: RouteContext;
   tokenLifetimeMs: number;
   baseUrl = '';
 
@@ -75,6 +92,13 @@ export class OceanSimulator {
       now: () => this.clock.now(),
       extraPeriodKeys: options.extraPeriodKeys ?? [],
       maxAnalysisDays: options.maxAnalysisDays ?? 366,
+      codeExploitant: options.codeExploitant,
+      noData: options.noData ?? 'empty',
+      booleanForm: options.booleanForm ?? 'plain',
+      tripTimes: options.tripTimes ?? 'utc',
+      rowDrivers: options.rowDrivers ?? true,
+      assignments: options.assignments ?? true,
+      analysisSplit: options.analysisSplit ?? 'periodMaps',
     };
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(() => {
@@ -162,7 +186,7 @@ export class OceanSimulator {
       if (this.requests.length > limit) this.requests.shift();
     }
 
-    const action = this.faults.next(endpoint, Date.now());
+    const action = this.faults.next(endpoint, Date.now(), method);
     if (action.type === 'drop') {
       record.status = 'dropped';
       req.socket.destroy();
@@ -175,7 +199,7 @@ export class OceanSimulator {
       return;
     }
     const latency = this.faults.faults.latencyMs;
-    let answer: SimAnswer & { headers?: Record<string, string>; raw?: string };
+    let answer: SimAnswer & { headers?: Record<string, string> };
     if (action.type === 'status') {
       answer = oceanError(action.status, action.status === 429 ? 'tooManyRequests' : 'serverError', action.status === 429 ? 'Trop de requêtes' : 'Erreur interne');
       if (action.retryAfterSeconds !== null) answer.headers = { 'retry-after': String(action.retryAfterSeconds) };
@@ -183,6 +207,8 @@ export class OceanSimulator {
       answer = { status: 200, raw: '{"fjRows": [ {"id": 1, ' };
     } else if (action.type === 'wrongShape') {
       answer = { status: 200, body: { unexpected: 'shape', fjRows: 'not a list', token: 42 } };
+    } else if (action.type === 'body') {
+      answer = action.raw !== undefined ? { status: 200, raw: action.raw } : { status: 200, body: action.body };
     } else {
       answer = this.route(method, endpoint, url.searchParams, body, token);
     }
@@ -198,14 +224,15 @@ export class OceanSimulator {
   private route(method: string, endpoint: string, query: URLSearchParams, body: unknown, token: string | string[] | undefined): SimAnswer {
     if (typeof body === 'symbol') return oceanError(400, 'badParameters', 'JSON invalide');
     if (method === 'POST' && endpoint === 'auth/authenticate2') {
-      const parsed = LoginBody.safeParse(body);
-      if (!parsed.success || parsed.data.login !== this.login || parsed.data.password !== this.password) {
+      const given = readLogin(body);
+      if (isError(given) || given.login !== this.login || given.password !== this.password) {
         return oceanError(401, 'badCredentials', 'Identifiant ou mot de passe incorrect');
       }
       const issued = randomBytes(24).toString('base64url');
       this.tokens.set(issued, this.clock.now().getTime() + this.tokenLifetimeMs);
       if (this.issued.length < 1000) this.issued.push(issued);
-      return { status: 200, body: { token: issued, passwordExpirationRemainingDays: 87, additionalAccountData: {} } };
+      const days = this.options.passwordExpirationRemainingDays === undefined ? 87 : this.options.passwordExpirationRemainingDays;
+      return { status: 200, body: { token: issued, passwordExpirationRemainingDays: days, additionalAccountData: {} } };
     }
     const handler = ROUTES[`${method} ${endpoint}`];
     if (!handler) return { status: 404, body: { message: `No endpoint ${method} ${endpoint}` } };
@@ -214,7 +241,7 @@ export class OceanSimulator {
       return oceanError(401, 'unauthorized', 'Jeton absent, invalide ou expiré');
     }
     const customerId = query.get('customerId');
-    if (this.options.customerId !== undefined && customerId !== null && Number(customerId) !== this.options.customerId) {
+    if (this.options.customerId !== undefined && customerId !== null && customerId !== String(this.options.customerId)) {
       return oceanError(403, 'forbidden', 'Accès refusé à ce client');
     }
     return handler(this.ctx, { method, endpoint, query, body });
@@ -260,7 +287,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: http.ServerResponse, answer: SimAnswer & { headers?: Record<string, string>; raw?: string }): void {
+function send(res: http.ServerResponse, answer: SimAnswer & { headers?: Record<string, string> }): void {
   if (res.destroyed) return;
   const headers: Record<string, string> = { ...answer.headers };
   let payload = answer.raw;

@@ -63,8 +63,8 @@ describe('the Ocean client against the simulator', () => {
       expect(trips.length).toBeGreaterThanOrEqual(2);
       expect(trips[0]?.posDeb?.fullAddress?.town).toEqual(expect.any(String));
       expect(trips[0]?.distanceMeter).toBeGreaterThan(0);
-      const error = await rejection(client.dailyRecord(999_999, '2026-11-24'));
-      expect(error.kind).toBe('notFound');
+      // A 404 is documented for ficheJour: a day without rows.
+      expect(await client.dailyRecord(999_999, '2026-11-24')).toEqual([]);
     }));
 
   it('reads, replaces and deletes recurring private hours with the documented parameters and body', () =>
@@ -73,7 +73,7 @@ describe('the Ocean client against the simulator', () => {
       const before = await client.recurringSchedules(driver.individuId);
       expect(before).toHaveLength(12);
       const from = new Date('2026-11-26T00:00:00Z');
-      const body = { innerMap: { map: { LUNDI: { VIE_PRIVEE: [{ idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 18, finHeure: 23, debutMinute: 0, finMinute: 59 }] } } } };
+      const body = { innerMap: { map: { LUNDI: { VIE_PRIVEE: [{ idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 12, finHeure: 13, debutMinute: 0, finMinute: 30 }] } } } };
       await client.saveRecurringSchedules(driver.individuId, body, { from });
       const post = sim.requestsTo('vieprivee/v1/horairesViePriveeRecurrentesIndividu', 'POST')[0];
       expect(post?.query).toEqual({ individuId: String(driver.individuId), dateDebut: '26/11/2026 00:00:00 Z' });
@@ -81,7 +81,7 @@ describe('the Ocean client against the simulator', () => {
       const after = await client.recurringSchedules(driver.individuId);
       const monday = after.filter((a) => a.horaire.idJourSemaine === 'LUNDI' && a.debut?.getTime() === from.getTime());
       expect(monday).toHaveLength(1);
-      await client.deleteRecurringSchedules(driver.individuId, [monday[0]?.id as number]);
+      await client.deleteRecurringSchedule(driver.individuId, monday[0]?.id as number);
       expect(sim.requestsTo('vieprivee/v1/horairesViePriveeRecurrentesIndividu', 'DELETE')[0]?.query).toEqual({
         individuId: String(driver.individuId),
         horaireIndividuIds: String(monday[0]?.id),
@@ -109,7 +109,7 @@ describe('the Ocean client against the simulator', () => {
       });
       const [period] = await client.exceptionalPeriods(driver.individuId, { from: start });
       expect(period?.horairesIndividu).toHaveLength(2);
-      await client.deleteExceptionalPeriods([period?.extension?.id as number]);
+      await client.deleteExceptionalPeriod(period?.extension?.id as number);
       expect(sim.requestsTo('vieprivee/v1/horairesViePriveeExceptionnellesIndividu', 'DELETE')[0]?.query).toEqual({ horaireExtensionIds: String(period?.extension?.id) });
       expect(await client.exceptionalPeriods(driver.individuId)).toEqual([]);
     }));
