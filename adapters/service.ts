@@ -6,6 +6,7 @@ import type { Config } from '../src/config';
 import type { OceanSimulator } from '../src/sandbox/simulator';
 import { AfterAck } from './after-ack';
 import { createHttpApp, trackRequest } from './http';
+import { mountPages } from './pages';
 import { mountSlack, type SlackTransport } from './slack';
 import { mountTeams, type TeamsTransport } from './teams';
 import { mountWebChat } from './web';
@@ -42,6 +43,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     onQueueLength: (length) => core.metrics.afterAckWaiting.set(length),
   });
   const app = createHttpApp(core, afterAck);
+  mountPages(app, core);
   const slack = config.slack ? await mountSlack(core, afterAck) : undefined;
   const teams = config.teams ? mountTeams(app, core) : undefined;
   const web = config.sandbox && options.simulator ? mountWebChat(app, core, options.simulator) : undefined;

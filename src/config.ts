@@ -78,6 +78,9 @@ const EnvSchema = z.object({
     return emails;
   }),
   DEFAULT_LOCALE: optionalText.pipe(z.enum(['fr', 'en'], { message: 'must be fr or en' }).optional()).transform((v) => v ?? 'fr'),
+  PRIVACY_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be the https URL of your privacy policy' }).optional()),
+  TERMS_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be the https URL of your terms of use' }).optional()),
+  WEBSITE_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be the https URL of your website' }).optional()),
   LOG_LEVEL: optionalText
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).optional())
     .transform((v) => v ?? 'info'),
@@ -102,6 +105,10 @@ export interface Config {
   managerEmails: string[];
   defaultLocale: Locale;
   logLevel: string;
+  /** The Teams app's privacy policy, terms of use and website: the service's own pages unless set. */
+  privacyUrl?: string;
+  termsUrl?: string;
+  websiteUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -172,5 +179,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     managerEmails: e.MANAGER_EMAILS,
     defaultLocale: e.DEFAULT_LOCALE as Locale,
     logLevel: e.LOG_LEVEL,
+    privacyUrl: e.PRIVACY_URL ?? ownPage(e, '/privacy'),
+    termsUrl: e.TERMS_URL ?? ownPage(e, '/terms'),
+    websiteUrl: e.WEBSITE_URL ?? ownPage(e, '/about'),
   };
+}
+
+/** One of the service's public pages (adapters/pages.ts) on PUBLIC_URL. */
+function ownPage(e: { PUBLIC_URL?: string; PORT: number }, path: string): string {
+  return `${(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')}${path}`;
 }
