@@ -6,6 +6,7 @@ import type { Config } from '../src/config';
 import type { OceanSimulator } from '../src/sandbox/simulator';
 import { heldStoreLock } from '../src/store/lock';
 import { createHttpApp, mountDailyHandoff, RequestTracker } from './http';
+import { mountPages } from './pages';
 import { mountSlack, type SlackTransport } from './slack';
 import { mountTeams, type TeamsTransport } from './teams';
 import { mountWebChat } from './web';
@@ -38,6 +39,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   // The embedded store this process holds: `npm run daily` hands its day over to us.
   const storeLock = config.databaseUrl || options.store ? undefined : heldStoreLock(config.dataDir);
   if (storeLock) mountDailyHandoff(app, core, storeLock.token);
+  mountPages(app, core);
   const slack = config.slack ? await mountSlack(core, requests) : undefined;
   const teams = config.teams ? mountTeams(app, core) : undefined;
   const web = config.sandbox && options.simulator ? mountWebChat(app, core, options.simulator) : undefined;

@@ -92,6 +92,9 @@ const EnvSchema = z.object({
   }),
   DEFAULT_LOCALE: optionalText.pipe(z.enum(['fr', 'en'], { message: 'must be fr or en' }).optional()).transform((v) => v ?? 'fr'),
   RETENTION_DAYS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().min(30, 'must be at least 30 days (answers are delivered and reported within a month)')).optional()),
+  PRIVACY_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be the https URL of your privacy policy' }).optional()),
+  TERMS_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be the https URL of your terms of use' }).optional()),
+  WEBSITE_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be the https URL of your website' }).optional()),
   LOG_LEVEL: optionalText
     .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).optional())
     .transform((v) => v ?? 'info'),
@@ -133,6 +136,10 @@ export interface Config {
   logLevel: string;
   /** Start with the embedded store even on a platform whose disk is thrown away at restart. */
   allowEphemeralStore?: boolean;
+  /** The Teams app's privacy policy, terms of use and website: the service's own pages unless set. */
+  privacyUrl?: string;
+  termsUrl?: string;
+  websiteUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -216,7 +223,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.RETENTION_DAYS ?? 400,
     logLevel: e.LOG_LEVEL,
     allowEphemeralStore: e.ALLOW_EPHEMERAL_STORE,
+    privacyUrl: e.PRIVACY_URL ?? ownPage(e, '/privacy'),
+    termsUrl: e.TERMS_URL ?? ownPage(e, '/terms'),
+    websiteUrl: e.WEBSITE_URL ?? ownPage(e, '/about'),
   };
+}
+
+/** One of the service's public pages (adapters/pages.ts) on PUBLIC_URL. */
+function ownPage(e: { PUBLIC_URL?: string; PORT: number }, path: string): string {
+  return `${(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')}${path}`;
 }
 
 /**

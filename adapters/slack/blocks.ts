@@ -1,35 +1,68 @@
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, MrkdwnElement, ModalView, SectionBlock } from '@slack/types';
 import type { Block, ButtonAction, FormView, Tone, View } from '../../src/views/views';
 
 /*
  * Views to Block Kit, within Block Kit's limits: 50 blocks a message (100 in a modal or App
  * Home), 3,000 characters a text, 10 fields a section, 25 elements an actions block, 75
  * characters a button label, 2,000 a button value, unique action_ids within a block.
+ * Limits count the text Slack receives, so they are measured after escaping.
  */
-
-export type SlackBlock = Record<string, unknown>;
 
 export const LIMITS = { blocks: 50, surfaceBlocks: 100, text: 3000, fields: 10, fieldText: 2000, actions: 25, buttonText: 75, buttonValue: 2000, header: 150, modalTitle: 24 };
 
-/** Slack's three control characters in mrkdwn text. */
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/** Slack's three control characters in mrkdwn text: `<!channel>`, `<@U…>` and `<url|text>` stay text. */
 export function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/[&<>]/g, (c) => ENTITIES[c] as string);
 }
 
 function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-const TONE_PREFIX: Record<Tone, string> = { normal: '', muted: '', success: ':white_check_mark: ', warning: ':warning: ', error: ':x: ' };
-
-function mrkdwn(text: string, tone: Tone = 'normal'): SlackBlock[] {
-  const body = `${TONE_PREFIX[tone]}${escape(text)}`;
-  const chunks: string[] = [];
-  for (let i = 0; i < body.length; i += LIMITS.text) chunks.push(body.slice(i, i + LIMITS.text));
-  if (tone === 'muted') return chunks.map((c) => ({ type: 'context', elements: [{ type: 'mrkdwn', text: c }] }));
-  return chunks.map((c) => ({ type: 'section', text: { type: 'mrkdwn', text: c } }));
+/** The longest start of `text` whose escaped form fits in `max`, escaped (never half an entity). */
+function escapedPrefix(text: string, max: number): { escaped: string; rest: string } {
+  let length = 0;
+  let i = 0;
+  for (; i < text.length; i += 1) {
+    const size = ENTITIES[text[i] as string]?.length ?? 1;
+    if (length + size > max) break;
+    length += size;
+  }
+  return { escaped: escape(text.slice(0, i)), rest: text.slice(i) };
 }
 
-function button(action: ButtonAction, index: number): SlackBlock {
+/** `text` escaped and cut to `max` characters of escaped text. */
+function cutEscaped(text: string, max: number): string {
+  const { escaped, rest } = escapedPrefix(text, max);
+  return rest ? `${escapedPrefix(text, max - 1).escaped}…` : escaped;
+}
+
+/*
+ * verbatim: Slack otherwise turns bare URLs, #channel names and @here in user text into live
+ * links and mentions. Our own formatting (*bold*, _italic_) still renders.
+ */
+function md(text: string): MrkdwnElement {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+
+const TONE_PREFIX: Record<Tone, string> = { normal: '', muted: '', success: ':white_check_mark: ', warning: ':warning: ', error: ':x: ' };
+
+function mrkdwn(text: string, tone: Tone = 'normal'): (SectionBlock | ContextBlock)[] {
+  const prefix = TONE_PREFIX[tone];
+  const chunks: string[] = [];
+  let rest = text;
+  do {
+    const piece = escapedPrefix(rest, LIMITS.text - (chunks.length ? 0 : prefix.length));
+    chunks.push(`${chunks.length ? '' : prefix}${piece.escaped}`);
+    rest = piece.rest;
+  } while (rest);
+  if (tone === 'muted') return chunks.map((c) => ({ type: 'context', elements: [md(c)] }));
+  return chunks.map((c) => ({ type: 'section', text: md(c) }));
+}
+
+function button(action: ButtonAction, index: number): Button {
   return {
     type: 'button',
     action_id: `${action.actionId}:${index}`,
@@ -39,39 +72,46 @@ function button(action: ButtonAction, index: number): SlackBlock {
   };
 }
 
-function actions(list: ButtonAction[]): SlackBlock[] {
-  const blocks: SlackBlock[] = [];
+function actions(list: ButtonAction[]): ActionsBlock[] {
+  const blocks: ActionsBlock[] = [];
   for (let i = 0; i < list.length; i += LIMITS.actions) {
     blocks.push({ type: 'actions', elements: list.slice(i, i + LIMITS.actions).map((a, j) => button(a, i + j)) });
   }
   return blocks;
 }
 
-/** A table as monospaced text: Block Kit has no table for bots. Wide tables are cut into sections. */
-function table(block: Extract<Block, { type: 'table' }>): SlackBlock[] {
-  const all = [block.columns.map((c) => c.label), ...block.rows, ...(block.footer ? [block.footer] : [])];
+const FENCE = '```';
+
+/**
+ * A table as monospaced text: Block Kit has no table for bots. Columns are padded on the text
+ * as shown; sections are cut on the escaped text Slack counts. A backtick in a cell would close
+ * the code block, so it is shown as a look-alike.
+ */
+function table(block: Extract<Block, { type: 'table' }>): SectionBlock[] {
+  const all = [block.columns.map((c) => c.label), ...block.rows, ...(block.footer ? [block.footer] : [])].map((r) => r.map((v) => (v ?? '').replace(/`/g, 'ˋ')));
   const widths = block.columns.map((_, i) => Math.min(28, Math.max(...all.map((r) => (r[i] ?? '').length))));
-  const line = (r: string[]) => r.map((v, i) => {
+  const line = (r: string[]) => escape(r.map((v, i) => {
     const text = cut(v ?? '', widths[i] as number);
     return block.columns[i]?.align === 'right' ? text.padStart(widths[i] as number) : text.padEnd(widths[i] as number);
-  }).join('  ').trimEnd();
-  const lines = [line(all[0] as string[]), ...block.rows.map(line)];
-  if (block.footer) lines.push(line(block.footer));
-  const sections: SlackBlock[] = [];
+  }).join('  ').trimEnd());
+  const room = LIMITS.text - 2 * FENCE.length;
+  const sections: SectionBlock[] = [];
   let current: string[] = [];
-  for (const l of lines) {
-    if ((current.join('\n').length + l.length + 8) > LIMITS.text) {
-      sections.push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${escape(current.join('\n'))}\`\`\`` } });
-      current = [];
-    }
-    current.push(l);
+  const flush = () => {
+    if (current.length) sections.push({ type: 'section', text: md(`${FENCE}${current.join('\n')}${FENCE}`) });
+    current = [];
+  };
+  for (const l of all.map(line)) {
+    const text = l.length > room ? l.slice(0, room) : l;
+    if (current.length && current.join('\n').length + 1 + text.length > room) flush();
+    current.push(text);
   }
-  if (current.length) sections.push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${escape(current.join('\n'))}\`\`\`` } });
+  flush();
   return sections;
 }
 
-export function toBlocks(view: View, maxBlocks = LIMITS.blocks): SlackBlock[] {
-  const blocks: SlackBlock[] = [];
+export function toBlocks(view: View, maxBlocks = LIMITS.blocks): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
   if (view.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: cut(view.title, LIMITS.header), emoji: true } });
   for (const block of view.blocks) {
     switch (block.type) {
@@ -79,13 +119,16 @@ export function toBlocks(view: View, maxBlocks = LIMITS.blocks): SlackBlock[] {
         blocks.push(...mrkdwn(block.text, block.tone));
         break;
       case 'heading':
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${cut(escape(block.text), LIMITS.text - 2)}*` } });
+        blocks.push({ type: 'section', text: md(`*${cutEscaped(block.text, LIMITS.text - 2)}*`) });
         break;
       case 'fields':
         for (let i = 0; i < block.fields.length; i += LIMITS.fields) {
           blocks.push({
             type: 'section',
-            fields: block.fields.slice(i, i + LIMITS.fields).map((f) => ({ type: 'mrkdwn', text: cut(`*${escape(f.label)}*\n${escape(f.value)}`, LIMITS.fieldText) })),
+            fields: block.fields.slice(i, i + LIMITS.fields).map((f) => {
+              const label = cutEscaped(f.label, LIMITS.fieldText / 2 - 3);
+              return md(`*${label}*\n${cutEscaped(f.value, LIMITS.fieldText - label.length - 3)}`);
+            }),
           });
         }
         break;
@@ -96,8 +139,8 @@ export function toBlocks(view: View, maxBlocks = LIMITS.blocks): SlackBlock[] {
         blocks.push(...actions(block.actions));
         break;
       case 'item': {
-        const status = block.status ? `\n_${escape(block.status)}_` : '';
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`${escape(block.text)}${status}`, LIMITS.text) } });
+        const status = block.status ? `\n_${cutEscaped(block.status, 200)}_` : '';
+        blocks.push({ type: 'section', text: md(`${cutEscaped(block.text, LIMITS.text - status.length)}${status}`) });
         if (block.actions.length) blocks.push(...actions(block.actions));
         break;
       }
@@ -110,16 +153,19 @@ export function toBlocks(view: View, maxBlocks = LIMITS.blocks): SlackBlock[] {
         break;
     }
   }
-  if (blocks.length > maxBlocks) return [...blocks.slice(0, maxBlocks - 1), { type: 'context', elements: [{ type: 'mrkdwn', text: '…' }] }];
+  if (blocks.length > maxBlocks) return [...blocks.slice(0, maxBlocks - 1), { type: 'context', elements: [md('…')] }];
   return blocks;
 }
 
-/** The notification text Slack shows where blocks cannot be (and uses for screen readers). */
+/**
+ * The notification text Slack shows where blocks cannot be (and reads to screen readers). It is
+ * mrkdwn too: a name such as `<!channel>` would otherwise notify everyone.
+ */
 export function fallbackText(view: View): string {
-  return cut(view.summary, LIMITS.text);
+  return cutEscaped(view.summary, LIMITS.text);
 }
 
-export function toModal(form: FormView, errorNote?: string): SlackBlock {
+export function toModal(form: FormView, errorNote?: string): ModalView {
   return {
     type: 'modal',
     callback_id: form.formId,
@@ -128,19 +174,19 @@ export function toModal(form: FormView, errorNote?: string): SlackBlock {
     submit: { type: 'plain_text', text: cut(form.submitLabel, LIMITS.modalTitle) },
     close: { type: 'plain_text', text: cut(form.cancelLabel, LIMITS.modalTitle) },
     blocks: [
-      ...(form.intro ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: escape(form.intro) }] }] : []),
-      ...(errorNote ? [{ type: 'section', text: { type: 'mrkdwn', text: `:x: ${escape(errorNote)}` } }] : []),
+      ...(form.intro ? [{ type: 'context' as const, elements: [md(cutEscaped(form.intro, LIMITS.text))] }] : []),
+      ...(errorNote ? [{ type: 'section' as const, text: md(`:x: ${cutEscaped(errorNote, LIMITS.text - 4)}`) }] : []),
       ...form.fields.map((field) => ({
-        type: 'input',
+        type: 'input' as const,
         block_id: field.id,
         optional: true,
-        label: { type: 'plain_text', text: cut(field.label, 2000) },
-        ...(field.hint ? { hint: { type: 'plain_text', text: cut(field.hint, 2000) } } : {}),
+        label: { type: 'plain_text' as const, text: cut(field.label, 2000) },
+        ...(field.hint ? { hint: { type: 'plain_text' as const, text: cut(field.hint, 2000) } } : {}),
         element: {
-          type: 'plain_text_input',
+          type: 'plain_text_input' as const,
           action_id: 'value',
           ...(field.value ? { initial_value: field.value } : {}),
-          ...(field.placeholder ? { placeholder: { type: 'plain_text', text: cut(field.placeholder, 150) } } : {}),
+          ...(field.placeholder ? { placeholder: { type: 'plain_text' as const, text: cut(field.placeholder, 150) } } : {}),
           ...(field.maxLength ? { max_length: field.maxLength } : {}),
           multiline: Boolean(field.multiline),
         },
@@ -150,7 +196,7 @@ export function toModal(form: FormView, errorNote?: string): SlackBlock {
 }
 
 /** A modal that shows a view (after saving): read-only, with a close button. */
-export function viewModal(view: View, closeLabel: string): SlackBlock {
+export function viewModal(view: View, closeLabel: string): ModalView {
   return {
     type: 'modal',
     title: { type: 'plain_text', text: cut(view.title ?? view.summary, LIMITS.modalTitle) },

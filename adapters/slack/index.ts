@@ -130,10 +130,10 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
   const render = async (body: BlockAction, outcome: ActionOutcome) => {
     const container = body.container as { type?: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
     const respond = respondTo(body.response_url);
-    if (outcome.form) await client.views.open({ trigger_id: body.trigger_id, view: toModal(outcome.form) as never });
+    if (outcome.form) await client.views.open({ trigger_id: body.trigger_id, view: toModal(outcome.form) });
     if (outcome.update) {
       if (container.type === 'message' && !container.is_ephemeral && container.channel_id && container.message_ts) {
-        await client.chat.update({ channel: container.channel_id, ts: container.message_ts, text: fallbackText(outcome.update), blocks: toBlocks(outcome.update) as never });
+        await client.chat.update({ channel: container.channel_id, ts: container.message_ts, text: fallbackText(outcome.update), blocks: toBlocks(outcome.update) });
       } else if (container.type === 'view') {
         await publishHome(body.team?.id ?? body.user.team_id, body.user.id, {});
       } else {
@@ -141,7 +141,7 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
       }
     }
     if (outcome.reply) {
-      if (container.type === 'view') await client.chat.postMessage({ channel: await port.dmChannel(body.user.id), text: fallbackText(outcome.reply), blocks: toBlocks(outcome.reply) as never });
+      if (container.type === 'view') await client.chat.postMessage({ channel: await port.dmChannel(body.user.id), text: fallbackText(outcome.reply), blocks: toBlocks(outcome.reply) });
       else await respond(message(outcome.reply));
     }
   };
@@ -152,15 +152,15 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
     // Field errors return in the acknowledgement itself; nothing before it waits on Ocean.
     const checked = await core.router.checkForm(asked, view.callback_id, values);
     if ('errors' in checked) return void (await ack({ response_action: 'errors', errors: checked.errors }));
-    await ack({ response_action: 'update', view: viewModal({ ...checked.saving, title: view.title.text }, checked.close) as never });
+    await ack({ response_action: 'update', view: viewModal({ ...checked.saving, title: view.title.text }, checked.close) });
     const outcome = await core.router.submitted(asked, view.callback_id, view.private_metadata, values);
     const shown = outcome.done ?? (outcome.errors ? textView(Object.values(outcome.errors).join('\n'), 'error') : undefined);
-    if (shown) await client.views.update({ view_id: view.id, view: viewModal({ ...shown, title: shown.title ?? view.title.text }, checked.close) as never });
+    if (shown) await client.views.update({ view_id: view.id, view: viewModal({ ...shown, title: shown.title ?? view.title.text }, checked.close) });
   });
 
   const publishHome = async (teamId: string | undefined, userId: string, context: object) => {
     const home = await core.router.home(request(teamId, userId, undefined, context));
-    await client.views.publish({ user_id: userId, view: { type: 'home', blocks: toBlocks({ ...home, title: undefined }, LIMITS.surfaceBlocks) } as never });
+    await client.views.publish({ user_id: userId, view: { type: 'home', blocks: toBlocks({ ...home, title: undefined }, LIMITS.surfaceBlocks) } });
   };
 
   app.event('app_home_opened', async ({ event, body, context }) => {

@@ -79,7 +79,7 @@ export class SlackPort implements DiscoveringPort {
         this.client.chat.postMessage({
           channel,
           text: fallbackText(view),
-          blocks: toBlocks(view) as never,
+          blocks: toBlocks(view),
           unfurl_links: false,
           // Lets a resumed run find a prompt that reached Slack before the crash.
           ...(meta.promptId !== undefined ? { metadata: { event_type: PROMPT_EVENT, event_payload: { prompt_id: meta.promptId } } } : {}),
@@ -99,7 +99,7 @@ export class SlackPort implements DiscoveringPort {
       return;
     }
     try {
-      await this.paced('chat.update', () => this.client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), text: fallbackText(view), blocks: toBlocks(view) as never }));
+      await this.paced('chat.update', () => this.client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), text: fallbackText(view), blocks: toBlocks(view) }));
     } catch (error) {
       throw translate(error);
     }
@@ -123,7 +123,7 @@ export class SlackPort implements DiscoveringPort {
       channel_id: channel,
       initial_comment: view.title ?? view.summary,
       file_uploads: files.map((f) => (f.type === 'image' ? { file: f.png, filename: f.name, title: f.alt } : { file: f.data, filename: f.name, title: f.title })),
-    } as never));
+    }));
   }
 }
 

@@ -167,10 +167,10 @@ export function mountTeams(app: Express, core: Core): TeamsTransport {
       // Universal actions: the card in the invoke response replaces the card that was clicked;
       // a reply alone (a refusal) shows as a message and leaves the card as it was.
       const outcome = await act(context, data);
-      if ('reply' in outcome && outcome.reply && !outcome.update && !outcome.form) return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: outcome.reply.summary as never };
+      if ('reply' in outcome && outcome.reply && !outcome.update && !outcome.form) return messageOnly(outcome.reply.summary);
       const answer = await outcomeCard(outcome);
-      if (!answer) return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: '' as never };
-      return { statusCode: 200, type: CARD_CONTENT_TYPE, value: answer as never };
+      if (!answer) return messageOnly('');
+      return { statusCode: 200, type: CARD_CONTENT_TYPE, value: answer };
     }
   }
 
@@ -210,6 +210,14 @@ export function mountTeams(app: Express, core: Core): TeamsTransport {
   });
   app.use('/api/messages', router);
   return { adapter, port };
+}
+
+/**
+ * An invoke answer that shows a short message and leaves the card as it was. Teams takes a
+ * string as its value; botbuilder's type knows only objects.
+ */
+function messageOnly(text: string): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: text as unknown as Record<string, unknown> };
 }
 
 function tenantOf(activity: Activity): string | undefined {

@@ -140,9 +140,12 @@ export const en: Catalogue = {
       cost: 'Cost',
       fuel: 'Fuel (L)',
       energy: 'Electricity (kWh)',
+      costEur: 'Cost (€)',
     },
     driver: 'driver',
     vehicle: 'vehicle',
+    chartShown: '{{shown}} of {{total}} rows in the chart, all of them in the CSV',
+    chartUnavailable: 'The chart could not be drawn; the table and the CSV are complete.',
   },
   link: {
     done: '{{who}} is now linked to {{name}} in Ocean.',

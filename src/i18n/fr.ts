@@ -139,9 +139,12 @@ export const fr = {
       cost: 'Coût',
       fuel: 'Carburant (L)',
       energy: 'Électricité (kWh)',
+      costEur: 'Coût (€)',
     },
     driver: 'conducteur',
     vehicle: 'véhicule',
+    chartShown: '{{shown}} lignes sur {{total}} dans le graphique, toutes dans le CSV',
+    chartUnavailable: "Le graphique n'a pas pu être dessiné ; le tableau et le CSV sont complets.",
   },
   link: {
     done: '{{who}} est relié(e) à {{name}} dans Ocean.',

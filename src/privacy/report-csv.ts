@@ -13,7 +13,7 @@ export function reportCsv(data: ReportData, t: Translator): Buffer {
   const c = (key: string) => t.t(`report.columns.${key}`);
   const decimal = t.locale === 'fr' ? ',' : '.';
   const num = (value: number, digits: number) => value.toFixed(digits).replace('.', decimal);
-  const header = [c('name'), c('privateKm'), c('professionalKm'), c('privateShare'), `${c('privateDuration')} (h)`, `${c('professionalDuration')} (h)`, c('cost'), c('fuel'), c('energy'), ...data.extraColumns];
+  const header = [c('name'), c('privateKm'), c('professionalKm'), c('privateShare'), `${c('privateDuration')} (h)`, `${c('professionalDuration')} (h)`, c('costEur'), c('fuel'), c('energy'), ...data.extraColumns];
   const line = (row: ReportRow, name: string) => [
     name,
     num(row.privateMeters / 1000, 1),

@@ -8,7 +8,7 @@ import { localRangeBounds } from '../ocean/dates';
 import type { Store } from '../store';
 import type { Driver, DriverVehicle, OceanDirectory } from './directory';
 import type { Actor } from './people';
-import { barChartPng } from './report-chart';
+import { barChartPng, MAX_CHART_BARS } from './report-chart';
 import { reportCsv } from './report-csv';
 import { privateShare, readAnalysis, type ReportData } from './report-rows';
 
@@ -18,6 +18,8 @@ export interface ReportDeps {
   store: Store;
   zone: string;
   logger?: Log;
+  /** Draws the chart (the real one unless a test brings a renderer that fails). */
+  chart?: typeof barChartPng;
 }
 
 /** Rows shown in the chat; the CSV has them all. */
@@ -85,7 +87,7 @@ export class ReportService {
           { label: c('privateKm'), value: t.number(totals.privateMeters / 1000) },
           { label: c('professionalKm'), value: t.number(totals.professionalMeters / 1000) },
           { label: c('privateShare'), value: t.number(privateShare(totals)) },
-          { label: c('cost'), value: t.number(totals.cost, 2) },
+          { label: c('costEur'), value: euros(totals.cost, t) },
           { label: c('fuel'), value: t.number(totals.fuelL) },
           { label: c('energy'), value: t.number(totals.energyKWh) },
         ],
@@ -99,13 +101,30 @@ export class ReportService {
       },
     ];
     if (sorted.length > TABLE_ROWS) blocks.push({ type: 'text', text: t.t('report.rest', { count: sorted.length - TABLE_ROWS }), tone: 'muted' });
-    const byWord = t.t(by === 'driver' ? 'report.driver' : 'report.vehicle');
-    const png = await barChartPng(
-      sorted.map((r) => ({ name: r.name, privateKm: r.privateMeters / 1000, professionalKm: r.professionalMeters / 1000 })),
-      { title: label, privateLabel: t.t('common.private'), professionalLabel: t.t('common.professional'), axis: 'km' },
-    );
-    blocks.push({ type: 'image', png, alt: t.t('report.chartAlt', { by: byWord }), name: `privacy-report-${by}.png` });
+    blocks.push(...(await this.chart(sorted, t, label, by)));
     blocks.push({ type: 'file', name: `privacy-report-${by}.csv`, mime: 'text/csv', data: reportCsv(data, t), title: t.t('report.csvTitle') });
     return { summary: title, title, blocks };
   }
+
+  /** The chart, or a line saying it could not be drawn: the table and the CSV never depend on it. */
+  private async chart(sorted: ReportData['rows'], t: Translator, label: string, by: 'driver' | 'vehicle'): Promise<Block[]> {
+    const shown = Math.min(sorted.length, MAX_CHART_BARS);
+    const subtitle = shown < sorted.length ? t.t('report.chartShown', { shown, total: sorted.length }) : undefined;
+    try {
+      const png = await (this.deps.chart ?? barChartPng)(
+        sorted.map((r) => ({ name: r.name, privateKm: r.privateMeters / 1000, professionalKm: r.professionalMeters / 1000 })),
+        { title: label, subtitle, privateLabel: t.t('common.private'), professionalLabel: t.t('common.professional'), axis: 'km', locale: t.locale },
+      );
+      const alt = t.t('report.chartAlt', { by: t.t(by === 'driver' ? 'report.driver' : 'report.vehicle') });
+      return [{ type: 'image', png, alt: subtitle ? `${alt} (${subtitle})` : alt, name: `privacy-report-${by}.png` }];
+    } catch (error) {
+      this.deps.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'report chart not drawn');
+      return [{ type: 'text', text: t.t('report.chartUnavailable'), tone: 'muted' }];
+    }
+  }
+}
+
+/** An amount in euros, always with cents: "7 757,26 €", "€7,757.26". */
+function euros(value: number, t: Translator): string {
+  return new Intl.NumberFormat(t.locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(value);
 }
