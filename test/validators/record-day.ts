@@ -118,7 +118,7 @@ export async function recordRepresentativeDay(): Promise<Recording> {
   await eventually(() => t.slack.callsTo('chat.update').length > 0 && t.connector.updated().length > 0, 15_000);
 
   // A 45-trip day, paged.
-  for (const [platform, chatUserId] of [['slack', SLACK_DRIVER], ['teams', TEAMS_DRIVER.id]] as const) {
+  for (const [platform, chatUserId] of [['slack', SLACK_DRIVER], ['teams', `aad-${TEAMS_DRIVER.id}`]] as const) {
     const person = await t.service.core.store.findPerson({ platform, workspaceId: platform === 'slack' ? 'T_FLEET' : 'TENANT_FLEET', chatUserId });
     const who = platform === 'slack' ? driver : teamsDriver;
     const car = fleet.vehicle(who.vehicleId!)!;
@@ -131,7 +131,7 @@ export async function recordRepresentativeDay(): Promise<Recording> {
 
   // Overview, private hours, their forms (invalid, then valid), an exceptional period.
   const slackPerson = await t.service.core.store.findPerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: SLACK_DRIVER });
-  const teamsPerson = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: TEAMS_DRIVER.id });
+  const teamsPerson = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${TEAMS_DRIVER.id}` });
   await slash(t, SLACK_DRIVER, '/privacy', 'schedule');
   await click(t, SLACK_DRIVER, 'schedule_edit:0', `sch:${slackPerson!.id}`);
   await eventually(() => t.slack.callsTo('views.open').length > 0);
