@@ -28,7 +28,7 @@ export function createHttpApp(core: Core, requests: RequestTracker): Express {
   });
   app.get('/metrics', async (_req, res) => {
     try {
-      const stats = await core.store.outboxStats();
+      const stats = await core.store.answers.stats();
       core.metrics.answersPending.set(stats.pending);
       core.metrics.oldestPendingAge.set(stats.oldestPendingAt ? (core.clock.now().getTime() - stats.oldestPendingAt.getTime()) / 1000 : 0);
     } catch {
@@ -40,7 +40,7 @@ export function createHttpApp(core: Core, requests: RequestTracker): Express {
   // Report files offered as links (Teams cannot attach files in a bot's card): a random token, an hour.
   app.get('/files/:token', async (req, res) => {
     const token = req.params.token ?? '';
-    const file = /^[\w-]{20,100}$/.test(token) ? await core.store.sharedFile(token).catch(() => undefined) : undefined;
+    const file = /^[\w-]{20,100}$/.test(token) ? await core.store.files.get(token).catch(() => undefined) : undefined;
     if (!file) return void res.status(404).json({ error: 'not found' });
     res.setHeader('content-type', file.mime === 'text/csv' ? 'text/csv; charset=utf-8' : file.mime);
     res.setHeader('content-disposition', `attachment; filename="${file.name.replace(/[^\w.\-]/g, '_')}"`);

@@ -72,13 +72,13 @@ async function main(): Promise<void> {
   const expected = new Map<number, boolean>();
   const answer = async (): Promise<number> => {
     let added = 0;
-    for (const prompt of await store.promptsForDay(DAY)) {
+    for (const prompt of await store.prompts.forDay(DAY)) {
       if (prompt.status !== 'sent' || prompt.person_id === null) continue;
       const trips = (prompt.trips as { asked: { id: number }[] }).asked;
       for (const [i, trip] of trips.entries()) {
         if (expected.has(trip.id)) continue;
         const choice = (trip.id + i) % 2 === 0 ? 'private' : 'professional';
-        await store.recordAnswers({ promptId: prompt.id, tripIds: [trip.id], choice, answeredBy: prompt.person_id });
+        await store.answers.record({ promptId: prompt.id, tripIds: [trip.id], choice, answeredBy: prompt.person_id });
         expected.set(trip.id, choice === 'private');
         added += 1;
       }
@@ -97,8 +97,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < 60; i += 1) {
     await run();
     const added = await answer();
-    const pending = (await store.outboxStats()).pending;
-    const open = (await store.promptsForDay(DAY)).filter((p) => p.status === 'claimed').length;
+    const pending = (await store.answers.stats()).pending;
+    const open = (await store.prompts.forDay(DAY)).filter((p) => p.status === 'claimed').length;
     if (added === 0 && pending === 0 && open === 0) break;
     await new Promise((r) => setTimeout(r, 2000));
   }
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const duplicates = [...perChannel.values()].filter((n) => n > 1).length;
   const marks = (await (await fetch(`${origin}/__sim/trip-marks`)).json()) as Record<string, boolean>;
   const wrong = [...expected].filter(([trip, value]) => marks[String(trip)] !== value).length;
-  const stats = await store.outboxStats();
+  const stats = await store.answers.stats();
   line('SIGKILLs (daily run and delivery)', String(kills), '10', kills === 10);
   line('drivers prompted', `${perChannel.size}, each exactly once: ${duplicates === 0 ? 'yes' : `no (${duplicates} twice)`}`, 'no duplicate', duplicates === 0);
   line('answers', `${expected.size}; in Ocean with the right choice: ${expected.size - wrong}; pending: ${stats.pending}`, 'all, none pending', wrong === 0 && stats.pending === 0);

@@ -30,10 +30,10 @@ async function main(): Promise<void> {
   // Prompts for a past week: plenty of trips to click.
   const days = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'];
   for (const day of days) await service.core.dailyRun.run(day);
-  const prompts = (await Promise.all(days.map((d) => store.promptsForDay(d)))).flat().filter((p) => p.status === 'sent');
+  const prompts = (await Promise.all(days.map((d) => store.prompts.forDay(d)))).flat().filter((p) => p.status === 'sent');
   const clicks: { user: string; value: string; channel: string; ts: string }[] = [];
   for (const prompt of prompts) {
-    const person = await store.personById(prompt.person_id!);
+    const person = await store.people.byId(prompt.person_id!);
     const ref = prompt.message_ref as { channel: string; ts: string };
     const trips = (prompt.trips as { asked: unknown[] }).asked.length;
     for (let i = 0; i < trips && clicks.length < 200; i += 1) clicks.push({ user: person!.chat_user_id, value: `ans:${prompt.id}:${i}:${i % 2 ? 'private' : 'professional'}`, channel: ref.channel, ts: ref.ts });

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const perChannel = new Map<string, number>();
   for (const p of prompts) perChannel.set(String(p.args.channel), (perChannel.get(String(p.args.channel)) ?? 0) + 1);
   const duplicates = [...perChannel.values()].filter((n) => n > 1).length;
-  const stored = (await store.promptsForDay(day)).filter((p) => p.status === 'sent').length;
+  const stored = (await store.prompts.forDay(day)).filter((p) => p.status === 'sent').length;
   const dropped = report.outcomes.failed + report.outcomes.busy + (stored - perChannel.size);
   const oceanCalls = (await simCount()) - before;
   const ficheJour = await simCount('mobility/v1/ficheJour');

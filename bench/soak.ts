@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const clock = { now: () => new Date() };
   const messages = new PromptMessages({ store, ports: new ChatPorts(), clock, zone: 'Europe/Paris', defaultLocale: 'fr' });
   const outbox = new Outbox({ store, ocean, messages, clock, worker: 'soak', batchSize: 50 });
-  const person = await store.seePerson({ platform: 'web', workspaceId: 'soak', chatUserId: 'driver' });
+  const person = await store.people.see({ platform: 'web', workspaceId: 'soak', chatUserId: 'driver' });
   // Real trips of the seeded fleet, going back day by day, so that Ocean (the simulator) accepts them.
   const trips: { id: number; vehicleId: number; numeroEmbarque: number }[] = [];
   for (let day = DateTime.fromISO('2026-11-24'); trips.length < total; day = day.minus({ days: 1 })) {
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < total; i += chunk) {
     for (let j = i; j < i + chunk; j += 1) {
       const trip = trips[j]!;
-      const prompt = await store.claimPrompt({
+      const prompt = await store.prompts.claim({
         individuId: 1_000_000 + j,
         day: '2026-11-24',
         personId: person.id,
@@ -51,15 +51,15 @@ async function main(): Promise<void> {
         worker: 'soak',
         leaseMs: 60_000,
       });
-      await store.markPromptSent(prompt!.id, { platform: 'web' });
-      await store.recordAnswers({ promptId: prompt!.id, tripIds: [trip.id], choice: j % 3 ? 'professional' : 'private', answeredBy: person.id });
+      await store.prompts.markSent(prompt!.id, { platform: 'web' });
+      await store.answers.record({ promptId: prompt!.id, tripIds: [trip.id], choice: j % 3 ? 'professional' : 'private', answeredBy: person.id });
     }
     delivered += await outbox.drain();
     if (i + chunk === total / 2) sample('middle (5,000)');
   }
   sample('end (10,000)');
   const seconds = (now() - started) / 1000;
-  const stats = await store.outboxStats();
+  const stats = await store.answers.stats();
   line('store', store.kind === 'postgres' ? 'PostgreSQL server' : 'PGlite');
   line('prompts and answers', `${total} in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)} a second, store and Ocean included)`);
   line('answers delivered / pending / refused', `${stats.delivered} / ${stats.pending} / ${stats.refused}`, `${total} / 0 / 0`, stats.delivered === total && stats.pending === 0 && stats.refused === 0);

@@ -70,7 +70,7 @@ export function mountTeams(app: Express, core: Core): TeamsTransport {
     for (const block of attachments(view)) {
       if (block.type !== 'file') continue;
       const token = randomBytes(24).toString('base64url');
-      await core.store.shareFile(token, { name: block.name, mime: block.mime, data: block.data }, FILE_TTL_MS);
+      await core.store.files.share(token, { name: block.name, mime: block.mime, data: block.data }, FILE_TTL_MS);
       urls.set(block, `${core.config.publicUrl}/files/${token}`);
     }
     return urls;

@@ -36,7 +36,7 @@ export class TeamsPort implements ChatPort {
   ) {}
 
   private async reference(person: Person): Promise<Partial<ConversationReference>> {
-    const stored = await this.store.conversationRef(person.id);
+    const stored = await this.store.conversations.of(person.id);
     if (!stored || !stored.active) throw new ChatDeliveryError('gone', 'no active Teams conversation for this person');
     return stored.reference as Partial<ConversationReference>;
   }
@@ -55,7 +55,7 @@ export class TeamsPort implements ChatPort {
     } catch (error) {
       const status = statusOf(error);
       if (status === 403 || status === 404) {
-        await this.store.deactivateConversationRef(person.id);
+        await this.store.conversations.deactivate(person.id);
         throw new ChatDeliveryError('gone', `Teams answered ${status}: conversation marked inactive`, undefined, { cause: error });
       }
       throw new ChatDeliveryError(status === 429 ? 'rateLimited' : 'failed', `Teams: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });

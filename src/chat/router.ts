@@ -125,8 +125,8 @@ export class ChatRouter {
    */
   async reachable(request: ChatRequest, reference: unknown, greet: boolean): Promise<View | undefined> {
     const person = (await this.deps.people.known(request)) ?? (await this.deps.people.identify(request)).person;
-    const known = await this.deps.store.conversationRef(person.id);
-    if (!known?.active || JSON.stringify(known.reference) !== JSON.stringify(reference)) await this.deps.store.saveConversationRef(person.id, reference);
+    const known = await this.deps.store.conversations.of(person.id);
+    if (!known?.active || JSON.stringify(known.reference) !== JSON.stringify(reference)) await this.deps.store.conversations.save(person.id, reference);
     if (!greet || known) return undefined;
     const t = translator(localeOf(person, this.deps.defaultLocale));
     return { summary: t.t('welcome.title'), title: t.t('welcome.title'), blocks: [{ type: 'text', text: t.t('welcome.text') }] };
@@ -176,7 +176,7 @@ export class ChatRouter {
       case 'help':
         return void (await show(this.help(actor)));
       case 'language': {
-        const changed = await this.deps.store.once(request.requestKey, (tx) => tx.setPreferredLocale(actor.person.id, command.locale));
+        const changed = await this.deps.store.once(request.requestKey, (tx) => tx.people.setPreferredLocale(actor.person.id, command.locale));
         if (changed) await show(textView(translator(command.locale).t('language.set'), 'success'));
         return;
       }

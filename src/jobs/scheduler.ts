@@ -43,8 +43,8 @@ export class Scheduler {
 
   coordinator(): RunCoordinator {
     return {
-      shouldRun: (key) => this.deps.store.claimRun(key, this.deps.worker, this.leaseMs),
-      onComplete: (key) => this.deps.store.completeRun(key),
+      shouldRun: (key) => this.deps.store.runs.claim(key, this.deps.worker, this.leaseMs),
+      onComplete: (key) => this.deps.store.runs.complete(key),
     };
   }
 
@@ -100,14 +100,14 @@ export class Scheduler {
   /** Takes over daily runs whose instance died (claim expired, never completed) and runs them again. */
   async resumeIncomplete(): Promise<void> {
     const now = this.deps.clock.now().getTime();
-    for (const run of await this.deps.store.incompleteRuns(`${DAILY}:`)) {
+    for (const run of await this.deps.store.runs.incomplete(`${DAILY}:`)) {
       if (run.expiresAt.getTime() > now) continue;
-      if (!(await this.deps.store.claimRun(run.key, this.deps.worker, this.leaseMs))) continue;
+      if (!(await this.deps.store.runs.claim(run.key, this.deps.worker, this.leaseMs))) continue;
       const slot = new Date(run.key.slice(DAILY.length + 1));
       if (Number.isNaN(slot.getTime())) continue;
       this.deps.logger?.info({ key: run.key }, 'resuming a daily run whose instance stopped');
       await this.daily(yesterday(slot, this.deps.zone));
-      await this.deps.store.completeRun(run.key);
+      await this.deps.store.runs.complete(run.key);
     }
   }
 }

@@ -27,16 +27,16 @@ export class AnswerService {
   /** Records the click of `person` (as the store knows them); `requestKey` makes a replay change nothing. */
   async record(person: Person | undefined, payload: AnswerPayload, requestKey?: string): Promise<RecordedClick> {
     const { store } = this.deps;
-    const prompt = await store.promptById(payload.promptId);
+    const prompt = await store.prompts.byId(payload.promptId);
     if (!prompt) return { ok: false, reason: 'promptUnknown', person };
     if (!person || person.individu_id === null || person.individu_id !== prompt.individu_id) {
-      if (person) await store.audit(personRef(person), 'answer.refused', `prompt:${prompt.id}`, { reason: 'notYourPrompt' });
+      if (person) await store.auditLog.add(personRef(person), 'answer.refused', `prompt:${prompt.id}`, { reason: 'notYourPrompt' });
       return { ok: false, reason: 'notYourPrompt', person };
     }
     const { asked } = promptTrips(prompt);
     const chosen = payload.trip === 'all' ? asked : asked[payload.trip] ? [asked[payload.trip]] : [];
     if (!chosen.length) return { ok: false, reason: 'badButton', person };
-    const { replayed, created } = await store.recordAnswers({
+    const { replayed, created } = await store.answers.record({
       promptId: prompt.id,
       tripIds: chosen.map((trip) => trip!.id),
       choice: payload.choice,
@@ -50,12 +50,12 @@ export class AnswerService {
 
   /** The prompt as it stands in the store, on one page. */
   async view(prompt: DailyPromptRow, t: Translator, page = 0): Promise<View> {
-    return promptView(prompt, await this.deps.store.latestAnswers(prompt.id), t, { zone: this.deps.zone, page });
+    return promptView(prompt, await this.deps.store.answers.latest(prompt.id), t, { zone: this.deps.zone, page });
   }
 
   /** Another page of a long prompt, for its driver only. */
   async page(person: Person | undefined, promptId: number, page: number, t: Translator): Promise<{ ok: true; prompt: DailyPromptRow; view: View } | { ok: false; reason: 'promptUnknown' | 'notYourPrompt' }> {
-    const prompt = await this.deps.store.promptById(promptId);
+    const prompt = await this.deps.store.prompts.byId(promptId);
     if (!prompt) return { ok: false, reason: 'promptUnknown' };
     if (!person || person.individu_id === null || prompt.individu_id !== person.individu_id) return { ok: false, reason: 'notYourPrompt' };
     return { ok: true, prompt, view: await this.view(prompt, t, page) };

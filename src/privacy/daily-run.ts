@@ -53,7 +53,7 @@ export class DailyRun {
       outcomes: { sent: 0, alreadyDone: 0, noTrips: 0, privateModeOff: 0, unreachable: 0, failed: 0, busy: 0, resumed: 0 },
       sent: [],
     };
-    const done = new Map((await this.deps.store.promptsForDay(day)).map((p) => [p.individu_id, p]));
+    const done = new Map((await this.deps.store.prompts.forDay(day)).map((p) => [p.individu_id, p]));
     let next = 0;
     const worker = async () => {
       while (next < drivers.length) {
@@ -79,7 +79,7 @@ export class DailyRun {
     const { trips, alreadyPrivate } = await this.deps.trips.driverDay(driver, day);
     if (!trips.length) return 'noTrips';
     const person = people[0] as Person;
-    const prompt = await this.deps.store.claimPrompt({
+    const prompt = await this.deps.store.prompts.claim({
       individuId: driver.individuId,
       day,
       personId: person.id,
@@ -94,7 +94,7 @@ export class DailyRun {
   /** The people linked to the driver on a platform we serve, the one used last first. */
   private async reachablePeople(driver: Driver): Promise<Person[]> {
     const { store, ports } = this.deps;
-    let people = await store.peopleForIndividu(driver.individuId);
+    let people = await store.people.forIndividu(driver.individuId);
     if (!people.length && driver.email) {
       // Never heard from: find them by e-mail where the platform allows it (Slack).
       for (const platform of ports.platforms()) {
@@ -102,10 +102,10 @@ export class DailyRun {
         if (!port || !canDiscover(port)) continue;
         const found = await port.discover(driver.email);
         if (!found) continue;
-        const person = await store.seePerson({ platform, workspaceId: found.workspaceId, chatUserId: found.chatUserId, email: driver.email, displayName: found.displayName, locale: found.locale }, { discovered: true });
-        await store.linkPerson(person.id, driver.individuId, 'email');
+        const person = await store.people.see({ platform, workspaceId: found.workspaceId, chatUserId: found.chatUserId, email: driver.email, displayName: found.displayName, locale: found.locale }, { discovered: true });
+        await store.people.link(person.id, driver.individuId, 'email');
       }
-      people = await store.peopleForIndividu(driver.individuId);
+      people = await store.people.forIndividu(driver.individuId);
     }
     return people.filter((p) => ports.get(p.platform));
   }
@@ -119,17 +119,17 @@ export class DailyRun {
       if (prompt.send_started_at && port.findPromptMessage) {
         const found = await port.findPromptMessage(person, prompt.id, prompt.send_started_at);
         if (found) {
-          await store.markPromptSent(prompt.id, found);
+          await store.prompts.markSent(prompt.id, found);
           await this.deps.messages.remember(prompt.id, person.id, found);
           return 'resumed';
         }
       }
       const t = translator(localeOf(person, this.deps.defaultLocale));
       const view = promptView(prompt, [], t, { zone: this.deps.zone });
-      await store.markSendStarted(prompt.id);
+      await store.prompts.markSendStarted(prompt.id);
       try {
         const ref: MessageRef = await port.sendDirect(person, view, { promptId: prompt.id });
-        await store.markPromptSent(prompt.id, { ...ref, platform: person.platform, personId: person.id });
+        await store.prompts.markSent(prompt.id, { ...ref, platform: person.platform, personId: person.id });
         await this.deps.messages.remember(prompt.id, person.id, ref);
         this.deps.metrics?.sent?.(person.platform);
         report.sent.push({ individuId: prompt.individu_id, platform: person.platform, trips: promptTrips(prompt).asked.length });
@@ -137,11 +137,11 @@ export class DailyRun {
       } catch (error) {
         this.deps.metrics?.failed?.(person.platform);
         if (error instanceof ChatDeliveryError && error.kind === 'gone') continue; // try their other platform
-        await store.markPromptFailed(prompt.id, describe(error));
+        await store.prompts.markFailed(prompt.id, describe(error));
         throw error;
       }
     }
-    await store.markPromptFailed(prompt.id, 'no platform could deliver the prompt');
+    await store.prompts.markFailed(prompt.id, 'no platform could deliver the prompt');
     return 'unreachable';
   }
 
@@ -149,14 +149,14 @@ export class DailyRun {
   async remind(day: IsoDay): Promise<number> {
     const { store, ports } = this.deps;
     let reminded = 0;
-    for (const prompt of await store.promptsForDay(day)) {
+    for (const prompt of await store.prompts.forDay(day)) {
       if (prompt.status !== 'sent' || prompt.reminded_at || prompt.person_id === null) continue;
-      const answers = await store.latestAnswers(prompt.id);
+      const answers = await store.answers.latest(prompt.id);
       const answered = new Set(answers.map((a) => a.trip_id));
       if (promptTrips(prompt).asked.every((trip) => answered.has(trip.id))) continue;
-      const person = await store.personById(prompt.person_id);
+      const person = await store.people.byId(prompt.person_id);
       const port = person && ports.get(person.platform);
-      if (!person || !port || !(await store.claimReminder(prompt.id))) continue;
+      if (!person || !port || !(await store.prompts.claimReminder(prompt.id))) continue;
       try {
         const t = translator(localeOf(person, this.deps.defaultLocale));
         const ref = await port.sendDirect(person, promptView(prompt, answers, t, { zone: this.deps.zone, reminder: true }), { promptId: prompt.id });

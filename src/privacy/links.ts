@@ -35,8 +35,8 @@ export class LinkService {
     if (!driver) return { ok: false, reason: 'individuNotFound' };
     if (await this.ownedBySomeoneElse(driver, target)) return { ok: false, reason: 'linkTaken', driver };
     const done = await store.once(requestKey, async (tx) => {
-      await tx.linkPerson(target.id, driver.individuId, 'manual');
-      await tx.audit(manager.ref, 'link', personRef(target), { individuId: driver.individuId });
+      await tx.people.link(target.id, driver.individuId, 'manual');
+      await tx.auditLog.add(manager.ref, 'link', personRef(target), { individuId: driver.individuId });
     });
     if (!done) return { ok: false, reason: 'replayed', driver };
     await this.tell(target, 'link.toldLinked', { manager: managerName(manager), name: driverName(driver) });
@@ -46,8 +46,8 @@ export class LinkService {
   async unlink(manager: Actor, target: Person, requestKey?: string): Promise<LinkOutcome> {
     // A manual unlink sticks: the e-mail match will not link them again by itself.
     const done = await this.deps.store.once(requestKey, async (tx) => {
-      await tx.linkPerson(target.id, null, 'manual');
-      await tx.audit(manager.ref, 'unlink', personRef(target), { individuId: target.individu_id });
+      await tx.people.link(target.id, null, 'manual');
+      await tx.auditLog.add(manager.ref, 'unlink', personRef(target), { individuId: target.individu_id });
     });
     if (!done) return { ok: false, reason: 'replayed' };
     if (target.id !== manager.person.id) await this.tell(target, 'link.toldUnlinked', { manager: managerName(manager) });
@@ -58,7 +58,7 @@ export class LinkService {
   private async ownedBySomeoneElse(driver: Driver, target: Person): Promise<boolean> {
     if (!driver.email) return false;
     if (target.email === driver.email) return false;
-    const known = await this.deps.store.findPeopleByEmail(driver.email);
+    const known = await this.deps.store.people.byEmail(driver.email);
     if (known.some((p) => p.platform === target.platform && p.id !== target.id)) return true;
     const port = this.deps.ports.get(target.platform);
     if (!port || !canDiscover(port)) return false;

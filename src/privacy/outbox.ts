@@ -86,7 +86,7 @@ export class Outbox {
   private async drainLoop(): Promise<number> {
     let delivered = 0;
     for (;;) {
-      const batch = await this.deps.store.claimDueAnswers(this.deps.worker, this.deps.batchSize ?? 25, this.deps.leaseMs ?? 60_000);
+      const batch = await this.deps.store.answers.claimDue(this.deps.worker, this.deps.batchSize ?? 25, this.deps.leaseMs ?? 60_000);
       if (!batch.length) return delivered;
       const results = await Promise.all(batch.map((answer) => this.deliver(answer)));
       delivered += results.filter((r) => r === 'delivered').length;
@@ -97,37 +97,37 @@ export class Outbox {
 
   private async deliver(answer: TripAnswerRow): Promise<'delivered' | 'refused' | 'retry'> {
     const { store, ocean, logger, metrics } = this.deps;
-    const prompt = await store.promptById(answer.prompt_id);
+    const prompt = await store.prompts.byId(answer.prompt_id);
     const trip = prompt ? promptTrips(prompt).asked.find((t) => t.id === answer.trip_id) : undefined;
     if (!prompt || !trip || trip.numeroEmbarque === null) {
-      await store.markRefused(answer.id, 'trip unknown or vehicle without numeroEmbarque');
+      await store.answers.markRefused(answer.id, 'trip unknown or vehicle without numeroEmbarque');
       metrics?.refused?.(1);
       return 'refused';
     }
     try {
       await ocean.markTrip({ idEtape: trip.id, numeroEmbarque: trip.numeroEmbarque, privacy: answer.choice === 'private' });
-      await store.markDelivered(answer.id);
+      await store.answers.markDelivered(answer.id);
       metrics?.delivered?.(1);
       return 'delivered';
     } catch (error) {
       if (error instanceof OceanError && error.kind === 'badResponse') {
         // A 200 whose body is not Ocean's documented boolean: the POST is not repeated (it did reach
         // Ocean) and nothing says it was taken. An operator checks the trip in Ocean.
-        await store.markRefused(answer.id, `${UNCONFIRMED} ${error.oceanMessage ?? 'undocumented answer'}`);
-        await store.audit('outbox', 'answer.unconfirmed', `answer:${answer.id}`, { idEtape: trip.id, status: error.status });
+        await store.answers.markRefused(answer.id, `${UNCONFIRMED} ${error.oceanMessage ?? 'undocumented answer'}`);
+        await store.auditLog.add('outbox', 'answer.unconfirmed', `answer:${answer.id}`, { idEtape: trip.id, status: error.status });
         logger?.error({ answerId: answer.id, idEtape: trip.id, status: error.status }, 'Ocean answered a retroactive request with an undocumented body: the answer is not counted as saved, check that trip in Ocean');
         metrics?.unconfirmed?.(1);
         return 'refused';
       }
       if (error instanceof OceanError && PERMANENT.has(error.kind)) {
-        await store.markRefused(answer.id, error.oceanMessage ?? error.kind);
-        await store.audit('outbox', 'answer.refused', `answer:${answer.id}`, { kind: error.kind, status: error.status });
+        await store.answers.markRefused(answer.id, error.oceanMessage ?? error.kind);
+        await store.auditLog.add('outbox', 'answer.refused', `answer:${answer.id}`, { kind: error.kind, status: error.status });
         logger?.warn({ answerId: answer.id, kind: error.kind, status: error.status }, 'Ocean refused an answer');
         metrics?.refused?.(1);
         return 'refused';
       }
       const delay = this.backoff(answer.attempts, error);
-      await store.markDeliveryFailed(answer.id, error instanceof OceanError ? `${error.kind}${error.status ? ` ${error.status}` : ''}` : 'internal error', new Date(this.deps.clock.now().getTime() + delay));
+      await store.answers.markDeliveryFailed(answer.id, error instanceof OceanError ? `${error.kind}${error.status ? ` ${error.status}` : ''}` : 'internal error', new Date(this.deps.clock.now().getTime() + delay));
       logger?.warn({ answerId: answer.id, attempts: answer.attempts, retryInMs: delay, kind: error instanceof OceanError ? error.kind : 'internal' }, 'answer delivery will be retried');
       metrics?.failed?.(1);
       return 'retry';

@@ -24,13 +24,13 @@ export class OverviewService {
     const { store } = this.deps;
     const t = actor.t;
     const since = new Date(this.deps.clock.now().getTime() - PENDING_DAYS * 86_400_000).toISOString().slice(0, 10);
-    const prompts = await store.recentPrompts(actor.individuId as number, since);
+    const prompts = await store.prompts.recent(actor.individuId as number, since);
     let open = 0;
     let delivered = 0;
     let inFlight = 0;
     const pending: DailyPromptRow[] = [];
     for (const prompt of prompts) {
-      const answers = await store.latestAnswers(prompt.id);
+      const answers = await store.answers.latest(prompt.id);
       delivered += answers.filter((a) => a.status === 'delivered').length;
       inFlight += answers.filter((a) => a.status === 'pending').length;
       const answered = new Set(answers.map((a) => a.trip_id));

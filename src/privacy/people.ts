@@ -88,9 +88,9 @@ export class PeopleService {
     const cached = this.recent.get(id);
     let person: Person;
     if (cached && cached.key === key && now - cached.at < RECENT_MS) {
-      person = (await this.options.store.personById(cached.person.id)) ?? (await this.options.store.seePerson(seen));
+      person = (await this.options.store.people.byId(cached.person.id)) ?? (await this.options.store.people.see(seen));
     } else {
-      person = await this.options.store.seePerson(seen);
+      person = await this.options.store.people.see(seen);
       if (this.recent.size > 10_000) this.recent.clear();
       this.recent.set(id, { at: now, person, key });
     }
@@ -100,7 +100,7 @@ export class PeopleService {
   /** The person as the store knows them: no call to the platform or to Ocean (before an acknowledgement). */
   async known(request: ChatRequest): Promise<Person | undefined> {
     await this.adoptFormerIds(request);
-    return this.options.store.findPerson(request.user);
+    return this.options.store.people.find(request.user);
   }
 
   /** Their language, from the store alone. */
@@ -117,7 +117,7 @@ export class PeopleService {
         const match = await this.options.directory.byEmail(current.email);
         const individuId = match?.individuId ?? null;
         if (individuId !== current.individu_id) {
-          await this.options.store.linkPerson(current.id, individuId, individuId === null ? null : 'email');
+          await this.options.store.people.link(current.id, individuId, individuId === null ? null : 'email');
           current = { ...current, individu_id: individuId, link_source: individuId === null ? null : 'email' };
         }
         driver = match;
@@ -155,25 +155,25 @@ export class PeopleService {
     const { store } = this.options;
     const { platform, workspaceId } = request.user;
     const keep = (found: Profile & { workspaceId?: string }) =>
-      store.seePerson({ platform, workspaceId: found.workspaceId ?? workspaceId, chatUserId: found.chatUserId, email: found.email, displayName: found.displayName, locale: found.locale }, { discovered: true });
+      store.people.see({ platform, workspaceId: found.workspaceId ?? workspaceId, chatUserId: found.chatUserId, email: found.email, displayName: found.displayName, locale: found.locale }, { discovered: true });
     const port = this.options.ports?.get(platform);
     switch (target.kind) {
       case 'mention': {
-        const known = await store.findPerson({ platform, workspaceId, chatUserId: target.userId });
+        const known = await store.people.find({ platform, workspaceId, chatUserId: target.userId });
         if (known) return known;
         const profile = await request.profile?.(target.userId).catch(() => undefined);
         if (!profile) return undefined;
-        return (await store.findPerson({ platform, workspaceId, chatUserId: profile.chatUserId })) ?? keep(profile);
+        return (await store.people.find({ platform, workspaceId, chatUserId: profile.chatUserId })) ?? keep(profile);
       }
       case 'email': {
-        const same = (await store.findPeopleByEmail(target.email)).find((p) => p.platform === platform);
+        const same = (await store.people.byEmail(target.email)).find((p) => p.platform === platform);
         if (same) return same;
         const found = port && canDiscover(port) ? await port.discover(target.email) : undefined;
         return found ? keep({ ...found, email: target.email }) : undefined;
       }
       case 'name': {
         const wanted = foldName(target.name);
-        const matches = (await store.peopleOf(platform, workspaceId)).filter((p) => foldName(p.display_name ?? '') === wanted || foldName(p.chat_user_id) === wanted);
+        const matches = (await store.people.ofWorkspace(platform, workspaceId)).filter((p) => foldName(p.display_name ?? '') === wanted || foldName(p.chat_user_id) === wanted);
         if (matches.length > 1) return 'ambiguous';
         if (matches[0]) return matches[0];
         const found = port && canDiscover(port) ? await port.discoverByName?.(target.name) : undefined;
@@ -204,7 +204,7 @@ export class PeopleService {
   private async adoptFormerIds(request: ChatRequest): Promise<void> {
     for (const former of request.formerIds ?? []) {
       if (former === request.user.chatUserId) continue;
-      await this.options.store.renamePerson({ ...request.user, chatUserId: former }, request.user.chatUserId);
+      await this.options.store.people.rename({ ...request.user, chatUserId: former }, request.user.chatUserId);
     }
   }
 }

@@ -36,29 +36,29 @@ export class PromptMessages {
   /** Remembers that `ref` shows the prompt (the page it shows is kept with it); `ttlMs` for messages that stop being editable. */
   async remember(promptId: number, personId: number | null, ref: MessageRef, ttlMs?: number): Promise<void> {
     const expiresAt = ttlMs === undefined ? null : new Date(this.deps.clock.now().getTime() + ttlMs);
-    await this.deps.store.addPromptMessage({ promptId, personId, refKey: messageKey(ref), ref, expiresAt });
+    await this.deps.store.prompts.addMessage({ promptId, personId, refKey: messageKey(ref), ref, expiresAt });
   }
 
   /** Redraws every message showing the prompt (but `except`, just drawn by the caller). */
   async redraw(promptId: number, except?: MessageRef): Promise<void> {
     const { store, ports } = this.deps;
-    const prompt = await store.promptById(promptId);
+    const prompt = await store.prompts.byId(promptId);
     if (!prompt) return;
     const skip = except && messageKey(except);
-    const messages = (await store.promptMessages(promptId)).filter((m) => m.ref_key !== skip);
+    const messages = (await store.prompts.messages(promptId)).filter((m) => m.ref_key !== skip);
     if (!messages.length) return;
-    const answers = await store.latestAnswers(promptId);
+    const answers = await store.answers.latest(promptId);
     for (const message of messages) {
       const ref = message.ref as MessageRef;
       const port = ports.get(ref.platform);
-      const person = message.person_id === null ? undefined : await store.personById(message.person_id);
+      const person = message.person_id === null ? undefined : await store.people.byId(message.person_id);
       if (!port || !person) continue;
       const t = translator(localeOf(person, this.deps.defaultLocale));
       try {
         await port.updateMessage(person, ref, promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0 }));
       } catch (error) {
         if (error instanceof ChatDeliveryError && error.kind === 'gone') {
-          await store.forgetPromptMessage(message.id);
+          await store.prompts.forgetMessage(message.id);
           continue;
         }
         // The answers are in the store (and soon in Ocean): a message not redrawn is cosmetic.

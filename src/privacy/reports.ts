@@ -70,7 +70,7 @@ export class ReportService {
     const t = actor.t;
     const label = this.periodLabel(period, t);
     const data = await this.data(period, by, actor);
-    await this.deps.store.audit(actor.ref, 'report', null, { first: period.first, last: period.last, by, rows: data.rows.length });
+    await this.deps.store.auditLog.add(actor.ref, 'report', null, { first: period.first, last: period.last, by, rows: data.rows.length });
     return this.render(data, t, label, by);
   }
 

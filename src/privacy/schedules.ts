@@ -114,7 +114,7 @@ export class ScheduleService {
       // A replayed confirmation deletes nothing more (the request is claimed before Ocean is asked).
       if (!(await this.deps.store.once(requestKey, async () => undefined))) return {};
       await this.deps.ocean.deleteExceptionalPeriod(period.extensionId, actor);
-      await this.deps.store.audit(actor.ref, 'period.delete', `individu:${actor.individuId}`, { start: period.start.toISOString() });
+      await this.deps.store.auditLog.add(actor.ref, 'period.delete', `individu:${actor.individuId}`, { start: period.start.toISOString() });
       return { update: await this.view(actor, actor, t.t('schedule.deleted', { period: described })) };
     }
     const state = decodeScheduleState(value);
@@ -226,7 +226,7 @@ export class ScheduleService {
     }
     const failed = outcome.error !== undefined;
     if (failed) this.deps.logger?.warn({ individuId, deleted: outcome.deleted, err: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) }, 'private hours not saved completely');
-    await this.deps.store.audit(actor.ref, failed ? 'schedule.saveFailed' : 'schedule.save', `individu:${individuId}`, { deleted: outcome.deleted, posted: outcome.posted });
+    await this.deps.store.auditLog.add(actor.ref, failed ? 'schedule.saveFailed' : 'schedule.save', `individu:${individuId}`, { deleted: outcome.deleted, posted: outcome.posted });
     const t = actor.t;
     return { done: await this.view(actor, actor, failed ? t.t('schedule.notSaved') : t.t('schedule.saved'), failed ? 'error' : 'success') };
   }
@@ -265,7 +265,7 @@ export class ScheduleService {
 
   private async savePeriod(actor: Actor, individuId: number, period: { from: Date; to: Date; description: string }) {
     await this.deps.ocean.saveExceptionalPeriod({ individuId, description: period.description, from: period.from, to: period.to }, actor);
-    await this.deps.store.audit(actor.ref, 'period.add', `individu:${individuId}`, { from: period.from.toISOString(), to: period.to.toISOString() });
+    await this.deps.store.auditLog.add(actor.ref, 'period.add', `individu:${individuId}`, { from: period.from.toISOString(), to: period.to.toISOString() });
     return { done: await this.view(actor, actor, actor.t.t('schedule.saved')) };
   }
 }

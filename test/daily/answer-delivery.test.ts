@@ -17,12 +17,12 @@ const STEP = 'vieprivee/v1/etapeViePriveePosteriori';
 /** Driver `index` answers "private" to their first trip of TEST_DAY; resolves with the settled answer. */
 async function answerFirstTrip(t: TestService, index: number) {
   const driver = t.sim.fleet.byIndex(index);
-  if (!(await t.service.core.store.promptFor(driver.individuId, TEST_DAY))) await t.service.core.dailyRun.run(TEST_DAY);
-  const prompt = (await t.service.core.store.promptFor(driver.individuId, TEST_DAY))!;
+  if (!(await t.service.core.store.prompts.of(driver.individuId, TEST_DAY))) await t.service.core.dailyRun.run(TEST_DAY);
+  const prompt = (await t.service.core.store.prompts.of(driver.individuId, TEST_DAY))!;
   const body = blockActionsBody({ user: `U_${index}`, actionId: 'trip_answer:0', value: `ans:${prompt.id}:0:private`, responseUrl: t.slack.responseUrl() });
   await post(t.url, body, FORM, sign(body));
   const answer = await eventually(async () => {
-    const [latest] = await t.service.core.store.latestAnswers(prompt.id);
+    const [latest] = await t.service.core.store.answers.latest(prompt.id);
     return latest && latest.status !== 'pending' ? latest : undefined;
   });
   return { prompt, answer, idEtape: promptTrips(prompt).asked[0]!.id };
@@ -76,7 +76,7 @@ describe('delivering an answer to Ocean', () => {
     expect(answer.delivered_at).toBeNull();
     await new Promise((r) => setTimeout(r, 300));
     expect(stepsFor(t, idEtape)).toHaveLength(1);
-    expect((await t.service.core.store.auditTrail()).some((e) => e.action === 'answer.unconfirmed' && e.subject === `answer:${answer.id}`)).toBe(true);
+    expect((await t.service.core.store.auditLog.trail()).some((e) => e.action === 'answer.unconfirmed' && e.subject === `answer:${answer.id}`)).toBe(true);
     expect(t.logs.join('')).toContain('not counted as saved');
     expect(Number(await metrics())).toBe(before + 1);
     const redrawn = await eventually(() => t.slack.callsTo('chat.update').filter((c) => c.args.channel === `D_U_${index}`).pop());

@@ -48,7 +48,7 @@ describe('the daily prompt', () => {
       expect(second.outcomes.sent).toBe(0);
       expect(second.outcomes.alreadyDone).toBe(first.outcomes.sent);
       expect([...promptsPerChannel(t).values()].every((n) => n === 1)).toBe(true);
-      const prompts = await t.service.core.store.promptsForDay(TEST_DAY);
+      const prompts = await t.service.core.store.prompts.forDay(TEST_DAY);
       // No e-mail or no vehicle: no prompt.
       for (const index of [...NO_EMAIL_INDEXES, ...NO_VEHICLE_INDEXES]) expect(prompts.find((p) => p.individu_id === t.sim.fleet.byIndex(index).individuId)).toBeUndefined();
       // A shared vehicle: each driver gets only the trips they drove.
@@ -91,23 +91,23 @@ describe('the daily prompt', () => {
     try {
       const driver = t.sim.fleet.byIndex(9);
       const store = t.service.core.store;
-      const slackPerson = await store.seePerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_9', email: driver.email });
+      const slackPerson = await store.people.see({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_9', email: driver.email });
       t.clock.advance(60_000);
-      const teamsPerson = await store.seePerson({ platform: 'teams', workspaceId: 'TENANT', chatUserId: '29:nine', email: driver.email });
-      await store.linkPerson(slackPerson.id, driver.individuId, 'email');
-      await store.linkPerson(teamsPerson.id, driver.individuId, 'email');
-      await store.saveConversationRef(teamsPerson.id, { serviceUrl: t.connector.url, conversation: { id: 'a:nine' }, user: { id: '29:nine' }, bot: { id: '28:bot' }, channelId: 'msteams' });
+      const teamsPerson = await store.people.see({ platform: 'teams', workspaceId: 'TENANT', chatUserId: '29:nine', email: driver.email });
+      await store.people.link(slackPerson.id, driver.individuId, 'email');
+      await store.people.link(teamsPerson.id, driver.individuId, 'email');
+      await store.conversations.save(teamsPerson.id, { serviceUrl: t.connector.url, conversation: { id: 'a:nine' }, user: { id: '29:nine' }, bot: { id: '28:bot' }, channelId: 'msteams' });
       const report = await t.service.core.dailyRun.run(TEST_DAY);
       const mine = report.sent.filter((s) => s.individuId === driver.individuId);
       expect(mine).toEqual([expect.objectContaining({ platform: 'teams' })]);
       expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_9')).toEqual([]);
       expect(t.connector.sent().filter((c) => c.conversationId === 'a:nine')).toHaveLength(1);
       // The driver answers from Slack (with /privacy's buttons): it counts for the same prompt.
-      const prompt = await store.promptFor(driver.individuId, TEST_DAY);
+      const prompt = await store.prompts.of(driver.individuId, TEST_DAY);
       t.slack.addUser({ id: 'U_9', team: 'T_FLEET', email: driver.email!, name: 'Nine' });
       const body = blockActionsBody({ user: 'U_9', actionId: 'trip_answer:0', value: `ans:${prompt!.id}:0:private`, responseUrl: t.slack.responseUrl() });
       await post(t.url, body, FORM, sign(body));
-      await eventually(async () => (await store.latestAnswers(prompt!.id)).some((a) => a.status === 'delivered'));
+      await eventually(async () => (await store.answers.latest(prompt!.id)).some((a) => a.status === 'delivered'));
     } finally {
       await t.stop();
     }
@@ -124,14 +124,14 @@ describe('the daily prompt', () => {
     try {
       first.slack.addUser({ id: 'U_9', team: 'T_FLEET', email: driver.email!, name: 'Nine' });
       await first.service.core.dailyRun.run(TEST_DAY);
-      const prompt = await store.promptFor(driver.individuId, TEST_DAY);
+      const prompt = await store.prompts.of(driver.individuId, TEST_DAY);
       promptId = prompt!.id;
       sim.setFaults({ failNext: { status: 503, count: 10_000 }, only: 'vieprivee/v1/etapeViePriveePosteriori' });
       const body = blockActionsBody({ user: 'U_9', actionId: 'trip_answer:0', value: `ans:${promptId}:all:private`, responseUrl: first.slack.responseUrl() });
       expect((await post(first.url, body, FORM, sign(body))).status).toBe(200);
-      await eventually(async () => (await store.latestAnswers(promptId)).length === promptTrips(prompt!).asked.length);
-      await eventually(async () => (await store.latestAnswers(promptId)).every((a) => a.attempts >= 1));
-      expect((await store.latestAnswers(promptId)).every((a) => a.status === 'pending')).toBe(true);
+      await eventually(async () => (await store.answers.latest(promptId)).length === promptTrips(prompt!).asked.length);
+      await eventually(async () => (await store.answers.latest(promptId)).every((a) => a.attempts >= 1));
+      expect((await store.answers.latest(promptId)).every((a) => a.status === 'pending')).toBe(true);
     } finally {
       await first.stop();
     }
@@ -141,13 +141,13 @@ describe('the daily prompt', () => {
     const second = await startTestService({ teams: false, simulator: sim, clock, store });
     try {
       await second.service.core.outbox.drain();
-      const answers = await store.latestAnswers(promptId);
+      const answers = await store.answers.latest(promptId);
       expect(answers.every((a) => a.status === 'delivered')).toBe(true);
       for (const a of answers) expect(sim.state.tripMarks.get(a.trip_id)).toBe(true);
       const { start, end } = localDayBounds(TEST_DAY, 'Europe/Paris');
       const [result] = await second.service.core.ocean.privacyAnalysis({ filter: { persons: [driver.individuId] }, renderMode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS', criteria: 'ALL', periode: { debut: start.toISOString(), fin: end.toISOString() } });
       const total = result?.synthesisTreeByDriver?.entityTotalCumul?.total?.distanceInMeterByPeriodMap;
-      const asked = promptTrips((await store.promptById(promptId))!).asked;
+      const asked = promptTrips((await store.prompts.byId(promptId))!).asked;
       expect(total?.VIE_PRIVEE).toBeGreaterThanOrEqual(asked.reduce((sum, trip) => sum + trip.distanceMeter, 0));
     } finally {
       await second.stop();
@@ -162,16 +162,16 @@ describe('the daily prompt', () => {
       const driver = t.sim.fleet.byIndex(9);
       t.slack.addUser({ id: 'U_9', team: 'T_FLEET', email: driver.email!, name: 'Nine' });
       await t.service.core.dailyRun.run(TEST_DAY);
-      const prompt = await t.service.core.store.promptFor(driver.individuId, TEST_DAY);
+      const prompt = await t.service.core.store.prompts.of(driver.individuId, TEST_DAY);
       t.sim.setFaults({ failNext: { status: 400, count: 1 }, only: 'vieprivee/v1/etapeViePriveePosteriori' });
       const body = blockActionsBody({ user: 'U_9', actionId: 'trip_answer:0', value: `ans:${prompt!.id}:0:private`, responseUrl: t.slack.responseUrl() });
       await post(t.url, body, FORM, sign(body));
-      await eventually(async () => (await t.service.core.store.latestAnswers(prompt!.id)).some((a) => a.status === 'refused'));
+      await eventually(async () => (await t.service.core.store.answers.latest(prompt!.id)).some((a) => a.status === 'refused'));
       const update = await eventually(() => t.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks).includes('refusé par Ocean')));
       expect(update).toBeDefined();
       await new Promise((r) => setTimeout(r, 200));
       expect(t.sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori')).toHaveLength(1);
-      expect((await t.service.core.store.outboxStats()).refused).toBe(1);
+      expect((await t.service.core.store.answers.stats()).refused).toBe(1);
     } finally {
       await t.stop();
     }

@@ -51,14 +51,14 @@ describeServerOnly()('several instances on one PostgreSQL server', () => {
       expect(counts.size).toBeGreaterThan(0);
       expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
       // The same click reaching both instances (a retry through the load balancer): one delivery.
-      const prompt = (await a.service.core.store.linkedPeople()).find((p) => p.chat_user_id === 'U_9');
+      const prompt = (await a.service.core.store.people.linked()).find((p) => p.chat_user_id === 'U_9');
       const row = await a.service.core.store.db.selectFrom('daily_prompts').selectAll().where('person_id', '=', prompt!.id).executeTakeFirst();
       const value = `ans:${row!.id}:0:private`;
       for (const target of [a, b]) {
         const body = blockActionsBody({ user: 'U_9', actionId: 'trip_answer:0', value, responseUrl: slack.responseUrl() });
         await post(target.url, body, 'application/x-www-form-urlencoded', sign(body));
       }
-      await eventually(async () => (await a.service.core.store.latestAnswers(row!.id)).every((x) => x.status === 'delivered'));
+      await eventually(async () => (await a.service.core.store.answers.latest(row!.id)).every((x) => x.status === 'delivered'));
       await new Promise((r) => setTimeout(r, 500));
       expect(sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori')).toHaveLength(1);
     } finally {

@@ -91,7 +91,7 @@ it('the daily run asks each trip near midnight once, in the prompt of the day it
     for (const day of ['2026-11-23', '2026-11-24', '2026-11-25']) await t.service.core.dailyRun.run(day);
     const asked = new Map<string, number[]>();
     for (const day of ['2026-11-23', '2026-11-24', '2026-11-25']) {
-      const prompt = await t.service.core.store.promptFor(driver.individuId, day);
+      const prompt = await t.service.core.store.prompts.of(driver.individuId, day);
       asked.set(day, prompt ? promptTrips(prompt).asked.map((trip) => trip.id) : []);
     }
     expect(asked.get('2026-11-24')).toEqual(expect.arrayContaining([early.id, late.id]));

@@ -19,7 +19,7 @@ it('a driver whose vehicle has private mode off in Ocean is not prompted, and th
     t.sim.fleet.vehicle(driver.vehicleId!)!.privacyEnabled = false;
     const report = await t.service.core.dailyRun.run(TEST_DAY);
     expect(report.outcomes.privateModeOff).toBe(1);
-    expect(await t.service.core.store.promptFor(driver.individuId, TEST_DAY)).toBeUndefined();
+    expect(await t.service.core.store.prompts.of(driver.individuId, TEST_DAY)).toBeUndefined();
     expect(t.sim.requestsTo('mobility/v1/ficheJour').filter((r) => r.query.vehId === String(driver.vehicleId))).toEqual([]);
     const known = await t.service.core.directory.byId(driver.individuId);
     expect(known?.vehicles.map((v) => v.privateMode)).toEqual([false]);

@@ -15,11 +15,11 @@ describe('observability', () => {
 
   it('a full run of the product logs no token, password, secret or trip address', async () => {
     await t.service.core.dailyRun.run(TEST_DAY);
-    const prompt = (await t.service.core.store.promptsForDay(TEST_DAY))[0]!;
-    const person = await t.service.core.store.personById(prompt.person_id!);
+    const prompt = (await t.service.core.store.prompts.forDay(TEST_DAY))[0]!;
+    const person = await t.service.core.store.people.byId(prompt.person_id!);
     const click = blockActionsBody({ user: person!.chat_user_id, actionId: 'trip_answer:0', value: `ans:${prompt.id}:all:private`, responseUrl: t.slack.responseUrl() });
     await post(t.url, click, FORM, sign(click));
-    await eventually(async () => (await t.service.core.store.latestAnswers(prompt.id)).every((a) => a.status === 'delivered'));
+    await eventually(async () => (await t.service.core.store.answers.latest(prompt.id)).every((a) => a.status === 'delivered'));
     t.sim.expireTokens(); // forces a 401 and a fresh login
     const report = slashBody({ command: '/privacy-report', text: 'last-week', user: 'U_0', responseUrl: t.slack.responseUrl() });
     await post(t.url, report, FORM, sign(report));
@@ -56,7 +56,7 @@ describe('observability', () => {
 
   it('a modal submission\'s request id goes with each Ocean call it makes (reads and writes of private hours)', async () => {
     const driver = t.sim.fleet.byIndex(9);
-    const person = await t.service.core.store.seePerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_9', email: driver.email });
+    const person = await t.service.core.store.people.see({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_9', email: driver.email });
     const body = viewSubmissionBody({ user: 'U_9', callbackId: 'schedule_form', state: `sch:${person.id}`, values: { MARDI: '19:00-23:00' } });
     const res = await fetch(`${t.url}/slack/events`, { method: 'POST', headers: { 'content-type': FORM, 'x-request-id': 'req-modal-77', ...sign(body) }, body });
     expect(res.status).toBe(200);

@@ -47,7 +47,7 @@ describe('who is who', () => {
     expect(again.person.link_source).toBe('manual');
     await say('boss', manager, 'privacy unlink private.address@elsewhere.example');
     expect((await seen('s2', 'private.address@elsewhere.example')).individuId).toBeNull();
-    const trail = await t.service.core.store.auditTrail();
+    const trail = await t.service.core.store.auditLog.trail();
     expect(trail.slice(0, 2).map((e) => e.action)).toEqual(['unlink', 'link']);
     expect(await say('boss', manager, 'privacy link private.address@elsewhere.example ghost@nowhere.example')).toContain('ghost@nowhere.example');
   });
@@ -55,13 +55,13 @@ describe('who is who', () => {
   it('a driver cannot link anyone', async () => {
     const target = (await seen('victim', 'v@elsewhere.example')).person;
     expect(await say('d', t.sim.fleet.byIndex(9).email, `privacy link v@elsewhere.example ${t.sim.fleet.byIndex(9).email!}`)).toContain('réservée aux gestionnaires');
-    expect((await t.service.core.store.personById(target.id))?.individu_id).toBeNull();
+    expect((await t.service.core.store.people.byId(target.id))?.individu_id).toBeNull();
   });
 
   it('managers are MANAGER_EMAILS plus whoever the store marks as manager', async () => {
     const driver = await seen('promoted', t.sim.fleet.byIndex(20).email);
     expect(driver.role).toBe('driver');
-    await t.service.core.store.setRole(driver.person.id, 'manager');
+    await t.service.core.store.people.setRole(driver.person.id, 'manager');
     expect((await seen('promoted', t.sim.fleet.byIndex(20).email)).role).toBe('manager');
   });
 

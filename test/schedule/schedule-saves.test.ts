@@ -42,7 +42,7 @@ function lines(week: Week): string[] {
 async function person(t: TestService, index: number, user: string) {
   const driver = t.sim.fleet.byIndex(index);
   t.slack.addUser({ id: user, team: 'T_FLEET', email: driver.email!, locale: 'fr-FR', name: user });
-  const seen = await t.service.core.store.seePerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: user, email: driver.email });
+  const seen = await t.service.core.store.people.see({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: user, email: driver.email });
   return { driver, personId: seen.id };
 }
 

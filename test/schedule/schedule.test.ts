@@ -12,7 +12,7 @@ let t: TestService;
 const driverIndex = RECURRING_PRIVATE_INDEXES[1] as number; // weekday nights and evenings, whole weekends
 
 async function submit(callbackId: string, values: Record<string, string>, user = 'U_DRV') {
-  const person = await t.service.core.store.findPerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_DRV' });
+  const person = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_DRV' });
   const body = viewSubmissionBody({ user, callbackId, state: `sch:${person!.id}`, values });
   const res = await post(t.url, body, FORM, sign(body));
   return { status: res.status, answer: res.text ? (JSON.parse(res.text) as { response_action?: string; errors?: Record<string, string> }) : {} };
@@ -115,7 +115,7 @@ describe('private hours from Slack', () => {
 
   it('a coming period is deleted by its extension id once the driver confirms; one that has started is refused before Ocean is called', async () => {
     const individuId = t.sim.fleet.byIndex(driverIndex).individuId;
-    const person = await t.service.core.store.findPerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_DRV' });
+    const person = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_DRV' });
     const coming = [...t.sim.state.exceptional.values()].find((p) => p.individuId === individuId)!;
     const responseUrl = t.slack.responseUrl();
     let body = blockActionsBody({ user: 'U_DRV', actionId: 'period_delete:0', value: `per:${person!.id}:${coming.debut}`, responseUrl, ephemeral: true });
@@ -139,7 +139,7 @@ describe('private hours from Slack', () => {
   });
 
   it('only the driver edits their own hours; a manager may view anyone\'s', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_DRV' });
+    const person = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_DRV' });
     const before = t.sim.requests.length;
     const other = viewSubmissionBody({ user: 'U_OTHER', callbackId: 'schedule_form', state: `sch:${person!.id}`, values: WEEK });
     await post(t.url, other, FORM, sign(other));
@@ -167,7 +167,7 @@ describe('private hours from Teams', () => {
       return res.text();
     };
     await send({ type: 'message', text: 'privacy schedule' });
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${user.id}` });
+    const person = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${user.id}` });
     const form = await send({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'period_add', data: { actionId: 'period_add', value: `sch:${person!.id}` } } } });
     expect(form).toContain('Input.Text');
     const saved = await send({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'period_form', data: { formId: 'period_form', state: `sch:${person!.id}`, description: 'Pont', from: '07/12/2026', to: '07/12/2026' } } } });

@@ -16,9 +16,9 @@ describe('authorization', () => {
   it('nothing a driver does can touch another driver\'s prompt, hours or periods', async () => {
     const owner = await actor('owner', 9);
     const other = await actor('other', 11);
-    await t.service.core.store.linkPerson(owner.person.id, owner.individuId, 'email');
-    const prompt = await t.service.core.store.claimPrompt({ individuId: owner.individuId!, day: TEST_DAY, personId: owner.person.id, trips: { asked: [{ id: 1, vehicleId: 5000, numeroEmbarque: 100, start: null, end: null, fromTown: null, toTown: null, distanceMeter: 1, durationSec: 1 }], alreadyPrivate: 0 }, worker: 'w', leaseMs: 1 });
-    const before = { requests: t.sim.requests.filter((r) => r.method !== 'GET').length, audit: (await t.service.core.store.auditTrail(1000)).filter((e) => !e.action.endsWith('.refused')).length };
+    await t.service.core.store.people.link(owner.person.id, owner.individuId, 'email');
+    const prompt = await t.service.core.store.prompts.claim({ individuId: owner.individuId!, day: TEST_DAY, personId: owner.person.id, trips: { asked: [{ id: 1, vehicleId: 5000, numeroEmbarque: 100, start: null, end: null, fromTown: null, toTown: null, distanceMeter: 1, durationSec: 1 }], alreadyPrivate: 0 }, worker: 'w', leaseMs: 1 });
+    const before = { requests: t.sim.requests.filter((r) => r.method !== 'GET').length, audit: (await t.service.core.store.auditLog.trail(1000)).filter((e) => !e.action.endsWith('.refused')).length };
     expect(other.individuId).not.toBeNull();
     const router = t.service.core.router;
     const intruder = as('other', 11);
@@ -40,9 +40,9 @@ describe('authorization', () => {
       expect((outcome as { update?: unknown }).update).toBeUndefined();
       expect((outcome as { form?: unknown }).form).toBeUndefined();
     }
-    expect(await t.service.core.store.latestAnswers(prompt!.id)).toEqual([]);
+    expect(await t.service.core.store.answers.latest(prompt!.id)).toEqual([]);
     expect(t.sim.requests.filter((r) => r.method !== 'GET').length).toBe(before.requests);
-    expect((await t.service.core.store.auditTrail(1000)).filter((e) => !e.action.endsWith('.refused')).length).toBe(before.audit);
+    expect((await t.service.core.store.auditLog.trail(1000)).filter((e) => !e.action.endsWith('.refused')).length).toBe(before.audit);
   });
 
   it('every manager command is refused to a driver before anything is asked of Ocean', async () => {
@@ -64,6 +64,6 @@ describe('authorization', () => {
       expect(views.map((v) => v.summary)).toEqual([expect.stringContaining('réservée aux gestionnaires')]);
     }
     expect(t.sim.requests.slice(before)).toEqual([]);
-    expect((await t.service.core.store.personById(target.id))?.link_source).toBe('email');
+    expect((await t.service.core.store.people.byId(target.id))?.link_source).toBe('email');
   });
 });

@@ -58,10 +58,10 @@ describe('work after the acknowledgement', () => {
       expect((await post(t.url, body, FORM, sign(body))).status).toBe(200);
       expect(Date.now() - started).toBeLessThan(1_500);
       const promptId = Number(button.value.split(':')[1]);
-      expect((await t.service.core.store.latestAnswers(promptId)).map((a) => [a.choice, a.status])).toEqual([['private', 'pending']]);
+      expect((await t.service.core.store.answers.latest(promptId)).map((a) => [a.choice, a.status])).toEqual([['private', 'pending']]);
       t.slack.latencyMs = 0;
       t.sim.setFaults({ latencyMs: 0 });
-      await eventually(async () => (await t.service.core.store.latestAnswers(promptId))[0]?.status === 'delivered', 10_000);
+      await eventually(async () => (await t.service.core.store.answers.latest(promptId))[0]?.status === 'delivered', 10_000);
     } finally {
       await t.stop();
     }
@@ -88,9 +88,9 @@ describe('replays', () => {
       expect((await post(a.url, first, FORM, firstHeaders)).status).toBe(200);
       expect((await post(b.url, first, FORM, firstHeaders)).status).toBe(200);
       await eventually(() => b.logs.some((l) => l.includes('replayed request ignored')) && a.logs.some((l) => l.includes('replayed request ignored')));
-      expect((await store.latestAnswers(promptId)).map((r) => r.choice)).toEqual(['professional']);
+      expect((await store.answers.latest(promptId)).map((r) => r.choice)).toEqual(['professional']);
       await a.service.core.outbox.drain();
-      const trip = Number((await store.latestAnswers(promptId))[0]!.trip_id);
+      const trip = Number((await store.answers.latest(promptId))[0]!.trip_id);
       await eventually(() => a.sim.state.tripMarks.get(trip) === false);
     } finally {
       await b.stop();

@@ -90,7 +90,7 @@ describe('requests that are not from Slack', () => {
     const responseUrl = t.slack.responseUrl();
     const answered = () => t.slack.responses.filter((r) => responseUrl.endsWith(r.id));
     const oceanBefore = t.sim.requests.length;
-    const auditBefore = (await t.service.core.store.auditTrail(1000)).length;
+    const auditBefore = (await t.service.core.store.auditLog.trail(1000)).length;
     const body = slashBody({ command: '/privacy-report', text: 'last-month', user: 'U_BOSS', responseUrl });
     expect((await post(t.url, body, FORM, sign(body, undefined, 'not-the-secret'))).status).toBe(401);
     expect((await post(t.url, body, FORM, sign(body, Math.floor(Date.now() / 1000) - 301))).status).toBe(401);
@@ -107,7 +107,7 @@ describe('requests that are not from Slack', () => {
     await eventually(() => t.logs.some((l) => l.includes('replayed request ignored')));
     expect(answered()).toHaveLength(2);
     expect(t.sim.requests.slice(oceanBefore).filter((r) => r.endpoint === 'analyse/preformattedPrivacy')).toHaveLength(1);
-    expect((await t.service.core.store.auditTrail(1000)).length - auditBefore).toBe(1);
+    expect((await t.service.core.store.auditLog.trail(1000)).length - auditBefore).toBe(1);
   });
 });
 
@@ -169,13 +169,13 @@ describe('the daily prompt and its buttons in Slack', () => {
     await t.service.core.outbox.drain();
     const before = t.sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori').length;
     const promptId = Number(b.value.split(':')[1]);
-    const answersBefore = await t.service.core.store.latestAnswers(promptId);
+    const answersBefore = await t.service.core.store.answers.latest(promptId);
     const responseUrl = t.slack.responseUrl();
     const body = blockActionsBody({ user: 'U_BOB', actionId: b.action_id, value: b.value, responseUrl });
     expect((await post(t.url, body, FORM, sign(body))).status).toBe(200);
     const reply = await eventually(() => t.slack.responses.find((r) => responseUrl.endsWith(r.id)));
     expect(JSON.stringify(reply.body)).toContain("someone else's trips");
-    expect(await t.service.core.store.latestAnswers(promptId)).toEqual(answersBefore);
+    expect(await t.service.core.store.answers.latest(promptId)).toEqual(answersBefore);
     await new Promise((r) => setTimeout(r, 200));
     expect(t.sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori')).toHaveLength(before);
   });
@@ -201,7 +201,7 @@ describe('the daily prompt and its buttons in Slack', () => {
 
 describe('editing private hours in a Slack modal', () => {
   it('invalid ranges come back as field errors in the modal, and nothing reaches Ocean', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_ALICE' });
+    const person = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_ALICE' });
     const before = t.sim.requests.length;
     const body = viewSubmissionBody({ user: 'U_ALICE', callbackId: 'schedule_form', state: `sch:${person?.id}`, values: { LUNDI: '18:00-08:00', MARDI: '08:00-09:00, 08:30-10:00', MERCREDI: '' } });
     const res = await post(t.url, body, FORM, sign(body));
@@ -214,7 +214,7 @@ describe('editing private hours in a Slack modal', () => {
   });
 
   it('the edit button opens a modal prefilled with the current week', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_ALICE' });
+    const person = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_ALICE' });
     const body = blockActionsBody({ user: 'U_ALICE', actionId: 'schedule_edit:0', value: `sch:${person?.id}`, responseUrl: t.slack.responseUrl() });
     await post(t.url, body, FORM, sign(body));
     const opened = await eventually(() => t.slack.callsTo('views.open').slice(-1)[0]);
@@ -227,7 +227,7 @@ describe('editing private hours in a Slack modal', () => {
 describe("Slack's rate limits", () => {
   it('a 429 with Retry-After is waited out and the message still goes', async () => {
     t.slack.rateLimit('chat.postMessage', 1, 1);
-    const person = await t.service.core.store.findPerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_BOB' });
+    const person = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_BOB' });
     const started = Date.now();
     await t.service.slack?.port.sendDirect(person!, { summary: 'hello', blocks: [{ type: 'text', text: 'hello' }] });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);

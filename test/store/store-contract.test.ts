@@ -33,87 +33,87 @@ describe.each(targets)('the store on $name', (target) => {
   });
 
   it('a person seen twice is one row; what the platform said last is kept, e-mails lower-cased', async () => {
-    const first = await store.seePerson({ ...alice, email: 'Alice@Example.FR', locale: 'fr-FR', displayName: 'Alice' });
+    const first = await store.people.see({ ...alice, email: 'Alice@Example.FR', locale: 'fr-FR', displayName: 'Alice' });
     clock.advance(60_000);
-    const second = await store.seePerson({ ...alice, locale: 'en-GB' });
+    const second = await store.people.see({ ...alice, locale: 'en-GB' });
     expect(second.id).toBe(first.id);
     expect(second.email).toBe('alice@example.fr');
     expect(second.locale).toBe('en-GB');
     expect(second.last_seen_at.getTime()).toBe(first.last_seen_at.getTime() + 60_000);
-    expect(await store.findPerson(alice)).toMatchObject({ id: first.id });
-    expect(await store.findPerson({ ...alice, workspaceId: 'T_OTHER' })).toBeUndefined();
+    expect(await store.people.find(alice)).toMatchObject({ id: first.id });
+    expect(await store.people.find({ ...alice, workspaceId: 'T_OTHER' })).toBeUndefined();
   });
 
   it('links a person to an Ocean individu (ids beyond 2^31 come back as numbers) and finds them by it', async () => {
-    const person = await store.seePerson({ ...alice, email: 'alice@example.fr' });
-    await store.linkPerson(person.id, 1110000403, 'manual');
-    await store.setRole(person.id, 'manager');
-    const [linked] = await store.peopleForIndividu(1110000403);
+    const person = await store.people.see({ ...alice, email: 'alice@example.fr' });
+    await store.people.link(person.id, 1110000403, 'manual');
+    await store.people.setRole(person.id, 'manager');
+    const [linked] = await store.people.forIndividu(1110000403);
     expect(linked).toMatchObject({ id: person.id, individu_id: 1110000403, link_source: 'manual', role: 'manager' });
-    expect(await store.linkedPeople()).toHaveLength(1);
-    expect(await store.findPeopleByEmail('ALICE@example.fr')).toHaveLength(1);
+    expect(await store.people.linked()).toHaveLength(1);
+    expect(await store.people.byEmail('ALICE@example.fr')).toHaveLength(1);
   });
 
   it('the person a driver used last comes first', async () => {
-    const slack = await store.seePerson({ ...alice });
+    const slack = await store.people.see({ ...alice });
     clock.advance(1000);
-    const teams = await store.seePerson({ platform: 'teams', workspaceId: 'tenant', chatUserId: '29:alice' });
-    await store.linkPerson(slack.id, 42, 'email');
-    await store.linkPerson(teams.id, 42, 'email');
-    expect((await store.peopleForIndividu(42)).map((p) => p.platform)).toEqual(['teams', 'slack']);
+    const teams = await store.people.see({ platform: 'teams', workspaceId: 'tenant', chatUserId: '29:alice' });
+    await store.people.link(slack.id, 42, 'email');
+    await store.people.link(teams.id, 42, 'email');
+    expect((await store.people.forIndividu(42)).map((p) => p.platform)).toEqual(['teams', 'slack']);
   });
 
   it('keeps conversation references and marks them inactive', async () => {
-    const person = await store.seePerson(alice);
-    await store.saveConversationRef(person.id, { conversation: { id: 'a:1' }, serviceUrl: 'http://127.0.0.1:1/' });
-    expect(await store.conversationRef(person.id)).toEqual({ reference: { conversation: { id: 'a:1' }, serviceUrl: 'http://127.0.0.1:1/' }, active: true });
-    await store.deactivateConversationRef(person.id);
-    expect((await store.conversationRef(person.id))?.active).toBe(false);
+    const person = await store.people.see(alice);
+    await store.conversations.save(person.id, { conversation: { id: 'a:1' }, serviceUrl: 'http://127.0.0.1:1/' });
+    expect(await store.conversations.of(person.id)).toEqual({ reference: { conversation: { id: 'a:1' }, serviceUrl: 'http://127.0.0.1:1/' }, active: true });
+    await store.conversations.deactivate(person.id);
+    expect((await store.conversations.of(person.id))?.active).toBe(false);
   });
 
   it('a prompt is claimed once per driver and day, whoever asks', async () => {
-    const person = await store.seePerson(alice);
+    const person = await store.people.see(alice);
     const input = { individuId: 1110000401, day: '2026-11-24', personId: person.id, trips: [{ id: 1 }], leaseMs: 60_000 };
-    const claims = await Promise.all([store.claimPrompt({ ...input, worker: 'a' }), store.claimPrompt({ ...input, worker: 'b' }), store.claimPrompt({ ...input, worker: 'c' })]);
+    const claims = await Promise.all([store.prompts.claim({ ...input, worker: 'a' }), store.prompts.claim({ ...input, worker: 'b' }), store.prompts.claim({ ...input, worker: 'c' })]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(claims.find(Boolean)?.day).toBe('2026-11-24');
-    expect(await store.claimPrompt({ ...input, day: '2026-11-25', worker: 'a' })).toBeDefined();
+    expect(await store.prompts.claim({ ...input, day: '2026-11-25', worker: 'a' })).toBeDefined();
   });
 
   it('a claim left by a worker that died is taken over after its lease; a sent prompt never is', async () => {
-    const person = await store.seePerson(alice);
+    const person = await store.people.see(alice);
     const input = { individuId: 7, day: '2026-11-24', personId: person.id, trips: [], leaseMs: 60_000 };
-    const first = await store.claimPrompt({ ...input, worker: 'dead' });
-    expect(await store.claimPrompt({ ...input, worker: 'b' })).toBeUndefined();
+    const first = await store.prompts.claim({ ...input, worker: 'dead' });
+    expect(await store.prompts.claim({ ...input, worker: 'b' })).toBeUndefined();
     clock.advance(61_000);
-    const resumed = await store.claimPrompt({ ...input, worker: 'b' });
+    const resumed = await store.prompts.claim({ ...input, worker: 'b' });
     expect(resumed).toMatchObject({ id: first?.id, claimed_by: 'b' });
-    await store.markPromptSent(first?.id as number, { channel: 'D1', ts: '1.2' });
+    await store.prompts.markSent(first?.id as number, { channel: 'D1', ts: '1.2' });
     clock.advance(3600_000);
-    expect(await store.claimPrompt({ ...input, worker: 'c' })).toBeUndefined();
-    expect(await store.promptById(first?.id as number)).toMatchObject({ status: 'sent', message_ref: { channel: 'D1', ts: '1.2' } });
+    expect(await store.prompts.claim({ ...input, worker: 'c' })).toBeUndefined();
+    expect(await store.prompts.byId(first?.id as number)).toMatchObject({ status: 'sent', message_ref: { channel: 'D1', ts: '1.2' } });
   });
 
   it('a reminder is claimed once per prompt', async () => {
-    const person = await store.seePerson(alice);
-    const prompt = await store.claimPrompt({ individuId: 7, day: '2026-11-24', personId: person.id, trips: [], worker: 'a', leaseMs: 1 });
-    expect(await store.claimReminder(prompt?.id as number)).toBe(false); // not sent yet
-    await store.markPromptSent(prompt?.id as number, {});
-    const results = await Promise.all([store.claimReminder(prompt?.id as number), store.claimReminder(prompt?.id as number)]);
+    const person = await store.people.see(alice);
+    const prompt = await store.prompts.claim({ individuId: 7, day: '2026-11-24', personId: person.id, trips: [], worker: 'a', leaseMs: 1 });
+    expect(await store.prompts.claimReminder(prompt?.id as number)).toBe(false); // not sent yet
+    await store.prompts.markSent(prompt?.id as number, {});
+    const results = await Promise.all([store.prompts.claimReminder(prompt?.id as number), store.prompts.claimReminder(prompt?.id as number)]);
     expect(results.sort()).toEqual([false, true]);
   });
 
   describe('the answers outbox', () => {
     async function promptWithPerson() {
-      const person = await store.seePerson(alice);
-      const prompt = await store.claimPrompt({ individuId: 7, day: '2026-11-24', personId: person.id, trips: [], worker: 'a', leaseMs: 1 });
+      const person = await store.people.see(alice);
+      const prompt = await store.prompts.claim({ individuId: 7, day: '2026-11-24', personId: person.id, trips: [], worker: 'a', leaseMs: 1 });
       return { person, prompt: prompt as NonNullable<typeof prompt> };
     }
 
     /** Records one trip's answer and returns the trip's latest row. */
     async function record(promptId: number, tripId: number, choice: 'private' | 'professional', answeredBy: number, requestKey?: string) {
-      const result = await store.recordAnswers({ promptId, tripIds: [tripId], choice, answeredBy, requestKey });
-      const row = (await store.latestAnswers(promptId)).find((a) => a.trip_id === tripId)!;
+      const result = await store.answers.record({ promptId, tripIds: [tripId], choice, answeredBy, requestKey });
+      const row = (await store.answers.latest(promptId)).find((a) => a.trip_id === tripId)!;
       return { ...result, row };
     }
 
@@ -121,51 +121,51 @@ describe.each(targets)('the store on $name', (target) => {
       const { person, prompt } = await promptWithPerson();
       const { row: answer } = await record(prompt.id, 1000000000001, 'private', person.id);
       expect(answer).toMatchObject({ status: 'pending', attempts: 0, trip_id: 1000000000001 });
-      const [a, b] = await Promise.all([store.claimDueAnswers('w1', 10, 30_000), store.claimDueAnswers('w2', 10, 30_000)]);
+      const [a, b] = await Promise.all([store.answers.claimDue('w1', 10, 30_000), store.answers.claimDue('w2', 10, 30_000)]);
       expect([...(a ?? []), ...(b ?? [])].map((r) => r.id)).toEqual([answer.id]);
-      await store.markDelivered(answer.id);
-      expect(await store.answerById(answer.id)).toMatchObject({ status: 'delivered', attempts: 1 });
-      expect(await store.claimDueAnswers('w1', 10, 30_000)).toEqual([]);
+      await store.answers.markDelivered(answer.id);
+      expect(await store.answers.byId(answer.id)).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(await store.answers.claimDue('w1', 10, 30_000)).toEqual([]);
     });
 
     it('a failed delivery waits for its retry time; a refusal is final', async () => {
       const { person, prompt } = await promptWithPerson();
       const { row: answer } = await record(prompt.id, 5, 'professional', person.id);
-      await store.claimDueAnswers('w', 10, 30_000);
-      await store.markDeliveryFailed(answer.id, 'Ocean unavailable', new Date(clock.now().getTime() + 5000));
-      expect(await store.claimDueAnswers('w', 10, 30_000)).toEqual([]);
+      await store.answers.claimDue('w', 10, 30_000);
+      await store.answers.markDeliveryFailed(answer.id, 'Ocean unavailable', new Date(clock.now().getTime() + 5000));
+      expect(await store.answers.claimDue('w', 10, 30_000)).toEqual([]);
       clock.advance(5000);
-      expect((await store.claimDueAnswers('w', 10, 30_000)).map((r) => r.attempts)).toEqual([2]);
-      await store.markRefused(answer.id, 'invalidInput');
-      expect(await store.outboxStats()).toMatchObject({ pending: 0, refused: 1 });
+      expect((await store.answers.claimDue('w', 10, 30_000)).map((r) => r.attempts)).toEqual([2]);
+      await store.answers.markRefused(answer.id, 'invalidInput');
+      expect(await store.answers.stats()).toMatchObject({ pending: 0, refused: 1 });
     });
 
     it('a changed mind supersedes the pending answer; the trip\'s deliveries never overlap', async () => {
       const { person, prompt } = await promptWithPerson();
       const { row: first } = await record(prompt.id, 5, 'private', person.id);
-      const [claimed] = await store.claimDueAnswers('w', 10, 30_000);
+      const [claimed] = await store.answers.claimDue('w', 10, 30_000);
       expect(claimed?.id).toBe(first.id);
       const { row: second } = await record(prompt.id, 5, 'professional', person.id);
-      expect(await store.claimDueAnswers('w', 10, 30_000)).toEqual([]); // the first is still in flight
-      await store.markDelivered(first.id);
-      expect((await store.claimDueAnswers('w', 10, 30_000)).map((r) => r.id)).toEqual([second.id]);
-      expect(await store.answerById(first.id)).toMatchObject({ status: 'superseded' });
-      expect((await store.latestAnswers(prompt.id)).map((r) => r.choice)).toEqual(['professional']);
+      expect(await store.answers.claimDue('w', 10, 30_000)).toEqual([]); // the first is still in flight
+      await store.answers.markDelivered(first.id);
+      expect((await store.answers.claimDue('w', 10, 30_000)).map((r) => r.id)).toEqual([second.id]);
+      expect(await store.answers.byId(first.id)).toMatchObject({ status: 'superseded' });
+      expect((await store.answers.latest(prompt.id)).map((r) => r.choice)).toEqual(['professional']);
     });
 
     it('an expired lease makes the answer due again (the worker died)', async () => {
       const { person, prompt } = await promptWithPerson();
       await record(prompt.id, 5, 'private', person.id);
-      await store.claimDueAnswers('dead', 10, 30_000);
+      await store.answers.claimDue('dead', 10, 30_000);
       clock.advance(31_000);
-      expect((await store.claimDueAnswers('alive', 10, 30_000)).map((r) => r.locked_by)).toEqual(['alive']);
+      expect((await store.answers.claimDue('alive', 10, 30_000)).map((r) => r.locked_by)).toEqual(['alive']);
     });
 
     it('the same answer arriving twice at once (a double click) is stored once', async () => {
       const { person, prompt } = await promptWithPerson();
-      const results = await Promise.all(Array.from({ length: 4 }, () => store.recordAnswers({ promptId: prompt.id, tripIds: [9], choice: 'private', answeredBy: person.id })));
+      const results = await Promise.all(Array.from({ length: 4 }, () => store.answers.record({ promptId: prompt.id, tripIds: [9], choice: 'private', answeredBy: person.id })));
       expect(results.map((r) => r.created).sort()).toEqual([0, 0, 0, 1]);
-      expect(await store.latestAnswers(prompt.id)).toHaveLength(1);
+      expect(await store.answers.latest(prompt.id)).toHaveLength(1);
     });
 
     it('a replayed request changes nothing, even after a change of mind: its key is written with the answer', async () => {
@@ -174,18 +174,18 @@ describe.each(targets)('the store on $name', (target) => {
       await record(prompt.id, 9, 'professional', person.id, 'slack:click-2');
       // The first click again, within Slack's 5-minute window: the driver's change of mind stands.
       expect(await record(prompt.id, 9, 'private', person.id, 'slack:click-1')).toMatchObject({ replayed: true, created: 0 });
-      expect((await store.latestAnswers(prompt.id)).map((a) => a.choice)).toEqual(['professional']);
-      const replays = await Promise.all([1, 2, 3].map(() => store.recordAnswers({ promptId: prompt.id, tripIds: [10, 11], choice: 'private', answeredBy: person.id, requestKey: 'slack:click-3' })));
+      expect((await store.answers.latest(prompt.id)).map((a) => a.choice)).toEqual(['professional']);
+      const replays = await Promise.all([1, 2, 3].map(() => store.answers.record({ promptId: prompt.id, tripIds: [10, 11], choice: 'private', answeredBy: person.id, requestKey: 'slack:click-3' })));
       expect(replays.map((r) => r.replayed).sort()).toEqual([false, true, true]);
-      expect((await store.latestAnswers(prompt.id)).filter((a) => a.trip_id !== 9)).toHaveLength(2);
+      expect((await store.answers.latest(prompt.id)).filter((a) => a.trip_id !== 9)).toHaveLength(2);
     });
 
     it('an effect runs once per request key, in one transaction with the key', async () => {
-      const person = await store.seePerson(alice);
-      expect(await store.once('teams:activity-1', (tx) => tx.setPreferredLocale(person.id, 'en'))).toBe(true);
-      await store.setPreferredLocale(person.id, 'fr');
-      expect(await store.once('teams:activity-1', (tx) => tx.setPreferredLocale(person.id, 'en'))).toBe(false);
-      expect((await store.personById(person.id))?.preferred_locale).toBe('fr');
+      const person = await store.people.see(alice);
+      expect(await store.once('teams:activity-1', (tx) => tx.people.setPreferredLocale(person.id, 'en'))).toBe(true);
+      await store.people.setPreferredLocale(person.id, 'fr');
+      expect(await store.once('teams:activity-1', (tx) => tx.people.setPreferredLocale(person.id, 'en'))).toBe(false);
+      expect((await store.people.byId(person.id))?.preferred_locale).toBe('fr');
       // A failed effect leaves no key behind: the same request may be tried again.
       await expect(store.once('teams:activity-2', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
       expect(await store.once('teams:activity-2', async () => undefined)).toBe(true);
@@ -196,19 +196,19 @@ describe.each(targets)('the store on $name', (target) => {
       await record(prompt.id, 5, 'private', person.id);
       clock.advance(1000);
       await record(prompt.id, 6, 'private', person.id);
-      expect(await store.outboxStats()).toEqual({ pending: 2, refused: 0, delivered: 0, oldestPendingAt: new Date('2026-11-25T07:30:00Z') });
+      expect(await store.answers.stats()).toEqual({ pending: 2, refused: 0, delivered: 0, oldestPendingAt: new Date('2026-11-25T07:30:00Z') });
     });
   });
 
   it('a cron run is claimed by one instance until it expires', async () => {
-    const results = await Promise.all(['a', 'b', 'c'].map((owner) => store.claimRun('daily:2026-11-25T08:30', owner, 60_000)));
+    const results = await Promise.all(['a', 'b', 'c'].map((owner) => store.runs.claim('daily:2026-11-25T08:30', owner, 60_000)));
     expect(results.filter(Boolean)).toHaveLength(1);
-    await store.completeRun('daily:2026-11-25T08:30');
+    await store.runs.complete('daily:2026-11-25T08:30');
     clock.advance(120_000);
-    expect(await store.claimRun('daily:2026-11-25T08:30', 'd', 60_000)).toBe(false); // completed runs stay done
-    expect(await store.claimRun('other', 'd', 60_000)).toBe(true);
+    expect(await store.runs.claim('daily:2026-11-25T08:30', 'd', 60_000)).toBe(false); // completed runs stay done
+    expect(await store.runs.claim('other', 'd', 60_000)).toBe(true);
     clock.advance(61_000);
-    expect(await store.claimRun('other', 'e', 60_000)).toBe(true); // expired without completing: taken over
+    expect(await store.runs.claim('other', 'e', 60_000)).toBe(true); // expired without completing: taken over
   });
 
   it('forgets handled requests older than a given time', async () => {
@@ -219,9 +219,9 @@ describe.each(targets)('the store on $name', (target) => {
   });
 
   it('keeps an audit trail, newest first', async () => {
-    await store.audit('slack:U_BOSS', 'link', 'slack:U_ALICE', { individuId: 42 });
-    await store.audit('slack:U_ALICE', 'answer', 'trip:5');
-    const trail = await store.auditTrail();
+    await store.auditLog.add('slack:U_BOSS', 'link', 'slack:U_ALICE', { individuId: 42 });
+    await store.auditLog.add('slack:U_ALICE', 'answer', 'trip:5');
+    const trail = await store.auditLog.trail();
     expect(trail.map((e) => e.action)).toEqual(['answer', 'link']);
     expect(trail[1]?.details).toEqual({ individuId: 42 });
   });

@@ -55,10 +55,10 @@ describe('Teams through the real CloudAdapter', () => {
     expect(allText(t.connector.sent()[0]!.body)).toContain('Bienvenue');
     await send(install);
     expect(t.connector.sent()).toHaveLength(1);
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
+    const person = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     expect(person?.email).toBe(t.sim.fleet.byIndex(9).email);
     expect(person?.individu_id).toBe(t.sim.fleet.byIndex(9).individuId);
-    expect((await t.service.core.store.conversationRef(person!.id))?.reference).toMatchObject({ serviceUrl: t.connector.url, conversation: { id: `a:conv-${ALICE.id}` } });
+    expect((await t.service.core.store.conversations.of(person!.id))?.reference).toMatchObject({ serviceUrl: t.connector.url, conversation: { id: `a:conv-${ALICE.id}` } });
   });
 
   it('answers "help" with a card, and the bot\'s @mention is ignored', async () => {
@@ -127,14 +127,14 @@ describe('the daily prompt in Teams', () => {
 
   it('someone acting on another driver\'s card changes nothing and is told so', async () => {
     const prompt = Number((execute('private', 1).value as string).split(':')[1]);
-    const before = await t.service.core.store.latestAnswers(prompt);
+    const before = await t.service.core.store.answers.latest(prompt);
     const res = await send(invoke(BOB, execute('private', 1)));
     expect(JSON.stringify(res.body)).toContain("d'une autre personne");
-    expect(await t.service.core.store.latestAnswers(prompt)).toEqual(before);
+    expect(await t.service.core.store.answers.latest(prompt)).toEqual(before);
   });
 
   it('a bot uninstalled (403) marks the conversation inactive instead of retrying forever', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
+    const person = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     await t.service.core.outbox.drain();
     t.connector.reset();
     t.connector.fail(403, 10); // Teams keeps refusing: the user uninstalled the bot
@@ -143,12 +143,12 @@ describe('the daily prompt in Teams', () => {
     expect(attempts).toBeGreaterThanOrEqual(1);
     expect(attempts).toBeLessThanOrEqual(4);
     t.connector.fail(403, -10);
-    expect((await t.service.core.store.conversationRef(person!.id))?.active).toBe(false);
-    await t.service.core.store.saveConversationRef(person!.id, (await t.service.core.store.conversationRef(person!.id))!.reference);
+    expect((await t.service.core.store.conversations.of(person!.id))?.active).toBe(false);
+    await t.service.core.store.conversations.save(person!.id, (await t.service.core.store.conversations.of(person!.id))!.reference);
   });
 
   it('429 and 5xx from the Bot Connector are retried with backoff', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
+    const person = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     await t.service.core.outbox.drain();
     t.connector.reset();
     t.connector.fail(429, 1);
@@ -160,7 +160,7 @@ describe('the daily prompt in Teams', () => {
 
 describe('private hours in a Teams card', () => {
   it('the edit button gives a form card; invalid ranges come back in the card; a valid week is saved and read back', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
+    const person = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     const form = await send(invoke(ALICE, { actionId: 'schedule_edit', value: `sch:${person!.id}` }));
     expect(JSON.stringify(form.body)).toContain('Input.Text');
     expect(cardProblems((form.body as { value: unknown }).value)).toEqual([]);
@@ -176,7 +176,7 @@ describe('private hours in a Teams card', () => {
   });
 
   it('the request id of the activity\'s HTTP request goes with the Ocean calls its turn makes', async () => {
-    const person = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
+    const person = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     const activity = invoke(ALICE, { actionId: 'schedule_edit', value: `sch:${person!.id}` });
     const res = await fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-teams-31' }, body: JSON.stringify(activity) });
     expect(res.status).toBe(200);
@@ -197,7 +197,7 @@ describe('Teams with an app id', () => {
       expect(forged.status).toBe(401);
       expect(secured.connector.calls).toEqual([]);
       expect(secured.sim.requests.length).toBe(before);
-      expect(await secured.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` })).toBeUndefined();
+      expect(await secured.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` })).toBeUndefined();
     } finally {
       await secured.stop();
     }

@@ -119,19 +119,19 @@ export async function recordRepresentativeDay(): Promise<Recording> {
 
   // A 45-trip day, paged.
   for (const [platform, chatUserId] of [['slack', SLACK_DRIVER], ['teams', `aad-${TEAMS_DRIVER.id}`]] as const) {
-    const person = await t.service.core.store.findPerson({ platform, workspaceId: platform === 'slack' ? 'T_FLEET' : 'TENANT_FLEET', chatUserId });
+    const person = await t.service.core.store.people.find({ platform, workspaceId: platform === 'slack' ? 'T_FLEET' : 'TENANT_FLEET', chatUserId });
     const who = platform === 'slack' ? driver : teamsDriver;
     const car = fleet.vehicle(who.vehicleId!)!;
     const asked = Array.from({ length: 45 }, (_, i) => ({ id: 70_000 + i, vehicleId: car.id, numeroEmbarque: car.numeroEmbarque, start: new Date(Date.UTC(2026, 10, 20, 5, i)).toISOString(), end: new Date(Date.UTC(2026, 10, 20, 5, i + 1)).toISOString(), fromTown: 'Villeurbanne', toTown: 'Lyon', distanceMeter: 1000, durationSec: 60 }));
-    const prompt = await t.service.core.store.claimPrompt({ individuId: who.individuId, day: '2026-11-20', personId: person!.id, trips: { asked, alreadyPrivate: 0 }, worker: 'test', leaseMs: 1 });
+    const prompt = await t.service.core.store.prompts.claim({ individuId: who.individuId, day: '2026-11-20', personId: person!.id, trips: { asked, alreadyPrivate: 0 }, worker: 'test', leaseMs: 1 });
     if (platform === 'slack') await click(t, SLACK_DRIVER, 'prompt_page:0', `pg:${prompt!.id}:1`);
     else await teams(t, TEAMS_DRIVER, invoke({ actionId: 'prompt_page', value: `pg:${prompt!.id}:2` }), invokes);
   }
   await eventually(() => t.slack.callsTo('chat.update').length > 1);
 
   // Overview, private hours, their forms (invalid, then valid), an exceptional period.
-  const slackPerson = await t.service.core.store.findPerson({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: SLACK_DRIVER });
-  const teamsPerson = await t.service.core.store.findPerson({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${TEAMS_DRIVER.id}` });
+  const slackPerson = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: SLACK_DRIVER });
+  const teamsPerson = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${TEAMS_DRIVER.id}` });
   await slash(t, SLACK_DRIVER, '/privacy', 'schedule');
   await click(t, SLACK_DRIVER, 'schedule_edit:0', `sch:${slackPerson!.id}`);
   await eventually(() => t.slack.callsTo('views.open').length > 0);

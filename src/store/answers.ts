@@ -1,0 +1,169 @@
+import { sql, type Kysely } from 'kysely';
+import type { Clock } from '../clock';
+import type { Choice } from '../domain';
+import type { Database, TripAnswerRow } from './schema';
+import { claimRequest } from './requests';
+
+/** Drivers' answers and their delivery to Ocean (the outbox). */
+export class AnswerTable {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Stores a driver's answers (one trip, or every trip of the day) as pending, in one
+   * transaction with the record of the request that carried them: a replayed request stores
+   * nothing (`replayed`). A trip whose latest answer already says the same (a double click) gets
+   * no new row. Earlier answers of a trip not yet delivered are superseded: Ocean only needs the
+   * last choice. Each trip is locked for the transaction, across instances.
+   */
+  async record(input: {
+    promptId: number;
+    tripIds: number[];
+    choice: Choice;
+    answeredBy: number;
+    requestKey?: string;
+    audit?: { actor: string; details: unknown };
+  }): Promise<{ replayed: boolean; created: number }> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      if (input.requestKey && !(await claimRequest(trx, input.requestKey, now))) return { replayed: true, created: 0 };
+      let created = 0;
+      // Locks taken in one order: two clicks on overlapping trips never wait on each other in a circle.
+      for (const tripId of [...new Set(input.tripIds)].sort((a, b) => a - b)) {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`trip:${tripId}`}, 0))`.execute(trx);
+        const latest = await trx
+          .selectFrom('trip_answers')
+          .select(['choice', 'status'])
+          .where('prompt_id', '=', input.promptId)
+          .where('trip_id', '=', tripId)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        if (latest && latest.choice === input.choice && latest.status !== 'refused') continue;
+        await trx
+          .updateTable('trip_answers')
+          .set({ status: 'superseded' })
+          .where('prompt_id', '=', input.promptId)
+          .where('trip_id', '=', tripId)
+          .where('status', '=', 'pending')
+          .execute();
+        await trx
+          .insertInto('trip_answers')
+          .values({
+            prompt_id: input.promptId,
+            trip_id: tripId,
+            choice: input.choice,
+            answered_by: input.answeredBy,
+            answered_at: now,
+            status: 'pending',
+            next_attempt_at: now,
+            last_error: null,
+            delivered_at: null,
+            locked_until: null,
+            locked_by: null,
+          })
+          .execute();
+        created += 1;
+      }
+      if (created && input.audit) {
+        await trx
+          .insertInto('audit_log')
+          .values({ at: now, actor: input.audit.actor, action: 'answer', subject: `prompt:${input.promptId}`, details: JSON.stringify(input.audit.details) })
+          .execute();
+      }
+      return { replayed: false, created };
+    });
+  }
+
+  /**
+   * Claims up to `limit` pending answers that are due, for `leaseMs`. An answer is skipped while
+   * another delivery for the same trip is under way (its lock not expired), so deliveries for
+   * one trip happen one after the other, in order.
+   */
+  async claimDue(worker: string, limit: number, leaseMs: number): Promise<TripAnswerRow[]> {
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + leaseMs);
+    return this.db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('trip_answers as a')
+        .select('a.id')
+        .where('a.status', '=', 'pending')
+        .where('a.next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('a.locked_until', 'is', null), eb('a.locked_until', '<', now)]))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('trip_answers as b')
+                .select('b.id')
+                .whereRef('b.trip_id', '=', 'a.trip_id')
+                .whereRef('b.id', '!=', 'a.id')
+                .where('b.locked_until', '>=', now),
+            ),
+          ),
+        )
+        .orderBy('a.id')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (!due.length) return [];
+      return trx
+        .updateTable('trip_answers')
+        .set((eb) => ({ locked_until: until, locked_by: worker, attempts: eb('attempts', '+', 1) }))
+        .where('id', 'in', due.map((d) => d.id))
+        .returningAll()
+        .execute();
+    });
+  }
+
+  /** A superseded answer that reached Ocean stays superseded: a newer one follows it. */
+  async markDelivered(answerId: number): Promise<void> {
+    await this.db
+      .updateTable('trip_answers')
+      .set({ delivered_at: this.clock.now(), locked_until: null, last_error: null })
+      .where('id', '=', answerId)
+      .execute();
+    await this.db.updateTable('trip_answers').set({ status: 'delivered' }).where('id', '=', answerId).where('status', '=', 'pending').execute();
+  }
+
+  async markDeliveryFailed(answerId: number, error: string, retryAt: Date): Promise<void> {
+    await this.db
+      .updateTable('trip_answers')
+      .set({ last_error: error.slice(0, 500), next_attempt_at: retryAt, locked_until: null })
+      .where('id', '=', answerId)
+      .execute();
+  }
+
+  async markRefused(answerId: number, error: string): Promise<void> {
+    await this.db
+      .updateTable('trip_answers')
+      .set({ status: 'refused', last_error: error.slice(0, 500), locked_until: null })
+      .where('id', '=', answerId)
+      .execute();
+  }
+
+  /** The latest answer for each trip of a prompt. */
+  async latest(promptId: number): Promise<TripAnswerRow[]> {
+    const rows = await this.db.selectFrom('trip_answers').selectAll().where('prompt_id', '=', promptId).orderBy('id').execute();
+    const latest = new Map<number, TripAnswerRow>();
+    for (const row of rows) latest.set(row.trip_id, row);
+    return [...latest.values()];
+  }
+
+  byId(id: number): Promise<TripAnswerRow | undefined> {
+    return this.db.selectFrom('trip_answers').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async stats(): Promise<{ pending: number; refused: number; delivered: number; oldestPendingAt: Date | null }> {
+    const rows = await this.db
+      .selectFrom('trip_answers')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('answered_at').as('oldest')])
+      .groupBy('status')
+      .execute();
+    const of = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+    const oldest = rows.find((r) => r.status === 'pending')?.oldest;
+    return { pending: of('pending'), refused: of('refused'), delivered: of('delivered'), oldestPendingAt: oldest ? new Date(oldest as Date) : null };
+  }
+}

@@ -1,0 +1,128 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock';
+import type { Database, DailyPromptRow, PromptMessageRow } from './schema';
+
+/** Daily prompts, one per driver and day, and the messages that show them. */
+export class PromptTable {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Claims the (driver, day) prompt for this worker. Returns the row when the claim is ours:
+   * a new row, or a claim left by a worker that died (older than `leaseMs`, never sent).
+   * A prompt whose sending failed is claimable again. Returns undefined when another worker
+   * holds it or it was already sent.
+   */
+  async claim(input: { individuId: number; day: string; personId: number; trips: unknown; worker: string; leaseMs: number }): Promise<DailyPromptRow | undefined> {
+    const now = this.clock.now();
+    const inserted = await this.db
+      .insertInto('daily_prompts')
+      .values({
+        individu_id: input.individuId,
+        day: input.day,
+        person_id: input.personId,
+        status: 'claimed',
+        trips: JSON.stringify(input.trips),
+        claimed_by: input.worker,
+        claimed_at: now,
+      })
+      .onConflict((oc) => oc.constraint('daily_prompts_driver_day').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return inserted;
+    return this.db
+      .updateTable('daily_prompts')
+      .set({ claimed_by: input.worker, claimed_at: now, person_id: input.personId, trips: JSON.stringify(input.trips) })
+      .where('individu_id', '=', input.individuId)
+      .where('day', '=', input.day)
+      .where((eb) => eb.or([eb('status', '=', 'failed'), eb.and([eb('status', '=', 'claimed'), eb('claimed_at', '<', new Date(now.getTime() - input.leaseMs))])]))
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async markSendStarted(promptId: number): Promise<void> {
+    await this.db.updateTable('daily_prompts').set({ send_started_at: this.clock.now() }).where('id', '=', promptId).execute();
+  }
+
+  async markSent(promptId: number, messageRef: unknown): Promise<void> {
+    await this.db
+      .updateTable('daily_prompts')
+      .set({ status: 'sent', sent_at: this.clock.now(), message_ref: JSON.stringify(messageRef), last_error: null })
+      .where('id', '=', promptId)
+      .execute();
+  }
+
+  async markFailed(promptId: number, error: string): Promise<void> {
+    await this.db.updateTable('daily_prompts').set({ status: 'failed', last_error: error.slice(0, 500) }).where('id', '=', promptId).execute();
+  }
+
+  async markSkipped(promptId: number, reason: string): Promise<void> {
+    await this.db.updateTable('daily_prompts').set({ status: 'skipped', last_error: reason.slice(0, 500) }).where('id', '=', promptId).execute();
+  }
+
+  byId(id: number): Promise<DailyPromptRow | undefined> {
+    return this.db.selectFrom('daily_prompts').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  of(individuId: number, day: string): Promise<DailyPromptRow | undefined> {
+    return this.db.selectFrom('daily_prompts').selectAll().where('individu_id', '=', individuId).where('day', '=', day).executeTakeFirst();
+  }
+
+  forDay(day: string): Promise<DailyPromptRow[]> {
+    return this.db.selectFrom('daily_prompts').selectAll().where('day', '=', day).orderBy('id').execute();
+  }
+
+  /** Sent prompts of a driver, newest first. */
+  recent(individuId: number, since: string): Promise<DailyPromptRow[]> {
+    return this.db
+      .selectFrom('daily_prompts')
+      .selectAll()
+      .where('individu_id', '=', individuId)
+      .where('day', '>=', since)
+      .where('status', '=', 'sent')
+      .orderBy('day', 'desc')
+      .execute();
+  }
+
+  /** Claims the reminder of a prompt: true once per prompt, ever. */
+  async claimReminder(promptId: number): Promise<boolean> {
+    const row = await this.db
+      .updateTable('daily_prompts')
+      .set({ reminded_at: this.clock.now() })
+      .where('id', '=', promptId)
+      .where('reminded_at', 'is', null)
+      .where('status', '=', 'sent')
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  // --- messages that show a prompt ---
+
+  /** Remembers a message showing a prompt (once per message: again, it updates what it shows), to redraw it when answers change. */
+  async addMessage(input: { promptId: number; personId: number | null; refKey: string; ref: unknown; expiresAt?: Date | null }): Promise<void> {
+    await this.db
+      .insertInto('prompt_messages')
+      .values({ prompt_id: input.promptId, person_id: input.personId, ref_key: input.refKey, ref: JSON.stringify(input.ref), expires_at: input.expiresAt ?? null })
+      .onConflict((oc) => oc.constraint('prompt_messages_ref').doUpdateSet({ ref: JSON.stringify(input.ref), expires_at: input.expiresAt ?? null }))
+      .execute();
+  }
+
+  /** The messages still showing a prompt (those that can no longer be edited are left out). */
+  messages(promptId: number): Promise<PromptMessageRow[]> {
+    const now = this.clock.now();
+    return this.db
+      .selectFrom('prompt_messages')
+      .selectAll()
+      .where('prompt_id', '=', promptId)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .orderBy('id')
+      .execute();
+  }
+
+  async forgetMessage(id: number): Promise<void> {
+    await this.db.deleteFrom('prompt_messages').where('id', '=', id).execute();
+  }
+}
