@@ -41,7 +41,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   if (storeLock) mountDailyHandoff(app, core, storeLock.token);
   mountPages(app, core);
   const slack = config.slack ? await mountSlack(core, requests) : undefined;
-  const teams = config.teams ? mountTeams(app, core) : undefined;
+  const teams = config.teams ? mountTeams(app, core, requests) : undefined;
   const web = config.sandbox && options.simulator ? mountWebChat(app, core, options.simulator) : undefined;
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -67,6 +67,11 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   const metrics = new Metrics();
   const worker = options.worker ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const store = options.store ?? (await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, clock }));
+  // The embedded store has one process at a time (its lock): leases found at start are a dead one's.
+  if (store.kind === 'pglite' && !options.store) {
+    const freed = await store.answers.releaseLeases();
+    if (freed) logger.warn({ answers: freed }, 'deliveries interrupted by the last stop resume now');
+  }
   let lastOceanOk = true;
   if (!config.ocean.baseUrl) throw new Error('no Ocean base URL: start the simulator first in sandbox mode');
   const ocean = new OceanClient({

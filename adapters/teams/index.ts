@@ -19,7 +19,7 @@ import { translator } from '../../src/i18n';
 import type { ChatRequest } from '../../src/privacy/people';
 import type { MessageRef } from '../../src/privacy/ports';
 import { attachments, type Block, type View } from '../../src/views/views';
-import { isLoopbackAddress } from '../http';
+import { isLoopbackAddress, type RequestTracker } from '../http';
 import { CARD_CONTENT_TYPE, formCard, toCard, type Card, type ExecuteData } from './cards';
 import { TeamsPort } from './port';
 
@@ -34,6 +34,8 @@ const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
 /** Where a turn keeps the id of the HTTP request that carried its activity. */
 const REQUEST_ID = Symbol('requestId');
+/** Where a turn finds the promise that its HTTP answer has been sent. */
+const ANSWERED = Symbol('answered');
 
 /** The Bot Framework adapter, with its authenticated entry point reachable from our route. */
 class Adapter extends CloudAdapter {
@@ -48,7 +50,7 @@ class Adapter extends CloudAdapter {
  * one, Teams is served only in sandbox mode or with TEAMS_EMULATOR=true, and only to loopback.
  * Activities from a tenant that is not the fleet's run no turn at all.
  */
-export function mountTeams(app: Express, core: Core): TeamsTransport {
+export function mountTeams(app: Express, core: Core, requests: RequestTracker): TeamsTransport {
   const settings = core.config.teams;
   if (!settings) throw new Error('Teams is not configured');
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -124,12 +126,20 @@ export function mountTeams(app: Express, core: Core): TeamsTransport {
   const act = async (context: TurnContext, data: ExecuteData & Record<string, unknown>): Promise<ActionOutcome | SubmitOutcome> => {
     const asked = request(context);
     if (data.formId) return core.router.submitted(asked, data.formId, data.state, data);
-    let shown: ActionOutcome = {};
     const click = await core.router.clicked(asked, String(data.actionId ?? ''), typeof data.value === 'string' ? data.value : '', { message: clickedIn(context) });
-    await click.finish(async (outcome) => {
-      shown = outcome;
+    // What the click shows is this turn's answer; the rest of its work (other copies redrawn,
+    // delivery to Ocean started) waits until that answer has left, as after a Slack ack.
+    const answered = context.turnState.get(ANSWERED) as Promise<void>;
+    return new Promise<ActionOutcome>((resolve, reject) => {
+      const rest = click.finish(async (outcome) => {
+        resolve(outcome);
+        await answered;
+      });
+      void requests.during(() => rest).catch((error: unknown) => {
+        reject(error);
+        core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'work after a Teams click failed');
+      });
     });
-    return shown;
   };
 
   class PrivacyBot extends ActivityHandler {
@@ -183,6 +193,7 @@ export function mountTeams(app: Express, core: Core): TeamsTransport {
     const activity = req.body as Activity;
     if (!activity || typeof activity !== 'object' || typeof activity.type !== 'string') return void res.status(400).end();
     let authenticated = false;
+    const answered = new Promise<void>((resolve) => res.once('close', () => resolve()));
     try {
       const invoke = await adapter.run(req.headers.authorization ?? '', activity, async (context) => {
         authenticated = true;
@@ -192,6 +203,7 @@ export function mountTeams(app: Express, core: Core): TeamsTransport {
           return;
         }
         context.turnState.set(REQUEST_ID, (req as unknown as { id?: string }).id);
+        context.turnState.set(ANSWERED, answered);
         await bot.run(context);
       });
       res.status(invoke?.status ?? 200);

@@ -118,6 +118,16 @@ export class AnswerTable {
     });
   }
 
+  /**
+   * Frees every delivery lease. Only for a store one process opens (the embedded store, locked):
+   * whatever holds a lease at its start is a process that died, and its answers need not wait
+   * for the lease to run out.
+   */
+  async releaseLeases(): Promise<number> {
+    const freed = await this.db.updateTable('trip_answers').set({ locked_until: null, locked_by: null }).where('status', '=', 'pending').where('locked_until', 'is not', null).executeTakeFirst();
+    return Number(freed.numUpdatedRows);
+  }
+
   /** A superseded answer that reached Ocean stays superseded: a newer one follows it. */
   async markDelivered(answerId: number): Promise<void> {
     await this.db

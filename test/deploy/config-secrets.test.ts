@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, withoutSecrets } from '../../src/config';
-import { runToExit } from './service-child';
+import { runToExit } from '../support/service-child';
 
 /*
  * Issue 16: a malformed DATABASE_URL was echoed whole in the configuration error, password

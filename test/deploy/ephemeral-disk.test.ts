@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ephemeralDisk } from '../../src/store/ephemeral';
 import { freshSchema } from '../support/pg-schema';
 import { describeServerOnly } from '../support/stores';
-import { runToExit, startService, tempDir } from './service-child';
+import { runToExit, startService, tempDir } from '../support/service-child';
 
 /*
  * Issue 18: on a platform that throws the disk away at restart, the embedded store would lose

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { Store } from '../../src/store';
-import { ROOT, runToExit, snapshot, startService, tempDir } from '../deploy/service-child';
+import { ROOT, runToExit, snapshot, startService, tempDir } from '../support/service-child';
 
 /*
  * Issue 16, the embedded store: a folder that is not a complete store, or whose files are damaged,

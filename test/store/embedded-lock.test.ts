@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { isLoopbackAddress, isLoopbackHost } from '../../adapters/http';
 import { Store } from '../../src/store';
-import { runToExit, startService, tempDir, type RunningService } from '../deploy/service-child';
+import { runToExit, startService, tempDir, type RunningService } from '../support/service-child';
 
 /*
  * Issue 16: one process at a time opens an embedded store. `npm run daily` beside a running

@@ -5,7 +5,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { Store } from '../../src/store';
 import { StoreError } from '../../src/store/errors';
-import { tempDir } from '../deploy/service-child';
+import { tempDir } from '../support/service-child';
 import { describeServerOnly, postgresUnavailableReason, TEST_DATABASE_URL } from '../support/stores';
 
 /*

@@ -38,6 +38,8 @@ export class FakeSlack {
   postLatencyMs = 0;
   /** Added before answering any call (a slow Slack). */
   latencyMs = 0;
+  /** What `apps.connections.open` hands out (a FakeSocketMode's URL). */
+  socketUrl = '';
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -123,6 +125,8 @@ export class FakeSlack {
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'not_allowed_token_type' };
       case 'auth.test':
         return { ok: true, user_id: 'U_BOT', bot_id: 'B_BOT', team_id: 'T_FLEET' };
       case 'users.info': {
