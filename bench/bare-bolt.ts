@@ -5,7 +5,7 @@ import { App, LogLevel } from '@slack/bolt';
  * (HTTPReceiver, no Express), that verifies, parses and acks, nothing else.
  */
 const bolt = new App({ signingSecret: process.env.SLACK_SIGNING_SECRET ?? '', token: 'xoxb-bare', tokenVerificationEnabled: false, botId: 'B', botUserId: 'U_BOT', logLevel: LogLevel.ERROR });
-bolt.command('/privacy-report', async ({ ack }) => {
+bolt.command(/^\/(privacy|privacy-report)$/, async ({ ack }) => {
   await ack();
 });
 // The benchmark sees it is up when GET /healthz gets an answer (a 404 here).

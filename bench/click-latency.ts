@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   }
   const durations: number[] = [];
   for (const click of clicks) {
-    const payload = { type: 'block_actions', user: { id: click.user, team_id: 'T_FLEET' }, team: { id: 'T_FLEET' }, api_app_id: 'A', trigger_id: 't', response_url: `${slack.url}/response/x`, container: { type: 'message', channel_id: click.channel, message_ts: click.ts, is_ephemeral: false }, actions: [{ type: 'button', action_id: 'trip_answer:0', value: click.value }] };
+    const payload = { type: 'block_actions', user: { id: click.user, team_id: 'T_FLEET' }, team: { id: 'T_FLEET' }, api_app_id: 'A', trigger_id: `t.${click.value}.${Date.now()}`, response_url: `${slack.url}/response/x`, container: { type: 'message', channel_id: click.channel, message_ts: click.ts, is_ephemeral: false }, actions: [{ type: 'button', action_id: 'trip_answer:0', value: click.value }] };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const before = slack.calls.length;
     const started = now();

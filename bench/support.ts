@@ -77,12 +77,22 @@ export function startSimProcess(options: Record<string, unknown>): Promise<SimPr
   });
 }
 
-/** Starts the fake Slack in a child process; `responseUrl(id)` builds response_url values. */
+/** What the fake Slack process kept (see slack-process.ts). */
+export interface SlackRecord {
+  /** Answers per response_url id, with the first one's text. */
+  answered: Record<string, { count: number; first: string }>;
+  /** The prompt messages sent: channel, ts and the answer buttons' values. */
+  prompts: { channel: string; ts: string; values: string[] }[];
+  /** When each message (`channel:ts`) was first updated to show a recorded answer (epoch ms). */
+  recorded: Record<string, number>;
+}
+
+/** The fake Slack in a child process; `responseUrl(id)` builds response_url values. */
 export interface SlackProcess {
+  url: string;
   apiUrl: string;
   responseUrl(id: string): string;
-  /** How many answers each response_url id received so far. */
-  answered(): Promise<Record<string, number>>;
+  record(): Promise<SlackRecord>;
   stop(): void;
 }
 
@@ -93,18 +103,18 @@ export function startSlackProcess(users: unknown[]): Promise<SlackProcess> {
     child.once('message', (message) => {
       const { url, apiUrl } = message as { url: string; apiUrl: string };
       let asked = 0;
-      const answered = () =>
-        new Promise<Record<string, number>>((done) => {
+      const record = () =>
+        new Promise<SlackRecord>((done) => {
           const id = (asked += 1);
-          const listen = (reply: { id?: number; answered?: Record<string, number> }) => {
+          const listen = (reply: SlackRecord & { id?: number }) => {
             if (reply.id !== id) return;
             child.off('message', listen);
-            done(reply.answered ?? {});
+            done(reply);
           };
           child.on('message', listen);
           child.send({ id });
         });
-      resolve({ apiUrl, responseUrl: (id) => `${url}/response/${id}`, answered, stop: () => child.disconnect() });
+      resolve({ url, apiUrl, responseUrl: (id) => `${url}/response/${id}`, record, stop: () => child.disconnect() });
     });
   });
 }

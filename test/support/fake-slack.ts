@@ -12,6 +12,8 @@ export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
   at: number;
+  /** What the fake answered (successful calls). */
+  result?: Record<string, unknown>;
 }
 
 export interface FakeUser {
@@ -119,8 +121,9 @@ export class FakeSlack {
       }
     }
     if (method === 'chat.postMessage' && this.postLatencyMs) await new Promise((r) => setTimeout(r, this.postLatencyMs));
-    this.calls.push({ method, args, at: Date.now() });
-    return json(200, this.answer(method, args));
+    const result = this.answer(method, args);
+    this.calls.push({ method, args, at: Date.now(), result });
+    return json(200, result);
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {

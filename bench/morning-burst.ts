@@ -1,0 +1,193 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DateTime } from 'luxon';
+import pg from 'pg';
+import { Agent, request } from 'undici';
+import { Fleet } from '../src/sandbox/fleet';
+import { line, percentile, runBench, startSimProcess, startSlackProcess } from './support';
+
+/**
+ * The morning burst: a fleet opens its prompts within minutes. 1,000 distinct drivers each send
+ * a correctly signed `/privacy` at 100 a second, open loop (each at its time, whatever the
+ * answers), first to a bare Bolt app of the same version that only acknowledges, then to the
+ * bot as deployed (its own process; PostgreSQL when a server answers, PGlite otherwise), with
+ * 200 clicks on yesterday's prompts interleaved. Targets: every command answered with its real
+ * content through response_url (none refused, no non-2xx), the bot's ack p99 at most 100 ms
+ * above the bare app's; and the click path (click → answer stored and acknowledged → Ocean →
+ * message updated) p95 under 300 ms.
+ */
+const SECRET = 'bench-signing-secret';
+const DRIVERS = 1000;
+const RATE = 100;
+const CLICKS = 200;
+const ZONE = 'Europe/Paris';
+
+interface Shot {
+  status: number;
+  ms: number;
+}
+
+function signed(body: string): Record<string, string> {
+  const ts = Math.floor(Date.now() / 1000);
+  return { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}` };
+}
+
+function command(user: string, responseUrl: string, i: number): string {
+  return new URLSearchParams({ team_id: 'T_FLEET', channel_id: `D_${user}`, user_id: user, command: '/privacy', text: '', response_url: responseUrl, trigger_id: `burst.${i}.${Date.now()}`, api_app_id: 'A_BENCH' }).toString();
+}
+
+function click(user: string, channel: string, ts: string, value: string, responseUrl: string, i: number): string {
+  const payload = { type: 'block_actions', user: { id: user, team_id: 'T_FLEET' }, team: { id: 'T_FLEET' }, api_app_id: 'A_BENCH', trigger_id: `click.${i}.${Date.now()}`, response_url: responseUrl, container: { type: 'message', channel_id: channel, message_ts: ts, is_ephemeral: false }, actions: [{ type: 'button', action_id: 'trip_answer:0', block_id: 'b', value, action_ts: `${Date.now() / 1000}` }] };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+const agent = new Agent({ connections: 256, keepAliveTimeout: 30_000 });
+
+async function post(url: string, body: string): Promise<Shot> {
+  const started = performance.now();
+  const res = await request(`${url}/slack/events`, { method: 'POST', headers: signed(body), body, dispatcher: agent });
+  await res.body.dump();
+  return { status: res.statusCode, ms: performance.now() - started };
+}
+
+/** Fires `count` requests at `rate` a second, each at its own time (open loop); resolves with every answer. */
+async function openLoop(count: number, rate: number, fire: (i: number) => Promise<Shot>): Promise<Shot[]> {
+  const started = performance.now();
+  const shots: Promise<Shot>[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const due = started + (i * 1000) / rate - performance.now();
+    if (due > 1) await new Promise((r) => setTimeout(r, due));
+    shots.push(fire(i).catch(() => ({ status: 0, ms: Number.NaN })));
+  }
+  return Promise.all(shots);
+}
+
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function child(script: string, env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i += 1) {
+    if (await fetch(`${url}/healthz`).then(() => true, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop: () => proc.kill('SIGTERM') };
+}
+
+function summary(shots: Shot[]): { p50: number; p99: number; non2xx: number } {
+  const ms = shots.filter((s) => s.status >= 200 && s.status < 300).map((s) => s.ms).sort((a, b) => a - b);
+  return { p50: percentile(ms, 50), p99: percentile(ms, 99), non2xx: shots.filter((s) => s.status < 200 || s.status >= 300).length };
+}
+
+async function main(): Promise<void> {
+  const fleet = new Fleet({ size: DRIVERS + 10 });
+  const drivers = fleet.drivers.filter((d) => d.email && d.vehicleId).slice(0, DRIVERS);
+  const sim = await startSimProcess({ size: DRIVERS + 10, zone: ZONE, faults: { latencyMs: 20 } });
+  const slack = await startSlackProcess(fleet.drivers.filter((d) => d.email).map((d) => ({ id: `U_${d.index}`, team: 'T_FLEET', email: d.email, name: `${d.firstName} ${d.lastName}`, locale: 'fr-FR' })));
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_burst_${process.pid}`;
+  let storeEnv: Record<string, string>;
+  try {
+    const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 2000 });
+    await client.connect();
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.end();
+    const url = new URL(serverUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    storeEnv = { DATABASE_URL: url.toString() };
+  } catch {
+    storeEnv = { DATA_DIR: `/tmp/bench-burst-${process.pid}` };
+  }
+  const env = {
+    OCEAN_BASE_URL: sim.baseUrl,
+    OCEAN_LOGIN: sim.login,
+    OCEAN_PASSWORD: sim.password,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    TEAMS_EMULATOR: 'false',
+    LOG_LEVEL: 'silent',
+    REMINDER_CRON: 'off',
+    WEEKLY_REPORT_CRON: 'off',
+    TIMEZONE: ZONE,
+    ...storeEnv,
+  };
+  line('drivers, rate', `${drivers.length} distinct drivers, ${RATE} /privacy a second, open loop`);
+  line('bot process', `node dist/src/main.js, ${storeEnv.DATABASE_URL ? 'PostgreSQL server' : 'PGlite'}; Ocean simulator 20 ms; fake Slack; both in processes of their own`);
+  // Yesterday's prompts, as the morning's cron would have sent them.
+  const yesterday = DateTime.now().setZone(ZONE).minus({ days: 1 }).toISODate()!;
+  const daily = spawnSync(process.execPath, [path.resolve(__dirname, '../src/cli.js'), 'daily', '--date', yesterday], { env: { ...process.env, ...env, PORT: '0' }, encoding: 'utf8' });
+  if (daily.status !== 0) throw new Error(`the daily run failed: ${daily.stderr}`);
+  const prompts = (await slack.record()).prompts.filter((p) => p.values.length);
+  line('prompts sent before the burst', String(prompts.length));
+
+  const bare = await child(path.resolve(__dirname, 'bare-bolt.js'), { SLACK_SIGNING_SECRET: SECRET });
+  const bareShots = await openLoop(drivers.length, RATE, (i) => post(bare.url, command(`U_${drivers[i]!.index}`, slack.responseUrl(`bare-${i}`), i)));
+  bare.stop();
+
+  const bot = await child(path.resolve(__dirname, '../src/main.js'), env);
+  const clickSent = new Map<string, number>();
+  const clickShots: Promise<Shot>[] = [];
+  const chosen = prompts.slice(0, CLICKS);
+  const started = Date.now();
+  const botShots = await openLoop(drivers.length, RATE, (i) => {
+    // Every fifth command, a driver also clicks "private" on the first trip of their prompt.
+    const prompt = i % (drivers.length / CLICKS) === 0 ? chosen[i / (drivers.length / CLICKS)] : undefined;
+    if (prompt) {
+      const value = prompt.values.find((v) => v.endsWith(':0:private'))!;
+      clickSent.set(`${prompt.channel}:${prompt.ts}`, Date.now());
+      clickShots.push(post(bot.url, click(prompt.channel.replace(/^D_/, ''), prompt.channel, prompt.ts, value, slack.responseUrl(`click-${i}`), i)));
+    }
+    return post(bot.url, command(`U_${drivers[i]!.index}`, slack.responseUrl(`bot-${i}`), i));
+  });
+  const clicks = await Promise.all(clickShots);
+  // Every command answered (its content, not an error), every click's message updated.
+  let record = await slack.record();
+  for (let waited = 0; waited < 120; waited += 1) {
+    const answered = botShots.filter((_, i) => record.answered[`bot-${i}`]).length;
+    const updated = [...clickSent.keys()].filter((key) => record.recorded[key]).length;
+    if (answered === botShots.length && updated === clickSent.size) break;
+    await new Promise((r) => setTimeout(r, 500));
+    record = await slack.record();
+  }
+  const doneAt = Date.now();
+  const answers = botShots.map((_, i) => record.answered[`bot-${i}`]);
+  const answered = answers.filter(Boolean).length;
+  const failed = answers.filter((a) => a && /Une erreur|trop de demandes|Ocean ne répond pas|unexpected/i.test(a.first)).length;
+  const withContent = answers.filter((a) => a && /Bonjour|Hello/.test(a.first)).length;
+  const clickToUpdate = [...clickSent.entries()].map(([key, at]) => (record.recorded[key] ?? Number.NaN) - at).filter(Number.isFinite).sort((a, b) => a - b);
+  const b = summary(bareShots);
+  const o = summary(botShots);
+  const c = summary(clicks);
+  line('bare Bolt: ack p50 / p99, non-2xx', `${b.p50.toFixed(1)} ms / ${b.p99.toFixed(1)} ms, ${b.non2xx}`);
+  line('privacy bot: ack p50 / p99, non-2xx', `${o.p50.toFixed(1)} ms / ${o.p99.toFixed(1)} ms, ${o.non2xx}`, '0 non-2xx', o.non2xx === 0);
+  line('bot ack p99 − bare ack p99', `${(o.p99 - b.p99).toFixed(1)} ms`, '≤ 100 ms', o.p99 - b.p99 <= 100);
+  line('commands answered through response_url', `${answered} of ${botShots.length} (${withContent} with the driver's overview, ${failed} errors or refusals)`, 'all, 0 refused', answered === botShots.length && failed === 0);
+  line('all answered within', `${((doneAt - started) / 1000).toFixed(1)} s of the first command`);
+  line('clicks: ack (answer stored) p50 / p99', `${c.p50.toFixed(1)} ms / ${c.p99.toFixed(1)} ms, non-2xx ${c.non2xx}`);
+  line('clicks: click → Ocean → message updated, p50 / p95', `${percentile(clickToUpdate, 50).toFixed(0)} ms / ${percentile(clickToUpdate, 95).toFixed(0)} ms (${clickToUpdate.length} of ${clickSent.size})`, 'p95 < 300 ms', percentile(clickToUpdate, 95) < 300);
+  bot.stop();
+  await new Promise((r) => setTimeout(r, 1000));
+  if (storeEnv.DATABASE_URL) {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+  slack.stop();
+  sim.stop();
+  await agent.close();
+}
+
+runBench(main);
