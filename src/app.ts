@@ -17,6 +17,7 @@ import { PeopleService } from './privacy/people';
 import { ChatPorts } from './privacy/ports';
 import { PromptMessages } from './privacy/prompt-messages';
 import { ReportService } from './privacy/reports';
+import { RetentionService } from './privacy/retention';
 import { ScheduleService } from './privacy/schedules';
 import { TripsService } from './privacy/trips';
 import { Store } from './store';
@@ -38,6 +39,7 @@ export interface Core {
   dailyRun: DailyRun;
   schedules: ScheduleService;
   reports: ReportService;
+  retention: RetentionService;
   router: ChatRouter;
   ports: ChatPorts;
   scheduler: Scheduler;
@@ -131,6 +133,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   });
   const schedules = new ScheduleService({ ocean, trips, store, zone, clock, logger: logger.child({ component: 'schedules' }) });
   const reports = new ReportService({ ocean, directory, store, zone, logger: logger.child({ component: 'report' }) });
+  const retention = new RetentionService({ store, deliverDue: () => outbox.drain(), zone, clock, retentionDays: config.retentionDays, logger: logger.child({ component: 'retention' }) });
   const router = new ChatRouter({
     store,
     people,
@@ -140,6 +143,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     messages,
     reports,
     schedules,
+    retention,
     zone,
     clock,
     defaultLocale: config.defaultLocale,
@@ -150,6 +154,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     store,
     dailyRun,
     outbox,
+    purge: () => retention.purge(),
     clock,
     zone,
     dailyCron: config.dailyPromptCron,
@@ -176,6 +181,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     dailyRun,
     schedules,
     reports,
+    retention,
     router,
     ports,
     scheduler,

@@ -59,6 +59,27 @@ describe('configuration', () => {
     expect(error.message).not.toContain('\n');
   });
 
+  it('Teams: single-tenant by default (Azure creates no new multi-tenant bots), served only to the fleet\'s tenants', () => {
+    expect(failure({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw' }).variable).toBe('MICROSOFT_APP_TENANT_ID');
+    const single = loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TENANT_ID: 'tenant-1' });
+    expect(single.teams).toMatchObject({ appType: 'SingleTenant', tenantId: 'tenant-1', tenants: ['tenant-1'] });
+    // An older multi-tenant bot must say whose users it serves.
+    const multi = failure({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TYPE: 'MultiTenant' });
+    expect(multi.variable).toBe('TEAMS_TENANTS');
+    expect(loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TYPE: 'MultiTenant', TEAMS_TENANTS: 't1, t2' }).teams?.tenants).toEqual(['t1', 't2']);
+    // A user-assigned managed identity has no password.
+    expect(loadConfig({ MICROSOFT_APP_ID: 'msi', MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: 'tenant-1' }).teams).toMatchObject({ appType: 'UserAssignedMSI', appPassword: undefined });
+    // The emulator serves any tenant unless told which.
+    expect(loadConfig({}).teams?.tenants).toEqual([]);
+    expect(loadConfig({ TEAMS_TENANTS: 'tenant-1' }).teams?.tenants).toEqual(['tenant-1']);
+  });
+
+  it('Slack in Socket Mode needs no signing secret; RETENTION_DAYS is at least a month', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack?.signingSecret).toBeUndefined();
+    expect(loadConfig({}).retentionDays).toBe(400);
+    expect(failure({ RETENTION_DAYS: '7' }).variable).toBe('RETENTION_DAYS');
+  });
+
   it('never repeats a secret in its message', () => {
     const error = failure({ SLACK_BOT_TOKEN: 'secret-value-123', SLACK_SIGNING_SECRET: 's' });
     expect(error.message).not.toContain('secret-value-123');

@@ -10,6 +10,7 @@ import { localeOf, type Actor, type ChatRequest, type PeopleService } from '../p
 import type { MessageRef } from '../privacy/ports';
 import type { PromptMessages } from '../privacy/prompt-messages';
 import type { ReportService } from '../privacy/reports';
+import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedules';
 import type { Person, Store } from '../store';
 import { decodeAnswer, decodePage } from '../views/payloads';
@@ -28,6 +29,7 @@ export interface RouterDeps {
   messages: PromptMessages;
   reports: ReportService;
   schedules: ScheduleService;
+  retention: RetentionService;
   zone: string;
   clock: Clock;
   defaultLocale: Locale;
@@ -215,8 +217,17 @@ export class ChatRouter {
         const name = outcome.driver ? `${outcome.driver.firstName} ${outcome.driver.lastName}`.trim() : '';
         return void (await show(textView(t.t(command.kind === 'link' ? 'link.done' : 'link.undone', { who, name }), 'success')));
       }
-      case 'forget':
-        return void (await show(textView(t.t('errors.generic'), 'error')));
+      case 'forget': {
+        const subject = await this.subject(actor, request, command.target);
+        if ('error' in subject) return void (await show(subject.error));
+        const who = subject.person.display_name ?? describe(command.target);
+        const outcome = await this.deps.retention.forget(actor, subject.person, request.requestKey);
+        if (!outcome.ok) {
+          if (outcome.reason === 'replayed') return this.replayed(request, 'command forget');
+          return void (await show(textView(t.t('errors.forgetSelf'), 'error')));
+        }
+        return void (await show(textView(t.t('forget.done', { who, prompts: outcome.prompts, delivered: outcome.delivered, cancelled: outcome.cancelled }), 'success')));
+      }
     }
   }
 

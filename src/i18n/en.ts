@@ -45,6 +45,7 @@ export const en: Catalogue = {
     notSaved: 'Your answer could not be saved: nothing changed. Please try again in a moment.',
     linkSelf: 'You cannot link yourself to an Ocean record: ask another manager.',
     linkTaken: 'The Ocean record "{{who}}" already belongs to another person of this chat workspace (same e-mail address): it cannot be linked to {{name}}.',
+    forgetSelf: 'You cannot erase yourself: ask another manager.',
     ambiguousName: 'Several people are called "{{who}}": name them with a mention or their e-mail address.',
   },
   help: {
@@ -56,7 +57,7 @@ export const en: Catalogue = {
     schedule: '{{cmd}} schedule — view or change your private-life hours',
     report: '{{reportCmd}} [period] [by driver|by vehicle] — private / professional report (managers)',
     periods: 'Periods: yesterday, last-week, last-month, YYYY-MM, dd/mm/yyyy-dd/mm/yyyy (default: last month).',
-    link: '{{cmd}} link @someone e-mail — link someone to their Ocean record; {{cmd}} unlink @someone to undo it (managers)',
+    link: '{{cmd}} link @someone e-mail — link someone to their Ocean record; {{cmd}} unlink @someone to undo it; {{cmd}} forget @someone to erase their data from the bot (managers)',
     language: '{{cmd}} language fr|en — change language',
     privacyNote: 'The managers’ report shows totals only: never where a private trip went.',
   },
@@ -154,6 +155,9 @@ export const en: Catalogue = {
     toldUnlinked: '{{manager}} removed the link between your account and Ocean: you will no longer get yesterday\'s trips.',
   },
   language: { set: 'Language: English.' },
+  forget: {
+    done: 'The bot forgot {{who}}: {{prompts}} daily message(s) and their answers erased; {{delivered}} waiting answer(s) sent to Ocean, {{cancelled}} cancelled. They will get nothing more until they write to the bot.',
+  },
   accepted: {
     commands: '{{cmd}}, {{cmd}} schedule, {{cmd}} help, {{reportCmd}} [period] [by driver|by vehicle]',
     privacy: 'schedule, help, language fr|en (managers: link, unlink, forget)',

@@ -44,6 +44,7 @@ export const fr = {
     notSaved: "Votre réponse n'a pas pu être enregistrée : rien n'a changé. Réessayez dans un instant.",
     linkSelf: 'Vous ne pouvez pas vous relier vous-même à une fiche Ocean : demandez-le à un autre gestionnaire.',
     linkTaken: 'La fiche Ocean « {{who}} » appartient déjà à une autre personne de cet espace de discussion (même adresse e-mail) : elle ne peut pas être reliée à {{name}}.',
+    forgetSelf: 'Vous ne pouvez pas vous effacer vous-même : demandez-le à un autre gestionnaire.',
     ambiguousName: 'Plusieurs personnes s’appellent « {{who}} » : désignez-la par une mention ou par son adresse e-mail.',
   },
   help: {
@@ -55,7 +56,7 @@ export const fr = {
     schedule: '{{cmd}} schedule — voir ou modifier vos horaires de vie privée',
     report: '{{reportCmd}} [période] [par conducteur|par véhicule] — rapport privé / professionnel (gestionnaires)',
     periods: 'Périodes : hier, semaine-derniere, mois-dernier, AAAA-MM, jj/mm/aaaa-jj/mm/aaaa (par défaut : le mois dernier).',
-    link: '{{cmd}} link @personne e-mail — relier une personne à sa fiche Ocean ; {{cmd}} unlink @personne pour défaire ce lien (gestionnaires)',
+    link: '{{cmd}} link @personne e-mail — relier une personne à sa fiche Ocean ; {{cmd}} unlink @personne pour défaire ce lien ; {{cmd}} forget @personne pour effacer ses données du bot (gestionnaires)',
     language: '{{cmd}} language fr|en — changer de langue',
     privacyNote: 'Le rapport des gestionnaires ne montre que des totaux : jamais où un trajet privé est allé.',
   },
@@ -153,6 +154,9 @@ export const fr = {
     toldUnlinked: '{{manager}} a défait le lien entre votre compte et Ocean : vous ne recevrez plus les trajets de la veille.',
   },
   language: { set: 'Langue : français.' },
+  forget: {
+    done: 'Le bot a oublié {{who}} : {{prompts}} message(s) quotidien(s) et leurs réponses effacés ; {{delivered}} réponse(s) en attente envoyée(s) à Ocean, {{cancelled}} annulée(s). Cette personne ne recevra plus rien tant qu’elle n’écrira pas au bot.',
+  },
   accepted: {
     commands: '{{cmd}}, {{cmd}} schedule, {{cmd}} help, {{reportCmd}} [période] [par conducteur|par véhicule]',
     privacy: 'schedule, help, language fr|en (gestionnaires : link, unlink, forget)',

@@ -2,14 +2,28 @@ import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock';
 import type { Log } from '../log';
 import { yesterday, type IsoDay } from '../ocean/dates';
-import type { DailyRun, RunReport } from '../privacy/daily-run';
-import type { Outbox } from '../privacy/outbox';
 import type { Store } from '../store';
+
+/*
+ * The jobs know what to run only by these shapes: the business rules (src/privacy) sit above
+ * this layer and are handed in by the composition root.
+ */
+export interface DailyJobs {
+  run(day: IsoDay): Promise<unknown>;
+  remind(day: IsoDay): Promise<number>;
+}
+
+export interface Poller {
+  start(intervalMs?: number): void;
+  stop(): Promise<void>;
+}
 
 export interface SchedulerDeps {
   store: Store;
-  dailyRun: DailyRun;
-  outbox: Outbox;
+  dailyRun: DailyJobs;
+  outbox: Poller;
+  /** The daily purge of what is older than the retention (see RETENTION_DAYS). */
+  purge?: () => Promise<unknown>;
   clock: Clock;
   zone: string;
   dailyCron: string;
@@ -24,6 +38,9 @@ export interface SchedulerDeps {
 
 const DAILY = 'daily-prompt';
 const REMINDER = 'reminder';
+const PURGE = 'retention-purge';
+/** The purge runs at night, fleet time, when nobody answers prompts. */
+const PURGE_CRON = '20 3 * * *';
 
 /**
  * The cron side: the daily prompt and the reminder on node-cron in the fleet's time zone, with
@@ -56,6 +73,15 @@ export class Scheduler {
     if (this.deps.reminderCron) {
       this.tasks.push(cron.schedule(this.deps.reminderCron, (ctx) => this.track(this.reminder(yesterday(ctx.date, this.deps.zone))), { ...options, name: REMINDER }));
     }
+    const purge = this.deps.purge;
+    if (purge) {
+      this.tasks.push(
+        cron.schedule(PURGE_CRON, () => this.track(purge().then(() => this.deps.metrics?.cronRun(PURGE, 'ok'), (error: unknown) => {
+          this.deps.metrics?.cronRun(PURGE, 'error');
+          throw error;
+        })), { ...options, name: PURGE }),
+      );
+    }
     this.deps.outbox.start(this.deps.outboxIntervalMs);
     this.resumeTimer = setInterval(() => void this.track(this.resumeIncomplete()), Math.min(60_000, this.leaseMs));
     this.resumeTimer.unref();
@@ -80,7 +106,7 @@ export class Scheduler {
     return guarded;
   }
 
-  async daily(day: IsoDay): Promise<RunReport> {
+  async daily(day: IsoDay): Promise<unknown> {
     try {
       const report = await this.deps.dailyRun.run(day);
       this.deps.metrics?.cronRun(DAILY, 'ok');

@@ -46,7 +46,7 @@ export class DailyRun {
   constructor(private readonly deps: DailyRunDeps) {}
 
   async run(day: IsoDay): Promise<RunReport> {
-    const drivers = (await this.deps.directory.all()).filter((d) => d.vehicles.length > 0);
+    let drivers = (await this.deps.directory.all()).filter((d) => d.vehicles.length > 0);
     const report: RunReport = {
       day,
       drivers: drivers.length,
@@ -54,6 +54,9 @@ export class DailyRun {
       sent: [],
     };
     const done = new Map((await this.deps.store.prompts.forDay(day)).map((p) => [p.individu_id, p]));
+    // Drivers a manager had the bot forget are not prompted until they write to the bot again.
+    const forgotten = await this.deps.store.erasure.forgotten(drivers.map((d) => d.individuId));
+    drivers = drivers.filter((d) => !forgotten.has(d.individuId));
     let next = 0;
     const worker = async () => {
       while (next < drivers.length) {

@@ -93,6 +93,10 @@ export class PeopleService {
       person = await this.options.store.people.see(seen);
       if (this.recent.size > 10_000) this.recent.clear();
       this.recent.set(id, { at: now, person, key });
+      const actor = await this.actorFor(person, request.requestId);
+      // Someone a manager had the bot forget wrote to it: they may be prompted again.
+      if (actor.individuId !== null) await this.options.store.erasure.remembered(actor.individuId);
+      return actor;
     }
     return this.actorFor(person, request.requestId);
   }

@@ -150,4 +150,21 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createTable('seen_signatures').addColumn('signature', 'text', (c) => c.primaryKey()).addColumn('seen_at', 'timestamptz', (c) => c.notNull()).execute();
     },
   },
+  '2026-12-01-003-forgotten': {
+    async up(db: Kysely<any>) {
+      // Someone a manager had the bot forget: no prompt for this driver until they write to the bot again.
+      await db.schema
+        .createTable('forgotten')
+        .addColumn('individu_id', 'bigint', (c) => c.primaryKey())
+        .addColumn('forgotten_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('daily_prompts_individu').on('daily_prompts').column('individu_id').execute();
+      await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('audit_log_at').ifExists().execute();
+      await db.schema.dropIndex('daily_prompts_individu').ifExists().execute();
+      await db.schema.dropTable('forgotten').ifExists().execute();
+    },
+  },
 };

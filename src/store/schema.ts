@@ -113,6 +113,12 @@ export interface SharedFilesTable {
   expires_at: Timestamp;
 }
 
+/** A driver a manager had the bot forget: a tombstone, so they are not prompted again unasked. */
+export interface ForgottenTable {
+  individu_id: number;
+  forgotten_at: Timestamp;
+}
+
 export interface Database {
   people: PeopleTable;
   conversation_refs: ConversationRefsTable;
@@ -122,6 +128,7 @@ export interface Database {
   audit_log: AuditLogTable;
   handled_requests: HandledRequestsTable;
   prompt_messages: PromptMessagesTable;
+  forgotten: ForgottenTable;
   shared_files: SharedFilesTable;
 }
 

@@ -35,6 +35,10 @@ describe('observability', () => {
     for (const secret of secrets) expect(logs).not.toContain(secret);
     const addresses = t.sim.fleet.vehicles.flatMap((v) => t.sim.fleet.trips(v.id, TEST_DAY, 'Europe/Paris').flatMap((trip) => [trip.from.address, trip.to.address]));
     for (const address of addresses) expect(logs).not.toContain(address);
+    // At debug level too: no driver's e-mail, and no town of a trip (the Slack SDK's debug lines carry whole bodies).
+    for (const driver of t.sim.fleet.drivers) if (driver.email) expect(logs).not.toContain(driver.email);
+    const towns = new Set(t.sim.fleet.vehicles.flatMap((v) => t.sim.fleet.trips(v.id, TEST_DAY, 'Europe/Paris').flatMap((trip) => [trip.from.town, trip.to.town])));
+    for (const town of towns) expect(logs).not.toContain(town);
   });
 
   it('the redaction list covers the secrets the logger could be handed', () => {

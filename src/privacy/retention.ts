@@ -1,0 +1,71 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../clock';
+import type { Log } from '../log';
+import type { Person, Store } from '../store';
+import { personRef, type Actor } from './people';
+
+export interface RetentionDeps {
+  store: Store;
+  /** Delivers whatever answers are due now (the outbox). */
+  deliverDue: () => Promise<unknown>;
+  zone: string;
+  clock: Clock;
+  retentionDays: number;
+  logger?: Log;
+}
+
+/** A replayed request's key is kept this long: Slack's window is 5 minutes, Teams' tokens an hour. */
+const REQUEST_KEYS_MS = 24 * 3600_000;
+
+export type ForgetOutcome = { ok: true; prompts: number; delivered: number; cancelled: number } | { ok: false; reason: 'replayed' | 'forgetSelf' };
+
+/**
+ * Data is kept only as long as needed. Every night, prompts (trip times and towns), answers and
+ * audit entries older than RETENTION_DAYS go; the report needs none of them (Ocean keeps its own
+ * record). On a manager's request, everything about one driver goes now, and a tombstone keeps
+ * them from being prompted again until they write to the bot.
+ */
+export class RetentionService {
+  constructor(private readonly deps: RetentionDeps) {}
+
+  async purge(): Promise<{ prompts: number; audit: number; files: number }> {
+    const { store, clock } = this.deps;
+    const now = clock.now();
+    const cutoff = DateTime.fromJSDate(now, { zone: this.deps.zone }).startOf('day').minus({ days: this.deps.retentionDays });
+    const prompts = await store.erasure.promptsBefore(cutoff.toISODate() as string);
+    const audit = await store.erasure.auditBefore(cutoff.toJSDate());
+    const files = await store.erasure.expiredFiles();
+    await store.forgetRequests(new Date(now.getTime() - REQUEST_KEYS_MS));
+    this.deps.logger?.info({ before: cutoff.toISODate(), prompts, audit, files }, 'data older than the retention purged');
+    return { prompts, audit, files };
+  }
+
+  /**
+   * Erases a person (and every chat account linked to the same driver): answers waiting for Ocean
+   * are delivered first where Ocean takes them now, and the rest are cancelled, visibly (counted
+   * in the answer to the manager and in the audit trail, which keeps only that a manager erased
+   * a driver, never who they were).
+   */
+  async forget(manager: Actor, target: Person, requestKey?: string): Promise<ForgetOutcome> {
+    if (target.id === manager.person.id) return { ok: false, reason: 'forgetSelf' };
+    const { store } = this.deps;
+    const individuId = target.individu_id;
+    const people = individuId === null ? [target] : [target, ...(await store.people.forIndividu(individuId)).filter((p) => p.id !== target.id)];
+    let delivered = 0;
+    let cancelled = 0;
+    if (individuId !== null) {
+      const waiting = await store.erasure.pendingAnswersOf(individuId);
+      if (waiting) await this.deps.deliverDue();
+      cancelled = await store.erasure.pendingAnswersOf(individuId);
+      delivered = waiting - cancelled;
+    }
+    let prompts = 0;
+    const done = await store.once(requestKey, async (tx) => {
+      prompts = (await tx.erasure.erase(individuId, people.map((p) => p.id), people.map(personRef))).prompts;
+      await tx.auditLog.add(manager.ref, 'forget', individuId === null ? 'unlinked person' : `individu:${individuId}`, { people: people.length, prompts, delivered, cancelled });
+    });
+    if (!done) return { ok: false, reason: 'replayed' };
+    this.deps.logger?.info({ individuId, people: people.length, prompts, delivered, cancelled }, 'a person was erased at a manager\'s request');
+    return { ok: true, prompts, delivered, cancelled };
+  }
+}

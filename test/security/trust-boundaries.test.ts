@@ -1,0 +1,230 @@
+import http from 'node:http';
+import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Service } from '../../adapters/service';
+import { loadConfig } from '../../src/config';
+import { boot } from '../../src/main';
+import { teamsActivity } from '../support/fake-connector';
+import { typed, user } from '../support/chat';
+import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
+
+/*
+ * Trust boundaries, each tried as an attacker or an unlucky operator would: a user of another
+ * Microsoft tenant, forged Bot Framework tokens, a manager taking over a driver's prompts, a
+ * web chat reached from outside this machine, a person to forget.
+ */
+
+const BOSS = { id: '29:boss', name: 'Boss' };
+const CAMILLE = { id: '29:camille', name: 'Camille' };
+
+function jwt(header: Record<string, unknown>, payload: Record<string, unknown>, signature = ''): string {
+  const part = (o: Record<string, unknown>) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part(header)}.${part(payload)}.${signature}`;
+}
+
+describe('Teams: only the fleet\'s tenants are served', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ slack: false });
+    t.connector.members.set(BOSS.id, { id: BOSS.id, name: BOSS.name, email: t.sim.fleet.byIndex(0).email! });
+  });
+  afterAll(() => t.stop());
+
+  const send = (activity: Record<string, unknown>) =>
+    fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+
+  it('someone of another tenant with the manager\'s e-mail runs no turn, gets no reply, and is logged as refused', async () => {
+    const before = t.sim.requests.length;
+    const foreign = { ...teamsActivity(t.connector.url, BOSS, { type: 'message', text: 'privacy-report last-month' }), conversation: { id: 'a:conv-evil', conversationType: 'personal', tenantId: 'TENANT_EVIL' }, channelData: { tenant: { id: 'TENANT_EVIL' } } };
+    const res = await send(foreign);
+    expect(res.status).toBeLessThan(500);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.connector.calls).toEqual([]);
+    expect(t.sim.requests.slice(before)).toEqual([]);
+    expect(await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_EVIL', chatUserId: `aad-${BOSS.id}` })).toBeUndefined();
+    expect(t.logs.some((l) => l.includes('tenant that is not the fleet') && l.includes('TENANT_EVIL'))).toBe(true);
+    // The same person in the fleet's tenant is served.
+    await send(teamsActivity(t.connector.url, BOSS, { type: 'message', text: 'help' }));
+    expect(t.connector.sent().length).toBeGreaterThan(0);
+  });
+
+  it('a person stored under their Teams id keeps their link and conversation when Teams gives their AAD id', async () => {
+    const driver = t.sim.fleet.byIndex(15);
+    const old = await t.service.core.store.people.see({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: CAMILLE.id, email: 'camille.private@elsewhere.example' });
+    await t.service.core.store.people.link(old.id, driver.individuId, 'manual');
+    await t.service.core.store.conversations.save(old.id, { conversation: { id: 'a:old' } });
+    t.connector.members.set(CAMILLE.id, { id: CAMILLE.id, name: CAMILLE.name, email: 'camille.private@elsewhere.example' });
+    await send(teamsActivity(t.connector.url, CAMILLE, { type: 'message', text: 'help' }));
+    const moved = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${CAMILLE.id}` });
+    expect(moved?.id).toBe(old.id);
+    expect(moved?.individu_id).toBe(driver.individuId);
+    expect(await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: CAMILLE.id })).toBeUndefined();
+  });
+});
+
+describe('Teams with an app id: forged tokens', () => {
+  it('alg:none and HS256 tokens get 401 with no detail, and the refusal names the caller\'s address', async () => {
+    const t = await startTestService({ slack: false, teams: { appId: '00000000-0000-0000-0000-000000000001', password: 'secret' } });
+    try {
+      const claims = { iss: 'https://api.botframework.com', aud: '00000000-0000-0000-0000-000000000001', exp: Math.floor(Date.now() / 1000) + 3600, serviceurl: t.connector.url };
+      const forged = [jwt({ alg: 'none', typ: 'JWT' }, claims), jwt({ alg: 'HS256', typ: 'JWT', kid: 'x' }, claims, 'c2lnbmF0dXJl')];
+      for (const token of forged) {
+        const res = await fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(teamsActivity(t.connector.url, BOSS, { type: 'message', text: 'help' })) });
+        expect(res.status).toBe(401);
+        expect(await res.text()).toBe('');
+      }
+      expect(t.connector.calls).toEqual([]);
+      expect(t.logs.some((l) => l.includes('without a valid Bot Framework token') && /"client":"(::ffff:)?127\.0\.0\.1"/.test(l))).toBe(true);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('who may link whom', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ teams: false });
+    addFleetToSlack(t);
+  });
+  afterAll(() => t.stop());
+
+  const slackUser = (id: string) => user(id, {}, 'slack', 'T_FLEET');
+  /** A Slack user whose platform answers users.info for anyone of the workspace (as Slack does). */
+  const profiles = (id: string) => ({
+    ...slackUser(id),
+    profile: async (asked: string) => {
+      const u = t.slack.users.get(asked);
+      return u && { chatUserId: asked, email: u.email, displayName: u.name };
+    },
+  });
+
+  it('nobody links themselves, not even a manager', async () => {
+    const camille = t.sim.fleet.byIndex(2);
+    const [answer] = await typed(t, profiles('U_0'), `privacy link <@U_0> ${camille.email!}`);
+    expect(answer!.summary).toContain('vous relier vous-même');
+    expect((await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_0' }))?.individu_id).not.toBe(camille.individuId);
+  });
+
+  it('a driver whose e-mail is a user of the platform cannot be linked to someone else, so their prompts stay theirs', async () => {
+    t.slack.addUser({ id: 'U_OTHER', team: 'T_FLEET', email: 'other@elsewhere.example', name: 'Other' });
+    const camille = t.sim.fleet.byIndex(2);
+    const [answer] = await typed(t, profiles('U_0'), `privacy link <@U_OTHER> ${camille.email!}`);
+    expect(answer!.summary).toContain('appartient déjà');
+    const other = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_OTHER' });
+    expect(other?.individu_id ?? null).toBeNull();
+    await t.service.core.dailyRun.run(TEST_DAY);
+    const toCamille = t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_2');
+    const toOther = t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_OTHER');
+    expect(toOther).toEqual([]);
+    expect(toCamille.length).toBeGreaterThan(0);
+  });
+
+  it('a link or unlink by a manager is told to the person, by direct message, and audited', async () => {
+    t.slack.addUser({ id: 'U_NEW', team: 'T_FLEET', email: 'j.private@elsewhere.example', name: 'Julien' });
+    const julien = t.sim.fleet.byIndex(7); // no e-mail in Ocean
+    const before = t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_NEW').length;
+    const [linked] = await typed(t, profiles('U_0'), `privacy link <@U_NEW> ${julien.individuId}`);
+    expect(linked!.summary).toContain('est relié');
+    const told = await eventually(() => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_NEW').slice(before)[0]);
+    expect(String(told.args.text)).toContain('relié(e) à la fiche Ocean');
+    await typed(t, profiles('U_0'), 'privacy unlink <@U_NEW>');
+    await eventually(() => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_NEW').length === before + 2);
+    const trail = await t.service.core.store.auditLog.trail(10);
+    expect(trail.slice(0, 2).map((e) => [e.action, e.actor, e.subject])).toEqual([
+      ['unlink', 'slack:T_FLEET:U_0', 'slack:T_FLEET:U_NEW'],
+      ['link', 'slack:T_FLEET:U_0', 'slack:T_FLEET:U_NEW'],
+    ]);
+  });
+});
+
+describe('forgetting a person, and forgetting with time', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ teams: false });
+    addFleetToSlack(t);
+    await t.service.core.dailyRun.run(TEST_DAY);
+  });
+  afterAll(() => t.stop());
+
+  it('a manager\'s forget delivers or cancels the pending answers, erases the rest, and the driver is not prompted until they write', async () => {
+    const driver = t.sim.fleet.byIndex(11);
+    const prompt = (await t.service.core.store.prompts.forDay(TEST_DAY)).find((p) => p.individu_id === driver.individuId)!;
+    t.sim.setFaults({ failNext: { status: 503, count: 1000 }, only: 'vieprivee/v1/etapeViePriveePosteriori' });
+    await t.service.core.store.answers.record({ promptId: prompt.id, tripIds: [(prompt.trips as { asked: { id: number }[] }).asked[0]!.id], choice: 'private', answeredBy: prompt.person_id! });
+    const boss = { ...user('U_0', {}, 'slack', 'T_FLEET'), profile: async () => ({ chatUserId: 'U_0', email: t.sim.fleet.byIndex(0).email }) };
+    const [answer] = await typed(t, boss, 'privacy forget <@U_11>');
+    t.sim.faults.reset();
+    expect(answer!.summary).toMatch(/oublié .*1 message.*0 réponse\(s\) en attente envoyée\(s\) à Ocean, 1 annulée/);
+    expect(await t.service.core.store.prompts.of(driver.individuId, TEST_DAY)).toBeUndefined();
+    expect(await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_11' })).toBeUndefined();
+    const trail = await t.service.core.store.auditLog.trail(50);
+    expect(trail[0]).toMatchObject({ action: 'forget', subject: `individu:${driver.individuId}` });
+    expect(JSON.stringify(trail)).not.toContain('U_11');
+    // The next day's run leaves them alone (Slack would find them by e-mail otherwise)…
+    const looked = t.slack.callsTo('users.lookupByEmail').length;
+    await t.service.core.dailyRun.run('2026-11-23');
+    expect(t.slack.callsTo('users.lookupByEmail').slice(looked).map((c) => c.args.email)).not.toContain(driver.email);
+    // …until they write to the bot.
+    await typed(t, { ...user('U_11', {}, 'slack', 'T_FLEET'), profile: async () => ({ chatUserId: 'U_11', email: driver.email }) }, 'privacy help');
+    expect(await t.service.core.store.erasure.forgotten([driver.individuId])).toEqual(new Set());
+  });
+
+  it('the nightly purge removes prompts, answers and audit entries older than RETENTION_DAYS, and keeps undelivered answers', async () => {
+    const prompts = await t.service.core.store.prompts.forDay(TEST_DAY);
+    expect(prompts.length).toBeGreaterThan(1);
+    // One answer still waits for Ocean: its prompt stays until it is delivered.
+    const waiting = prompts[0]!;
+    await t.service.core.store.answers.record({ promptId: waiting.id, tripIds: [(waiting.trips as { asked: { id: number }[] }).asked[0]!.id], choice: 'private', answeredBy: waiting.person_id! });
+    t.clock.set('2027-12-31T02:20:00Z'); // more than 400 days later
+    const purged = await t.service.core.retention.purge();
+    expect(purged.prompts).toBeGreaterThanOrEqual(prompts.length - 1);
+    expect((await t.service.core.store.prompts.forDay(TEST_DAY)).map((p) => p.id)).toEqual([waiting.id]);
+    expect(await t.service.core.store.auditLog.trail(1000)).toEqual([]);
+  });
+});
+
+describe('the sandbox web chat answers this machine only', () => {
+  let service: Service;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'privacy-web-'));
+    // Listening on every interface, as HOST=0.0.0.0 would.
+    service = await startSandbox(dataDir);
+  }, 60_000);
+  afterAll(async () => {
+    await service.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses a page that rebinds its own name to 127.0.0.1 (any Host but a loopback one)', async () => {
+    const port = new URL(service.url).port;
+    expect(await statusWithHost(`http://127.0.0.1:${port}/web/api/people`, `evil.example:${port}`)).toBe(403);
+    expect(await statusWithHost(`http://127.0.0.1:${port}/`, `evil.example:${port}`)).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${port}/web/api/people`)).status).toBe(200);
+    expect((await fetch(`http://localhost:${port}/`)).status).toBe(200);
+  });
+
+  it('refuses a client on another address of this machine, whatever HOST says', async () => {
+    const other = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (!other) return console.warn('no non-loopback address on this machine: the outside-client case is not exercised');
+    const port = new URL(service.url).port;
+    expect(await statusWithHost(`http://${other.address}:${port}/web/api/people`, `127.0.0.1:${port}`)).toBe(403);
+    expect(await statusWithHost(`http://${other.address}:${port}/`, `127.0.0.1:${port}`)).toBe(403);
+  });
+});
+
+/** A GET with a Host header of our choosing (fetch will not set one). */
+function statusWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}
+
+async function startSandbox(dataDir: string): Promise<Service> {
+  return boot(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), { HOST: '0.0.0.0' });
+}
