@@ -3,7 +3,8 @@ import type { DailyPromptRow, Person, Store } from '../store';
 import type { AnswerPayload } from '../views/payloads';
 import type { View } from '../views/views';
 import { personRef } from './people';
-import { pageOfTrip, promptTrips, promptView } from './prompt-view';
+import { pageOfTrip, promptView } from './prompt-view';
+import { promptTrips } from './trip';
 
 export type RecordedClick =
   | { ok: true; prompt: DailyPromptRow; person: Person; page: number; created: number }

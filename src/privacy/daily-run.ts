@@ -8,7 +8,8 @@ import { privateModeOff, type Driver, type OceanDirectory } from './directory';
 import { localeOf } from './people';
 import { canDiscover, ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
 import type { PromptMessages } from './prompt-messages';
-import { promptTrips, promptView } from './prompt-view';
+import { promptView } from './prompt-view';
+import { promptTrips } from './trip';
 import type { TripsService } from './trips';
 
 export interface DailyRunDeps {

@@ -4,7 +4,7 @@ import { OceanError, type OceanClient } from '../ocean';
 import type { Store, TripAnswerRow } from '../store';
 import type { PromptMessages } from './prompt-messages';
 import { UNCONFIRMED } from './answer-status';
-import { promptTrips } from './prompt-view';
+import { promptTrips } from './trip';
 
 export interface OutboxMetrics {
   delivered?(n: number): void;

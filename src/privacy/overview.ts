@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import type { DailyPromptRow, Store } from '../store';
 import { ACTION_IDS, type Block, type View } from '../views/views';
 import type { Actor } from './people';
-import { promptTrips } from './prompt-view';
+import { promptTrips } from './trip';
 
 /** Prompts of this many past days count as pending in `/privacy`. */
 const PENDING_DAYS = 14;

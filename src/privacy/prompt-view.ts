@@ -1,29 +1,9 @@
-import { z } from 'zod';
 import { encodeAnswer, encodePage } from '../views/payloads';
 import { ACTION_IDS, type Block, type View } from '../views/views';
 import type { Translator } from '../i18n';
 import type { DailyPromptRow, TripAnswerRow } from '../store';
 import { isUnconfirmed } from './answer-status';
-
-/** What a prompt row keeps about its trips: towns, times and distances; never addresses. */
-export const StoredTrip = z.object({
-  id: z.number().int(),
-  vehicleId: z.number().int(),
-  numeroEmbarque: z.number().int().nullable(),
-  start: z.string().nullable(),
-  end: z.string().nullable(),
-  fromTown: z.string().nullable(),
-  toTown: z.string().nullable(),
-  distanceMeter: z.number(),
-  durationSec: z.number(),
-});
-export const StoredPromptTrips = z.object({ asked: z.array(StoredTrip), alreadyPrivate: z.number().int().nonnegative() });
-export type StoredPromptTrips = z.infer<typeof StoredPromptTrips>;
-
-export function promptTrips(prompt: DailyPromptRow): StoredPromptTrips {
-  const parsed = StoredPromptTrips.safeParse(prompt.trips);
-  return parsed.success ? parsed.data : { asked: [], alreadyPrivate: 0 };
-}
+import { promptTrips } from './trip';
 
 /** Trips shown in one message: each takes two blocks, and Block Kit allows 50 a message. */
 export const MAX_TRIPS_PER_MESSAGE = 20;

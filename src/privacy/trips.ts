@@ -5,20 +5,9 @@ import { localDayBounds, type IsoDay } from '../ocean/dates';
 import type { DriverAssignment } from '../ocean/schemas';
 import type { Driver, DriverVehicle, OceanDirectory } from './directory';
 import { PrivateHours } from './hours';
+import type { Trip } from './trip';
 
-/** A trip as shown to its driver: times, towns (never street addresses), distance, duration. */
-export interface Trip {
-  /** `fjRows[].id`, the `idEtape` of the retroactive request (REFERENCE §4, an inference). */
-  id: number;
-  vehicleId: number;
-  numeroEmbarque: number | null;
-  start: string | null;
-  end: string | null;
-  fromTown: string | null;
-  toTown: string | null;
-  distanceMeter: number;
-  durationSec: number;
-}
+export type { Trip };
 
 export interface DriverDay {
   day: IsoDay;

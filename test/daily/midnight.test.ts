@@ -4,7 +4,7 @@ import { OceanClient } from '../../src/ocean';
 import { OceanDirectory } from '../../src/privacy/directory';
 import { TripsService } from '../../src/privacy/trips';
 import { OceanSimulator } from '../../src/sandbox/simulator';
-import { promptTrips } from '../../src/privacy/prompt-view';
+import { promptTrips } from '../../src/privacy/trip';
 import { startTestService, TEST_NOW } from '../support/service';
 
 /*

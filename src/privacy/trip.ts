@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { DailyPromptRow } from '../store';
+
+/**
+ * A trip as a driver is asked about it, and as its prompt keeps it: times, towns (never street
+ * addresses), distance, duration. One shape for the trips read from Ocean and for those read
+ * back from the store, where the prompt row holds them as JSON.
+ */
+export const Trip = z.object({
+  /** `fjRows[].id`, the `idEtape` of the retroactive request (an inference from Ocean's docs). */
+  id: z.number().int(),
+  vehicleId: z.number().int(),
+  numeroEmbarque: z.number().int().nullable(),
+  start: z.string().nullable(),
+  end: z.string().nullable(),
+  fromTown: z.string().nullable(),
+  toTown: z.string().nullable(),
+  distanceMeter: z.number(),
+  durationSec: z.number(),
+});
+export type Trip = z.infer<typeof Trip>;
+
+/** What a prompt row keeps: the trips asked, and how many were already private. */
+export const PromptTrips = z.object({ asked: z.array(Trip), alreadyPrivate: z.number().int().nonnegative() });
+export type PromptTrips = z.infer<typeof PromptTrips>;
+
+export function promptTrips(prompt: DailyPromptRow): PromptTrips {
+  const parsed = PromptTrips.safeParse(prompt.trips);
+  return parsed.success ? parsed.data : { asked: [], alreadyPrivate: 0 };
+}
