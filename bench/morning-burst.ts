@@ -76,7 +76,9 @@ async function freePort(): Promise<number> {
 
 async function child(script: string, env: Record<string, string>): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_PROFILE=dir writes a V8 CPU profile of each server there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const proc = spawn(process.execPath, [...profile, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i += 1) {
     if (await fetch(`${url}/healthz`).then(() => true, () => false)) break;

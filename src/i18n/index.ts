@@ -56,6 +56,18 @@ export interface Translator {
 
 const translators = new Map<Locale, Translator>();
 
+const clockTimes = new Map<string, Intl.DateTimeFormat>();
+
+/** `HH:mm` in a zone: one Intl formatter per zone (luxon builds its own at every call). */
+function clockTime(zone: string): Intl.DateTimeFormat {
+  let format = clockTimes.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    clockTimes.set(zone, format);
+  }
+  return format;
+}
+
 export function translator(locale: Locale): Translator {
   const cached = translators.get(locale);
   if (cached) return cached;
@@ -70,7 +82,19 @@ export function translator(locale: Locale): Translator {
     }
     return format.format(value);
   };
-  const t = (key: string, params?: TranslateParams) => fixed(key, params ?? {}) as string;
+  // Words without parameters (labels, buttons) are looked up once: i18next's lookup shows in
+  // profiles of a morning's burst of prompts.
+  const plain = new Map<string, string>();
+  const t = (key: string, params?: TranslateParams) => {
+    if (params) return fixed(key, params) as string;
+    let text = plain.get(key);
+    if (text === undefined) {
+      text = fixed(key, {}) as string;
+      plain.set(key, text);
+    }
+    return text;
+  };
+  const days = new Map<string, string>();
   const built: Translator = {
     locale,
     t,
@@ -83,8 +107,17 @@ export function translator(locale: Locale): Translator {
     },
     shortDay: (instant, zone) =>
       (typeof instant === 'string' ? DateTime.fromISO(instant, { zone }) : DateTime.fromJSDate(instant, { zone })).setLocale(locale).toFormat('ccc dd/MM'),
-    longDay: (day, zone) => DateTime.fromISO(day, { zone }).setLocale(locale).toFormat(locale === 'fr' ? 'cccc d LLLL' : 'cccc d LLLL'),
-    time: (instant, zone) => DateTime.fromJSDate(instant, { zone }).toFormat('HH:mm'),
+    longDay: (day, zone) => {
+      const key = `${day}|${zone}`;
+      let text = days.get(key);
+      if (text === undefined) {
+        text = DateTime.fromISO(day, { zone }).setLocale(locale).toFormat('cccc d LLLL');
+        if (days.size > 1000) days.clear();
+        days.set(key, text);
+      }
+      return text;
+    },
+    time: (instant, zone) => clockTime(zone).format(instant),
     month: (day) => DateTime.fromISO(day).setLocale(locale).toFormat('LLLL yyyy'),
     date: (instant, zone) => DateTime.fromJSDate(instant, { zone }).toFormat('dd/MM/yyyy'),
   };
