@@ -3,6 +3,7 @@ import { ACTION_IDS, type Block, type View } from '../views/views';
 import type { Translator } from '../i18n';
 import type { DailyPromptRow, TripAnswerRow } from '../store';
 import { isUnconfirmed } from './answer-status';
+import { shownDistances } from './day-distances';
 import { promptTrips } from './trip';
 
 /** Trips shown in one message: each takes two blocks, and Block Kit allows 50 a message. */
@@ -31,6 +32,8 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
   const pages = Math.max(1, Math.ceil(asked.length / MAX_TRIPS_PER_MESSAGE));
   const page = Math.min(Math.max(0, options.page ?? 0), pages - 1);
   const first = page * MAX_TRIPS_PER_MESSAGE;
+  // Over the whole day, every page: the lines add up to the day's kilometres in the report.
+  const distances = shownDistances(asked.map((trip) => trip.distanceMeter));
   asked.slice(first, first + MAX_TRIPS_PER_MESSAGE).forEach((trip, offset) => {
     const index = first + offset;
     const answer = latest.get(trip.id);
@@ -39,7 +42,7 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
       end: trip.end ? t.time(new Date(trip.end), options.zone) : '?',
       from: trip.fromTown ?? t.t('prompt.unknownTown'),
       to: trip.toTown ?? t.t('prompt.unknownTown'),
-      distance: t.km(trip.distanceMeter),
+      distance: t.km(distances[index] ?? trip.distanceMeter),
       duration: t.duration(trip.durationSec),
     });
     blocks.push({

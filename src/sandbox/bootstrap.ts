@@ -1,15 +1,24 @@
+import path from 'node:path';
 import type { Config } from '../config';
 import type { Log } from '../log';
 import { FLEET_EMAIL_DOMAIN, MANAGER_INDEX } from './fleet';
 import { OceanSimulator } from './simulator';
+import { STATE_FILE_NAME } from './state-file';
 
 /**
  * Sandbox mode: starts the Ocean simulator and points the configuration at it; with no
- * MANAGER_EMAILS, the seeded fleet manager is one. Outside sandbox mode, changes nothing.
+ * MANAGER_EMAILS, the seeded fleet manager is one. The simulator keeps its state in DATA_DIR, as
+ * the store does, so a restart shows what was there before. Outside sandbox mode, changes nothing.
  */
 export async function withSandboxOcean(config: Config, logger: Log): Promise<{ config: Config; simulator: OceanSimulator | undefined }> {
   if (!config.sandbox) return { config, simulator: undefined };
-  const simulator = new OceanSimulator({ zone: config.timezone, tripTimes: config.ocean.tripTimes ?? 'utc', codeExploitant: config.ocean.codeExploitant });
+  const simulator = new OceanSimulator({
+    zone: config.timezone,
+    tripTimes: config.ocean.tripTimes ?? 'utc',
+    codeExploitant: config.ocean.codeExploitant,
+    stateFile: path.join(config.dataDir, STATE_FILE_NAME),
+    logger,
+  });
   const baseUrl = await simulator.start();
   let sandboxed: Config = { ...config, ocean: { ...config.ocean, baseUrl, login: simulator.login, password: simulator.password } };
   if (!sandboxed.managerEmails.length) {

@@ -1,5 +1,8 @@
 import { DateTime } from 'luxon';
+import { drive, nextTown, placeIn, TOWNS, type Place, type Town } from './geography';
 import { between, hashInts, mulberry32, pick } from './random';
+
+export type { Place } from './geography';
 
 /** A calendar day written `yyyy-MM-dd`. */
 type IsoDay = string;
@@ -14,6 +17,8 @@ type IsoDay = string;
  *  - 6 has an exceptional private period (from the next 24 December to the 27th).
  * A shared vehicle is assigned to its first driver until 13:00 and to its second from 13:00,
  * every day: its trips follow, and so do its dated assignments (`affectations_chauffeurs`).
+ * Each vehicle is based in a town of the area: its day starts there, goes mostly to nearby
+ * towns, and some evenings ends with the drive back (geography.ts gives distances and times).
  */
 
 export interface SimDriver {
@@ -64,13 +69,6 @@ export interface SimTrip {
   to: Place;
 }
 
-export interface Place {
-  town: string;
-  postalCode: string;
-  address: string;
-  lat: number;
-  lon: number;
-}
 
 const FIRST_NAMES = ['Claire', 'Julien', 'Camille', 'Nicolas', 'Sophie', 'Thomas', 'Émilie', 'Antoine', 'Léa', 'Maxime', 'Chloé', 'Hugo', 'Manon', 'Lucas', 'Inès', 'Louis', 'Sarah', 'Mathieu', 'Pauline', 'Romain', 'Élodie', 'Baptiste', 'Océane', 'Guillaume', 'Margaux', 'François', 'Anaïs', 'Jérôme', 'Laura', 'Benoît'];
 const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard', 'André', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Martinez', 'Legrand'];
@@ -78,21 +76,6 @@ const MODELS: [string, string, boolean][] = [
   ['Renault', 'Clio', false], ['Peugeot', '208', false], ['Renault', 'Mégane E-Tech', true], ['Citroën', 'Berlingo', false],
   ['Peugeot', 'e-208', true], ['Dacia', 'Sandero', false], ['Renault', 'Kangoo', false], ['Tesla', 'Model 3', true],
 ];
-const TOWNS: Omit<Place, 'address'>[] = [
-  { town: 'Lyon', postalCode: '69003', lat: 45.7597, lon: 4.8422 },
-  { town: 'Villeurbanne', postalCode: '69100', lat: 45.7719, lon: 4.8902 },
-  { town: 'Vénissieux', postalCode: '69200', lat: 45.6975, lon: 4.8867 },
-  { town: 'Bron', postalCode: '69500', lat: 45.7386, lon: 4.9131 },
-  { town: 'Écully', postalCode: '69130', lat: 45.7745, lon: 4.7772 },
-  { town: 'Saint-Priest', postalCode: '69800', lat: 45.6964, lon: 4.9439 },
-  { town: 'Villefranche-sur-Saône', postalCode: '69400', lat: 45.9898, lon: 4.7186 },
-  { town: 'Vienne', postalCode: '38200', lat: 45.5255, lon: 4.8745 },
-  { town: 'Bourgoin-Jallieu', postalCode: '38300', lat: 45.5862, lon: 5.2736 },
-  { town: 'Givors', postalCode: '69700', lat: 45.5906, lon: 4.7689 },
-  { town: 'Meyzieu', postalCode: '69330', lat: 45.7667, lon: 5.0036 },
-  { town: 'Saint-Étienne', postalCode: '42000', lat: 45.4397, lon: 4.3872 },
-];
-const STREETS = ['rue de la République', 'avenue Jean Jaurès', 'boulevard des Belges', 'rue Victor Hugo', 'place Bellecour', 'rue Garibaldi', 'avenue Berthelot', 'rue du Commerce'];
 
 export const MANAGER_INDEX = 0;
 export const SHARED_VEHICLE_INDEXES = [3, 4] as const;
@@ -217,7 +200,8 @@ export class Fleet {
     const extra = this.added.get(key) ?? [];
     const dayNumber = Math.floor(DateTime.fromISO(day, { zone: 'utc' }).toSeconds() / 86400);
     const rng = mulberry32(hashInts(vehicleId, dayNumber, 7 + extra.length));
-    const from = this.place(rng);
+    // A drive across one town, at a town's speed.
+    const town = pick(rng, TOWNS);
     const trip: SimTrip = {
       // Positions 40 to 49: above any generated trip, below the stop rows (+50).
       id: tripId(dayNumber, vehicleIndex, 40 + extra.length),
@@ -225,9 +209,9 @@ export class Fleet {
       driverId: this.driverAt(vehicle, local),
       start: local,
       end: local.plus({ minutes }),
-      distanceMeter: minutes * 700,
-      from,
-      to: this.place(rng, from.town),
+      distanceMeter: Math.round((minutes / 60) * TOWN_SPEED_KMH * 1000),
+      from: placeIn(rng, town),
+      to: placeIn(rng, town),
     };
     extra.push(trip);
     this.added.set(key, extra);
@@ -271,45 +255,33 @@ export class Fleet {
     const rng = mulberry32(hashInts(vehicleId, dayNumber));
     const weekend = midnight.weekday >= 6;
     const count = weekend ? between(rng, 0, 2) : between(rng, 2, 5);
+    const home = this.home(vehicleIndex);
     const trips: SimTrip[] = [];
-    let cursor = midnight.plus({ minutes: weekend ? between(rng, 600, 660) : between(rng, 465, 540) });
-    let place = this.place(rng);
-    for (let position = 0; position < count; position += 1) {
-      const minutes = between(rng, 10, 55);
-      const speedKmh = between(rng, 28, 70);
-      const destination = this.place(rng, place.town);
-      const start = cursor;
-      const end = start.plus({ minutes });
-      const driverId = this.driverAt(vehicle, start);
-      trips.push({
-        id: tripId(dayNumber, vehicleIndex, position),
-        vehicleId,
-        driverId,
-        start,
-        end,
-        distanceMeter: Math.round((minutes / 60) * speedKmh * 1000),
-        from: place,
-        to: destination,
-      });
-      place = destination;
+    let cursor: DateTime = midnight.plus({ minutes: weekend ? between(rng, 600, 660) : between(rng, 465, 540) });
+    let place = home;
+    const add = (start: DateTime, town: Town, driverId: number) => {
+      const leg = drive(rng, place, town);
+      const end = start.plus({ minutes: leg.minutes });
+      trips.push({ id: tripId(dayNumber, vehicleIndex, trips.length), vehicleId, driverId, start, end, distanceMeter: leg.distanceMeter, from: place, to: leg.to });
+      place = leg.to;
+      return end;
+    };
+    // The working day's trips start before 18:00.
+    while (trips.length < count && cursor.hour < 18) {
+      const end = add(cursor, nextTown(rng, place), this.driverAt(vehicle, cursor));
       cursor = end.plus({ minutes: between(rng, 30, 150) });
     }
-    // Some working days end with a trip home in the evening, inside private hours for some drivers.
+    // Some working days end with the drive back to base in the evening, inside private hours for some drivers.
     if (!weekend && rng() < 0.5 && trips.length) {
-      const start = midnight.plus({ minutes: between(rng, 1140, 1230) });
-      const minutes = between(rng, 15, 40);
-      trips.push({
-        id: tripId(dayNumber, vehicleIndex, trips.length),
-        vehicleId,
-        driverId: vehicle.driverIds[vehicle.driverIds.length - 1] as number,
-        start,
-        end: start.plus({ minutes }),
-        distanceMeter: Math.round((minutes / 60) * between(rng, 30, 60) * 1000),
-        from: place,
-        to: this.place(rng, place.town),
-      });
+      const evening = midnight.plus({ minutes: between(rng, 1140, 1230) });
+      add(evening > cursor ? evening : cursor, home, vehicle.driverIds[vehicle.driverIds.length - 1] as number);
     }
     return trips;
+  }
+
+  /** Where a vehicle is based: the same address every day. */
+  private home(vehicleIndex: number): Place {
+    return placeIn(mulberry32(hashInts(vehicleIndex, 0x40e)), TOWNS[vehicleIndex % TOWNS.length] as Town);
   }
 
   /** Finds a trip back from its id (the id encodes the day, the vehicle and the position). */
@@ -321,15 +293,11 @@ export class Fleet {
     const day = DateTime.fromSeconds(decoded.dayNumber * 86400, { zone: 'utc' }).toISODate() as IsoDay;
     return this.trips(vehicle.id, day, zone).find((trip) => trip.id === id);
   }
-
-  private place(rng: () => number, not?: string): Place {
-    let town = pick(rng, TOWNS);
-    if (town.town === not) town = TOWNS[(TOWNS.indexOf(town) + 1) % TOWNS.length] as Omit<Place, 'address'>;
-    return { ...town, address: `${between(rng, 1, 180)} ${pick(rng, STREETS)}` };
-  }
 }
 
 const TRIP_ID_BASE = 1_000_000_000_000;
+/** Trips added by tests cross one town at this speed. */
+const TOWN_SPEED_KMH = 25;
 
 function tripId(dayNumber: number, vehicleIndex: number, position: number): number {
   return TRIP_ID_BASE + dayNumber * 10_000_000 + vehicleIndex * 100 + position;

@@ -182,7 +182,7 @@ const ROUTE_TABLE: Record<string, Handler> = {
       const existing = ctx.state.exceptional.get(updateId);
       if (!existing || existing.individuId !== driver.individuId) return bad('Période inconnue');
       if (existing.debut <= now) return bad(PAST);
-      Object.assign(existing, { debut: from, fin: to, description: description || existing.description });
+      ctx.state.updateExceptional(updateId, { debut: from, fin: to, description: description || existing.description });
     } else {
       ctx.state.addExceptional(driver.individuId, description, from, to, 'api');
     }
@@ -194,7 +194,7 @@ const ROUTE_TABLE: Record<string, Handler> = {
     const period = ctx.state.exceptional.get(id);
     if (!period) return bad('Période inconnue');
     if (period.debut <= ctx.now().getTime()) return bad(`${PAST} : seule une période entièrement future peut être supprimée`);
-    ctx.state.exceptional.delete(id);
+    ctx.state.removeExceptional(id);
     return { status: 204 };
   },
 
@@ -213,7 +213,7 @@ const ROUTE_TABLE: Record<string, Handler> = {
     if (vehicle.numeroEmbarque !== numeroEmbarque) return bad("L'étape n'appartient pas à ce boîtier");
     // Ocean's documented "failure of the operation": a vehicle without private mode, or a step a test refuses.
     if (!vehicle.privacyEnabled || ctx.state.refusedSteps.has(idEtape)) return booleanAnswer(ctx, false);
-    ctx.state.tripMarks.set(idEtape, privacy);
+    ctx.state.markTrip(idEtape, privacy);
     return booleanAnswer(ctx, true);
   },
 

@@ -21,20 +21,41 @@ export interface SimExceptional {
   createdBy: string;
 }
 
+/** Everything the simulator's private-life state holds that a restart must keep (state-file.ts writes it). */
+export interface PrivacySnapshot {
+  nextId: number;
+  assignments: SimAssignment[];
+  exceptional: SimExceptional[];
+  /** [idEtape, private?] */
+  tripMarks: [number, boolean][];
+}
+
 /**
  * The simulator's private-life state: recurring slots with validity windows (closed, never
  * erased, so the past stays as it was), exceptional periods, and retroactive trip marks.
+ * Every change goes through a method that counts it in `revision`, so the simulator knows when
+ * there is something to write to its state file.
  */
 export class PrivacyState {
   private nextId = 1110001000;
+  private readonly exceptionalById = new Map<number, SimExceptional>();
+  private readonly marks = new Map<number, boolean>();
   readonly assignments: SimAssignment[] = [];
-  readonly exceptional = new Map<number, SimExceptional>();
-  /** idEtape -> private? */
-  readonly tripMarks = new Map<number, boolean>();
-  /** Steps the retroactive request answers `false` for (tests of Ocean's documented refusal). */
+  /** Steps the retroactive request answers `false` for (tests of Ocean's documented refusal); never saved. */
   readonly refusedSteps = new Set<number>();
+  private changes = 0;
 
-  constructor(fleet: Fleet, private readonly zone: string, now: Date) {
+  /** The seeded state of a fresh fleet, or the one saved before a restart. */
+  constructor(fleet: Fleet, private readonly zone: string, now: Date, saved?: PrivacySnapshot) {
+    if (saved) {
+      // Above every id already handed out, whatever the file says: ids stay unique across restarts.
+      this.nextId = Math.max(this.nextId, saved.nextId);
+      for (const id of [...saved.assignments.flatMap((a) => [a.id, a.slot.id]), ...saved.exceptional.flatMap((p) => [p.id, p.extensionId])]) this.nextId = Math.max(this.nextId, id);
+      this.assignments.push(...saved.assignments);
+      for (const period of saved.exceptional) this.exceptionalById.set(period.extensionId, period);
+      for (const [id, privacy] of saved.tripMarks) this.marks.set(id, privacy);
+      return;
+    }
     const since = DateTime.fromISO(FLEET_FIRST_DAY, { zone }).toMillis();
     for (const index of RECURRING_PRIVATE_INDEXES) {
       const driver = fleet.drivers[index];
@@ -55,6 +76,31 @@ export class PrivacyState {
     }
   }
 
+  /** How many changes so far: the simulator saves when it moved. */
+  get revision(): number {
+    return this.changes;
+  }
+
+  snapshot(): PrivacySnapshot {
+    return { nextId: this.nextId, assignments: this.assignments, exceptional: [...this.exceptionalById.values()], tripMarks: [...this.marks] };
+  }
+
+  /** Exceptional periods by extension id. */
+  get exceptional(): ReadonlyMap<number, SimExceptional> {
+    return this.exceptionalById;
+  }
+
+  /** idEtape -> private? (the retroactive answers Ocean took) */
+  get tripMarks(): ReadonlyMap<number, boolean> {
+    return this.marks;
+  }
+
+  markTrip(idEtape: number, privacy: boolean): void {
+    this.marks.set(idEtape, privacy);
+    this.changes += 1;
+  }
+
+  /** A new id, never handed out before (also across restarts: `nextId` is saved). */
   id(): number {
     this.nextId += 1;
     return this.nextId;
@@ -72,6 +118,7 @@ export class PrivacyState {
 
   /** Closes what is open at `from` and opens the given week from `from` on. */
   replaceWeek(individuId: number, slots: Slot[], from: number, to: number | null): void {
+    this.changes += 1;
     for (const assignment of this.current(individuId, from)) {
       if (assignment.debut >= from) assignment.fin = assignment.debut; // never started: void it
       else assignment.fin = from;
@@ -91,19 +138,32 @@ export class PrivacyState {
     const clash = slots.find((s, i) => [...there.map((a) => a.slot), ...slots.slice(0, i)].some((o) => o.idJourSemaine === s.idJourSemaine && overlap(o, s)));
     if (clash) return clash;
     for (const s of slots) this.assignments.push({ id: this.id(), individuId, slot: { ...s, id: this.id() }, debut: from, fin: to });
+    this.changes += 1;
     return undefined;
   }
 
   addExceptional(individuId: number, description: string, debut: number, fin: number, createdBy: string): SimExceptional {
     const period: SimExceptional = { id: this.id(), extensionId: this.id(), individuId, description, debut, fin, createdBy };
-    this.exceptional.set(period.extensionId, period);
+    this.exceptionalById.set(period.extensionId, period);
+    this.changes += 1;
     return period;
+  }
+
+  updateExceptional(extensionId: number, change: Pick<SimExceptional, 'debut' | 'fin' | 'description'>): void {
+    const period = this.exceptionalById.get(extensionId);
+    if (!period) return;
+    Object.assign(period, change);
+    this.changes += 1;
+  }
+
+  removeExceptional(extensionId: number): void {
+    if (this.exceptionalById.delete(extensionId)) this.changes += 1;
   }
 
   /** Whether a moment lies in the person's private hours (recurring or exceptional). */
   inPrivateHours(individuId: number, at: DateTime): boolean {
     const ms = at.toMillis();
-    for (const period of this.exceptional.values()) {
+    for (const period of this.exceptionalById.values()) {
       if (period.individuId === individuId && period.debut <= ms && ms < period.fin) return true;
     }
     const local = at.setZone(this.zone);
@@ -120,7 +180,7 @@ export class PrivacyState {
 
   /** A trip counts as private when marked so, else when it started inside private hours. */
   isPrivate(trip: SimTrip): boolean {
-    const mark = this.tripMarks.get(trip.id);
+    const mark = this.marks.get(trip.id);
     if (mark !== undefined) return mark;
     return this.inPrivateHours(trip.driverId, trip.start);
   }

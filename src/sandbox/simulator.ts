@@ -3,10 +3,12 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock';
+import type { Log } from '../log';
 import { FaultInjector, type Faults } from './faults';
 import { Fleet, type FleetOptions } from './fleet';
 import { oceanError, ROUTES, type BooleanForm, type NoData, type RouteContext, type SimAnswer } from './ocean-routes';
 import { PrivacyState } from './schedules';
+import { readState, writeState } from './state-file';
 import { isError, readLogin } from './wire';
 
 export const SIM_BASE_PATH = '/ocean/restapi';
@@ -44,6 +46,13 @@ export interface SimulatorOptions extends FleetOptions {
   analysisSplit?: 'periodMaps' | 'flags';
   /** What the login says about the API password (default 87 days). */
   passwordExpirationRemainingDays?: number | null;
+  /**
+   * Where the simulator keeps what Ocean would remember across a restart (sandbox mode: a file in
+   * DATA_DIR). Unset: in memory only, as the tests' simulators.
+   */
+  stateFile?: string;
+  /** Told when the state file is damaged or cannot be written. */
+  logger?: Log;
 }
 
 export interface RecordedRequest {
@@ -77,12 +86,17 @@ export class OceanSimulator {
   readonly ctx: RouteContext;
   tokenLifetimeMs: number;
   baseUrl = '';
+  /** The state's revision last written to the state file (-1: nothing written yet). */
+  private savedRevision = -1;
 
   constructor(private readonly options: SimulatorOptions = {}) {
     this.zone = options.zone ?? 'Europe/Paris';
     this.clock = options.clock ?? systemClock;
     this.fleet = new Fleet(options);
-    this.state = new PrivacyState(this.fleet, this.zone, this.clock.now());
+    const saved = options.stateFile ? readState(options.stateFile) : {};
+    if (saved.damaged) options.logger?.warn({ file: options.stateFile, problem: saved.damaged }, 'the Ocean simulator\'s saved state cannot be used: starting from the seeded fleet');
+    this.state = new PrivacyState(this.fleet, this.zone, this.clock.now(), saved.snapshot);
+    if (saved.snapshot) this.savedRevision = this.state.revision;
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? 12 * 3600_000;
     if (options.faults) this.faults.set(options.faults);
     this.ctx = {
@@ -117,6 +131,7 @@ export class OceanSimulator {
   }
 
   async start(): Promise<string> {
+    this.saveState();
     await new Promise<void>((resolve) => this.server.listen(this.options.port ?? 0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${port}${SIM_BASE_PATH}`;
@@ -127,6 +142,7 @@ export class OceanSimulator {
     for (const res of this.hung) res.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.saveState();
   }
 
   setFaults(partial: Partial<Faults>): Faults {
@@ -211,6 +227,8 @@ export class OceanSimulator {
       answer = action.raw !== undefined ? { status: 200, raw: action.raw } : { status: 200, body: action.body };
     } else {
       answer = this.route(method, endpoint, url.searchParams, body, token);
+      // On disk before the answer leaves: what Ocean confirmed survives a restart.
+      this.saveState();
     }
     record.status = answer.status;
     // The added latency counts from the request's arrival: the answer leaves `latencyMs` after it.
@@ -219,6 +237,19 @@ export class OceanSimulator {
     if (latency > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     else if (latency > 0 && wait > -1) await new Promise((resolve) => setImmediate(resolve));
     send(res, answer);
+  }
+
+  /** Writes the state file when the state changed since it was last written (with a state file). */
+  private saveState(): void {
+    const file = this.options.stateFile;
+    if (!file || this.state.revision === this.savedRevision) return;
+    try {
+      writeState(file, this.state.snapshot());
+      this.savedRevision = this.state.revision;
+    } catch (error) {
+      // The sandbox goes on in memory; the next change tries again.
+      this.options.logger?.warn({ file, err: error instanceof Error ? error.message : String(error) }, 'the Ocean simulator\'s state could not be saved');
+    }
   }
 
   private route(method: string, endpoint: string, query: URLSearchParams, body: unknown, token: string | string[] | undefined): SimAnswer {

@@ -100,7 +100,8 @@ describe('the embedded store folder at start', () => {
     expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
     expect((await service.stop()).code).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
-    expect(fs.readdirSync(dataDir)).toEqual(['pglite']);
+    // The store, no lock left behind, and (sandbox mode) the Ocean simulator's state.
+    expect(fs.readdirSync(dataDir).sort()).toEqual(['ocean-simulator.json', 'pglite']);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });
