@@ -83,7 +83,7 @@ export class ChatRouter {
     if (!parsed.ok) return void (await show(this.parseError(parsed.error, actor)));
     // A command that changes something writes its request's key with its effect; any other is
     // claimed now, so that a replay does not run it again either.
-    if (!CHANGES.has(parsed.command.kind) && !(await this.deps.store.once(request.requestKey, async () => undefined))) return this.replayed(request, `command ${parsed.command.kind}`);
+    if (!CHANGES.has(parsed.command.kind) && !(await this.deps.store.claim(request.requestKey))) return this.replayed(request, `command ${parsed.command.kind}`);
     try {
       await this.run(actor, request, parsed.command, show);
     } catch (error) {
@@ -161,7 +161,7 @@ export class ChatRouter {
     try {
       const errors = this.deps.schedules.validate(actor.t, formId, values);
       if (errors) return { errors, form: this.deps.schedules.formAgain(actor, formId, values, errors) };
-      if (!(await this.deps.store.once(request.requestKey, async () => undefined))) {
+      if (!(await this.deps.store.claim(request.requestKey))) {
         this.replayed(request, `form ${formId}`);
         return {};
       }

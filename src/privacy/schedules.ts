@@ -112,7 +112,7 @@ export class ScheduleService {
         };
       }
       // A replayed confirmation deletes nothing more (the request is claimed before Ocean is asked).
-      if (!(await this.deps.store.once(requestKey, async () => undefined))) return {};
+      if (!(await this.deps.store.claim(requestKey))) return {};
       await this.deps.ocean.deleteExceptionalPeriod(period.extensionId, actor);
       await this.deps.store.auditLog.add(actor.ref, 'period.delete', `individu:${actor.individuId}`, { start: period.start.toISOString() });
       return { update: await this.view(actor, actor, t.t('schedule.deleted', { period: described })) };

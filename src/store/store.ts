@@ -94,6 +94,14 @@ export class Store {
     });
   }
 
+  /**
+   * Records that a request was handled, for requests whose effect is not in the store (a read,
+   * a call to Ocean made after it): false when it was handled before (a replay). One statement.
+   */
+  async claim(requestKey: string | undefined): Promise<boolean> {
+    return requestKey === undefined || claimRequest(this.db, requestKey, this.now());
+  }
+
   async ping(): Promise<boolean> {
     try {
       await sql`select 1`.execute(this.db);
