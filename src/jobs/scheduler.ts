@@ -4,16 +4,19 @@ import type { Log } from '../log';
 import { yesterday, type IsoDay } from '../ocean/dates';
 import type { DailyRun, RunReport } from '../privacy/daily-run';
 import type { Outbox } from '../privacy/outbox';
+import type { DigestReport, WeeklyDigest } from '../privacy/weekly-digest';
 import type { Store } from '../store';
 
 export interface SchedulerDeps {
   store: Store;
   dailyRun: DailyRun;
   outbox: Outbox;
+  digest: WeeklyDigest;
   clock: Clock;
   zone: string;
   dailyCron: string;
   reminderCron: string | null;
+  weeklyCron: string | null;
   worker: string;
   /** How long a run's claim holds before another instance may resume it. */
   runLeaseMs?: number;
@@ -24,11 +27,13 @@ export interface SchedulerDeps {
 
 const DAILY = 'daily-prompt';
 const REMINDER = 'reminder';
+const WEEKLY = 'weekly-report';
 
 /**
- * The cron side: the daily prompt and the reminder on node-cron in the fleet's time zone, with
- * node-cron's RunCoordinator backed by the store so that one instance fires each run; a run
- * whose instance died is resumed by whichever instance sees its claim expire; the outbox polls.
+ * The cron side: the daily prompt, the reminder and the weekly digest on node-cron in the fleet's
+ * time zone, with node-cron's RunCoordinator backed by the store so that one instance fires each
+ * run; a run whose instance died is resumed by whichever instance sees its claim expire; the
+ * outbox polls.
  */
 export class Scheduler {
   private tasks: ScheduledTask[] = [];
@@ -55,6 +60,9 @@ export class Scheduler {
     );
     if (this.deps.reminderCron) {
       this.tasks.push(cron.schedule(this.deps.reminderCron, (ctx) => this.track(this.reminder(yesterday(ctx.date, this.deps.zone))), { ...options, name: REMINDER }));
+    }
+    if (this.deps.weeklyCron) {
+      this.tasks.push(cron.schedule(this.deps.weeklyCron, (ctx) => this.track(this.weekly(ctx.date)), { ...options, name: WEEKLY }));
     }
     this.deps.outbox.start(this.deps.outboxIntervalMs);
     this.resumeTimer = setInterval(() => void this.track(this.resumeIncomplete()), Math.min(60_000, this.leaseMs));
@@ -83,6 +91,8 @@ export class Scheduler {
   async daily(day: IsoDay): Promise<RunReport> {
     try {
       const report = await this.deps.dailyRun.run(day);
+      // The day whose answers closed at midnight: its prompts lose their buttons.
+      await this.deps.dailyRun.redrawClosed(day);
       this.deps.metrics?.cronRun(DAILY, 'ok');
       return report;
     } catch (error) {
@@ -97,17 +107,35 @@ export class Scheduler {
     return count;
   }
 
-  /** Takes over daily runs whose instance died (claim expired, never completed) and runs them again. */
+  /** The weekly digest of the week before `slot` (each manager and channel once a week, whoever runs it). */
+  async weekly(slot: Date): Promise<DigestReport> {
+    try {
+      const report = await this.deps.digest.run(slot);
+      this.deps.metrics?.cronRun(WEEKLY, report.failed ? 'error' : 'ok');
+      return report;
+    } catch (error) {
+      this.deps.metrics?.cronRun(WEEKLY, 'error');
+      throw error;
+    }
+  }
+
+  /** Takes over daily runs and digests whose instance died (claim expired, never completed) and runs them again. */
   async resumeIncomplete(): Promise<void> {
+    const jobs: [string, (slot: Date) => Promise<unknown>][] = [
+      [DAILY, (slot) => this.daily(yesterday(slot, this.deps.zone))],
+      [WEEKLY, (slot) => this.weekly(slot)],
+    ];
     const now = this.deps.clock.now().getTime();
-    for (const run of await this.deps.store.runs.incomplete(`${DAILY}:`)) {
-      if (run.expiresAt.getTime() > now) continue;
-      if (!(await this.deps.store.runs.claim(run.key, this.deps.worker, this.leaseMs))) continue;
-      const slot = new Date(run.key.slice(DAILY.length + 1));
-      if (Number.isNaN(slot.getTime())) continue;
-      this.deps.logger?.info({ key: run.key }, 'resuming a daily run whose instance stopped');
-      await this.daily(yesterday(slot, this.deps.zone));
-      await this.deps.store.runs.complete(run.key);
+    for (const [name, run] of jobs) {
+      for (const claim of await this.deps.store.runs.incomplete(`${name}:`)) {
+        if (claim.expiresAt.getTime() > now) continue;
+        const slot = new Date(claim.key.slice(name.length + 1));
+        if (Number.isNaN(slot.getTime())) continue;
+        if (!(await this.deps.store.runs.claim(claim.key, this.deps.worker, this.leaseMs))) continue;
+        this.deps.logger?.info({ key: claim.key }, 'resuming a run whose instance stopped');
+        await run(slot);
+        await this.deps.store.runs.complete(claim.key);
+      }
     }
   }
 }

@@ -11,6 +11,7 @@ import { FileTable } from './files';
 import { PeopleTable } from './people';
 import { PromptTable } from './prompts';
 import type { Database } from './schema';
+import { ReportChannelTable } from './report-channels';
 import { RunTable } from './runs';
 
 export interface ChatIdentity {
@@ -43,6 +44,7 @@ export class Store {
   readonly runs: RunTable;
   readonly files: FileTable;
   readonly auditLog: AuditTable;
+  readonly reportChannels: ReportChannelTable;
 
   private constructor(
     readonly db: Kysely<Database>,
@@ -56,6 +58,7 @@ export class Store {
     this.runs = new RunTable(db, clock);
     this.files = new FileTable(db, clock);
     this.auditLog = new AuditTable(db, clock);
+    this.reportChannels = new ReportChannelTable(db, clock);
   }
 
   static async open(options: StoreOptions = {}): Promise<Store> {
@@ -106,7 +109,7 @@ export class Store {
 
   /** Empties every table (tests). */
   async truncateAll(): Promise<void> {
-    await sql`truncate shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
+    await sql`truncate report_channels, shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
   }
 
   private now(): Date {
