@@ -117,14 +117,18 @@ export async function yearlyBench(): Promise<void> {
   try {
     global.gc?.();
     const started = now();
+    const cpu = process.cpuUsage();
     const { peakMb, result: view } = await withPeakRss(() => service.report(actor, { first: '2026-01-01', last: '2026-12-31', kind: 'year' }, 'vehicle'));
     const ms = now() - started;
+    // On a machine others use too, the CPU this process used says more than the wall clock.
+    const used = process.cpuUsage(cpu);
+    const cpuMs = (used.user + used.system) / 1000;
     const csv = view.blocks.find((b) => b.type === 'file');
     const lines = csv && csv.type === 'file' ? csv.data.toString('utf8').split('\r\n').filter(Boolean).length : 0;
     line('yearly, vehicles', `${VEHICLES}, ${VEHICLES / SHARED_EVERY} shared by two drivers`);
     line('  analyses asked', `${ocean.calls.refused} refused (a year > ${MAX_DAYS} days), ${ocean.calls.fleet} by vehicle, ${ocean.calls.shared} by driver for shared vehicles`);
     line('  CSV', csv && csv.type === 'file' ? `${(csv.data.length / 1024).toFixed(0)} KB, ${lines} lines` : 'missing');
-    line('yearly total (HTTP, parse, aggregate, render)', `${ms.toFixed(0)} ms`, '< 1,500 ms', ms < 1500);
+    line('yearly total (HTTP, parse, aggregate, render)', `${ms.toFixed(0)} ms (CPU ${cpuMs.toFixed(0)} ms, the fake Ocean's included)`, '< 1,500 ms', ms < 1500);
     line('yearly peak RSS', `${peakMb.toFixed(0)} MB`, '< 300 MB', peakMb < 300);
   } finally {
     await client.close();

@@ -72,8 +72,9 @@ export function benefitCsv(vehicles: VehicleBenefit[], totals: ReportRow, t: Tra
     num(row.privateEnergyKWh, 2),
   ];
   const records = [header];
+  const allDrivers = c('allDrivers');
   for (const { vehicle, drivers } of vehicles) {
-    records.push(line(neutralise(vehicle.name), c('allDrivers'), vehicle));
+    records.push(line(neutralise(vehicle.name), allDrivers, vehicle));
     for (const driver of drivers) records.push(line(neutralise(vehicle.name), neutralise(driver.name), driver));
   }
   records.push(line(t.t('report.totals'), '', totals));

@@ -152,15 +152,20 @@ export function readAnalysis(results: AnalysisResult[], options: ReadOptions): R
 /** `nodes` is undocumented: totals keyed by id, or nested trees. Both are read. */
 function collect(nodes: Record<string, unknown>, rows: ReportRow[], options: ReadOptions, depth: number): void {
   for (const [key, value] of Object.entries(nodes)) {
-    const asTree = AnalysisTree.safeParse(value);
-    if (depth < 3 && asTree.success && asTree.data.nodes && Object.keys(asTree.data.nodes).length) {
+    // Only a node with a tree's own keys is read as a tree: a plain total is parsed once (a fleet has thousands).
+    const asTree = treeShaped(value) ? AnalysisTree.safeParse(value) : undefined;
+    if (depth < 3 && asTree?.success && asTree.data.nodes && Object.keys(asTree.data.nodes).length) {
       collect(asTree.data.nodes, rows, options, depth + 1);
       continue;
     }
-    const total = AnalysisTotal.safeParse(asTree.success ? (asTree.data.entityTotalCumul ?? value) : value);
+    const total = AnalysisTotal.safeParse(asTree?.success ? (asTree.data.entityTotalCumul ?? value) : value);
     if (!total.success) continue;
     rows.push(toRow(key, nameFor(key, total.data, options), total.data, options));
   }
+}
+
+function treeShaped(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && ('nodes' in value || 'entityTotalCumul' in value || 'entityTotalByFlagCumul' in value || 'content' in value);
 }
 
 function nameFor(key: string, total: AnalysisTotal, options: ReadOptions): string {
