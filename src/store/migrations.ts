@@ -150,7 +150,7 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createTable('seen_signatures').addColumn('signature', 'text', (c) => c.primaryKey()).addColumn('seen_at', 'timestamptz', (c) => c.notNull()).execute();
     },
   },
-  '2026-12-03-003-report-channels': {
+  '2026-12-01-003-report-channels': {
     async up(db: Kysely<any>) {
       // The channel of a workspace (a Teams tenant) where a manager asked for the weekly digest
       // (`@bot privacy-report here`): one per workspace, its conversation reference kept to post
