@@ -119,7 +119,7 @@ it('gives each vehicle\'s year and each driver\'s part of a shared vehicle, chec
   expect(own.map((r) => r[1])).toEqual(['Tous les conducteurs', `${single.firstName} ${single.lastName}`]);
   expect(own[1]!.slice(2)).toEqual(own[0]!.slice(2));
   expect(rows.pop()![0]).toBe('Total');
-});
+}, 120_000);
 
 it('someone who drove a shared vehicle without being assigned to it gets their part there, from an analysis of that vehicle alone', async () => {
   const vehicle = t.sim.fleet.vehicle(t.sim.fleet.byIndex(SHARED_VEHICLE_INDEXES[0]).vehicleId!)!;
@@ -142,7 +142,7 @@ it('someone who drove a shared vehicle without being assigned to it gets their p
   expect(part.slice(2, 5)).toEqual(['49,0', '49,0', '100,0']);
   const sum = (column: number) => mine.slice(1).reduce((s, r) => s + number(r[column]), 0);
   expect(sum(3)).toBeCloseTo(number(mine[0]![3]), 0);
-});
+}, 120_000);
 
 it('a year to come is refused before Ocean is asked, and a driver cannot ask for it', async () => {
   const before = t.sim.requests.length;

@@ -12,7 +12,7 @@ import { typeErrors } from './typecheck';
 let day: Recording;
 beforeAll(async () => {
   day = await recordRepresentativeDay();
-}, 120_000);
+}, 240_000);
 afterAll(() => day?.t.stop());
 
 const TEAMS_MAX_ACTIVITY_BYTES = 40 * 1024;
