@@ -223,6 +223,7 @@ export const en: Catalogue = {
     alreadyReminded_one: '{{count}} day had had its reminder already: one per day.',
     alreadyReminded_other: '{{count}} days had had their reminder already: one per day.',
     nothingToRemind: 'No reminder to send: no open day is waiting for answers any more.',
+    noneSent: 'No reminder sent.',
   },
   digest: {
     title: 'Weekly digest — {{period}}',

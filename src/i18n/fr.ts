@@ -222,6 +222,7 @@ export const fr = {
     alreadyReminded_one: '{{count}} journée avait déjà reçu son rappel : un seul par journée.',
     alreadyReminded_other: '{{count}} journées avaient déjà reçu leur rappel : un seul par journée.',
     nothingToRemind: 'Aucun rappel à envoyer : plus aucune journée ouverte n’attend de réponse.',
+    noneSent: 'Aucun rappel envoyé.',
   },
   digest: {
     title: 'Rapport hebdomadaire — {{period}}',

@@ -34,6 +34,6 @@ export function nonRespondersView(list: NonResponder[], t: Translator, label: st
 /** What the manager's reminder did. */
 export function reminderOutcomeView(outcome: Extract<ReminderOutcome, { replayed: false }>, t: Translator): View {
   const already = outcome.alreadyReminded ? ` ${t.t('unanswered.alreadyReminded', { count: outcome.alreadyReminded })}` : '';
-  if (!outcome.days) return textView(`${t.t('unanswered.nothingToRemind')}${already}`, 'muted');
+  if (!outcome.days) return textView(already ? `${t.t('unanswered.noneSent')}${already}` : t.t('unanswered.nothingToRemind'), 'muted');
   return textView(`${t.t('unanswered.reminded', { count: outcome.drivers, days: outcome.days })}${already}`, 'success');
 }

@@ -147,7 +147,7 @@ describe('non-responders', () => {
     expect(t.slack.responses.find((r) => r.id === replayed)).toBeUndefined();
     expect(await audited()).toBe(1);
     const second = await slackClick('U_0', 'remind_unanswered:0', value);
-    expect(String((await eventually(() => t.slack.responses.find((r) => r.id === second))).body.text)).toContain('Aucun rappel à envoyer');
+    expect(String((await eventually(() => t.slack.responses.find((r) => r.id === second))).body.text)).toMatch(/^Aucun rappel envoyé\. \d+ journées avaient déjà reçu leur rappel : un seul par journée\.$/);
     expect(await t.service.core.dailyRun.remind(DAYS[2]!)).toBe(0);
     await new Promise((r) => setTimeout(r, 200));
     expect(dms()).toHaveLength(waiting.length);
