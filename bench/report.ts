@@ -2,6 +2,7 @@ import { translator } from '../src/i18n';
 import { AnalysisResponse } from '../src/ocean/schemas';
 import { ReportService } from '../src/privacy/reports';
 import { readAnalysis } from '../src/privacy/report-rows';
+import { yearlyBench } from './report-yearly';
 import { line, now, runBench, withPeakRss } from './support';
 
 /**
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   line('peak RSS', `${peakMb.toFixed(0)} MB (${((peakMb * 1024 * 1024 - before) / 1024 / 1024).toFixed(0)} MB above the idle process)`, '< 300 MB', peakMb < 300);
   const csv = view.blocks.find((b) => b.type === 'file');
   line('CSV', csv && csv.type === 'file' ? `${(csv.data.length / 1024).toFixed(0)} KB, ${drivers + 2} lines` : 'missing');
+  await yearlyBench();
 }
 
 runBench(main);

@@ -135,6 +135,8 @@ export function benchConfig(ocean: { baseUrl: string; login: string; password: s
     timezone: 'Europe/Paris',
     dailyPromptCron: '30 8 * * *',
     reminderCron: null,
+    weeklyReportCron: null,
+    answerDeadlineDays: 7,
     dailyClaimLeaseMs: 300_000,
     managerEmails: [],
     defaultLocale: 'fr',

@@ -7,10 +7,12 @@ import { Scheduler } from './jobs/scheduler';
 import type { Logger } from './logger';
 import { Metrics } from './metrics';
 import { OceanClient } from './ocean';
+import { AnswerWindow } from './privacy/answer-window';
 import { AnswerService } from './privacy/answers';
 import { DailyRun } from './privacy/daily-run';
 import { OceanDirectory } from './privacy/directory';
 import { LinkService } from './privacy/links';
+import { NonResponders } from './privacy/non-responders';
 import { Outbox } from './privacy/outbox';
 import { OverviewService } from './privacy/overview';
 import { PeopleService } from './privacy/people';
@@ -20,6 +22,7 @@ import { ReportService } from './privacy/reports';
 import { RetentionService } from './privacy/retention';
 import { ScheduleService } from './privacy/schedules';
 import { TripsService } from './privacy/trips';
+import { WeeklyDigest, type DigestReport } from './privacy/weekly-digest';
 import { Store } from './store';
 
 /** Everything below the adapters, wired once: the composition of `src/`. */
@@ -34,15 +37,19 @@ export interface Core {
   people: PeopleService;
   trips: TripsService;
   answers: AnswerService;
+  /** Until when a day's trips can be answered. */
+  answerWindow: AnswerWindow;
   messages: PromptMessages;
   outbox: Outbox;
   dailyRun: DailyRun;
   schedules: ScheduleService;
   reports: ReportService;
   retention: RetentionService;
+  nonResponders: NonResponders;
+  digest: WeeklyDigest;
   router: ChatRouter;
   ports: ChatPorts;
-  scheduler: Scheduler;
+  scheduler: Scheduler<DigestReport>;
   worker: string;
   /** Ocean answered the last time we asked (for /readyz). */
   oceanReachable: () => boolean;
@@ -100,7 +107,8 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   const ports = new ChatPorts();
   const people = new PeopleService({ store, directory, ports, managerEmails: config.managerEmails, defaultLocale: config.defaultLocale, clock, logger: logger.child({ component: 'people' }) });
   const trips = new TripsService(ocean, directory, zone, clock);
-  const messages = new PromptMessages({ store, ports, clock, zone, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'messages' }) });
+  const answerWindow = new AnswerWindow(zone, config.answerDeadlineDays, clock);
+  const messages = new PromptMessages({ store, ports, clock, zone, window: answerWindow, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'messages' }) });
   const outbox = new Outbox({
     store,
     ocean,
@@ -116,7 +124,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
       unconfirmed: (n) => metrics.answersUnconfirmed.inc(n),
     },
   });
-  const answers = new AnswerService({ store, zone });
+  const answers = new AnswerService({ store, zone, window: answerWindow });
   const dailyRun = new DailyRun({
     store,
     directory,
@@ -125,6 +133,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     messages,
     zone,
     clock,
+    window: answerWindow,
     defaultLocale: config.defaultLocale,
     worker,
     leaseMs: options.promptLeaseMs ?? config.dailyClaimLeaseMs,
@@ -134,18 +143,35 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   const schedules = new ScheduleService({ ocean, trips, store, zone, clock, logger: logger.child({ component: 'schedules' }) });
   const reports = new ReportService({ ocean, directory, store, zone, logger: logger.child({ component: 'report' }) });
   const retention = new RetentionService({ store, deliverDue: () => outbox.drain(), zone, clock, retentionDays: config.retentionDays, logger: logger.child({ component: 'retention' }) });
+  const nonResponders = new NonResponders({ store, directory, window: answerWindow, reminders: dailyRun });
+  const digest = new WeeklyDigest({
+    store,
+    reports,
+    nonResponders,
+    ports,
+    zone,
+    defaultLocale: config.defaultLocale,
+    managerEmails: config.managerEmails,
+    slackReportChannel: config.slackReportChannel,
+    worker,
+    leaseMs: options.runLeaseMs,
+    logger: logger.child({ component: 'digest' }),
+  });
   const router = new ChatRouter({
     store,
     people,
     answers,
     links: new LinkService({ store, directory, ports, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'links' }) }),
-    overview: new OverviewService({ store, clock }),
+    overview: new OverviewService({ store, clock, window: answerWindow }),
     messages,
     reports,
+    nonResponders,
     schedules,
     retention,
     zone,
     clock,
+    window: answerWindow,
+    weeklyDigest: config.weeklyReportCron !== null,
     defaultLocale: config.defaultLocale,
     logger: logger.child({ component: 'chat' }),
     onAnswersRecorded: () => outbox.kick(),
@@ -155,10 +181,12 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     dailyRun,
     outbox,
     purge: () => retention.purge(),
+    digest,
     clock,
     zone,
     dailyCron: config.dailyPromptCron,
     reminderCron: config.reminderCron,
+    weeklyCron: config.weeklyReportCron,
     worker,
     runLeaseMs: options.runLeaseMs,
     outboxIntervalMs: options.outboxIntervalMs,
@@ -176,12 +204,15 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     people,
     trips,
     answers,
+    answerWindow,
     messages,
     outbox,
     dailyRun,
     schedules,
     reports,
     retention,
+    nonResponders,
+    digest,
     router,
     ports,
     scheduler,

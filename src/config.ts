@@ -80,6 +80,12 @@ const EnvSchema = z.object({
   }),
   DAILY_PROMPT_CRON: cron('30 8 * * *', false),
   REMINDER_CRON: cron('0 16 * * *', true),
+  WEEKLY_REPORT_CRON: cron('0 9 * * 1', true),
+  // A channel id as Slack shows it (channel details, or the end of the channel's link): C… or G….
+  SLACK_REPORT_CHANNEL: optionalText.pipe(z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'must be a Slack channel id such as C0123456789 (in the channel\'s details), not its name').optional()),
+  ANSWER_DEADLINE_DAYS: optionalText.pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().min(1, 'must be at least 1 day (drivers are asked the morning after)').max(60, 'must be at most 60 days')).optional(),
+  ),
   DAILY_CLAIM_LEASE_SECONDS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).optional()),
   MANAGER_EMAILS: optionalText.transform((v, ctx) => {
     const emails = (v ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
@@ -127,6 +133,12 @@ export interface Config {
   timezone: string;
   dailyPromptCron: string;
   reminderCron: string | null;
+  /** When last week's digest goes to the managers (and the report channels); null: never. */
+  weeklyReportCron: string | null;
+  /** A Slack channel that gets the weekly digest too (opt-in: every member sees per-driver totals). */
+  slackReportChannel?: string;
+  /** A day's trips can be answered until the end of the day this many days later; then they stay as Ocean has them. */
+  answerDeadlineDays: number;
   /** How long an unsent prompt claim holds before another run may take it over (a crashed worker). */
   dailyClaimLeaseMs: number;
   managerEmails: string[];
@@ -217,6 +229,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timezone: e.TIMEZONE,
     dailyPromptCron: e.DAILY_PROMPT_CRON as string,
     reminderCron: e.REMINDER_CRON,
+    weeklyReportCron: e.WEEKLY_REPORT_CRON,
+    slackReportChannel: e.SLACK_REPORT_CHANNEL,
+    answerDeadlineDays: e.ANSWER_DEADLINE_DAYS ?? 7,
     dailyClaimLeaseMs: (e.DAILY_CLAIM_LEASE_SECONDS ?? 300) * 1000,
     managerEmails: e.MANAGER_EMAILS,
     defaultLocale: e.DEFAULT_LOCALE as Locale,

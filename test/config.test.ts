@@ -20,12 +20,21 @@ describe('configuration', () => {
       timezone: 'Europe/Paris',
       dailyPromptCron: '30 8 * * *',
       reminderCron: '0 16 * * *',
+      weeklyReportCron: '0 9 * * 1',
+      answerDeadlineDays: 7,
       defaultLocale: 'fr',
       logLevel: 'info',
       managerEmails: [],
       slack: null,
     });
     expect(config.teams?.emulator).toBe(true);
+    expect(config.slackReportChannel).toBeUndefined();
+  });
+
+  it('reads the weekly digest, its Slack channel and the answer deadline', () => {
+    const config = loadConfig({ WEEKLY_REPORT_CRON: '30 7 * * 1', SLACK_REPORT_CHANNEL: 'C0123ABCDEF', ANSWER_DEADLINE_DAYS: '14' });
+    expect(config).toMatchObject({ weeklyReportCron: '30 7 * * 1', slackReportChannel: 'C0123ABCDEF', answerDeadlineDays: 14 });
+    expect(loadConfig({ WEEKLY_REPORT_CRON: 'OFF' }).weeklyReportCron).toBeNull();
   });
 
   it('Ocean credentials turn the sandbox off and default to Ocean\'s documented base URL', () => {
@@ -51,6 +60,10 @@ describe('configuration', () => {
     [{ OCEAN_CUSTOMER_ID: '2x' }, 'OCEAN_CUSTOMER_ID', /whole number/],
     [{ MICROSOFT_APP_ID: 'abc' }, 'MICROSOFT_APP_PASSWORD', /required/],
     [{ TEAMS_EMULATOR: 'maybe' }, 'TEAMS_EMULATOR', /true or false/],
+    [{ WEEKLY_REPORT_CRON: 'mondays' }, 'WEEKLY_REPORT_CRON', /cron expression such as "0 9 \* \* 1" or "off"/],
+    [{ SLACK_REPORT_CHANNEL: '#flotte' }, 'SLACK_REPORT_CHANNEL', /channel id such as C0123456789/],
+    [{ ANSWER_DEADLINE_DAYS: '0' }, 'ANSWER_DEADLINE_DAYS', /at least 1 day/],
+    [{ ANSWER_DEADLINE_DAYS: 'a week' }, 'ANSWER_DEADLINE_DAYS', /whole number of days/],
   ])('%j stops the start with one line naming %s', (env, variable, expectation) => {
     const error = failure(env as Record<string, string>);
     expect(error.variable).toBe(variable);

@@ -34,11 +34,12 @@ describe('app manifests', () => {
     expect(manifest).toContain('home_tab_enabled: true');
   });
 
-  it('the Teams manifest declares the bot in personal scope with its commands, and icons of the right size', () => {
+  it('the Teams manifest declares the bot in personal scope with its commands, in team scope for the digest\'s channel, and icons of the right size', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest/teams/manifest.json'), 'utf8')) as Record<string, any>;
     expect(manifest.manifestVersion).toBe('1.19');
-    expect(manifest.bots[0].scopes).toEqual(['personal']);
+    expect(manifest.bots[0].scopes).toEqual(['personal', 'team']);
     expect(manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title)).toEqual(['privacy', 'privacy schedule', 'privacy-report', 'help']);
+    expect(manifest.bots[0].commandLists[1]).toMatchObject({ scopes: ['team'], commands: [{ title: 'privacy-report here' }, { title: 'privacy-report here off' }] });
     const color = PNG.sync.read(fs.readFileSync(path.join(ROOT, 'manifest/teams/color.png')));
     const outline = PNG.sync.read(fs.readFileSync(path.join(ROOT, 'manifest/teams/outline.png')));
     expect([color.width, color.height, outline.width, outline.height]).toEqual([192, 192, 32, 32]);

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { request } from 'undici';
 import type { View } from '../../src/views/views';
 import { attachments } from '../../src/views/views';
-import { ChatDeliveryError, type DiscoveredUser, type DiscoveringPort, type MessageRef } from '../../src/privacy/ports';
+import { ChatDeliveryError, type ChannelTarget, type DiscoveredUser, type DiscoveringPort, type MessageRef } from '../../src/privacy/ports';
 import type { Person } from '../../src/store';
 import { fallbackText, toBlocks } from './blocks';
 import { RatePacer } from './pacer';
@@ -74,22 +74,34 @@ export class SlackPort implements DiscoveringPort {
 
   async sendDirect(person: Person, view: View, meta: { promptId?: number } = {}): Promise<MessageRef> {
     try {
-      const channel = await this.dmChannel(person.chat_user_id);
-      const posted = await this.paced('chat.postMessage', () =>
-        this.client.chat.postMessage({
-          channel,
-          text: fallbackText(view),
-          blocks: toBlocks(view),
-          unfurl_links: false,
-          // Lets a resumed run find a prompt that reached Slack before the crash.
-          ...(meta.promptId !== undefined ? { metadata: { event_type: PROMPT_EVENT, event_payload: { prompt_id: meta.promptId } } } : {}),
-        }),
-      );
-      await this.uploadAttachments(channel, view);
-      return { platform: 'slack', channel, ts: posted.ts };
+      return await this.post(await this.dmChannel(person.chat_user_id), view, meta.promptId);
     } catch (error) {
       throw translate(error);
     }
+  }
+
+  /** The weekly digest in a channel the bot is a member of (SLACK_REPORT_CHANNEL). */
+  async postToChannel(channel: ChannelTarget, view: View): Promise<MessageRef> {
+    try {
+      return await this.post(channel.id, view);
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  private async post(channel: string, view: View, promptId?: number): Promise<MessageRef> {
+    const posted = await this.paced('chat.postMessage', () =>
+      this.client.chat.postMessage({
+        channel,
+        text: fallbackText(view),
+        blocks: toBlocks(view),
+        unfurl_links: false,
+        // Lets a resumed run find a prompt that reached Slack before the crash.
+        ...(promptId !== undefined ? { metadata: { event_type: PROMPT_EVENT, event_payload: { prompt_id: promptId } } } : {}),
+      }),
+    );
+    await this.uploadAttachments(channel, view);
+    return { platform: 'slack', channel, ts: posted.ts };
   }
 
   async updateMessage(_person: Person, ref: MessageRef, view: View): Promise<void> {

@@ -17,7 +17,7 @@ import type { Core } from '../../src/app';
 import type { ActionOutcome, SubmitOutcome } from '../../src/chat/router';
 import { translator } from '../../src/i18n';
 import type { ChatRequest } from '../../src/privacy/people';
-import type { MessageRef } from '../../src/privacy/ports';
+import type { ChannelTarget, MessageRef } from '../../src/privacy/ports';
 import { attachments, type Block, type View } from '../../src/views/views';
 import { isLoopbackAddress, type RequestTracker } from '../http';
 import { CARD_CONTENT_TYPE, formCard, toCard, type Card, type ExecuteData } from './cards';
@@ -29,6 +29,8 @@ export interface TeamsTransport {
 }
 
 const FILE_TTL_MS = 60 * 60_000;
+/** Files of a proactive message (the weekly digest) stay a week: it is read when its reader gets to it. */
+const PROACTIVE_FILE_TTL_MS = 7 * 24 * 60 * 60_000;
 /** An Adaptive Card invoke answered with this type shows its text and leaves the card as it was. */
 const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
@@ -67,21 +69,21 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
     await context.sendActivity(translator(core.config.defaultLocale).t('errors.generic')).catch(() => undefined);
   };
 
-  const shareFiles = async (view: View): Promise<Map<Block, string>> => {
+  const shareFiles = async (view: View, ttlMs: number): Promise<Map<Block, string>> => {
     const urls = new Map<Block, string>();
     for (const block of attachments(view)) {
       if (block.type !== 'file') continue;
       const token = randomBytes(24).toString('base64url');
-      await core.store.files.share(token, { name: block.name, mime: block.mime, data: block.data }, FILE_TTL_MS);
+      await core.store.files.share(token, { name: block.name, mime: block.mime, data: block.data }, ttlMs);
       urls.set(block, `${core.config.publicUrl}/files/${token}`);
     }
     return urls;
   };
-  const card = async (view: View): Promise<Card> => {
-    const urls = await shareFiles(view);
+  const card = async (view: View, ttlMs = FILE_TTL_MS): Promise<Card> => {
+    const urls = await shareFiles(view, ttlMs);
     return toCard(view, { fileUrl: (block) => urls.get(block) });
   };
-  const port = new TeamsPort(adapter, appId, core.store, {}, () => core.metrics.chatRateLimited.inc({ platform: 'teams' }));
+  const port = new TeamsPort(adapter, appId, core.store, (view) => card(view, PROACTIVE_FILE_TTL_MS), () => core.metrics.chatRateLimited.inc({ platform: 'teams' }));
   core.ports.register(port);
 
   /**
@@ -97,6 +99,7 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
       requestId: context.turnState.get(REQUEST_ID) as string | undefined,
       requestKey: activity.id ? `teams:${activity.id}` : undefined,
       formerIds: aad ? [activity.from.id] : [],
+      channel: channelOf(activity),
       profile: async (userId) => {
         const member = await TeamsInfo.getMember(context, userId === chatUserId ? activity.from.id : userId);
         return {
@@ -146,7 +149,7 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
     constructor() {
       super();
       this.onMessage(async (context, next) => {
-        await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), false);
+        if (personal(context.activity)) await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), false);
         const value = context.activity.value as (ExecuteData & Record<string, unknown>) | undefined;
         if (value && typeof value === 'object' && (value.actionId || value.formId)) {
           // Action.Submit from clients without universal actions: answered as a new message.
@@ -157,14 +160,15 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
         await core.router.typed(request(context), { text: commandText(context) }, (view) => say(context, view));
         await next();
       });
+      // Only a personal chat is where a person is reached later: a team's channel is everyone's.
       this.onInstallationUpdateAdd(async (context, next) => {
-        const welcome = await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), true);
+        const welcome = personal(context.activity) ? await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), true) : undefined;
         if (welcome) await say(context, welcome);
         await next();
       });
       this.onMembersAdded(async (context, next) => {
         const added = context.activity.membersAdded ?? [];
-        if (added.some((m) => m.id !== context.activity.recipient.id)) {
+        if (personal(context.activity) && added.some((m) => m.id !== context.activity.recipient.id)) {
           const welcome = await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), true);
           if (welcome) await say(context, welcome);
         }
@@ -230,6 +234,23 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
  */
 function messageOnly(text: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: text as unknown as Record<string, unknown> };
+}
+
+/** A personal chat with the bot (the emulator and older clients say nothing: personal too). */
+function personal(activity: Activity): boolean {
+  const type = activity.conversation?.conversationType;
+  return !type || type === 'personal';
+}
+
+/**
+ * A team's channel the activity was written in, with a reference to post there later: to the
+ * channel itself, so that each digest is a new post rather than a reply in this thread.
+ */
+function channelOf(activity: Activity): ChannelTarget | undefined {
+  if (activity.conversation?.conversationType !== 'channel') return undefined;
+  const id = (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? activity.conversation.id.split(';')[0] ?? activity.conversation.id;
+  const { activityId: _thread, ...reference } = TurnContext.getConversationReference(activity);
+  return { id, reference: { ...reference, conversation: { ...reference.conversation, id } } };
 }
 
 function tenantOf(activity: Activity): string | undefined {

@@ -1,9 +1,9 @@
 import { handleWhen, retry, ExponentialBackoff } from 'cockatiel';
 import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { View } from '../../src/views/views';
-import { ChatDeliveryError, type ChatPort, type MessageRef } from '../../src/privacy/ports';
+import { ChatDeliveryError, type ChannelTarget, type ChatPort, type MessageRef } from '../../src/privacy/ports';
 import type { Person, Store } from '../../src/store';
-import { toCard, type CardOptions } from './cards';
+import type { Card } from './cards';
 
 function statusOf(error: unknown): number | undefined {
   const e = error as { statusCode?: number; status?: number; response?: { status?: number } };
@@ -20,9 +20,10 @@ const connectorRetry = retry(
 );
 
 /**
- * Proactive messages to Teams from stored conversation references (continueConversationAsync).
- * A reference that Teams refuses (the user uninstalled the bot, left the tenant) is marked
- * inactive instead of being retried forever.
+ * Proactive messages to Teams from stored conversation references (continueConversationAsync):
+ * a person's personal chat, or a channel chosen for the weekly digest. A person's reference that
+ * Teams refuses (the user uninstalled the bot, left the tenant) is marked inactive instead of
+ * being retried forever.
  */
 export class TeamsPort implements ChatPort {
   readonly platform = 'teams' as const;
@@ -31,7 +32,8 @@ export class TeamsPort implements ChatPort {
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     private readonly store: Store,
-    private readonly cardOptions: CardOptions = {},
+    /** A view as a card, its files shared by link (for longer than a reply's: the message may be read days later). */
+    private readonly card: (view: View) => Promise<Card>,
     private readonly onRateLimited?: () => void,
   ) {}
 
@@ -42,7 +44,11 @@ export class TeamsPort implements ChatPort {
   }
 
   private async withConnector<T>(person: Person, fn: (reference: Partial<ConversationReference>) => Promise<T>): Promise<T> {
-    const reference = await this.reference(person);
+    return this.through(await this.reference(person), () => this.store.conversations.deactivate(person.id), fn);
+  }
+
+  /** Runs `fn` with retries of 429/5xx; a 403/404 means the bot is gone from there (`onGone`). */
+  private async through<T>(reference: Partial<ConversationReference>, onGone: () => Promise<void>, fn: (reference: Partial<ConversationReference>) => Promise<T>): Promise<T> {
     try {
       return await connectorRetry.execute(async () => {
         try {
@@ -55,8 +61,8 @@ export class TeamsPort implements ChatPort {
     } catch (error) {
       const status = statusOf(error);
       if (status === 403 || status === 404) {
-        await this.store.conversations.deactivate(person.id);
-        throw new ChatDeliveryError('gone', `Teams answered ${status}: conversation marked inactive`, undefined, { cause: error });
+        await onGone();
+        throw new ChatDeliveryError('gone', `Teams answered ${status}: the bot cannot post there any more`, undefined, { cause: error });
       }
       throw new ChatDeliveryError(status === 429 ? 'rateLimited' : 'failed', `Teams: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
     }
@@ -80,6 +86,17 @@ export class TeamsPort implements ChatPort {
     return result.value;
   }
 
+  /** The weekly digest in a team's channel, from the reference kept when a manager wrote `privacy-report here` there. */
+  async postToChannel(channel: ChannelTarget, view: View): Promise<MessageRef> {
+    const reference = channel.reference as Partial<ConversationReference> | undefined;
+    if (!reference?.serviceUrl) throw new ChatDeliveryError('gone', 'no conversation reference for this Teams channel');
+    const card = await this.card(view);
+    return this.through(reference, async () => undefined, async (ref) => {
+      const sent = await this.proactive(ref, (context) => context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), view.summary)));
+      return { platform: 'teams', activityId: sent?.id, conversationId: channel.id };
+    });
+  }
+
   async sendDirect(person: Person, view: View): Promise<MessageRef> {
     const card = await this.card(view);
     return this.withConnector(person, async (reference) => {
@@ -96,9 +113,5 @@ export class TeamsPort implements ChatPort {
       activity.id = ref.activityId as string;
       await this.proactive(reference, (context) => context.updateActivity(activity));
     });
-  }
-
-  async card(view: View) {
-    return toCard(view, this.cardOptions);
   }
 }

@@ -14,6 +14,10 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'schedule'; target?: Target }
   | { kind: 'report'; period: Period; by: 'driver' | 'vehicle'; periodGiven: boolean }
+  /** The drivers with trips left without an answer; without a period, the days still open. */
+  | { kind: 'unanswered'; period?: Period }
+  /** `privacy-report here` in a channel: the weekly digest goes there too (`here off`: no more). */
+  | { kind: 'reportChannel'; on: boolean }
   | { kind: 'link'; target: Target; who: string }
   | { kind: 'unlink'; target: Target }
   | { kind: 'forget'; target: Target }
@@ -123,12 +127,30 @@ function parsePrivacy(args: string[]): ParseResult {
   }
 }
 
+const HERE = ['here', 'ici'];
+const OFF = ['off', 'stop', 'arret', 'arrêt'];
+const UNANSWERED = ['unanswered', 'sans-reponse', 'sans-réponse'];
+
 function parseReport(args: string[], ctx: ParseContext): ParseResult {
+  const first = args[0]?.toLowerCase();
+  if (first !== undefined && HERE.includes(first)) {
+    const rest = args.slice(1);
+    if (!rest.length) return { ok: true, command: { kind: 'reportChannel', on: true } };
+    if (rest.length === 1 && OFF.includes((rest[0] as string).toLowerCase())) return { ok: true, command: { kind: 'reportChannel', on: false } };
+    return tooMany(rest.join(' '), 'here');
+  }
   let period: Period | undefined;
   let by: 'driver' | 'vehicle' | undefined;
+  let unanswered = false;
   for (let i = 0; i < args.length; i += 1) {
     const word = (args[i] as string).toLowerCase();
+    if (UNANSWERED.includes(word)) {
+      if (unanswered || by) return fail('errors.badArgument', { argument: quote(args[i] as string) }, 'unanswered');
+      unanswered = true;
+      continue;
+    }
     if (word === 'by' || word === 'par') {
+      if (unanswered) return fail('errors.badArgument', { argument: quote(`${word} ${args[i + 1] ?? ''}`.trim()) }, 'unanswered');
       const what = args[i + 1]?.toLowerCase();
       const mode = what && BY_WORDS[what];
       if (!mode || by) return fail('errors.badArgument', { argument: quote(`${word} ${args[i + 1] ?? ''}`.trim()) }, 'by');
@@ -141,6 +163,7 @@ function parseReport(args: string[], ctx: ParseContext): ParseResult {
     if (isPeriodError(parsed)) return fail(parsed.key, { ...parsed.params, argument: quote(args[i] as string) });
     period = parsed;
   }
+  if (unanswered) return { ok: true, command: { kind: 'unanswered', ...(period ? { period } : {}) } };
   return { ok: true, command: { kind: 'report', period: period ?? lastMonth(ctx.now, ctx.zone), by: by ?? 'driver', periodGiven: period !== undefined } };
 }
 
@@ -218,6 +241,6 @@ function fail(key: string, params: Record<string, string | number>, accepted?: s
   return { ok: false, error: { key, params, ...(accepted ? { accepted } : {}) } };
 }
 
-function tooMany(argument: string, example: 'help' | 'report'): ParseResult {
+function tooMany(argument: string, example: 'help' | 'report' | 'here'): ParseResult {
   return fail('errors.tooManyArguments', { argument: quote(argument) }, example);
 }

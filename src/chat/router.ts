@@ -1,10 +1,11 @@
 import type { Clock } from '../clock';
 import type { Locale, Platform } from '../domain';
-import { translator } from '../i18n';
+import { translator, type Translator } from '../i18n';
 import type { Log } from '../log';
 import type { AnswerService, RecordedClick } from '../privacy/answers';
 import { privateModeOff } from '../privacy/directory';
 import type { LinkService } from '../privacy/links';
+import type { NonResponders } from '../privacy/non-responders';
 import type { OverviewService } from '../privacy/overview';
 import { localeOf, type Actor, type ChatRequest, type PeopleService } from '../privacy/people';
 import type { MessageRef } from '../privacy/ports';
@@ -12,12 +13,15 @@ import type { PromptMessages } from '../privacy/prompt-messages';
 import type { ReportService } from '../privacy/reports';
 import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedules';
-import type { Person, Store } from '../store';
+import type { DailyPromptRow, Person, Store } from '../store';
+import type { AnswerWindow } from '../privacy/answer-window';
+import { pageOfTrip } from '../privacy/prompt-view';
 import { decodeAnswer, decodePage } from '../views/payloads';
 import { ACTION_IDS, textView, type ActionOutcome, type SubmitOutcome, type View } from '../views/views';
 
 export type { ActionOutcome, SubmitOutcome };
 import { isManagerCommand, parseLine, parseSlash, type Command, type CommandError, type Target } from './commands';
+import { DigestCommands } from './digest-commands';
 import { errorView } from './errors';
 
 export interface RouterDeps {
@@ -28,10 +32,15 @@ export interface RouterDeps {
   overview: OverviewService;
   messages: PromptMessages;
   reports: ReportService;
+  nonResponders: NonResponders;
   schedules: ScheduleService;
   retention: RetentionService;
   zone: string;
   clock: Clock;
+  /** Until when a day's trips can be answered. */
+  window: AnswerWindow;
+  /** Whether the weekly digest is on (WEEKLY_REPORT_CRON not off). */
+  weeklyDigest: boolean;
   defaultLocale: Locale;
   logger?: Log;
   /** Answers were just recorded: start delivering them. */
@@ -57,7 +66,9 @@ export interface Click {
 }
 
 /** Commands whose effect is written with the key of their request (see `typed`). */
-const CHANGES = new Set<Command['kind']>(['language', 'link', 'unlink', 'forget']);
+const CHANGES = new Set<Command['kind']>(['language', 'link', 'unlink', 'forget', 'reportChannel']);
+/** What the bot takes in a channel, where everyone reads its answers: nobody's trips or hours. */
+const IN_CHANNELS = new Set<Command['kind']>(['reportChannel', 'help']);
 
 const COMMAND_NAMES: Record<Platform, { cmd: string; reportCmd: string }> = {
   slack: { cmd: '/privacy', reportCmd: '/privacy-report' },
@@ -71,7 +82,11 @@ const COMMAND_NAMES: Record<Platform, { cmd: string; reportCmd: string }> = {
  * show, as platform-neutral views. Adapters verify, parse, acknowledge, hand off and render.
  */
 export class ChatRouter {
-  constructor(private readonly deps: RouterDeps) {}
+  private readonly digest: DigestCommands;
+
+  constructor(private readonly deps: RouterDeps) {
+    this.digest = new DigestCommands(deps);
+  }
 
   /** Someone typed a command (Slack gives the command apart, other platforms one line). */
   async typed(request: ChatRequest, input: { command?: string; text: string }, show: Show): Promise<void> {
@@ -81,6 +96,7 @@ export class ChatRouter {
     const context = { now: this.deps.clock.now(), zone: this.deps.zone };
     const parsed = input.command === undefined ? parseLine(input.text, context) : parseSlash(input.command, input.text, context);
     if (!parsed.ok) return void (await show(this.parseError(parsed.error, actor)));
+    if (request.channel && !IN_CHANNELS.has(parsed.command.kind)) return void (await show(textView(t.t('reportChannel.onlyHere', COMMAND_NAMES[actor.person.platform]), 'warning')));
     // A command that changes something writes its request's key with its effect; any other is
     // claimed now, so that a replay does not run it again either.
     if (!CHANGES.has(parsed.command.kind) && !(await this.deps.store.claim(request.requestKey))) return this.replayed(request, `command ${parsed.command.kind}`);
@@ -204,6 +220,13 @@ export class ChatRouter {
       case 'report':
         await show(textView(t.t('report.preparing', { period: this.deps.reports.periodLabel(command.period, t) }), 'muted'));
         return void (await show(await this.deps.reports.report(actor, command.period, command.by)));
+      case 'unanswered':
+        return void (await show(await this.digest.unanswered(actor, command.period)));
+      case 'reportChannel': {
+        const view = await this.digest.reportChannel(actor, request, command.on, COMMAND_NAMES[actor.person.platform]);
+        if (view === 'replayed') return this.replayed(request, 'command reportChannel');
+        return void (await show(view));
+      }
       case 'link':
       case 'unlink': {
         const subject = await this.subject(actor, request, command.target);
@@ -234,9 +257,9 @@ export class ChatRouter {
   private async answerClick(request: ChatRequest, value: string, context: ClickContext): Promise<Click> {
     let person: Person | undefined;
     let recorded: RecordedClick | { ok: false; reason: 'failed'; error: unknown };
+    const payload = decodeAnswer(value);
     try {
       person = await this.deps.people.known(request);
-      const payload = decodeAnswer(value);
       recorded = payload ? await this.deps.answers.record(person, payload, request.requestKey) : { ok: false, reason: 'badButton', person };
     } catch (error) {
       recorded = { ok: false, reason: 'failed', error };
@@ -250,6 +273,7 @@ export class ChatRouter {
             this.failed(recorded.error, 'answer', request);
             return show({ reply: textView(t.t('errors.notSaved'), 'error') });
           }
+          if (recorded.reason === 'closed') return this.closedDay(recorded.prompt, t, payload && payload.trip !== 'all' ? pageOfTrip(payload.trip) : 0, context, show);
           return show({ reply: textView(t.t(`errors.${recorded.reason}`), recorded.reason === 'notYourPrompt' ? 'warning' : 'error') });
         }
         const { prompt, page } = recorded;
@@ -260,6 +284,17 @@ export class ChatRouter {
         this.deps.onAnswersRecorded?.();
       },
     };
+  }
+
+  /**
+   * A click after the day's deadline: refused politely, and the message clicked (with every
+   * other showing the day) is drawn again as closed, without its buttons.
+   */
+  private async closedDay(prompt: DailyPromptRow, t: Translator, page: number, context: ClickContext, show: (outcome: ActionOutcome) => Promise<void>): Promise<void> {
+    const { zone, window } = this.deps;
+    const refusal = textView(t.t('errors.dayClosed', { day: t.longDay(prompt.day, zone), until: t.longDay(window.lastDay(prompt.day), zone) }), 'warning');
+    await show({ update: await this.deps.answers.view(prompt, t, page), reply: refusal });
+    await this.deps.messages.redraw(prompt.id, context.message && { ...context.message, page });
   }
 
   private async action(actor: Actor, request: ChatRequest, actionId: string, value: string, context: ClickContext): Promise<ActionOutcome> {
@@ -273,6 +308,12 @@ export class ChatRouter {
           if (!outcome.ok) return { reply: textView(t.t(`errors.${outcome.reason}`), outcome.reason === 'notYourPrompt' ? 'warning' : 'error') };
           if (context.message) await this.deps.messages.remember(outcome.prompt.id, actor.person.id, { ...context.message, page: target.page }, context.messageTtlMs);
           return { update: outcome.view };
+        }
+        case ACTION_IDS.remind: {
+          const outcome = await this.digest.remind(actor, request, value);
+          if (outcome !== 'replayed') return outcome;
+          this.replayed(request, 'action remind');
+          return {};
         }
         case ACTION_IDS.showSchedule:
           return { reply: this.cannotAnswer(actor) ?? (await this.deps.schedules.view(actor, actor)) };
@@ -319,7 +360,7 @@ export class ChatRouter {
     const t = actor.t;
     const params = COMMAND_NAMES[actor.person.platform];
     const lines = [t.t('help.privacy', params), t.t('help.schedule', params), t.t('help.report', params), t.t('help.periods'), t.t('help.language', params)];
-    if (actor.role === 'manager') lines.push(t.t('help.link', params));
+    if (actor.role === 'manager') lines.push(t.t('help.link', params), t.t('help.managerReports', params));
     return {
       summary: t.t('help.title'),
       title: t.t('help.title'),

@@ -11,6 +11,13 @@ import type { Store } from '../store';
 export interface DailyJobs {
   run(day: IsoDay): Promise<unknown>;
   remind(day: IsoDay): Promise<number>;
+  /** The prompts of the day whose answers just closed are redrawn without their buttons. */
+  redrawClosed(day: IsoDay): Promise<unknown>;
+}
+
+/** The weekly digest: what it reports is the digest's own business (`R`), the jobs count failures. */
+export interface WeeklyJobs<R extends { failed: number } = { failed: number }> {
+  run(slot: Date): Promise<R>;
 }
 
 export interface Poller {
@@ -18,16 +25,18 @@ export interface Poller {
   stop(): Promise<void>;
 }
 
-export interface SchedulerDeps {
+export interface SchedulerDeps<R extends { failed: number } = { failed: number }> {
   store: Store;
   dailyRun: DailyJobs;
   outbox: Poller;
   /** The daily purge of what is older than the retention (see RETENTION_DAYS). */
   purge?: () => Promise<unknown>;
+  digest: WeeklyJobs<R>;
   clock: Clock;
   zone: string;
   dailyCron: string;
   reminderCron: string | null;
+  weeklyCron: string | null;
   worker: string;
   /** How long a run's claim holds before another instance may resume it. */
   runLeaseMs?: number;
@@ -41,18 +50,20 @@ const REMINDER = 'reminder';
 const PURGE = 'retention-purge';
 /** The purge runs at night, fleet time, when nobody answers prompts. */
 const PURGE_CRON = '20 3 * * *';
+const WEEKLY = 'weekly-report';
 
 /**
- * The cron side: the daily prompt and the reminder on node-cron in the fleet's time zone, with
- * node-cron's RunCoordinator backed by the store so that one instance fires each run; a run
- * whose instance died is resumed by whichever instance sees its claim expire; the outbox polls.
+ * The cron side: the daily prompt, the reminder and the weekly digest on node-cron in the fleet's
+ * time zone, with node-cron's RunCoordinator backed by the store so that one instance fires each
+ * run; a run whose instance died is resumed by whichever instance sees its claim expire; the
+ * outbox polls.
  */
-export class Scheduler {
+export class Scheduler<R extends { failed: number } = { failed: number }> {
   private tasks: ScheduledTask[] = [];
   private resumeTimer: NodeJS.Timeout | undefined;
   private running = new Set<Promise<unknown>>();
 
-  constructor(private readonly deps: SchedulerDeps) {}
+  constructor(private readonly deps: SchedulerDeps<R>) {}
 
   private get leaseMs(): number {
     return this.deps.runLeaseMs ?? 10 * 60_000;
@@ -82,6 +93,9 @@ export class Scheduler {
         })), { ...options, name: PURGE }),
       );
     }
+    if (this.deps.weeklyCron) {
+      this.tasks.push(cron.schedule(this.deps.weeklyCron, (ctx) => this.track(this.weekly(ctx.date)), { ...options, name: WEEKLY }));
+    }
     this.deps.outbox.start(this.deps.outboxIntervalMs);
     this.resumeTimer = setInterval(() => void this.track(this.resumeIncomplete()), Math.min(60_000, this.leaseMs));
     this.resumeTimer.unref();
@@ -109,6 +123,8 @@ export class Scheduler {
   async daily(day: IsoDay): Promise<unknown> {
     try {
       const report = await this.deps.dailyRun.run(day);
+      // The day whose answers closed at midnight: its prompts lose their buttons.
+      await this.deps.dailyRun.redrawClosed(day);
       this.deps.metrics?.cronRun(DAILY, 'ok');
       return report;
     } catch (error) {
@@ -123,17 +139,35 @@ export class Scheduler {
     return count;
   }
 
-  /** Takes over daily runs whose instance died (claim expired, never completed) and runs them again. */
+  /** The weekly digest of the week before `slot` (each manager and channel once a week, whoever runs it). */
+  async weekly(slot: Date): Promise<R> {
+    try {
+      const report = await this.deps.digest.run(slot);
+      this.deps.metrics?.cronRun(WEEKLY, report.failed ? 'error' : 'ok');
+      return report;
+    } catch (error) {
+      this.deps.metrics?.cronRun(WEEKLY, 'error');
+      throw error;
+    }
+  }
+
+  /** Takes over daily runs and digests whose instance died (claim expired, never completed) and runs them again. */
   async resumeIncomplete(): Promise<void> {
+    const jobs: [string, (slot: Date) => Promise<unknown>][] = [
+      [DAILY, (slot) => this.daily(yesterday(slot, this.deps.zone))],
+      [WEEKLY, (slot) => this.weekly(slot)],
+    ];
     const now = this.deps.clock.now().getTime();
-    for (const run of await this.deps.store.runs.incomplete(`${DAILY}:`)) {
-      if (run.expiresAt.getTime() > now) continue;
-      if (!(await this.deps.store.runs.claim(run.key, this.deps.worker, this.leaseMs))) continue;
-      const slot = new Date(run.key.slice(DAILY.length + 1));
-      if (Number.isNaN(slot.getTime())) continue;
-      this.deps.logger?.info({ key: run.key }, 'resuming a daily run whose instance stopped');
-      await this.daily(yesterday(slot, this.deps.zone));
-      await this.deps.store.runs.complete(run.key);
+    for (const [name, run] of jobs) {
+      for (const claim of await this.deps.store.runs.incomplete(`${name}:`)) {
+        if (claim.expiresAt.getTime() > now) continue;
+        const slot = new Date(claim.key.slice(name.length + 1));
+        if (Number.isNaN(slot.getTime())) continue;
+        if (!(await this.deps.store.runs.claim(claim.key, this.deps.worker, this.leaseMs))) continue;
+        this.deps.logger?.info({ key: claim.key }, 'resuming a run whose instance stopped');
+        await run(slot);
+        await this.deps.store.runs.complete(claim.key);
+      }
     }
   }
 }

@@ -293,6 +293,11 @@ export const AnalysisTotal = z.looseObject({
   consoL: z.number().nullish(),
   consoKWh: z.number().nullish(),
   cost: z.number().nullish(),
+  /**
+   * Not Ocean's: cost, fuel and energy per private/professional flag, set by AnalysisTree's
+   * reading when Ocean splits a total by flag (`entityTotalByFlag(Cumul)`).
+   */
+  useByFlag: z.record(z.string(), z.object({ cost: z.number(), consoL: z.number(), consoKWh: z.number() })).optional(),
   dayDate: z.unknown().optional(),
   total: z
     .looseObject({
@@ -379,6 +384,7 @@ function splitByFlag(base: AnalysisTotal | null | undefined, flags: Record<strin
     consoKWh: base?.consoKWh ?? sum(parts.map((p) => p.consoKWh)),
     cost: base?.cost ?? sum(parts.map((p) => p.cost)),
     total,
+    useByFlag: Object.fromEntries(Object.entries(flags).map(([flag, t]) => [flag, { cost: t.cost ?? 0, consoL: t.consoL ?? 0, consoKWh: t.consoKWh ?? 0 }])),
   };
 }
 

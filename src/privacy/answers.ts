@@ -2,17 +2,21 @@ import type { Translator } from '../i18n';
 import type { DailyPromptRow, Person, Store } from '../store';
 import type { AnswerPayload } from '../views/payloads';
 import type { View } from '../views/views';
+import type { AnswerWindow } from './answer-window';
 import { personRef } from './people';
 import { pageOfTrip, promptView } from './prompt-view';
 import { promptTrips } from './trip';
 
 export type RecordedClick =
   | { ok: true; prompt: DailyPromptRow; person: Person; page: number; created: number }
-  | { ok: false; reason: 'badButton' | 'promptUnknown' | 'notYourPrompt' | 'replayed'; person?: Person };
+  | { ok: false; reason: 'badButton' | 'promptUnknown' | 'notYourPrompt' | 'replayed'; person?: Person }
+  /** The day's deadline has passed: nothing was written, nothing goes to Ocean. */
+  | { ok: false; reason: 'closed'; person: Person; prompt: DailyPromptRow };
 
 export interface AnswerDeps {
   store: Store;
   zone: string;
+  window: AnswerWindow;
 }
 
 /**
@@ -20,7 +24,8 @@ export interface AnswerDeps {
  * platform gets its acknowledgement (the platform never sends an acknowledged click again), and
  * only the store is asked: the button names a stored prompt, the prompt names its driver, and
  * the person clicking must be linked to that driver. The outbox delivers the answer to Ocean
- * afterwards; nothing is sent to Ocean here.
+ * afterwards; nothing is sent to Ocean here. After the day's deadline every click is refused,
+ * a change of mind too: the clock and the prompt's day decide, still without asking Ocean.
  */
 export class AnswerService {
   constructor(private readonly deps: AnswerDeps) {}
@@ -34,6 +39,7 @@ export class AnswerService {
       if (person) await store.auditLog.add(personRef(person), 'answer.refused', `prompt:${prompt.id}`, { reason: 'notYourPrompt' });
       return { ok: false, reason: 'notYourPrompt', person };
     }
+    if (!this.deps.window.isOpen(prompt.day)) return { ok: false, reason: 'closed', person, prompt };
     const { asked } = promptTrips(prompt);
     const chosen = payload.trip === 'all' ? asked : asked[payload.trip] ? [asked[payload.trip]] : [];
     if (!chosen.length) return { ok: false, reason: 'badButton', person };
@@ -51,7 +57,7 @@ export class AnswerService {
 
   /** The prompt as it stands in the store, on one page. */
   async view(prompt: DailyPromptRow, t: Translator, page = 0): Promise<View> {
-    return promptView(prompt, await this.deps.store.answers.latest(prompt.id), t, { zone: this.deps.zone, page });
+    return promptView(prompt, await this.deps.store.answers.latest(prompt.id), t, { zone: this.deps.zone, page, deadline: this.deps.window.of(prompt.day) });
   }
 
   /** Another page of a long prompt, for its driver only. */

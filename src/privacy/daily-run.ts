@@ -2,8 +2,9 @@ import type { Clock } from '../clock';
 import type { Log } from '../log';
 import { translator, type Locale } from '../i18n';
 import { OceanError } from '../ocean';
-import type { IsoDay } from '../ocean/dates';
+import { addDays, type IsoDay } from '../ocean/dates';
 import type { DailyPromptRow, Person, Store } from '../store';
+import type { AnswerWindow } from './answer-window';
 import { privateModeOff, type Driver, type OceanDirectory } from './directory';
 import { localeOf } from './people';
 import { canDiscover, ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
@@ -20,6 +21,7 @@ export interface DailyRunDeps {
   messages: PromptMessages;
   zone: string;
   clock: Clock;
+  window: AnswerWindow;
   defaultLocale: Locale;
   worker: string;
   logger?: Log;
@@ -129,7 +131,7 @@ export class DailyRun {
         }
       }
       const t = translator(localeOf(person, this.deps.defaultLocale));
-      const view = promptView(prompt, [], t, { zone: this.deps.zone });
+      const view = promptView(prompt, [], t, { zone: this.deps.zone, deadline: this.deps.window.of(prompt.day) });
       await store.prompts.markSendStarted(prompt.id);
       try {
         const ref: MessageRef = await port.sendDirect(person, view, { promptId: prompt.id });
@@ -149,28 +151,49 @@ export class DailyRun {
     return 'unreachable';
   }
 
-  /** One reminder for the prompts of `day` still unanswered, never more than one per prompt. */
+  /** Redraws the prompts of the day that closed at the start of the day after `day` (see AnswerWindow). */
+  redrawClosed(day: IsoDay): Promise<number> {
+    return this.deps.messages.redrawClosed(addDays(day, -this.deps.window.days));
+  }
+
+  /** One reminder for the prompts of `day` still unanswered, never more than one per prompt, none once the day is closed. */
   async remind(day: IsoDay): Promise<number> {
-    const { store, ports } = this.deps;
+    if (!this.deps.window.isOpen(day)) return 0;
     let reminded = 0;
-    for (const prompt of await store.prompts.forDay(day)) {
-      if (prompt.status !== 'sent' || prompt.reminded_at || prompt.person_id === null) continue;
-      const answers = await store.answers.latest(prompt.id);
-      const answered = new Set(answers.map((a) => a.trip_id));
-      if (promptTrips(prompt).asked.every((trip) => answered.has(trip.id))) continue;
-      const person = await store.people.byId(prompt.person_id);
-      const port = person && ports.get(person.platform);
-      if (!person || !port || !(await store.prompts.claimReminder(prompt.id))) continue;
-      try {
-        const t = translator(localeOf(person, this.deps.defaultLocale));
-        const ref = await port.sendDirect(person, promptView(prompt, answers, t, { zone: this.deps.zone, reminder: true }), { promptId: prompt.id });
-        await this.deps.messages.remember(prompt.id, person.id, ref);
-        reminded += 1;
-      } catch (error) {
-        this.deps.logger?.warn({ promptId: prompt.id, err: describe(error) }, 'reminder not sent');
-      }
+    for (const prompt of await this.deps.store.prompts.forDay(day)) {
+      if (!(await this.unanswered(prompt))) continue;
+      if (await this.sendReminder(prompt, () => this.deps.store.prompts.claimReminder(prompt.id))) reminded += 1;
     }
     return reminded;
+  }
+
+  /** Whether a sent prompt still has trips without an answer. */
+  async unanswered(prompt: DailyPromptRow): Promise<boolean> {
+    if (prompt.status !== 'sent' || prompt.person_id === null) return false;
+    const answered = new Set((await this.deps.store.answers.latest(prompt.id)).map((a) => a.trip_id));
+    return promptTrips(prompt).asked.some((trip) => !answered.has(trip.id));
+  }
+
+  /**
+   * Sends a prompt's reminder to the person it went to, once `claim` (the prompt's one reminder,
+   * taken in the store) succeeds; the prompt as it stands, and registered to be redrawn.
+   */
+  async sendReminder(prompt: DailyPromptRow, claim: () => Promise<boolean>): Promise<boolean> {
+    const { store, ports } = this.deps;
+    if (prompt.person_id === null || prompt.reminded_at) return false;
+    const person = await store.people.byId(prompt.person_id);
+    const port = person && ports.get(person.platform);
+    if (!person || !port || !(await claim())) return false;
+    try {
+      const t = translator(localeOf(person, this.deps.defaultLocale));
+      const answers = await store.answers.latest(prompt.id);
+      const ref = await port.sendDirect(person, promptView(prompt, answers, t, { zone: this.deps.zone, reminder: true, deadline: this.deps.window.of(prompt.day) }), { promptId: prompt.id });
+      await this.deps.messages.remember(prompt.id, person.id, ref);
+      return true;
+    } catch (error) {
+      this.deps.logger?.warn({ promptId: prompt.id, err: describe(error) }, 'reminder not sent');
+      return false;
+    }
   }
 }
 

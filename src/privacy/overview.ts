@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { DailyPromptRow, Store } from '../store';
 import { ACTION_IDS, type Block, type View } from '../views/views';
+import type { AnswerWindow } from './answer-window';
 import type { Actor } from './people';
 import { promptTrips } from './trip';
 
@@ -18,7 +19,7 @@ export interface Overview {
 
 /** `/privacy`: where a driver stands, from the store alone. */
 export class OverviewService {
-  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+  constructor(private readonly deps: { store: Store; clock: Clock; window: AnswerWindow }) {}
 
   async of(actor: Actor): Promise<Overview> {
     const { store } = this.deps;
@@ -33,6 +34,8 @@ export class OverviewService {
       const answers = await store.answers.latest(prompt.id);
       delivered += answers.filter((a) => a.status === 'delivered').length;
       inFlight += answers.filter((a) => a.status === 'pending').length;
+      // A closed day can no longer be answered: it is not pending any more.
+      if (!this.deps.window.isOpen(prompt.day)) continue;
       const answered = new Set(answers.map((a) => a.trip_id));
       const unanswered = promptTrips(prompt).asked.filter((trip) => !answered.has(trip.id)).length;
       if (unanswered > 0 && pending.length < MAX_PROMPTS_SHOWN) pending.push(prompt);

@@ -5,7 +5,7 @@ import type { Log } from '../log';
 import { OceanError } from '../ocean/errors';
 import type { ChatIdentity, Person, SeenPerson, Store } from '../store';
 import type { Driver, OceanDirectory } from './directory';
-import { canDiscover, type ChatPorts, type Profile } from './ports';
+import { canDiscover, type ChannelTarget, type ChatPorts, type Profile } from './ports';
 
 const RECENT_MS = 30_000;
 const PROFILE_TTL_MS = 60 * 60_000;
@@ -31,6 +31,11 @@ export interface ChatRequest {
   formerIds?: string[];
   /** Asks the platform about one of its users (users.info, getMember), as this request can reach it. */
   profile?: (chatUserId: string) => Promise<Profile | undefined>;
+  /**
+   * The channel the request was written in (a Teams channel), and how to post there later;
+   * absent in a personal chat. Everyone in a channel sees what the bot answers there.
+   */
+  channel?: ChannelTarget;
 }
 
 /** The person behind a chat request, as the business rules see them. */

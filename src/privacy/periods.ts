@@ -5,8 +5,8 @@ import type { IsoDay } from '../ocean/dates';
 export interface Period {
   first: IsoDay;
   last: IsoDay;
-  /** How to name it: a month, a week, a single day or a range. */
-  kind: 'day' | 'week' | 'month' | 'range';
+  /** How to name it: a year (to yesterday when it is the current one), a month, a week, a single day or a range. */
+  kind: 'day' | 'week' | 'month' | 'year' | 'range';
 }
 
 export type PeriodError = { key: 'errors.badPeriod' | 'errors.periodOrder' | 'errors.periodFuture' | 'errors.periodTooLong'; params: Record<string, string | number> };
@@ -19,7 +19,7 @@ const LAST_MONTH = ['last-month', 'mois-dernier'];
 
 export function isPeriodWord(word: string): boolean {
   const w = word.toLowerCase();
-  return YESTERDAY.includes(w) || LAST_WEEK.includes(w) || LAST_MONTH.includes(w) || /^\d{4}-\d{1,2}$/.test(w) || /^\d{1,2}\/\d{1,2}\/\d{4}/.test(w);
+  return YESTERDAY.includes(w) || LAST_WEEK.includes(w) || LAST_MONTH.includes(w) || /^\d{4}(-\d{1,2})?$/.test(w) || /^\d{1,2}\/\d{1,2}\/\d{4}/.test(w);
 }
 
 /**
@@ -43,6 +43,15 @@ export function parsePeriod(argument: string, now: Date, zone: string): Period |
   if (LAST_MONTH.includes(word)) {
     const start = today.startOf('month').minus({ months: 1 });
     return { first: day(start), last: day(start.endOf('month')), kind: 'month' };
+  }
+  const year = /^(\d{4})$/.exec(word);
+  if (year) {
+    const start = DateTime.utc(Number(year[1]), 1, 1);
+    const end = start.endOf('year');
+    const last = today.minus({ days: 1 });
+    if (start > last) return { key: 'errors.periodFuture', params: { argument } };
+    // The year so far: Ocean has nothing after yesterday.
+    return { first: day(start), last: day(end < last ? end : last), kind: 'year' };
   }
   const month = /^(\d{4})-(\d{1,2})$/.exec(word);
   if (month) {

@@ -36,6 +36,14 @@ export interface ChatPort {
    * platform has it, so that it is not sent twice. Platforms that cannot tell return undefined.
    */
   findPromptMessage?(person: Person, promptId: number, since: Date): Promise<MessageRef | undefined>;
+  /** Posts to a channel (the weekly digest): Slack's channel id, or a Teams channel's stored reference. */
+  postToChannel?(channel: ChannelTarget, view: View): Promise<MessageRef>;
+}
+
+/** A channel to post in: its id on the platform and, where the platform needs it, how to reach it. */
+export interface ChannelTarget {
+  id: string;
+  reference?: unknown;
 }
 
 export class ChatPorts {

@@ -3,9 +3,11 @@ import { translator } from '../i18n';
 import type { Locale } from '../domain';
 import type { Log } from '../log';
 import type { Store } from '../store';
+import type { AnswerWindow } from './answer-window';
 import { localeOf } from './people';
 import { ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
 import { promptView } from './prompt-view';
+import { promptTrips } from './trip';
 
 /** A message's identity on its platform, whatever page of the prompt it shows. */
 export function messageKey(ref: MessageRef): string {
@@ -21,6 +23,7 @@ export interface PromptMessagesDeps {
   ports: ChatPorts;
   clock: Clock;
   zone: string;
+  window: AnswerWindow;
   defaultLocale: Locale;
   logger?: Log;
 }
@@ -48,6 +51,7 @@ export class PromptMessages {
     const messages = (await store.prompts.messages(promptId)).filter((m) => m.ref_key !== skip);
     if (!messages.length) return;
     const answers = await store.answers.latest(promptId);
+    const deadline = this.deps.window.of(prompt.day);
     for (const message of messages) {
       const ref = message.ref as MessageRef;
       const port = ports.get(ref.platform);
@@ -55,7 +59,7 @@ export class PromptMessages {
       if (!port || !person) continue;
       const t = translator(localeOf(person, this.deps.defaultLocale));
       try {
-        await port.updateMessage(person, ref, promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0 }));
+        await port.updateMessage(person, ref, promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0, deadline }));
       } catch (error) {
         if (error instanceof ChatDeliveryError && error.kind === 'gone') {
           await store.prompts.forgetMessage(message.id);
@@ -65,5 +69,23 @@ export class PromptMessages {
         this.deps.logger?.warn({ promptId, platform: ref.platform, err: error instanceof Error ? error.message : String(error) }, 'could not redraw a message showing a prompt');
       }
     }
+  }
+
+  /**
+   * Redraws the prompts of a day that has just closed and still had trips without an answer:
+   * their buttons go, and the messages say the trips stay as Ocean has them.
+   */
+  async redrawClosed(day: string): Promise<number> {
+    const { store } = this.deps;
+    if (this.deps.window.isOpen(day)) return 0;
+    let redrawn = 0;
+    for (const prompt of await store.prompts.forDay(day)) {
+      if (prompt.status !== 'sent') continue;
+      const answered = new Set((await store.answers.latest(prompt.id)).map((a) => a.trip_id));
+      if (promptTrips(prompt).asked.every((trip) => answered.has(trip.id))) continue;
+      await this.redraw(prompt.id);
+      redrawn += 1;
+    }
+    return redrawn;
   }
 }

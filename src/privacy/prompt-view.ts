@@ -5,6 +5,7 @@ import type { DailyPromptRow, TripAnswerRow } from '../store';
 import { isUnconfirmed } from './answer-status';
 import { shownDistances } from './day-distances';
 import { promptTrips } from './trip';
+import type { Deadline } from './answer-window';
 
 /** Trips shown in one message: each takes two blocks, and Block Kit allows 50 a message. */
 export const MAX_TRIPS_PER_MESSAGE = 20;
@@ -14,6 +15,8 @@ export interface PromptViewOptions {
   reminder?: boolean;
   /** Which page of a long day to show (MAX_TRIPS_PER_MESSAGE trips a page). */
   page?: number;
+  /** Until when the day can be answered; once closed, no button is left to click. */
+  deadline?: Deadline;
 }
 
 export function pageOfTrip(index: number): number {
@@ -26,9 +29,12 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
   const day = t.longDay(prompt.day, options.zone);
   const latest = new Map(answers.map((a) => [a.trip_id, a]));
   const blocks: Block[] = [];
-  if (options.reminder) blocks.push({ type: 'text', text: t.t('prompt.reminder', { day }), tone: 'warning' });
+  const closed = options.deadline?.closed ?? false;
+  const until = options.deadline && t.longDay(options.deadline.lastDay, options.zone);
+  if (options.reminder && !closed) blocks.push({ type: 'text', text: t.t('prompt.reminder', { day }), tone: 'warning' });
   const allAnswered = asked.length > 0 && asked.every((trip) => latest.has(trip.id));
   blocks.push({ type: 'text', text: allAnswered ? t.t('prompt.allAnswered', { day }) : t.t('prompt.intro', { count: asked.length }), tone: allAnswered ? 'success' : 'normal' });
+  if (until) blocks.push(closed ? { type: 'text', text: t.t('prompt.closed', { until }), tone: 'warning' } : { type: 'text', text: t.t('prompt.deadline', { until }), tone: 'muted' });
   const pages = Math.max(1, Math.ceil(asked.length / MAX_TRIPS_PER_MESSAGE));
   const page = Math.min(Math.max(0, options.page ?? 0), pages - 1);
   const first = page * MAX_TRIPS_PER_MESSAGE;
@@ -37,6 +43,7 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
   asked.slice(first, first + MAX_TRIPS_PER_MESSAGE).forEach((trip, offset) => {
     const index = first + offset;
     const answer = latest.get(trip.id);
+    const status = answer || !closed ? answerStatus(answer, t, options.zone) : { status: t.t('prompt.closedTrip'), tone: 'muted' as const };
     const line = t.t('prompt.trip', {
       start: trip.start ? t.time(new Date(trip.start), options.zone) : '?',
       end: trip.end ? t.time(new Date(trip.end), options.zone) : '?',
@@ -48,8 +55,8 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
     blocks.push({
       type: 'item',
       text: line,
-      ...answerStatus(answer, t, options.zone),
-      actions: [
+      ...status,
+      actions: closed ? [] : [
         { actionId: ACTION_IDS.answer, label: t.t('common.private'), value: encodeAnswer({ promptId: prompt.id, trip: index, choice: 'private' }), style: answer?.choice === 'private' ? 'primary' : undefined },
         { actionId: ACTION_IDS.answer, label: t.t('common.professional'), value: encodeAnswer({ promptId: prompt.id, trip: index, choice: 'professional' }), style: answer?.choice === 'professional' ? 'primary' : undefined },
       ],
@@ -63,7 +70,7 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
     if (page < pages - 1) nav.push({ actionId: ACTION_IDS.page, label: t.t('common.next'), value: encodePage(prompt.id, page + 1) });
     blocks.push({ type: 'actions', actions: nav });
   }
-  if (asked.length > 1) {
+  if (asked.length > 1 && !closed) {
     blocks.push({
       type: 'actions',
       actions: [

@@ -4,13 +4,16 @@ import type { Translator } from '../i18n';
 import type { Log } from '../log';
 import type { OceanClient } from '../ocean';
 import type { CallContext } from '../ocean/client';
-import { localRangeBounds } from '../ocean/dates';
 import type { Store } from '../store';
 import type { Driver, DriverVehicle, OceanDirectory } from './directory';
 import type { Actor } from './people';
 import { barChartPng, MAX_CHART_BARS } from './report-chart';
 import { reportCsv } from './report-csv';
-import { privateShare, readAnalysis, type ReportData } from './report-rows';
+import { euros } from './report-format';
+import { BenefitInKind } from './benefit-in-kind';
+import { benefitView } from './benefit-view';
+import { AnalysisPeriods, type AnalysisQuery } from './report-analysis';
+import { mergeReports, privateShare, readAnalysis, splitSources, type ReadOptions, type ReportData } from './report-rows';
 
 export interface ReportDeps {
   ocean: OceanClient;
@@ -27,33 +30,34 @@ export const TABLE_ROWS = 10;
 
 /**
  * The manager report: Ocean's private-use analysis for a period, by driver or by vehicle, as a
- * compact table, a bar chart and the full CSV. Totals only: no place, no trip, no time of day.
+ * compact table, a bar chart and the full CSV, with cost, fuel and energy split between private
+ * and professional use. A year by vehicle is the benefit in kind (see benefit-in-kind.ts).
+ * Totals only: no place, no trip, no time of day.
  */
 export class ReportService {
   private readonly unknownKeys = new Set<string>();
+  private readonly periods: AnalysisPeriods;
+  private readonly benefit: BenefitInKind;
 
-  constructor(private readonly deps: ReportDeps) {}
+  constructor(private readonly deps: ReportDeps) {
+    this.periods = new AnalysisPeriods(deps.ocean, deps.zone, deps.logger);
+    this.benefit = new BenefitInKind({ reports: this, directory: deps.directory });
+  }
 
   periodLabel(period: Period, t: Translator): string {
     if (period.kind === 'month') return t.month(period.first);
     if (period.kind === 'day') return t.shortDay(period.first, this.deps.zone);
     const f = (day: string) => day.split('-').reverse().join('/');
+    if (period.kind === 'year') return period.last.endsWith('-12-31') ? period.first.slice(0, 4) : t.t('report.yearToDate', { year: period.first.slice(0, 4), day: f(period.last) });
     return `${f(period.first)} – ${f(period.last)}`;
   }
 
-  async data(period: Period, by: 'driver' | 'vehicle', context: CallContext = {}): Promise<ReportData> {
-    const { start, end } = localRangeBounds(period.first, period.last, this.deps.zone);
-    const [results, drivers] = await Promise.all([
-      this.deps.ocean.privacyAnalysis({
-        renderMode: by === 'driver' ? 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS' : 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS',
-        criteria: 'ALL',
-        periode: { debut: start.toISOString(), fin: end.toISOString() },
-      }, context),
-      this.deps.directory.all().catch(() => [] as Driver[]),
-    ]);
+  /** The drivers and vehicles that name the analysis's rows (Ocean's directory, cached). */
+  async readOptions(by: 'driver' | 'vehicle'): Promise<ReadOptions> {
+    const drivers = await this.deps.directory.all().catch(() => [] as Driver[]);
     const vehicles = new Map<number, DriverVehicle>();
     for (const d of drivers) for (const v of d.vehicles) vehicles.set(v.id, v);
-    return readAnalysis(results, {
+    return {
       by,
       drivers: new Map(drivers.map((d) => [d.individuId, d])),
       vehicles,
@@ -63,12 +67,24 @@ export class ReportService {
         this.unknownKeys.add(name);
         this.deps.logger?.warn({ map, key }, 'unknown key in an Ocean period map: kept as its own column');
       },
-    });
+    };
+  }
+
+  /** The period's rows, by driver or by vehicle (`filter`: some vehicles only), however many analyses Ocean needs for it. */
+  async data(period: Period, by: 'driver' | 'vehicle', context: CallContext = {}, filter?: AnalysisQuery['filter'], options?: ReadOptions): Promise<ReportData> {
+    const renderMode = by === 'driver' ? 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS' : 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS';
+    const [pieces, read] = await Promise.all([this.periods.fetch({ first: period.first, last: period.last, renderMode, filter }, context), options ?? this.readOptions(by)]);
+    return mergeReports(pieces.map((results) => readAnalysis(results, read)));
   }
 
   async report(actor: Actor, period: Period, by: 'driver' | 'vehicle'): Promise<View> {
     const t = actor.t;
     const label = this.periodLabel(period, t);
+    if (period.kind === 'year' && by === 'vehicle') {
+      const benefit = await this.benefit.of(period, actor);
+      await this.deps.store.auditLog.add(actor.ref, 'report', null, { first: period.first, last: period.last, by, benefitInKind: true, rows: benefit.vehicles.length });
+      return benefitView(benefit, t, label, (rows) => this.chart(rows, t, label, 'vehicle'));
+    }
     const data = await this.data(period, by, actor);
     await this.deps.store.auditLog.add(actor.ref, 'report', null, { first: period.first, last: period.last, by, rows: data.rows.length });
     return this.render(data, t, label, by);
@@ -88,10 +104,14 @@ export class ReportService {
           { label: c('professionalKm'), value: t.number(totals.professionalMeters / 1000) },
           { label: c('privateShare'), value: t.number(privateShare(totals)) },
           { label: c('costEur'), value: euros(totals.cost, t) },
+          { label: c('privateProfessionalCost'), value: `${euros(totals.privateCost, t)} / ${euros(totals.professionalCost, t)}` },
           { label: c('fuel'), value: t.number(totals.fuelL) },
+          { label: c('privateProfessionalFuel'), value: `${t.number(totals.privateFuelL)} / ${t.number(totals.professionalFuelL)}` },
           { label: c('energy'), value: t.number(totals.energyKWh) },
+          { label: c('privateProfessionalEnergy'), value: `${t.number(totals.privateEnergyKWh)} / ${t.number(totals.professionalEnergyKWh)}` },
         ],
       },
+      { type: 'text', text: t.t(`report.split.${splitSources(data)}`), tone: 'muted' },
       { type: 'heading', text: t.t('report.topTitle') },
       {
         type: 'table',
@@ -107,7 +127,7 @@ export class ReportService {
   }
 
   /** The chart, or a line saying it could not be drawn: the table and the CSV never depend on it. */
-  private async chart(sorted: ReportData['rows'], t: Translator, label: string, by: 'driver' | 'vehicle'): Promise<Block[]> {
+  async chart(sorted: ReportData['rows'], t: Translator, label: string, by: 'driver' | 'vehicle'): Promise<Block[]> {
     const shown = Math.min(sorted.length, MAX_CHART_BARS);
     const subtitle = shown < sorted.length ? t.t('report.chartShown', { shown, total: sorted.length }) : undefined;
     try {
@@ -122,9 +142,4 @@ export class ReportService {
       return [{ type: 'text', text: t.t('report.chartUnavailable'), tone: 'muted' }];
     }
   }
-}
-
-/** An amount in euros, always with cents: "7 757,26 €", "€7,757.26". */
-function euros(value: number, t: Translator): string {
-  return new Intl.NumberFormat(t.locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(value);
 }

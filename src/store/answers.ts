@@ -162,6 +162,25 @@ export class AnswerTable {
     return [...latest.values()];
   }
 
+  /** The trips that got an answer (of any status), per prompt, for the prompts of the days from `first` to `last`. */
+  async answeredBetween(first: string, last: string): Promise<Map<number, Set<number>>> {
+    const rows = await this.db
+      .selectFrom('trip_answers as a')
+      .innerJoin('daily_prompts as p', 'p.id', 'a.prompt_id')
+      .select(['a.prompt_id', 'a.trip_id'])
+      .distinct()
+      .where('p.day', '>=', first)
+      .where('p.day', '<=', last)
+      .execute();
+    const answered = new Map<number, Set<number>>();
+    for (const row of rows) {
+      let trips = answered.get(row.prompt_id);
+      if (!trips) answered.set(row.prompt_id, (trips = new Set()));
+      trips.add(row.trip_id);
+    }
+    return answered;
+  }
+
   byId(id: number): Promise<TripAnswerRow | undefined> {
     return this.db.selectFrom('trip_answers').selectAll().where('id', '=', id).executeTakeFirst();
   }

@@ -167,4 +167,28 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('forgotten').ifExists().execute();
     },
   },
+  '2026-12-01-003-report-channels': {
+    async up(db: Kysely<any>) {
+      // The channel of a workspace (a Teams tenant) where a manager asked for the weekly digest
+      // (`@bot privacy-report here`): one per workspace, its conversation reference kept to post
+      // there proactively.
+      await db.schema
+        .createTable('report_channels')
+        .addColumn('platform', 'text', (c) => c.notNull())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text', (c) => c.notNull())
+        .addColumn('reference', 'jsonb', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('set_by', 'text', (c) => c.notNull())
+        .addColumn('set_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('report_channels_pk', ['platform', 'workspace_id'])
+        .execute();
+      // Non-responders of a period are read by day across every driver.
+      await db.schema.createIndex('trip_answers_prompt').on('trip_answers').columns(['prompt_id', 'trip_id']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('trip_answers_prompt').ifExists().execute();
+      await db.schema.dropTable('report_channels').ifExists().execute();
+    },
+  },
 };

@@ -84,6 +84,11 @@ export class PeopleTable {
       .execute();
   }
 
+  /** People the store makes managers (MANAGER_EMAILS apply on top). */
+  managers(): Promise<Person[]> {
+    return this.db.selectFrom('people').selectAll().where('role', '=', 'manager').orderBy('id').execute();
+  }
+
   linked(): Promise<Person[]> {
     return this.db.selectFrom('people').selectAll().where('individu_id', 'is not', null).orderBy('id').execute();
   }

@@ -74,6 +74,11 @@ export class PromptTable {
     return this.db.selectFrom('daily_prompts').selectAll().where('day', '=', day).orderBy('id').execute();
   }
 
+  /** Sent prompts of every driver for the days from `first` to `last`, oldest first. */
+  sentBetween(first: string, last: string): Promise<DailyPromptRow[]> {
+    return this.db.selectFrom('daily_prompts').selectAll().where('day', '>=', first).where('day', '<=', last).where('status', '=', 'sent').orderBy('day').orderBy('id').execute();
+  }
+
   /** Sent prompts of a driver, newest first. */
   recent(individuId: number, since: string): Promise<DailyPromptRow[]> {
     return this.db

@@ -105,6 +105,20 @@ export interface PromptMessagesTable {
   created_at: Generated<Date>;
 }
 
+/** The channel a manager chose for the weekly digest, one per workspace (a Teams tenant). */
+export interface ReportChannelsTable {
+  platform: Platform;
+  workspace_id: string;
+  channel_id: string;
+  /** How to post there proactively (for Teams: a ConversationReference to the channel). */
+  reference: Json<unknown>;
+  /** The language of the manager who chose it: the digest is written in it. */
+  locale: string;
+  /** Who chose it, as the audit trail names people. */
+  set_by: string;
+  set_at: Timestamp;
+}
+
 export interface SharedFilesTable {
   token: string;
   name: string;
@@ -130,6 +144,7 @@ export interface Database {
   prompt_messages: PromptMessagesTable;
   forgotten: ForgottenTable;
   shared_files: SharedFilesTable;
+  report_channels: ReportChannelsTable;
 }
 
 export type Person = Selectable<PeopleTable>;
@@ -139,3 +154,4 @@ export type DailyPromptRow = Selectable<DailyPromptsTable>;
 export type TripAnswerRow = Selectable<TripAnswersTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type PromptMessageRow = Selectable<PromptMessagesTable>;
+export type ReportChannelRow = Selectable<ReportChannelsTable>;

@@ -12,6 +12,7 @@ import { FileTable } from './files';
 import { PeopleTable } from './people';
 import { PromptTable } from './prompts';
 import type { Database } from './schema';
+import { ReportChannelTable } from './report-channels';
 import { RunTable } from './runs';
 
 export interface ChatIdentity {
@@ -45,6 +46,7 @@ export class Store {
   readonly files: FileTable;
   readonly auditLog: AuditTable;
   readonly erasure: ErasureTable;
+  readonly reportChannels: ReportChannelTable;
 
   private constructor(
     readonly db: Kysely<Database>,
@@ -59,6 +61,7 @@ export class Store {
     this.files = new FileTable(db, clock);
     this.auditLog = new AuditTable(db, clock);
     this.erasure = new ErasureTable(db, clock);
+    this.reportChannels = new ReportChannelTable(db, clock);
   }
 
   static async open(options: StoreOptions = {}): Promise<Store> {
@@ -117,7 +120,7 @@ export class Store {
 
   /** Empties every table (tests). */
   async truncateAll(): Promise<void> {
-    await sql`truncate forgotten, shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
+    await sql`truncate forgotten, report_channels, shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
   }
 
   private now(): Date {

@@ -63,3 +63,17 @@ export function decodePage(value: unknown): { promptId: number; page: number } |
   const match = /^pg:(\d{1,12}):(\d{1,3})$/.exec(value);
   return match ? { promptId: Number(match[1]), page: Number(match[2]) } : undefined;
 }
+
+/** A manager's reminder of a period's non-responders: `rmd:<first day>:<last day>`, re-read from the store on click. */
+export function encodeRemind(period: { first: string; last: string }): string {
+  return `rmd:${period.first}:${period.last}`;
+}
+
+const RemindPeriod = z.object({ first: z.iso.date(), last: z.iso.date() }).refine((p) => p.first <= p.last);
+
+export function decodeRemind(value: unknown): { first: string; last: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^rmd:([\d-]{10}):([\d-]{10})$/.exec(value);
+  const parsed = match && RemindPeriod.safeParse({ first: match[1], last: match[2] });
+  return parsed && parsed.success ? parsed.data : undefined;
+}

@@ -87,6 +87,7 @@ export const ACTION_IDS = {
   addPeriod: 'period_add',
   deletePeriod: 'period_delete',
   confirmDeletePeriod: 'period_delete_confirm',
+  remind: 'remind_unanswered',
 } as const;
 
 export const FORM_IDS = {

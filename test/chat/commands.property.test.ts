@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { parseLine, parseSlash, type CommandError } from '../../src/chat/commands';
-import { decodeAnswer, decodePeriodRef, decodeScheduleState, encodeAnswer } from '../../src/views/payloads';
+import { decodeAnswer, decodePeriodRef, decodeRemind, decodeScheduleState, encodeAnswer, encodeRemind } from '../../src/views/payloads';
 import { isPeriodError, parsePeriod } from '../../src/privacy/periods';
 import { translator } from '../../src/i18n';
 
 const ctx = { now: new Date('2026-11-25T07:30:00Z'), zone: 'Europe/Paris' };
-const words = ['privacy', '/privacy', 'privacy-report', '/privacy-report', 'schedule', 'help', 'by', 'driver', 'vehicle', 'par', 'conducteur', 'last-month', 'hier', 'yesterday', '2026-10', '2026-13', '01/11/2026-30/11/2026', '31/02/2026-01/03/2026', 'link', 'unlink', '<@U1>', 'a@b.fr', 'language', 'fr', 'de', '', '\u0000', '🙂', '<script>', '"; DROP TABLE people; --'];
+const words = ['privacy', '/privacy', 'privacy-report', '/privacy-report', 'schedule', 'help', 'by', 'driver', 'vehicle', 'par', 'conducteur', 'last-month', 'hier', 'yesterday', '2026-10', '2026-13', '01/11/2026-30/11/2026', '31/02/2026-01/03/2026', 'link', 'unlink', '<@U1>', 'a@b.fr', 'language', 'fr', 'de', 'here', 'ici', 'off', 'unanswered', 'sans-reponse', '2026', '2031', '', '\u0000', '🙂', '<script>', '"; DROP TABLE people; --'];
 
 /** Every key an error may name must exist in both languages and render (as the router does) without a placeholder left. */
 function expectLocalised(error: CommandError) {
@@ -26,7 +26,7 @@ describe('the command grammar under arbitrary input', () => {
       fc.property(fc.oneof(fc.string({ maxLength: 600 }), fc.array(fc.constantFrom(...words), { maxLength: 8 }).map((w) => w.join(' ')), fc.string({ unit: 'grapheme', maxLength: 200 })), (line) => {
         const result = parseLine(line, ctx);
         if (!result.ok) expectLocalised(result.error);
-        else expect(['overview', 'help', 'schedule', 'report', 'link', 'unlink', 'forget', 'language']).toContain(result.command.kind);
+        else expect(['overview', 'help', 'schedule', 'report', 'unanswered', 'reportChannel', 'link', 'unlink', 'forget', 'language']).toContain(result.command.kind);
       }),
       { numRuns: 3000 },
     );
@@ -67,6 +67,18 @@ describe('the command grammar under arbitrary input', () => {
     expect(parseLine('privacy-report 01/01/2025-31/12/2026', ctx)).toMatchObject({ ok: false, error: { key: 'errors.periodTooLong' } });
   });
 
+  it('reads a year (the year so far when it is this one), who has not answered, and the digest\'s channel', () => {
+    expect(parseLine('privacy-report 2026 par véhicule', ctx)).toEqual({ ok: true, command: { kind: 'report', period: { first: '2026-01-01', last: '2026-11-24', kind: 'year' }, by: 'vehicle', periodGiven: true } });
+    expect(parseLine('privacy-report 2025', ctx)).toMatchObject({ ok: true, command: { period: { first: '2025-01-01', last: '2025-12-31', kind: 'year' }, by: 'driver' } });
+    expect(parseLine('privacy-report 2027 by vehicle', ctx)).toMatchObject({ ok: false, error: { key: 'errors.periodFuture' } });
+    expect(parseLine('privacy-report unanswered', ctx)).toEqual({ ok: true, command: { kind: 'unanswered' } });
+    expect(parseLine('/privacy-report semaine-derniere sans-réponse', ctx)).toEqual({ ok: true, command: { kind: 'unanswered', period: { first: '2026-11-16', last: '2026-11-22', kind: 'week' } } });
+    expect(parseLine('privacy-report unanswered by vehicle', ctx)).toMatchObject({ ok: false, error: { key: 'errors.badArgument', accepted: 'unanswered' } });
+    expect(parseLine('privacy-report here', ctx)).toEqual({ ok: true, command: { kind: 'reportChannel', on: true } });
+    expect(parseLine('privacy-report ici off', ctx)).toEqual({ ok: true, command: { kind: 'reportChannel', on: false } });
+    expect(parseLine('privacy-report here please', ctx)).toMatchObject({ ok: false, error: { key: 'errors.tooManyArguments', accepted: 'here' } });
+  });
+
   it("counts from the fleet's today, not UTC's, across midnight and daylight-saving changes", () => {
     const paris = (iso: string, word: string) => parsePeriod(word, new Date(iso), 'Europe/Paris');
     // 00:30 in Paris on 1 November is still 31 October in UTC.
@@ -92,6 +104,8 @@ describe('button payloads under arbitrary input', () => {
         if (answer) expect(encodeAnswer(answer)).toBe(value);
         decodeScheduleState(value);
         decodePeriodRef(value);
+        const remind = decodeRemind(value);
+        if (remind) expect(encodeRemind(remind)).toBe(value);
       }),
       { numRuns: 5000 },
     );

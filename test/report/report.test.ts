@@ -81,12 +81,22 @@ describe('the manager report', () => {
     expect(everything).not.toMatch(/Lyon|Villeurbanne|rue |avenue |\d{2}:\d{2}/);
   });
 
-  it('Ocean\'s refusals become clear messages: period too long, access denied, Ocean unavailable', async () => {
+  it('a period longer than Ocean analyses at once is asked in pieces; Ocean\'s refusals become clear messages: invalid request, access denied, Ocean unavailable', async () => {
     await managerActor(t);
     const manager = user('boss-fr', { email: t.sim.fleet.byIndex(0).email!, locale: 'fr' });
     const answer = async (line: string) => (await typed(t, manager, line)).map((v) => v.summary).join('\n');
-    // Ocean holds analyses to its own maximum (the simulator here: 200 days).
-    expect(await answer('privacy-report 01/01/2026-01/11/2026')).toContain('Période trop longue');
+    // Ocean holds analyses to its own maximum (the simulator here: 200 days): refused whole, then asked in two halves.
+    const before = t.sim.requestsTo('analyse/preformattedPrivacy').length;
+    expect(await answer('privacy-report 01/01/2026-01/11/2026')).toContain('Usage privé / professionnel — 01/01/2026 – 01/11/2026');
+    const asked = t.sim.requestsTo('analyse/preformattedPrivacy').slice(before);
+    expect(asked.map((r) => r.status)).toEqual([400, 200, 200]);
+    expect(asked.slice(1).map((r) => (r.body as { periode: unknown }).periode)).toEqual([
+      { debut: '2025-12-31T23:00:00.000Z', fin: '2026-06-02T22:00:00.000Z' },
+      { debut: '2026-06-02T22:00:00.000Z', fin: '2026-11-01T23:00:00.000Z' },
+    ]);
+    // A refusal of a short period is not about its length: said in Ocean's words.
+    t.sim.setFaults({ failNext: { status: 400, count: 1 }, only: 'analyse' });
+    expect(await answer('privacy-report 16/11/2026-22/11/2026')).toContain('Ocean a refusé la demande');
     t.sim.setFaults({ failNext: { status: 403, count: 1 }, only: 'analyse' });
     expect(await answer('privacy-report 16/11/2026-22/11/2026')).toContain("refuse l'accès");
     t.sim.setFaults({ failNext: { status: 503, count: 20 }, only: 'analyse' });

@@ -218,6 +218,35 @@ describe.each(targets)('the store on $name', (target) => {
     expect(await store.once('slack:old', async () => undefined)).toBe(true);
   });
 
+  it('keeps one digest channel per workspace: chosen again elsewhere it moves, "here off" elsewhere leaves it', async () => {
+    const channel = (id: string) => ({ platform: 'teams' as const, workspaceId: 'TENANT', channelId: id, reference: { conversation: { id } }, locale: 'fr', setBy: 'teams:TENANT:boss' });
+    await store.reportChannels.save(channel('19:a'));
+    await store.reportChannels.save({ ...channel('19:other-tenant'), workspaceId: 'OTHER' });
+    await store.reportChannels.save(channel('19:b'));
+    expect((await store.reportChannels.all()).map((c) => [c.workspace_id, c.channel_id, c.reference])).toEqual([
+      ['OTHER', '19:other-tenant', { conversation: { id: '19:other-tenant' } }],
+      ['TENANT', '19:b', { conversation: { id: '19:b' } }],
+    ]);
+    expect(await store.reportChannels.remove('teams', 'TENANT', '19:a')).toBe(false);
+    expect(await store.reportChannels.remove('teams', 'TENANT', '19:b')).toBe(true);
+    expect((await store.reportChannels.all()).map((c) => c.channel_id)).toEqual(['19:other-tenant']);
+  });
+
+  it('reads a period\'s sent prompts and the trips that got an answer, for non-responders', async () => {
+    const person = await store.people.see(alice);
+    const prompt = (day: string) => store.prompts.claim({ individuId: 7, day, personId: person.id, trips: { asked: [], alreadyPrivate: 0 }, worker: 'w', leaseMs: 1000 });
+    const [monday, tuesday, wednesday] = [await prompt('2026-11-23'), await prompt('2026-11-24'), await prompt('2026-11-25')];
+    for (const p of [monday, tuesday]) await store.prompts.markSent(p!.id, { platform: 'slack' });
+    await store.answers.record({ promptId: monday!.id, tripIds: [1, 2], choice: 'private', answeredBy: person.id });
+    await store.answers.record({ promptId: monday!.id, tripIds: [1], choice: 'professional', answeredBy: person.id });
+    await store.answers.record({ promptId: wednesday!.id, tripIds: [9], choice: 'private', answeredBy: person.id });
+    expect((await store.prompts.sentBetween('2026-11-23', '2026-11-25')).map((p) => p.day)).toEqual(['2026-11-23', '2026-11-24']);
+    const answered = await store.answers.answeredBetween('2026-11-23', '2026-11-24');
+    expect([...answered.entries()].map(([id, trips]) => [id, [...trips].sort()])).toEqual([[monday!.id, [1, 2]]]);
+    await store.people.setRole(person.id, 'manager');
+    expect((await store.people.managers()).map((p) => p.id)).toEqual([person.id]);
+  });
+
   it('keeps an audit trail, newest first', async () => {
     await store.auditLog.add('slack:U_BOSS', 'link', 'slack:U_ALICE', { individuId: 42 });
     await store.auditLog.add('slack:U_ALICE', 'answer', 'trip:5');

@@ -89,6 +89,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     timezone: 'Europe/Paris',
     dailyPromptCron: '30 8 * * *',
     reminderCron: '0 16 * * *',
+    weeklyReportCron: null,
+    answerDeadlineDays: 7,
     dailyClaimLeaseMs: 300_000,
     managerEmails: [manager],
     defaultLocale: 'fr',

@@ -7,8 +7,9 @@ import { blockActionsBody, eventBody, post, sign, slashBody, viewSubmissionBody 
  * A representative day of the real service, on Slack and on Teams at once, through the real
  * Bolt app and CloudAdapter against the recording fakes: the daily prompt, a click, a paged long
  * day, the overview, private hours and their forms, reports by driver and by vehicle with
- * hostile names, help and error messages. What the adapters sent is returned for the
- * platforms' own validators to judge.
+ * hostile names, help and error messages, the year's benefit in kind, non-responders, the weekly
+ * digest (direct messages and channels) and a click after the answer deadline. What the adapters
+ * sent is returned for the platforms' own validators to judge.
  */
 
 /** Strings a user or Ocean controls, each trying to be read as markup by a renderer. */
@@ -86,7 +87,7 @@ function answerValue(json: string | undefined): string {
 }
 
 export async function recordRepresentativeDay(): Promise<Recording> {
-  const t = await startTestService({ config: { publicUrl: PUBLIC_URL } });
+  const t = await startTestService({ config: { publicUrl: PUBLIC_URL, slackReportChannel: 'C0REPORTS1' } });
   const fleet = t.sim.fleet;
   const driver = fleet.drivers.find((d) => d.vehicleId && d.email && d.index > 2)!;
   const teamsDriver = fleet.drivers.find((d) => d.vehicleId && d.email && d.index > driver.index)!;
@@ -162,6 +163,22 @@ export async function recordRepresentativeDay(): Promise<Recording> {
   for (const text of ['privacy-report last-month', 'privacy-report last-month by vehicle', 'privacy-report 2026-13', 'help']) await teams(t, TEAMS_BOSS, { type: 'message', text }, invokes);
   for (const text of ['bogus words here', 'privacy-report', `privacy ${HOSTILE.description}`]) await teams(t, TEAMS_DRIVER, { type: 'message', text }, invokes);
   await eventually(() => t.slack.callsTo('views.publish').length > 0);
+
+  // The managers' year by vehicle, who has not answered (and the reminder button), the digest's
+  // Teams channel, and the weekly digest itself to both managers and both channels.
+  for (const text of ['2026 by vehicle', 'unanswered']) await slash(t, SLACK_BOSS, '/privacy-report', text);
+  for (const text of ['privacy-report 2026 by vehicle', 'privacy-report unanswered']) await teams(t, TEAMS_BOSS, { type: 'message', text }, invokes);
+  await click(t, SLACK_BOSS, 'remind_unanswered:0', `rmd:${TEST_DAY}:${TEST_DAY}`);
+  const channel = '19:reports@thread.tacv2';
+  await teams(t, TEAMS_BOSS, { type: 'message', text: 'privacy-report here', conversation: { id: `${channel};messageid=1`, conversationType: 'channel', tenantId: 'TENANT_FLEET' }, channelData: { tenant: { id: 'TENANT_FLEET' }, channel: { id: channel } } }, invokes);
+  await t.service.core.digest.run(t.clock.now());
+
+  // A week later the day is closed: a click is refused and the prompt drawn without buttons.
+  t.clock.advance(8 * 86_400_000);
+  const updates = t.slack.callsTo('chat.update').length;
+  await click(t, SLACK_DRIVER, 'trip_answer:0', answerValue(slackPrompt));
+  await teams(t, TEAMS_DRIVER, invoke({ actionId: 'trip_answer', value: answerValue(teamsPrompt) }), invokes);
+  await eventually(() => t.slack.callsTo('chat.update').length > updates);
   await t.service.core.outbox.drain();
 
   const slack: SlackPayload[] = [

@@ -12,7 +12,7 @@ import { typeErrors } from './typecheck';
 let day: Recording;
 beforeAll(async () => {
   day = await recordRepresentativeDay();
-}, 120_000);
+}, 240_000);
 afterAll(() => day?.t.stop());
 
 const TEAMS_MAX_ACTIVITY_BYTES = 40 * 1024;
@@ -33,6 +33,14 @@ describe('every Slack surface the service sent', () => {
   it('covers messages, updates, responses, modals and the App Home', () => {
     const vias = new Set(day.slack.map((p) => `${p.via}/${p.surface}`));
     expect([...vias].sort()).toEqual(expect.arrayContaining(['chat.postMessage/message', 'chat.update/message', 'response_url/message', 'views.open/modal', 'views.update/modal', 'views.publish/home']));
+  });
+
+  it('covers the managers\' year, non-responders, the weekly digest in a DM and in the channel, and a day closed', () => {
+    const sent = (channel: string) => JSON.stringify(day.slack.filter((p) => p.body.channel === channel));
+    expect(sent('D_U_BOSS')).toContain('Weekly digest');
+    expect(sent('C0REPORTS1')).toContain('Rapport hebdomadaire');
+    const all = JSON.stringify(day.slack);
+    for (const text of ['Benefit in kind', 'Trips without an answer', 'remind_unanswered', 'Le délai de réponse est passé']) expect(all).toContain(text);
   });
 
   it('type-checks against @slack/types: messages as KnownBlock[], modals as ModalView, the App Home as HomeView', () => {
@@ -81,6 +89,12 @@ describe('every Slack surface the service sent', () => {
 describe('every Teams activity and card the service sent', () => {
   it('covers proactive messages, updates, replies and invoke answers', () => {
     expect(new Set(day.teams.map((p) => p.via))).toEqual(new Set(['sent', 'updated', 'invoke']));
+  });
+
+  it('covers the managers\' year, non-responders, the weekly digest in a personal chat and in the channel, and a day closed', () => {
+    const all = JSON.stringify(day.teams);
+    for (const text of ['Avantage en nature', 'Trajets sans réponse', 'Rapport hebdomadaire', 'Ce canal recevra', 'Le délai de réponse est passé']) expect(all).toContain(text);
+    expect(day.t.connector.sent().filter((c) => c.conversationId === '19:reports@thread.tacv2').length).toBe(2);
   });
 
   it('passes the Adaptive Cards parser with no warning', () => {

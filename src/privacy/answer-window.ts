@@ -1,0 +1,46 @@
+import type { Clock } from '../clock';
+import { addDays, localDay, localDayBounds, type IsoDay } from '../ocean/dates';
+
+export interface Deadline {
+  /** The last day answers are taken, included. */
+  lastDay: IsoDay;
+  closed: boolean;
+}
+
+/**
+ * How long a day's trips can be answered: until the end of the day `days` days later, in the
+ * fleet's time zone (Tuesday's trips, 7 days: until the next Tuesday, 23:59). After that the
+ * day is closed: its unanswered trips stay as Ocean has them, so reports settle, and no click,
+ * reminder or change of mind reaches Ocean any more. Only the store and the clock are asked.
+ */
+export class AnswerWindow {
+  constructor(
+    private readonly zone: string,
+    readonly days: number,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The instant the day closes (the start of the day after its last day). */
+  closesAt(day: IsoDay): Date {
+    return localDayBounds(addDays(day, this.days), this.zone).end;
+  }
+
+  /** The last day answers are taken, as the driver reads it ("until Tuesday 1 December"). */
+  lastDay(day: IsoDay): IsoDay {
+    return addDays(day, this.days);
+  }
+
+  /** What a prompt of `day` says about it now: until when it can be answered, and whether that is past. */
+  of(day: IsoDay, at: Date = this.clock.now()): Deadline {
+    return { lastDay: this.lastDay(day), closed: !this.isOpen(day, at) };
+  }
+
+  isOpen(day: IsoDay, at: Date = this.clock.now()): boolean {
+    return at.getTime() < this.closesAt(day).getTime();
+  }
+
+  /** The first day still open at `at`: days before it are closed. */
+  firstOpenDay(at: Date = this.clock.now()): IsoDay {
+    return addDays(localDay(at, this.zone), -this.days);
+  }
+}

@@ -1,0 +1,101 @@
+import type { CallContext } from '../ocean/client';
+import { driverName, type Driver, type OceanDirectory } from './directory';
+import type { Period } from './periods';
+import { prorate, type ReadOptions, type ReportRow } from './report-rows';
+import type { ReportService } from './reports';
+
+/** A vehicle's year and, within it, each driver's part of it. */
+export interface VehicleBenefit {
+  vehicle: ReportRow;
+  drivers: ReportRow[];
+}
+
+export interface Benefit {
+  vehicles: VehicleBenefit[];
+  totals: ReportRow;
+}
+
+export interface BenefitDeps {
+  reports: Pick<ReportService, 'data' | 'readOptions'>;
+  directory: Pick<OceanDirectory, 'all'>;
+  /** Analyses of single vehicles asked at once (Ocean's client bounds its own calls too). */
+  concurrency?: number;
+}
+
+/** Vehicles per analysis filtered by vehicle (a request body of a few kilobytes). */
+const VEHICLES_PER_ANALYSIS = 200;
+/** Kilometres the drivers' parts may differ from their vehicle's by (Ocean's roundings): 10 m. */
+const TOLERANCE_METERS = 10;
+
+/**
+ * The benefit in kind of a company car: per vehicle and, within it, per driver (the benefit is
+ * the employee's), the year's private and total kilometres, and its cost, fuel and energy
+ * split in the same proportion. Always a pro-rata by distance, whatever Ocean's analysis splits
+ * itself: that is the formula the CSV states.
+ *
+ * Ocean analyses by vehicle or by driver, never both. A vehicle Ocean's directory gives one
+ * driver is that driver's. The others (shared, or with no driver) are analysed by driver, all
+ * together: a driver known on one of them alone gets their figures there. Where the parts do not
+ * add up to the vehicle (someone drove a vehicle they are not assigned to), that vehicle is
+ * analysed again by driver alone, which is exact.
+ */
+export class BenefitInKind {
+  constructor(private readonly deps: BenefitDeps) {}
+
+  async of(period: Period, context: CallContext = {}): Promise<Benefit> {
+    const [byVehicle, drivers, options] = await Promise.all([
+      this.deps.reports.data(period, 'vehicle', context),
+      this.deps.directory.all().catch(() => [] as Driver[]),
+      this.deps.reports.readOptions('driver'),
+    ]);
+    const known = new Map<number, Driver[]>();
+    for (const driver of drivers) for (const vehicle of driver.vehicles) known.set(vehicle.id, [...(known.get(vehicle.id) ?? []), driver]);
+    const vehicles = byVehicle.rows.map((row): VehicleBenefit => ({ vehicle: prorate({ ...row }), drivers: [] }));
+    const others = new Map<number, VehicleBenefit>();
+    for (const entry of vehicles) {
+      const id = Number(entry.vehicle.id);
+      const assigned = known.get(id) ?? [];
+      if (assigned.length === 1) entry.drivers = [{ ...entry.vehicle, id: String(assigned[0]!.individuId), name: driverName(assigned[0]!) }];
+      else if (Number.isSafeInteger(id) && id > 0) others.set(id, entry);
+    }
+    await this.together(period, context, options, others, drivers);
+    const wrong = [...others.values()].filter((entry) => !addsUp(entry));
+    await this.oneByOne(period, context, options, wrong);
+    return { vehicles, totals: prorate({ ...byVehicle.totals }) };
+  }
+
+  /** The shared vehicles' drivers, from analyses of all of them at once: each driver where the directory puts them. */
+  private async together(period: Period, context: CallContext, options: ReadOptions, others: Map<number, VehicleBenefit>, drivers: Driver[]): Promise<void> {
+    const ids = [...others.keys()];
+    const where = new Map<number, number[]>();
+    for (const driver of drivers) where.set(driver.individuId, driver.vehicles.map((v) => v.id).filter((id) => others.has(id)));
+    for (let i = 0; i < ids.length; i += VEHICLES_PER_ANALYSIS) {
+      const data = await this.deps.reports.data(period, 'driver', context, { vehicleIds: ids.slice(i, i + VEHICLES_PER_ANALYSIS) }, options);
+      for (const row of data.rows) {
+        const vehicles = where.get(Number(row.id)) ?? [];
+        if (vehicles.length === 1) others.get(vehicles[0]!)!.drivers.push(prorate({ ...row }));
+      }
+    }
+  }
+
+  /** Vehicles analysed by driver one at a time: exact, one analysis each. */
+  private async oneByOne(period: Period, context: CallContext, options: ReadOptions, entries: VehicleBenefit[]): Promise<void> {
+    let next = 0;
+    const work = async () => {
+      while (next < entries.length) {
+        const entry = entries[next++] as VehicleBenefit;
+        const data = await this.deps.reports.data(period, 'driver', context, { vehicleIds: [Number(entry.vehicle.id)] }, options);
+        entry.drivers = data.rows.map((row) => prorate({ ...row }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency ?? 8, entries.length) }, work));
+  }
+}
+
+/** Whether a vehicle's drivers' kilometres add up to the vehicle's. */
+function addsUp(entry: VehicleBenefit): boolean {
+  const meters = (row: ReportRow) => row.privateMeters + row.professionalMeters;
+  const drivers = entry.drivers.reduce((sum, row) => sum + meters(row), 0);
+  const privateMeters = entry.drivers.reduce((sum, row) => sum + row.privateMeters, 0);
+  return Math.abs(drivers - meters(entry.vehicle)) <= TOLERANCE_METERS && Math.abs(privateMeters - entry.vehicle.privateMeters) <= TOLERANCE_METERS;
+}
