@@ -46,7 +46,7 @@ it('a slash command is acknowledged on the socket and answered with its content 
 it('a click is acknowledged on the socket after its answer is stored, and the message is updated', async () => {
   await t.service.core.dailyRun.run(TEST_DAY);
   const dm = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'D_U_11');
-  const button = ((dm?.args.blocks ?? []) as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.value.endsWith(':0:private'))!;
+  const button = ((dm?.args.blocks ?? []) as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.value?.endsWith(':0:private'))!;
   const promptId = Number(button.value.split(':')[1]);
   const payload = {
     type: 'block_actions',
