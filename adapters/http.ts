@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { Core } from '../src/app';
 import { isIsoDay } from '../src/ocean/dates';
+import { sendFileGone } from './pages';
 
 /**
  * The service's one HTTP server: health, readiness and metrics here; Slack, Teams and the web
@@ -37,11 +38,11 @@ export function createHttpApp(core: Core, requests: RequestTracker): Express {
     res.setHeader('content-type', core.metrics.registry.contentType);
     res.send(await core.metrics.registry.metrics());
   });
-  // Report files offered as links (Teams cannot attach files in a bot's card): a random token, an hour.
+  // Report files offered as links (Teams cannot attach files in a bot's card): a random token, RETENTION_DAYS.
   app.get('/files/:token', async (req, res) => {
     const token = req.params.token ?? '';
     const file = /^[\w-]{20,100}$/.test(token) ? await core.store.files.get(token).catch(() => undefined) : undefined;
-    if (!file) return void res.status(404).json({ error: 'not found' });
+    if (!file) return void sendFileGone(req, res, core.config.defaultLocale);
     res.setHeader('content-type', file.mime === 'text/csv' ? 'text/csv; charset=utf-8' : file.mime);
     res.setHeader('content-disposition', `attachment; filename="${file.name.replace(/[^\w.\-]/g, '_')}"`);
     res.setHeader('cache-control', 'private, no-store');

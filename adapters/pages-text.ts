@@ -45,7 +45,7 @@ const FR: Record<PageName, (days: string) => PageText> = {
       { heading: 'Ce que le bot conserve', paragraphs: [
         'Pour chaque personne qui lui écrit ou à qui il écrit : son identifiant Slack ou Teams, son adresse e-mail professionnelle, son nom affiché, sa langue, le lien vers sa fiche conducteur Ocean et son rôle (conducteur ou gestionnaire) ; pour Teams, la référence de la conversation qui permet de lui écrire.',
         "Pour chaque message du matin : les trajets de la veille qui lui sont demandés (heures de début et de fin, communes de départ et d'arrivée, distance, durée), puis chacune de ses réponses (privé ou professionnel), l'heure de la réponse et la confirmation d'Ocean.",
-        'Un journal des actions des gestionnaires (rapports demandés, personnes reliées) ; les fichiers CSV des rapports envoyés dans Teams, le temps que leur lien fonctionne.',
+        `Un journal des actions des gestionnaires (rapports demandés, personnes reliées) ; les fichiers CSV des rapports envoyés dans Teams, dont le lien fonctionne ${days} jours.`,
         "Le bot ne conserve ni la position des véhicules, ni le trajet d'un déplacement : Ocean reste la source de ces données.",
       ] },
       { heading: 'Combien de temps', paragraphs: [
@@ -94,7 +94,7 @@ const EN: Record<PageName, (days: string) => PageText> = {
       { heading: 'What the bot keeps', paragraphs: [
         'For each person who writes to it or whom it writes to: their Slack or Teams id, work e-mail address, display name, language, the link to their Ocean driver record and their role (driver or manager); for Teams, the conversation reference it needs to write to them.',
         'For each morning message: the previous day\'s trips it asks about (start and end times, towns of departure and arrival, distance, duration), then each answer (private or professional), when it was given and Ocean\'s confirmation.',
-        'A log of managers\' actions (reports run, people linked); the CSV files of reports sent in Teams, for as long as their link works.',
+        `A log of managers' actions (reports run, people linked); the CSV files of reports sent in Teams, whose link works for ${days} days.`,
         'The bot keeps neither vehicle positions nor the route of a trip: Ocean remains the source of those.',
       ] },
       { heading: 'For how long', paragraphs: [

@@ -51,6 +51,28 @@ ${body}
 `;
 }
 
+const EXPIRED_FILE: Record<Locale, { title: string; text: string }> = {
+  fr: { title: 'Ce fichier n’est plus disponible', text: 'Le lien a expiré ou le fichier a été effacé. Demandez le rapport à nouveau dans Slack ou Teams (privacy-report).' },
+  en: { title: 'This file is no longer available', text: 'The link has expired or the file was erased. Ask for the report again in Slack or Teams (privacy-report).' },
+};
+
+/** What a report file's link shows once the file is gone: a page in the reader's language, not a bare 404. */
+export function sendFileGone(req: Request, res: Response, fallback: Locale): void {
+  const locale = chooseLocale(req, fallback);
+  const words = EXPIRED_FILE[locale];
+  res.status(404);
+  res.setHeader('content-type', 'text/html; charset=utf-8');
+  res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
+  res.setHeader('cache-control', 'no-store');
+  res.send(`<!doctype html>
+<html lang="${locale}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(words.title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}h1{color:#0b2545}</style></head>
+<body><h1>${html(words.title)}</h1><p>${html(words.text)}</p></body>
+</html>
+`);
+}
+
 export function mountPages(app: Express, core: Core): void {
   // RETENTION_DAYS is read by the configuration when the store's purge is configured.
   const retentionDays = (core.config as { retentionDays?: number }).retentionDays ?? DEFAULT_RETENTION_DAYS;

@@ -28,9 +28,6 @@ export interface TeamsTransport {
   port: TeamsPort;
 }
 
-const FILE_TTL_MS = 60 * 60_000;
-/** Files of a proactive message (the weekly digest) stay a week: it is read when its reader gets to it. */
-const PROACTIVE_FILE_TTL_MS = 7 * 24 * 60 * 60_000;
 /** An Adaptive Card invoke answered with this type shows its text and leaves the card as it was. */
 const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
@@ -69,21 +66,26 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
     await context.sendActivity(translator(core.config.defaultLocale).t('errors.generic')).catch(() => undefined);
   };
 
-  const shareFiles = async (view: View, ttlMs: number): Promise<Map<Block, string>> => {
+  /**
+   * A card's file is a link (a bot's card cannot attach one): it stays as long as the bot keeps
+   * what it recorded (RETENTION_DAYS), since the message that shows it stays in the chat.
+   */
+  const fileTtlMs = core.config.retentionDays * 24 * 60 * 60_000;
+  const shareFiles = async (view: View): Promise<Map<Block, string>> => {
     const urls = new Map<Block, string>();
     for (const block of attachments(view)) {
       if (block.type !== 'file') continue;
       const token = randomBytes(24).toString('base64url');
-      await core.store.files.share(token, { name: block.name, mime: block.mime, data: block.data }, ttlMs);
+      await core.store.files.share(token, { name: block.name, mime: block.mime, data: block.data }, fileTtlMs);
       urls.set(block, `${core.config.publicUrl}/files/${token}`);
     }
     return urls;
   };
-  const card = async (view: View, ttlMs = FILE_TTL_MS): Promise<Card> => {
-    const urls = await shareFiles(view, ttlMs);
+  const card = async (view: View): Promise<Card> => {
+    const urls = await shareFiles(view);
     return toCard(view, { fileUrl: (block) => urls.get(block) });
   };
-  const port = new TeamsPort(adapter, appId, core.store, (view) => card(view, PROACTIVE_FILE_TTL_MS), () => core.metrics.chatRateLimited.inc({ platform: 'teams' }));
+  const port = new TeamsPort(adapter, appId, core.store, card, () => core.metrics.chatRateLimited.inc({ platform: 'teams' }));
   core.ports.register(port);
 
   /**

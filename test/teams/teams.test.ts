@@ -86,6 +86,19 @@ describe('Teams through the real CloudAdapter', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect((await csv.text()).split('\r\n')[0]).toContain('Private (km)');
     expectValidCards();
+    // The link outlives its message's first days: it works as long as the bot keeps what it recorded, then says why it no longer does.
+    const start = t.clock.now();
+    try {
+      t.clock.advance((t.service.core.config.retentionDays - 1) * 24 * 3600_000);
+      expect((await fetch(`${t.url}${new URL(link!.url).pathname}`)).status).toBe(200);
+      t.clock.advance(2 * 24 * 3600_000);
+      const gone = await fetch(`${t.url}${new URL(link!.url).pathname}`, { headers: { 'accept-language': 'fr-FR,fr;q=0.9' } });
+      expect(gone.status).toBe(404);
+      expect(gone.headers.get('content-type')).toContain('text/html');
+      expect(await gone.text()).toContain('Ce fichier n’est plus disponible');
+    } finally {
+      t.clock.set(start);
+    }
   });
 });
 
