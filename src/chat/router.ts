@@ -127,7 +127,7 @@ export class ChatRouter {
    * its field errors, or what to show while it is being saved (and the label to close it).
    */
   async checkForm(request: ChatRequest, formId: string, values: Record<string, unknown>): Promise<{ errors: Record<string, string> } | { saving: View; close: string }> {
-    const t = await this.deps.people.translatorFor(request);
+    const t = await this.deps.store.urgently(() => this.deps.people.translatorFor(request));
     const errors = this.deps.schedules.validate(t, formId, values);
     return errors ? { errors } : { saving: textView(t.t('common.saving'), 'muted'), close: t.t('schedule.cancel') };
   }
@@ -259,8 +259,10 @@ export class ChatRouter {
     let recorded: RecordedClick | { ok: false; reason: 'failed'; error: unknown };
     const payload = decodeAnswer(value);
     try {
-      person = await this.deps.people.known(request);
-      recorded = payload ? await this.deps.answers.record(person, payload, request.requestKey) : { ok: false, reason: 'badButton', person };
+      [person, recorded] = await this.deps.store.urgently(async () => {
+        const known = await this.deps.people.known(request);
+        return [known, payload ? await this.deps.answers.record(known, payload, request.requestKey) : { ok: false, reason: 'badButton', person: known }] as const;
+      });
     } catch (error) {
       recorded = { ok: false, reason: 'failed', error };
     }

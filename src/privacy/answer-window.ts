@@ -20,9 +20,18 @@ export class AnswerWindow {
     private readonly clock: Clock,
   ) {}
 
+  /** Days' closing instants, worked out once (every prompt drawn asks). */
+  private readonly closing = new Map<IsoDay, number>();
+
   /** The instant the day closes (the start of the day after its last day). */
   closesAt(day: IsoDay): Date {
-    return localDayBounds(addDays(day, this.days), this.zone).end;
+    let at = this.closing.get(day);
+    if (at === undefined) {
+      at = localDayBounds(addDays(day, this.days), this.zone).end.getTime();
+      if (this.closing.size >= 1000) this.closing.clear();
+      this.closing.set(day, at);
+    }
+    return new Date(at);
   }
 
   /** The last day answers are taken, as the driver reads it ("until Tuesday 1 December"). */

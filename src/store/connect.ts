@@ -11,6 +11,7 @@ import { damagedStore, inspectStoreFolder } from './folder';
 import { StoreLock } from './lock';
 import type { Database } from './schema';
 import { connectionFailure, tlsOption, withoutTlsParameters } from './tls';
+import { ReservingPool } from './urgent';
 
 const INT8 = 20;
 const DATE = 1082;
@@ -64,10 +65,11 @@ async function connectServer(databaseUrl: string, options: ConnectOptions): Prom
   const ssl = await tlsOption(databaseUrl);
   const connectionString = withoutTlsParameters(databaseUrl);
   if (options.schema) await createSchema(connectionString, ssl, options.schema).catch((error: unknown) => Promise.reject(connectionFailure(error, databaseUrl)));
+  const max = Math.max(2, options.poolSize ?? 10);
   const pool = new pg.Pool({
     connectionString,
     ssl,
-    max: options.poolSize ?? 10,
+    max,
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -84,7 +86,8 @@ async function connectServer(databaseUrl: string, options: ConnectOptions): Prom
     await pool.end().catch(() => undefined);
     throw connectionFailure(error, databaseUrl);
   }
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
+  // Two connections wait for what acknowledgements wait on (src/store/urgent.ts).
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: new ReservingPool(pool, max - Math.min(2, max - 1)) }) }), kind: 'postgres' };
 }
 
 async function openPGlite(folder: string | undefined): Promise<PGlite> {

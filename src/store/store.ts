@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../clock';
 import { connect, type ConnectOptions } from './connect';
 import { migrations } from './migrations';
 import { claimRequest } from './requests';
+import { urgently } from './urgent';
 import type { Platform } from '../domain';
 import { AnswerTable } from './answers';
 import { AuditTable } from './audit';
@@ -101,6 +102,11 @@ export class Store {
    * Records that a request was handled, for requests whose effect is not in the store (a read,
    * a call to Ocean made after it): false when it was handled before (a replay). One statement.
    */
+  /** Work an acknowledgement waits for: on a PostgreSQL server, it never queues behind other work for a connection. */
+  urgently<T>(work: () => Promise<T>): Promise<T> {
+    return urgently(work);
+  }
+
   async claim(requestKey: string | undefined): Promise<boolean> {
     return requestKey === undefined || claimRequest(this.db, requestKey, this.now());
   }
