@@ -5,6 +5,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { Store } from '../../src/store';
 import { StoreError } from '../../src/store/errors';
+import { freshSchema } from '../support/pg-schema';
 import { tempDir } from '../support/service-child';
 import { describeServerOnly, postgresUnavailableReason, TEST_DATABASE_URL } from '../support/stores';
 
@@ -114,6 +115,7 @@ describeTls('PostgreSQL over TLS, as DATABASE_URL says', () => {
   let key: string;
   let cert: string;
   let tlsOnly: Terminator;
+  let schema: Awaited<ReturnType<typeof freshSchema>>;
   let noTls: Terminator;
 
   beforeAll(async () => {
@@ -124,19 +126,23 @@ describeTls('PostgreSQL over TLS, as DATABASE_URL says', () => {
     cert = fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8');
     tlsOnly = await terminator({ key, cert, offerTls: true, requireTls: true });
     noTls = await terminator({ key, cert, offerTls: false, requireTls: false });
+    // A schema of its own: the public schema of a shared server may hold another branch's migrations.
+    schema = await freshSchema();
   });
 
   afterAll(async () => {
     await tlsOnly.close();
     await noTls.close();
+    await schema?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const at = (server: Terminator, host: string, query: string) => {
-    const url = new URL(TEST_DATABASE_URL);
+    const url = new URL(schema.url);
     url.hostname = host;
     url.port = String(server.port);
-    return `${url.toString()}${query ? `${url.search ? '&' : '?'}${query}` : ''}`;
+    for (const [name, value] of new URLSearchParams(query)) url.searchParams.set(name, value);
+    return url.toString();
   };
 
   async function opens(databaseUrl: string): Promise<void> {
