@@ -34,6 +34,8 @@ export class RetentionService {
     const cutoff = DateTime.fromJSDate(now, { zone: this.deps.zone }).startOf('day').minus({ days: this.deps.retentionDays });
     const prompts = await store.erasure.promptsBefore(cutoff.toISODate() as string);
     const audit = await store.erasure.auditBefore(cutoff.toJSDate());
+    // The history suggestions learn from is kept no longer than the prompts it came from.
+    await store.history.before(cutoff.toJSDate());
     const files = await store.erasure.expiredFiles();
     await store.forgetRequests(new Date(now.getTime() - REQUEST_KEYS_MS));
     this.deps.logger?.info({ before: cutoff.toISODate(), prompts, audit, files }, 'data older than the retention purged');

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../clock';
 import type { Choice } from '../domain';
 import type { Database, TripAnswerRow } from './schema';
+import { recordAnswered, type AnsweredTrip } from './history';
 import { claimRequest } from './requests';
 
 /** Drivers' answers and their delivery to Ocean (the outbox). */
@@ -20,18 +21,30 @@ export class AnswerTable {
    */
   async record(input: {
     promptId: number;
-    tripIds: number[];
-    choice: Choice;
+    /** One choice for these trips… */
+    tripIds?: number[];
+    choice?: Choice;
+    /** …or a choice per trip (suggestions accepted). */
+    picks?: { tripId: number; choice: Choice }[];
+    /** Trips with an answer already are left as they are (accepting suggestions never overrides a tap). */
+    onlyUnanswered?: boolean;
     answeredBy: number;
     requestKey?: string;
     audit?: { actor: string; details: unknown };
-  }): Promise<{ replayed: boolean; created: number }> {
+    /** The driver's history of answered trips gets each new answer, in this transaction. */
+    history?: { individuId: number; trips: ReadonlyMap<number, AnsweredTrip> };
+  }): Promise<{ replayed: boolean; created: number; tripIds: number[] }> {
     const now = this.clock.now();
+    const choices = new Map<number, Choice>();
+    for (const tripId of input.tripIds ?? []) if (input.choice) choices.set(tripId, input.choice);
+    for (const pick of input.picks ?? []) choices.set(pick.tripId, pick.choice);
     return this.db.transaction().execute(async (trx) => {
-      if (input.requestKey && !(await claimRequest(trx, input.requestKey, now))) return { replayed: true, created: 0 };
+      if (input.requestKey && !(await claimRequest(trx, input.requestKey, now))) return { replayed: true, created: 0, tripIds: [] };
       let created = 0;
+      const written: number[] = [];
       // Locks taken in one order: two clicks on overlapping trips never wait on each other in a circle.
-      for (const tripId of [...new Set(input.tripIds)].sort((a, b) => a - b)) {
+      for (const tripId of [...choices.keys()].sort((a, b) => a - b)) {
+        const choice = choices.get(tripId) as Choice;
         await sql`select pg_advisory_xact_lock(hashtextextended(${`trip:${tripId}`}, 0))`.execute(trx);
         const latest = await trx
           .selectFrom('trip_answers')
@@ -41,7 +54,8 @@ export class AnswerTable {
           .orderBy('id', 'desc')
           .limit(1)
           .executeTakeFirst();
-        if (latest && latest.choice === input.choice && latest.status !== 'refused') continue;
+        if (latest && input.onlyUnanswered) continue;
+        if (latest && latest.choice === choice && latest.status !== 'refused') continue;
         await trx
           .updateTable('trip_answers')
           .set({ status: 'superseded' })
@@ -54,7 +68,7 @@ export class AnswerTable {
           .values({
             prompt_id: input.promptId,
             trip_id: tripId,
-            choice: input.choice,
+            choice,
             answered_by: input.answeredBy,
             answered_at: now,
             status: 'pending',
@@ -65,7 +79,10 @@ export class AnswerTable {
             locked_by: null,
           })
           .execute();
+        const answered = input.history?.trips.get(tripId);
+        if (answered && input.history) await recordAnswered(trx, input.history.individuId, answered, choice, now);
         created += 1;
+        written.push(tripId);
       }
       if (created && input.audit) {
         await trx
@@ -73,7 +90,7 @@ export class AnswerTable {
           .values({ at: now, actor: input.audit.actor, action: 'answer', subject: `prompt:${input.promptId}`, details: JSON.stringify(input.audit.details) })
           .execute();
       }
-      return { replayed: false, created };
+      return { replayed: false, created, tripIds: written };
     });
   }
 

@@ -55,6 +55,8 @@ export class ErasureTable {
    */
   async erase(individuId: number | null, personIds: number[], personRefs: string[]): Promise<{ prompts: number; people: number }> {
     const prompts = individuId === null ? undefined : await this.db.deleteFrom('daily_prompts').where('individu_id', '=', individuId).executeTakeFirst();
+    // The trips they answered, kept for their suggestions, go with them.
+    if (individuId !== null) await this.db.deleteFrom('answered_trips').where('individu_id', '=', individuId).execute();
     // Answers given from one of these people on a prompt not theirs (a manager testing) go too.
     if (personIds.length) await this.db.deleteFrom('trip_answers').where('answered_by', 'in', personIds).execute();
     const people = personIds.length ? await this.db.deleteFrom('people').where('id', 'in', personIds).executeTakeFirst() : undefined;

@@ -191,4 +191,35 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('report_channels').ifExists().execute();
     },
   },
+  '2026-12-01-004-suggestions': {
+    async up(db: Kysely<any>) {
+      // Suggestions from a driver's own answers (issue 22): on unless the driver turned them off,
+      // on every chat account linked to the same driver.
+      await db.schema.alterTable('people').addColumn('suggestions', 'boolean', (c) => c.notNull().defaultTo(true)).execute();
+      // The trips a driver answered, by their Ocean identity (shared by their Slack and Teams
+      // accounts): towns and local start only, one row per trip (a change of mind updates it).
+      // Written with the answer, in its transaction; no backfill of older answers.
+      await db.schema
+        .createTable('answered_trips')
+        .addColumn('individu_id', 'bigint', (c) => c.notNull())
+        .addColumn('trip_id', 'bigint', (c) => c.notNull())
+        .addColumn('from_town', 'text', (c) => c.notNull())
+        .addColumn('to_town', 'text', (c) => c.notNull())
+        .addColumn('start_at', 'timestamptz', (c) => c.notNull())
+        // In the fleet's time zone: Saturday or Sunday, and the minute of the day the trip started.
+        .addColumn('weekend', 'boolean', (c) => c.notNull())
+        .addColumn('start_minute', 'integer', (c) => c.notNull())
+        .addColumn('choice', 'text', (c) => c.notNull())
+        .addColumn('answered_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('answered_trips_pk', ['individu_id', 'trip_id'])
+        .execute();
+      // "This driver's latest answers for this (from, to, kind of day)".
+      await db.schema.createIndex('answered_trips_route').on('answered_trips').columns(['individu_id', 'from_town', 'to_town', 'weekend', 'start_at']).execute();
+      await db.schema.createIndex('answered_trips_start').on('answered_trips').column('start_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('answered_trips').ifExists().execute();
+      await db.schema.alterTable('people').dropColumn('suggestions').execute();
+    },
+  },
 };

@@ -26,6 +26,8 @@ export interface PeopleTable {
   preferred_locale: string | null;
   /** A role given in the store (by a manager); MANAGER_EMAILS applies on top. */
   role: Role | null;
+  /** Suggestions from the driver's own answers (`/privacy suggestions off|on`); set on all of a driver's accounts. */
+  suggestions: Generated<boolean>;
   last_seen_at: Timestamp;
   created_at: Generated<Date>;
 }
@@ -133,7 +135,23 @@ export interface ForgottenTable {
   forgotten_at: Timestamp;
 }
 
+/** A trip a driver answered, for suggestions from their own answers: towns and local start, never addresses. */
+export interface AnsweredTripsTable {
+  individu_id: number;
+  trip_id: number;
+  from_town: string;
+  to_town: string;
+  start_at: Timestamp;
+  /** Saturday or Sunday in the fleet's time zone. */
+  weekend: boolean;
+  /** The minute of the day the trip started, in the fleet's time zone (0 to 1439). */
+  start_minute: number;
+  choice: Choice;
+  answered_at: Timestamp;
+}
+
 export interface Database {
+  answered_trips: AnsweredTripsTable;
   people: PeopleTable;
   conversation_refs: ConversationRefsTable;
   daily_prompts: DailyPromptsTable;
@@ -154,4 +172,5 @@ export type DailyPromptRow = Selectable<DailyPromptsTable>;
 export type TripAnswerRow = Selectable<TripAnswersTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type PromptMessageRow = Selectable<PromptMessagesTable>;
+export type AnsweredTripRow = Selectable<AnsweredTripsTable>;
 export type ReportChannelRow = Selectable<ReportChannelsTable>;

@@ -10,6 +10,7 @@ import { AuditTable } from './audit';
 import { ConversationTable } from './conversations';
 import { ErasureTable } from './erasure';
 import { FileTable } from './files';
+import { HistoryTable } from './history';
 import { PeopleTable } from './people';
 import { PromptTable } from './prompts';
 import type { Database } from './schema';
@@ -48,6 +49,8 @@ export class Store {
   readonly auditLog: AuditTable;
   readonly erasure: ErasureTable;
   readonly reportChannels: ReportChannelTable;
+  /** The trips drivers answered, for suggestions. */
+  readonly history: HistoryTable;
 
   private constructor(
     readonly db: Kysely<Database>,
@@ -63,6 +66,7 @@ export class Store {
     this.auditLog = new AuditTable(db, clock);
     this.erasure = new ErasureTable(db, clock);
     this.reportChannels = new ReportChannelTable(db, clock);
+    this.history = new HistoryTable(db);
   }
 
   static async open(options: StoreOptions = {}): Promise<Store> {
@@ -126,7 +130,7 @@ export class Store {
 
   /** Empties every table (tests). */
   async truncateAll(): Promise<void> {
-    await sql`truncate forgotten, report_channels, shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
+    await sql`truncate answered_trips, forgotten, report_channels, shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
   }
 
   private now(): Date {
