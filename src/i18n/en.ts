@@ -61,6 +61,7 @@ export const en: Catalogue = {
     managerReports: '{{reportCmd}} [period] unanswered — who has not answered, with a reminder button; {{reportCmd}} YYYY by vehicle — the year\'s benefit in kind; in a Teams channel, @bot {{reportCmd}} here — the weekly digest is posted there (managers)',
     link: '{{cmd}} link @someone e-mail — link someone to their Ocean record; {{cmd}} unlink @someone to undo it; {{cmd}} forget @someone to erase their data from the bot (managers)',
     language: '{{cmd}} language fr|en — change language',
+    suggestions: '{{cmd}} suggestions off|on — stop (or start again) suggesting an answer learned from your own past answers',
     privacyNote: 'The managers’ report shows totals only: never where a private trip went.',
   },
   overview: {
@@ -88,6 +89,12 @@ export const en: Catalogue = {
     deadline: 'You can answer, or change your mind, until {{until}} included.',
     closed: 'The time to answer is over (it ran until {{until}}): trips without an answer stay as Ocean recorded them.',
     closedTrip: 'No answer — stays as Ocean recorded it',
+    suggestion: 'Suggestion: {{reason}}',
+    suggestionReason: '{{choice}} the last {{count}} times, {{from}} → {{to}}',
+    suggestedPrivate: 'private',
+    suggestedProfessional: 'professional',
+    acceptSuggestions: 'Accept suggestions',
+    noSuggestion: 'No suggestion left to accept on this page: nothing changed.',
   },
   schedule: {
     title: 'Private-life hours',
@@ -251,14 +258,19 @@ export const en: Catalogue = {
   forget: {
     done: 'The bot forgot {{who}}: {{prompts}} daily message(s) and their answers erased; {{delivered}} waiting answer(s) sent to Ocean, {{cancelled}} cancelled. They will get nothing more until they write to the bot.',
   },
+  suggestions: {
+    off: 'Suggestions off: your messages will no longer suggest answers. "{{cmd}} suggestions on" brings them back.',
+    on: 'Suggestions on: when your last three similar trips got the same answer, I suggest it (nothing goes to Ocean without your click).',
+  },
   accepted: {
     commands: '{{cmd}}, {{cmd}} schedule, {{cmd}} help, {{reportCmd}} [period] [by driver|by vehicle]',
-    privacy: 'schedule, help, language fr|en (managers: link, unlink, forget)',
+    privacy: 'schedule, help, language fr|en, suggestions off|on (managers: link, unlink, forget)',
     target: '@someone, their e-mail address or their name',
     link: '{{cmd}} link @someone their.ocean@example.com',
     unlink: '{{cmd}} unlink @someone',
     forget: '{{cmd}} forget @someone',
     language: 'fr, en',
+    suggestions: '{{cmd}} suggestions off, {{cmd}} suggestions on',
     by: 'by driver, by vehicle (or par conducteur, par véhicule)',
     help: '{{cmd}} help',
     report: '{{reportCmd}} 2026-10 by vehicle',

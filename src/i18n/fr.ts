@@ -60,6 +60,7 @@ export const fr = {
     managerReports: '{{reportCmd}} [période] sans-reponse — qui n’a pas répondu, avec un bouton de rappel ; {{reportCmd}} AAAA par véhicule — l’avantage en nature de l’année ; dans un canal Teams, @bot {{reportCmd}} here — le rapport hebdomadaire y sera publié (gestionnaires)',
     link: '{{cmd}} link @personne e-mail — relier une personne à sa fiche Ocean ; {{cmd}} unlink @personne pour défaire ce lien ; {{cmd}} forget @personne pour effacer ses données du bot (gestionnaires)',
     language: '{{cmd}} language fr|en — changer de langue',
+    suggestions: '{{cmd}} suggestions off|on — ne plus proposer (ou proposer de nouveau) une réponse tirée de vos propres réponses passées',
     privacyNote: 'Le rapport des gestionnaires ne montre que des totaux : jamais où un trajet privé est allé.',
   },
   overview: {
@@ -87,6 +88,12 @@ export const fr = {
     deadline: 'Vous pouvez répondre, ou changer d’avis, jusqu’au {{until}} inclus.',
     closed: 'Le délai de réponse est passé (il courait jusqu’au {{until}}) : les trajets sans réponse restent tels qu’Ocean les a enregistrés.',
     closedTrip: 'Sans réponse — reste tel qu’Ocean l’a enregistré',
+    suggestion: 'Suggestion : {{reason}}',
+    suggestionReason: '{{choice}} les {{count}} dernières fois, {{from}} → {{to}}',
+    suggestedPrivate: 'privé',
+    suggestedProfessional: 'professionnel',
+    acceptSuggestions: 'Accepter les suggestions',
+    noSuggestion: 'Plus aucune suggestion à accepter sur cette page : rien n’a changé.',
   },
   schedule: {
     title: 'Horaires de vie privée',
@@ -250,14 +257,19 @@ export const fr = {
   forget: {
     done: 'Le bot a oublié {{who}} : {{prompts}} message(s) quotidien(s) et leurs réponses effacés ; {{delivered}} réponse(s) en attente envoyée(s) à Ocean, {{cancelled}} annulée(s). Cette personne ne recevra plus rien tant qu’elle n’écrira pas au bot.',
   },
+  suggestions: {
+    off: 'Suggestions désactivées : vos messages ne proposeront plus de réponse. « {{cmd}} suggestions on » pour les rétablir.',
+    on: 'Suggestions activées : quand vos trois derniers trajets semblables ont reçu la même réponse, je la propose (rien n’est envoyé à Ocean sans votre clic).',
+  },
   accepted: {
     commands: '{{cmd}}, {{cmd}} schedule, {{cmd}} help, {{reportCmd}} [période] [par conducteur|par véhicule]',
-    privacy: 'schedule, help, language fr|en (gestionnaires : link, unlink, forget)',
+    privacy: 'schedule, help, language fr|en, suggestions off|on (gestionnaires : link, unlink, forget)',
     target: '@personne, son adresse e-mail ou son nom',
     link: '{{cmd}} link @personne adresse-ocean@exemple.fr',
     unlink: '{{cmd}} unlink @personne',
     forget: '{{cmd}} forget @personne',
     language: 'fr, en',
+    suggestions: '{{cmd}} suggestions off, {{cmd}} suggestions on',
     by: 'par conducteur, par véhicule (ou by driver, by vehicle)',
     help: '{{cmd}} help',
     report: '{{reportCmd}} 2026-10 par véhicule',

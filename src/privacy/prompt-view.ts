@@ -1,4 +1,4 @@
-import { encodeAnswer, encodePage } from '../views/payloads';
+import { encodeAcceptSuggestions, encodeAnswer, encodePage } from '../views/payloads';
 import { ACTION_IDS, type Block, type View } from '../views/views';
 import type { Translator } from '../i18n';
 import type { DailyPromptRow, TripAnswerRow } from '../store';
@@ -6,6 +6,7 @@ import { isUnconfirmed } from './answer-status';
 import { shownDistances } from './day-distances';
 import { promptTrips } from './trip';
 import type { Deadline } from './answer-window';
+import type { Suggestion } from './suggestion-rule';
 
 /** Trips shown in one message: each takes two blocks, and Block Kit allows 50 a message. */
 export const MAX_TRIPS_PER_MESSAGE = 20;
@@ -17,6 +18,8 @@ export interface PromptViewOptions {
   page?: number;
   /** Until when the day can be answered; once closed, no button is left to click. */
   deadline?: Deadline;
+  /** Suggestions from the driver's own answers, by trip id (see suggestions.ts); shown on trips without an answer. */
+  suggestions?: ReadonlyMap<number, Suggestion>;
 }
 
 export function pageOfTrip(index: number): number {
@@ -40,10 +43,17 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
   const first = page * MAX_TRIPS_PER_MESSAGE;
   // Over the whole day, every page: the lines add up to the day's kilometres in the report.
   const distances = shownDistances(asked.map((trip) => trip.distanceMeter));
+  let suggestedOnPage = 0;
   asked.slice(first, first + MAX_TRIPS_PER_MESSAGE).forEach((trip, offset) => {
     const index = first + offset;
     const answer = latest.get(trip.id);
-    const status = answer || !closed ? answerStatus(answer, t, options.zone) : { status: t.t('prompt.closedTrip'), tone: 'muted' as const };
+    const suggestion = !answer && !closed ? options.suggestions?.get(trip.id) : undefined;
+    if (suggestion) suggestedOnPage += 1;
+    const status = suggestion
+      ? { status: t.t('prompt.suggestion', { reason: suggestionReason(suggestion, t) }), tone: 'muted' as const }
+      : answer || !closed
+        ? answerStatus(answer, t, options.zone)
+        : { status: t.t('prompt.closedTrip'), tone: 'muted' as const };
     const line = t.t('prompt.trip', {
       start: trip.start ? t.time(new Date(trip.start), options.zone) : '?',
       end: trip.end ? t.time(new Date(trip.end), options.zone) : '?',
@@ -70,17 +80,26 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
     if (page < pages - 1) nav.push({ actionId: ACTION_IDS.page, label: t.t('common.next'), value: encodePage(prompt.id, page + 1) });
     blocks.push({ type: 'actions', actions: nav });
   }
+  // One tap answers every suggested trip of this page; trips without a suggestion stay open.
+  const accept = suggestedOnPage > 0 ? [{ actionId: ACTION_IDS.acceptSuggestions, label: t.t('prompt.acceptSuggestions'), value: encodeAcceptSuggestions(prompt.id, page), style: 'primary' as const }] : [];
   if (asked.length > 1 && !closed) {
     blocks.push({
       type: 'actions',
       actions: [
+        ...accept,
         { actionId: ACTION_IDS.answer, label: t.t('prompt.allProfessional'), value: encodeAnswer({ promptId: prompt.id, trip: 'all', choice: 'professional' }) },
         { actionId: ACTION_IDS.answer, label: t.t('prompt.allPrivate'), value: encodeAnswer({ promptId: prompt.id, trip: 'all', choice: 'private' }) },
       ],
     });
-  }
+  } else if (accept.length) blocks.push({ type: 'actions', actions: accept });
   if (alreadyPrivate > 0) blocks.push({ type: 'text', text: t.t('prompt.alreadyPrivate', { count: alreadyPrivate }), tone: 'muted' });
   return { summary: t.t('prompt.title', { day }), title: t.t('prompt.title', { day }), blocks };
+}
+
+/** Why a trip is suggested, in the driver's words: "privé les 3 dernières fois, Lyon → Écully". */
+export function suggestionReason(suggestion: Suggestion, t: Translator): string {
+  const choice = t.t(suggestion.choice === 'private' ? 'prompt.suggestedPrivate' : 'prompt.suggestedProfessional');
+  return t.t('prompt.suggestionReason', { choice, count: suggestion.count, from: suggestion.fromTown, to: suggestion.toTown });
 }
 
 function answerStatus(answer: TripAnswerRow | undefined, t: Translator, zone: string): { status?: string; tone?: Block extends never ? never : 'muted' | 'success' | 'error' } {

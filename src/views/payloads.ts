@@ -29,6 +29,20 @@ export function decodeAnswer(value: unknown): AnswerPayload | undefined {
   return { promptId, trip, choice: match[3] as Choice };
 }
 
+/**
+ * "Accept suggestions" on a page of a prompt: `sug:<prompt id>:<page>`. Only where to look; which
+ * trips and which answers are worked out from the store again on click, never read from here.
+ */
+export function encodeAcceptSuggestions(promptId: number, page: number): string {
+  return `sug:${promptId}:${page}`;
+}
+
+export function decodeAcceptSuggestions(value: unknown): { promptId: number; page: number } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^sug:(\d{1,12}):(\d{1,3})$/.exec(value);
+  return match ? { promptId: Number(match[1]), page: Number(match[2]) } : undefined;
+}
+
 /** The state carried by schedule forms and buttons: whose hours (our person id) and a nonce-free tag. */
 export const ScheduleState = z.object({ person: z.number().int().positive() });
 

@@ -81,6 +81,7 @@ export function attachments(view: View): Extract<Block, { type: 'image' | 'file'
 
 export const ACTION_IDS = {
   answer: 'trip_answer',
+  acceptSuggestions: 'accept_suggestions',
   page: 'prompt_page',
   editSchedule: 'schedule_edit',
   showSchedule: 'schedule_show',

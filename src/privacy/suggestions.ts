@@ -1,0 +1,51 @@
+import type { DailyPromptRow, Store, TripAnswerRow } from '../store';
+import type { AnsweredTrip } from '../store/history';
+import { suggest, tripSlot, type Suggestion } from './suggestion-rule';
+import { promptTrips, type Trip } from './trip';
+
+export interface SuggestionDeps {
+  store: Store;
+  zone: string;
+}
+
+/**
+ * Suggestions for a prompt's trips from its driver's own answers (issue 22): read from the
+ * store in two queries per prompt (the driver's setting, then the history near every trip at
+ * once), decided by the rule in suggestion-rule.ts. Nothing here reaches Ocean.
+ */
+export class Suggestions {
+  constructor(private readonly deps: SuggestionDeps) {}
+
+  /**
+   * The suggestion for each trip of `prompt` still without an answer (by trip id), or only for
+   * `trips` when given; none when the driver turned suggestions off.
+   */
+  async forPrompt(prompt: DailyPromptRow, answers: readonly TripAnswerRow[], trips?: readonly Trip[]): Promise<Map<number, Suggestion>> {
+    const suggestions = new Map<number, Suggestion>();
+    const answered = new Set(answers.map((a) => a.trip_id));
+    const open = (trips ?? promptTrips(prompt).asked).filter((trip) => !answered.has(trip.id));
+    const slots = open.flatMap((trip) => {
+      const slot = tripSlot(trip, this.deps.zone);
+      return slot ? [{ ...slot, tripId: trip.id }] : [];
+    });
+    if (!slots.length) return suggestions;
+    const { store } = this.deps;
+    if (!(await store.history.on(prompt.individu_id))) return suggestions;
+    const history = await store.history.near(prompt.individu_id, slots);
+    for (const slot of slots) {
+      const suggestion = suggest(slot, history);
+      if (suggestion) suggestions.set(slot.tripId, suggestion);
+    }
+    return suggestions;
+  }
+
+  /** The prompt's trips as the driver's history keeps them once answered (by trip id). */
+  answered(prompt: DailyPromptRow): Map<number, AnsweredTrip> {
+    const trips = new Map<number, AnsweredTrip>();
+    for (const trip of promptTrips(prompt).asked) {
+      const slot = tripSlot(trip, this.deps.zone);
+      if (slot) trips.set(trip.id, { ...slot, tripId: trip.id });
+    }
+    return trips;
+  }
+}
