@@ -3,6 +3,7 @@ import { OceanClient } from '../src/ocean';
 import { Outbox } from '../src/privacy/outbox';
 import { AnswerWindow } from '../src/privacy/answer-window';
 import { ChatPorts } from '../src/privacy/ports';
+import { Suggestions } from '../src/privacy/suggestions';
 import { PromptMessages } from '../src/privacy/prompt-messages';
 import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const store = await Store.open({ databaseUrl, schema }).catch(() => Store.open());
   const ocean = new OceanClient({ baseUrl: sim.baseUrl, login: sim.login, password: sim.password, maxConcurrency: 16 });
   const clock = { now: () => new Date() };
-  const messages = new PromptMessages({ store, ports: new ChatPorts(), clock, zone: 'Europe/Paris', window: new AnswerWindow('Europe/Paris', 7, clock), defaultLocale: 'fr' });
+  const messages = new PromptMessages({ store, ports: new ChatPorts(), clock, zone: 'Europe/Paris', window: new AnswerWindow('Europe/Paris', 7, clock), suggestions: new Suggestions({ store, zone: 'Europe/Paris' }), defaultLocale: 'fr' });
   const outbox = new Outbox({ store, ocean, messages, clock, worker: 'soak', batchSize: 50 });
   const person = await store.people.see({ platform: 'web', workspaceId: 'soak', chatUserId: 'driver' });
   // Real trips of the seeded fleet, going back day by day, so that Ocean (the simulator) accepts them.

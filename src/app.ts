@@ -8,6 +8,7 @@ import type { Logger } from './logger';
 import { Metrics } from './metrics';
 import { OceanClient } from './ocean';
 import { AnswerWindow } from './privacy/answer-window';
+import { Suggestions } from './privacy/suggestions';
 import { AnswerService } from './privacy/answers';
 import { DailyRun } from './privacy/daily-run';
 import { OceanDirectory } from './privacy/directory';
@@ -37,6 +38,8 @@ export interface Core {
   people: PeopleService;
   trips: TripsService;
   answers: AnswerService;
+  /** Suggestions from drivers' own answers. */
+  suggestions: Suggestions;
   /** Until when a day's trips can be answered. */
   answerWindow: AnswerWindow;
   messages: PromptMessages;
@@ -108,7 +111,8 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   const people = new PeopleService({ store, directory, ports, managerEmails: config.managerEmails, defaultLocale: config.defaultLocale, clock, logger: logger.child({ component: 'people' }) });
   const trips = new TripsService(ocean, directory, zone, clock);
   const answerWindow = new AnswerWindow(zone, config.answerDeadlineDays, clock);
-  const messages = new PromptMessages({ store, ports, clock, zone, window: answerWindow, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'messages' }) });
+  const suggestions = new Suggestions({ store, zone });
+  const messages = new PromptMessages({ store, ports, clock, zone, window: answerWindow, suggestions, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'messages' }) });
   const outbox = new Outbox({
     store,
     ocean,
@@ -124,7 +128,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
       unconfirmed: (n) => metrics.answersUnconfirmed.inc(n),
     },
   });
-  const answers = new AnswerService({ store, zone, window: answerWindow });
+  const answers = new AnswerService({ store, zone, window: answerWindow, suggestions });
   const dailyRun = new DailyRun({
     store,
     directory,
@@ -134,6 +138,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     zone,
     clock,
     window: answerWindow,
+    suggestions,
     defaultLocale: config.defaultLocale,
     worker,
     leaseMs: options.promptLeaseMs ?? config.dailyClaimLeaseMs,
@@ -204,6 +209,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     people,
     trips,
     answers,
+    suggestions,
     answerWindow,
     messages,
     outbox,

@@ -21,7 +21,9 @@ export type Command =
   | { kind: 'link'; target: Target; who: string }
   | { kind: 'unlink'; target: Target }
   | { kind: 'forget'; target: Target }
-  | { kind: 'language'; locale: 'fr' | 'en' };
+  | { kind: 'language'; locale: 'fr' | 'en' }
+  /** `/privacy suggestions off|on`: suggestions from the driver's own answers. */
+  | { kind: 'suggestions'; on: boolean };
 
 export interface CommandError {
   key: string;
@@ -122,6 +124,13 @@ function parsePrivacy(args: string[]): ParseResult {
       if (rest.length !== 1 || (locale !== 'fr' && locale !== 'en')) return fail('errors.badArgument', { argument: quote(rest.join(' ') || sub) }, 'language');
       return { ok: true, command: { kind: 'language', locale } };
     }
+    case 'suggestions':
+    case 'suggestion': {
+      const word = rest[0]?.toLowerCase();
+      const on = word !== undefined && ON.includes(word) ? true : word !== undefined && OFF.includes(word) ? false : undefined;
+      if (rest.length !== 1 || on === undefined) return fail('errors.badArgument', { argument: quote(rest.join(' ') || sub) }, 'suggestions');
+      return { ok: true, command: { kind: 'suggestions', on } };
+    }
     default:
       return fail('errors.badArgument', { argument: quote(sub) }, 'privacy');
   }
@@ -129,6 +138,7 @@ function parsePrivacy(args: string[]): ParseResult {
 
 const HERE = ['here', 'ici'];
 const OFF = ['off', 'stop', 'arret', 'arrêt'];
+const ON = ['on', 'marche'];
 const UNANSWERED = ['unanswered', 'sans-reponse', 'sans-réponse'];
 
 function parseReport(args: string[], ctx: ParseContext): ParseResult {

@@ -16,7 +16,7 @@ import type { ScheduleService } from '../privacy/schedules';
 import type { DailyPromptRow, Person, Store } from '../store';
 import type { AnswerWindow } from '../privacy/answer-window';
 import { pageOfTrip } from '../privacy/prompt-view';
-import { decodeAnswer, decodePage } from '../views/payloads';
+import { decodeAcceptSuggestions, decodeAnswer, decodePage } from '../views/payloads';
 import { ACTION_IDS, textView, type ActionOutcome, type SubmitOutcome, type View } from '../views/views';
 
 export type { ActionOutcome, SubmitOutcome };
@@ -66,7 +66,7 @@ export interface Click {
 }
 
 /** Commands whose effect is written with the key of their request (see `typed`). */
-const CHANGES = new Set<Command['kind']>(['language', 'link', 'unlink', 'forget', 'reportChannel']);
+const CHANGES = new Set<Command['kind']>(['language', 'suggestions', 'link', 'unlink', 'forget', 'reportChannel']);
 /** What the bot takes in a channel, where everyone reads its answers: nobody's trips or hours. */
 const IN_CHANNELS = new Set<Command['kind']>(['reportChannel', 'help']);
 
@@ -113,7 +113,7 @@ export class ChatRouter {
    * its acknowledgement, asking nothing but the store; everything else waits for `finish`.
    */
   async clicked(request: ChatRequest, actionId: string, value: string, context: ClickContext = {}): Promise<Click> {
-    if (actionId === ACTION_IDS.answer) return this.answerClick(request, value, context);
+    if (actionId === ACTION_IDS.answer || actionId === ACTION_IDS.acceptSuggestions) return this.answerClick(request, actionId, value, context);
     return {
       finish: async (show) => {
         const actor = await this.deps.people.identify(request);
@@ -198,6 +198,13 @@ export class ChatRouter {
         if (changed) await show(textView(translator(command.locale).t('language.set'), 'success'));
         return;
       }
+      case 'suggestions': {
+        // On every chat account of the driver: their Slack and Teams prompts agree.
+        const changed = await this.deps.store.once(request.requestKey, (tx) => tx.history.set({ individuId: actor.person.individu_id, personId: actor.person.id }, command.on));
+        if (changed) await show(textView(t.t(command.on ? 'suggestions.on' : 'suggestions.off', COMMAND_NAMES[actor.person.platform]), 'success'));
+        else this.replayed(request, 'command suggestions');
+        return;
+      }
       case 'overview': {
         const unlinked = this.cannotAnswer(actor);
         if (unlinked) return void (await show(unlinked));
@@ -254,13 +261,20 @@ export class ChatRouter {
     }
   }
 
-  private async answerClick(request: ChatRequest, value: string, context: ClickContext): Promise<Click> {
+  /**
+   * An answer (one trip, the whole day) or "accept suggestions" (every suggested trip of a page,
+   * worked out from the store again): written before the acknowledgement, asking only the store.
+   */
+  private async answerClick(request: ChatRequest, actionId: string, value: string, context: ClickContext): Promise<Click> {
     let person: Person | undefined;
     let recorded: RecordedClick | { ok: false; reason: 'failed'; error: unknown };
-    const payload = decodeAnswer(value);
+    const accept = actionId === ACTION_IDS.acceptSuggestions ? decodeAcceptSuggestions(value) : undefined;
+    const payload = accept ? undefined : decodeAnswer(value);
+    const clickedPage = accept ? accept.page : payload && payload.trip !== 'all' ? pageOfTrip(payload.trip) : 0;
     try {
       [person, recorded] = await this.deps.store.urgently(async () => {
         const known = await this.deps.people.known(request);
+        if (accept) return [known, await this.deps.answers.acceptSuggestions(known, accept, request.requestKey)] as const;
         return [known, payload ? await this.deps.answers.record(known, payload, request.requestKey) : { ok: false, reason: 'badButton', person: known }] as const;
       });
     } catch (error) {
@@ -275,7 +289,8 @@ export class ChatRouter {
             this.failed(recorded.error, 'answer', request);
             return show({ reply: textView(t.t('errors.notSaved'), 'error') });
           }
-          if (recorded.reason === 'closed') return this.closedDay(recorded.prompt, t, payload && payload.trip !== 'all' ? pageOfTrip(payload.trip) : 0, context, show);
+          if (recorded.reason === 'closed') return this.closedDay(recorded.prompt, t, clickedPage, context, show);
+          if (recorded.reason === 'noSuggestion') return show({ update: await this.deps.answers.view(recorded.prompt, t, recorded.page), reply: textView(t.t('prompt.noSuggestion'), 'muted') });
           return show({ reply: textView(t.t(`errors.${recorded.reason}`), recorded.reason === 'notYourPrompt' ? 'warning' : 'error') });
         }
         const { prompt, page } = recorded;
@@ -361,7 +376,7 @@ export class ChatRouter {
   help(actor: Actor): View {
     const t = actor.t;
     const params = COMMAND_NAMES[actor.person.platform];
-    const lines = [t.t('help.privacy', params), t.t('help.schedule', params), t.t('help.report', params), t.t('help.periods'), t.t('help.language', params)];
+    const lines = [t.t('help.privacy', params), t.t('help.schedule', params), t.t('help.report', params), t.t('help.periods'), t.t('help.language', params), t.t('help.suggestions', params)];
     if (actor.role === 'manager') lines.push(t.t('help.link', params), t.t('help.managerReports', params));
     return {
       summary: t.t('help.title'),

@@ -5,11 +5,15 @@ import type { View } from '../views/views';
 import type { AnswerWindow } from './answer-window';
 import { personRef } from './people';
 import { pageOfTrip, promptView } from './prompt-view';
+import type { Suggestions } from './suggestions';
+import { MAX_TRIPS_PER_MESSAGE } from './prompt-view';
 import { promptTrips } from './trip';
 
 export type RecordedClick =
   | { ok: true; prompt: DailyPromptRow; person: Person; page: number; created: number }
   | { ok: false; reason: 'badButton' | 'promptUnknown' | 'notYourPrompt' | 'replayed'; person?: Person }
+  /** "Accept suggestions" with no suggested trip left without an answer on its page: nothing was written. */
+  | { ok: false; reason: 'noSuggestion'; person: Person; prompt: DailyPromptRow; page: number }
   /** The day's deadline has passed: nothing was written, nothing goes to Ocean. */
   | { ok: false; reason: 'closed'; person: Person; prompt: DailyPromptRow };
 
@@ -17,6 +21,7 @@ export interface AnswerDeps {
   store: Store;
   zone: string;
   window: AnswerWindow;
+  suggestions: Suggestions;
 }
 
 /**
@@ -50,14 +55,53 @@ export class AnswerService {
       answeredBy: person.id,
       requestKey,
       audit: { actor: personRef(person), details: { trip: payload.trip, choice: payload.choice } },
+      history: { individuId: prompt.individu_id, trips: this.deps.suggestions.answered(prompt) },
     });
     if (replayed) return { ok: false, reason: 'replayed', person };
     return { ok: true, prompt, person, created, page: payload.trip === 'all' ? 0 : pageOfTrip(payload.trip) };
   }
 
-  /** The prompt as it stands in the store, on one page. */
+  /**
+   * "Accept suggestions" on a page of a prompt: the suggestions are worked out again from the
+   * store (the button only says which prompt and page), and every suggested trip of that page
+   * still without an answer gets its suggested answer, in one transaction with the request's
+   * key. Checked like any answer: the prompt's driver only, and only until the deadline.
+   */
+  async acceptSuggestions(person: Person | undefined, target: { promptId: number; page: number }, requestKey?: string): Promise<RecordedClick> {
+    const { store } = this.deps;
+    const prompt = await store.prompts.byId(target.promptId);
+    if (!prompt) return { ok: false, reason: 'promptUnknown', person };
+    if (!person || person.individu_id === null || person.individu_id !== prompt.individu_id) {
+      if (person) await store.auditLog.add(personRef(person), 'answer.refused', `prompt:${prompt.id}`, { reason: 'notYourPrompt', suggestions: true });
+      return { ok: false, reason: 'notYourPrompt', person };
+    }
+    if (!this.deps.window.isOpen(prompt.day)) return { ok: false, reason: 'closed', person, prompt };
+    const { asked } = promptTrips(prompt);
+    const first = target.page * MAX_TRIPS_PER_MESSAGE;
+    if (first >= asked.length) return { ok: false, reason: 'badButton', person };
+    const onPage = asked.slice(first, first + MAX_TRIPS_PER_MESSAGE);
+    const suggestions = await this.deps.suggestions.forPrompt(prompt, await store.answers.latest(prompt.id), onPage);
+    const picks = [...suggestions].map(([tripId, suggestion]) => ({ tripId, choice: suggestion.choice }));
+    if (!picks.length) return { ok: false, reason: 'noSuggestion', person, prompt, page: target.page };
+    const { replayed, created } = await store.answers.record({
+      promptId: prompt.id,
+      picks,
+      onlyUnanswered: true,
+      answeredBy: person.id,
+      requestKey,
+      audit: { actor: personRef(person), details: { suggestions: picks.length, page: target.page } },
+      history: { individuId: prompt.individu_id, trips: this.deps.suggestions.answered(prompt) },
+    });
+    if (replayed) return { ok: false, reason: 'replayed', person };
+    return { ok: true, prompt, person, created, page: target.page };
+  }
+
+  /** The prompt as it stands in the store, on one page, with the driver's suggestions. */
   async view(prompt: DailyPromptRow, t: Translator, page = 0): Promise<View> {
-    return promptView(prompt, await this.deps.store.answers.latest(prompt.id), t, { zone: this.deps.zone, page, deadline: this.deps.window.of(prompt.day) });
+    const answers = await this.deps.store.answers.latest(prompt.id);
+    const deadline = this.deps.window.of(prompt.day);
+    const suggestions = deadline.closed ? undefined : await this.deps.suggestions.forPrompt(prompt, answers);
+    return promptView(prompt, answers, t, { zone: this.deps.zone, page, deadline, suggestions });
   }
 
   /** Another page of a long prompt, for its driver only. */

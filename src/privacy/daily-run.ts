@@ -12,6 +12,7 @@ import type { PromptMessages } from './prompt-messages';
 import { promptView } from './prompt-view';
 import { promptTrips } from './trip';
 import type { TripsService } from './trips';
+import type { Suggestions } from './suggestions';
 
 export interface DailyRunDeps {
   store: Store;
@@ -22,6 +23,7 @@ export interface DailyRunDeps {
   zone: string;
   clock: Clock;
   window: AnswerWindow;
+  suggestions: Suggestions;
   defaultLocale: Locale;
   worker: string;
   logger?: Log;
@@ -131,7 +133,7 @@ export class DailyRun {
         }
       }
       const t = translator(localeOf(person, this.deps.defaultLocale));
-      const view = promptView(prompt, [], t, { zone: this.deps.zone, deadline: this.deps.window.of(prompt.day) });
+      const view = promptView(prompt, [], t, { zone: this.deps.zone, deadline: this.deps.window.of(prompt.day), suggestions: await this.deps.suggestions.forPrompt(prompt, []) });
       await store.prompts.markSendStarted(prompt.id);
       try {
         const ref: MessageRef = await port.sendDirect(person, view, { promptId: prompt.id });
@@ -187,7 +189,8 @@ export class DailyRun {
     try {
       const t = translator(localeOf(person, this.deps.defaultLocale));
       const answers = await store.answers.latest(prompt.id);
-      const ref = await port.sendDirect(person, promptView(prompt, answers, t, { zone: this.deps.zone, reminder: true, deadline: this.deps.window.of(prompt.day) }), { promptId: prompt.id });
+      const suggestions = await this.deps.suggestions.forPrompt(prompt, answers);
+      const ref = await port.sendDirect(person, promptView(prompt, answers, t, { zone: this.deps.zone, reminder: true, deadline: this.deps.window.of(prompt.day), suggestions }), { promptId: prompt.id });
       await this.deps.messages.remember(prompt.id, person.id, ref);
       return true;
     } catch (error) {

@@ -7,6 +7,7 @@ import type { AnswerWindow } from './answer-window';
 import { localeOf } from './people';
 import { ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
 import { promptView } from './prompt-view';
+import type { Suggestions } from './suggestions';
 import { promptTrips } from './trip';
 
 /** A message's identity on its platform, whatever page of the prompt it shows. */
@@ -24,6 +25,7 @@ export interface PromptMessagesDeps {
   clock: Clock;
   zone: string;
   window: AnswerWindow;
+  suggestions: Suggestions;
   defaultLocale: Locale;
   logger?: Log;
 }
@@ -52,6 +54,7 @@ export class PromptMessages {
     if (!messages.length) return;
     const answers = await store.answers.latest(promptId);
     const deadline = this.deps.window.of(prompt.day);
+    const suggestions = deadline.closed ? undefined : await this.deps.suggestions.forPrompt(prompt, answers);
     for (const message of messages) {
       const ref = message.ref as MessageRef;
       const port = ports.get(ref.platform);
@@ -59,7 +62,7 @@ export class PromptMessages {
       if (!port || !person) continue;
       const t = translator(localeOf(person, this.deps.defaultLocale));
       try {
-        await port.updateMessage(person, ref, promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0, deadline }));
+        await port.updateMessage(person, ref, promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0, deadline, suggestions }));
       } catch (error) {
         if (error instanceof ChatDeliveryError && error.kind === 'gone') {
           await store.prompts.forgetMessage(message.id);
