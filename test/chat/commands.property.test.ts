@@ -5,7 +5,7 @@ import { isPeriodError, parsePeriod } from '../../src/privacy/periods';
 import { translator } from '../../src/i18n';
 
 const ctx = { now: new Date('2026-11-25T07:30:00Z'), zone: 'Europe/Paris' };
-const words = ['privacy', '/privacy', 'privacy-report', '/privacy-report', 'schedule', 'help', 'by', 'driver', 'vehicle', 'par', 'conducteur', 'last-month', 'hier', 'yesterday', '2026-10', '2026-13', '01/11/2026-30/11/2026', '31/02/2026-01/03/2026', 'link', 'unlink', '<@U1>', 'a@b.fr', 'language', 'fr', 'de', 'here', 'ici', 'off', 'unanswered', 'sans-reponse', '2026', '2031', '', '\u0000', '🙂', '<script>', '"; DROP TABLE people; --'];
+const words = ['privacy', '/privacy', 'privacy-report', '/privacy-report', 'schedule', 'help', 'by', 'driver', 'vehicle', 'par', 'conducteur', 'last-month', 'hier', 'yesterday', '2026-10', '2026-13', '01/11/2026-30/11/2026', '31/02/2026-01/03/2026', 'link', 'unlink', '<@U1>', 'a@b.fr', 'language', 'fr', 'de', 'here', 'ici', 'off', 'unanswered', 'sans-reponse', 'suggestions', 'on', 'maybe', '2026', '2031', '', '\u0000', '🙂', '<script>', '"; DROP TABLE people; --'];
 
 /** Every key an error may name must exist in both languages and render (as the router does) without a placeholder left. */
 function expectLocalised(error: CommandError) {
@@ -26,7 +26,7 @@ describe('the command grammar under arbitrary input', () => {
       fc.property(fc.oneof(fc.string({ maxLength: 600 }), fc.array(fc.constantFrom(...words), { maxLength: 8 }).map((w) => w.join(' ')), fc.string({ unit: 'grapheme', maxLength: 200 })), (line) => {
         const result = parseLine(line, ctx);
         if (!result.ok) expectLocalised(result.error);
-        else expect(['overview', 'help', 'schedule', 'report', 'unanswered', 'reportChannel', 'link', 'unlink', 'forget', 'language']).toContain(result.command.kind);
+        else expect(['overview', 'help', 'schedule', 'report', 'unanswered', 'reportChannel', 'link', 'unlink', 'forget', 'language', 'suggestions']).toContain(result.command.kind);
       }),
       { numRuns: 3000 },
     );
