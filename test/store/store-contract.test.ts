@@ -117,6 +117,89 @@ describe.each(targets)('the store on $name', (target) => {
       return { ...result, row };
     }
 
+    describe('the history suggestions learn from', () => {
+      /** A trip of the driver's history, Lyon → Écully unless said, on a local day at a local minute. */
+      const slot = (tripId: number, day: string, minute = 480, route: [string, string] = ['Lyon', 'Écully']) => ({
+        tripId,
+        fromTown: route[0],
+        toTown: route[1],
+        startAt: new Date(`${day}T${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00+01:00`),
+        weekend: [0, 6].includes(new Date(`${day}T12:00:00Z`).getUTCDay()),
+        startMinute: minute,
+      });
+      const history = (...trips: ReturnType<typeof slot>[]) => ({ individuId: 7, trips: new Map(trips.map((t) => [t.tripId, t])) });
+
+      it('is written with the answer, in its transaction: a change of mind replaces it, a replay writes nothing', async () => {
+        const { person, prompt } = await promptWithPerson();
+        const trips = history(slot(1, '2026-11-03'), slot(2, '2026-11-03', 1050, ['Écully', 'Lyon']));
+        await store.answers.record({ promptId: prompt.id, tripIds: [1, 2], choice: 'private', answeredBy: person.id, requestKey: 'k1', history: trips });
+        expect((await store.history.of(7)).map((r) => [r.trip_id, r.from_town, r.to_town, r.weekend, r.start_minute, r.choice])).toEqual([
+          [2, 'Écully', 'Lyon', false, 1050, 'private'],
+          [1, 'Lyon', 'Écully', false, 480, 'private'],
+        ]);
+        clock.advance(60_000);
+        await store.answers.record({ promptId: prompt.id, tripIds: [1], choice: 'professional', answeredBy: person.id, requestKey: 'k2', history: trips });
+        expect((await store.history.of(7)).find((r) => r.trip_id === 1)).toMatchObject({ choice: 'professional', answered_at: new Date('2026-11-25T07:31:00Z') });
+        // The first click replayed: nothing changes, in the outbox or in the history.
+        expect(await store.answers.record({ promptId: prompt.id, tripIds: [1], choice: 'private', answeredBy: person.id, requestKey: 'k1', history: trips })).toMatchObject({ replayed: true });
+        expect((await store.history.of(7)).find((r) => r.trip_id === 1)?.choice).toBe('professional');
+        // Another driver's history is apart.
+        expect(await store.history.of(8)).toEqual([]);
+      });
+
+      it('a failed answer leaves no history: both are one transaction', async () => {
+        const { person, prompt } = await promptWithPerson();
+        const bad = { individuId: 7, trips: new Map([[1, { ...slot(1, '2026-11-03'), startMinute: Number.NaN }]]) };
+        await expect(store.answers.record({ promptId: prompt.id, tripIds: [1], choice: 'private', answeredBy: person.id, history: bad })).rejects.toThrow();
+        expect(await store.answers.latest(prompt.id)).toEqual([]);
+        expect(await store.history.of(7)).toEqual([]);
+      });
+
+      it('per-trip answers with onlyUnanswered leave trips already answered as they are', async () => {
+        const { person, prompt } = await promptWithPerson();
+        await store.answers.record({ promptId: prompt.id, tripIds: [1], choice: 'professional', answeredBy: person.id });
+        const result = await store.answers.record({ promptId: prompt.id, picks: [{ tripId: 1, choice: 'private' }, { tripId: 2, choice: 'private' }, { tripId: 3, choice: 'professional' }], onlyUnanswered: true, answeredBy: person.id, history: history(slot(1, '2026-11-03'), slot(2, '2026-11-03'), slot(3, '2026-11-03')) });
+        expect(result).toMatchObject({ created: 2, tripIds: [2, 3] });
+        expect((await store.answers.latest(prompt.id)).map((a) => [a.trip_id, a.choice])).toEqual([[1, 'professional'], [2, 'private'], [3, 'professional']]);
+        expect((await store.history.of(7)).map((r) => r.trip_id).sort()).toEqual([2, 3]);
+      });
+
+      it('reads, for all the trips of a prompt in one query, the latest three near each on its route and kind of day', async () => {
+        const { person, prompt } = await promptWithPerson();
+        const past = [slot(1, '2026-10-27'), slot(2, '2026-11-03'), slot(3, '2026-11-10', 540), slot(4, '2026-11-17', 420), slot(5, '2026-11-17', 600), slot(6, '2026-11-14'), slot(7, '2026-11-17', 480, ['Lyon', 'Bron'])];
+        await store.answers.record({ promptId: prompt.id, tripIds: past.map((t) => t.tripId), choice: 'private', answeredBy: person.id, history: history(...past) });
+        const rows = await store.history.near(7, [{ ...slot(100, '2026-11-24'), tripId: 100 }, { ...slot(101, '2026-11-24', 480, ['Lyon', 'Bron']), tripId: 101 }]);
+        // Lyon → Écully on weekdays within 90 minutes of 08:00: 4, 3, 2 (5 is 10:00, 6 a Saturday, 1 older).
+        expect(rows.filter((r) => r.toTown === 'Écully').map((r) => r.tripId).sort()).toEqual([2, 3, 4]);
+        expect(rows.filter((r) => r.toTown === 'Bron').map((r) => r.tripId)).toEqual([7]);
+        expect(await store.history.near(8, [{ ...slot(100, '2026-11-24'), tripId: 100 }])).toEqual([]);
+      });
+
+      it('suggestions are on by default; off and on for every account of the driver', async () => {
+        const slack = await store.people.see(alice);
+        const teams = await store.people.see({ platform: 'teams', workspaceId: 'tenant', chatUserId: '29:alice' });
+        const other = await store.people.see({ ...alice, chatUserId: 'U_BOB' });
+        for (const p of [slack, teams]) await store.people.link(p.id, 7, 'email');
+        await store.people.link(other.id, 8, 'email');
+        expect(await store.history.on(7)).toBe(true);
+        await store.history.set({ individuId: 7, personId: teams.id }, false);
+        expect(await store.history.on(7)).toBe(false);
+        expect(await store.history.on(8)).toBe(true);
+        expect((await store.people.byId(slack.id))?.suggestions).toBe(false);
+        await store.history.set({ individuId: 7, personId: slack.id }, true);
+        expect(await store.history.on(7)).toBe(true);
+      });
+
+      it('a driver erased loses their history; the retention purge takes old history', async () => {
+        const { person, prompt } = await promptWithPerson();
+        await store.answers.record({ promptId: prompt.id, tripIds: [1, 2], choice: 'private', answeredBy: person.id, history: history(slot(1, '2025-10-01'), slot(2, '2026-11-03')) });
+        expect(await store.history.before(new Date('2025-10-27T00:00:00Z'))).toBe(1);
+        expect((await store.history.of(7)).map((r) => r.trip_id)).toEqual([2]);
+        await store.once(undefined, (tx) => tx.erasure.erase(7, [person.id], []).then(() => undefined));
+        expect(await store.history.of(7)).toEqual([]);
+      });
+    });
+
     it('stores an answer as pending and hands it to one worker at a time', async () => {
       const { person, prompt } = await promptWithPerson();
       const { row: answer } = await record(prompt.id, 1000000000001, 'private', person.id);
