@@ -188,9 +188,10 @@ export class Fleet {
 
   /**
    * Adds a trip starting at `start` (tests of trips near midnight): it belongs to the local day
-   * it starts on, and to whoever the vehicle is assigned to then.
+   * it starts on, and to whoever the vehicle is assigned to then. Across one town of the area,
+   * or between the towns named (`towns`, names of TOWNS: tests of suggestions by route).
    */
-  addTrip(vehicleId: number, start: DateTime, minutes: number, zone: string): SimTrip {
+  addTrip(vehicleId: number, start: DateTime, minutes: number, zone: string, towns?: { from: string; to: string }): SimTrip {
     const vehicle = this.vehiclesById.get(vehicleId);
     const vehicleIndex = this.vehicleIndex.get(vehicleId);
     if (!vehicle || vehicleIndex === undefined) throw new RangeError(`no vehicle ${vehicleId}`);
@@ -202,6 +203,11 @@ export class Fleet {
     const rng = mulberry32(hashInts(vehicleId, dayNumber, 7 + extra.length));
     // A drive across one town, at a town's speed.
     const town = pick(rng, TOWNS);
+    const named = (name: string) => {
+      const found = TOWNS.find((t) => t.town === name);
+      if (!found) throw new RangeError(`no town ${name} in the area`);
+      return found;
+    };
     const trip: SimTrip = {
       // Positions 40 to 49: above any generated trip, below the stop rows (+50).
       id: tripId(dayNumber, vehicleIndex, 40 + extra.length),
@@ -210,8 +216,8 @@ export class Fleet {
       start: local,
       end: local.plus({ minutes }),
       distanceMeter: Math.round((minutes / 60) * TOWN_SPEED_KMH * 1000),
-      from: placeIn(rng, town),
-      to: placeIn(rng, town),
+      from: placeIn(rng, towns ? named(towns.from) : town),
+      to: placeIn(rng, towns ? named(towns.to) : town),
     };
     extra.push(trip);
     this.added.set(key, extra);
