@@ -82,7 +82,8 @@ export class AnswerService {
     const onPage = asked.slice(first, first + MAX_TRIPS_PER_MESSAGE);
     const suggestions = await this.deps.suggestions.forPrompt(prompt, await store.answers.latest(prompt.id), onPage);
     const picks = [...suggestions].map(([tripId, suggestion]) => ({ tripId, choice: suggestion.choice }));
-    if (!picks.length) return { ok: false, reason: 'noSuggestion', person, prompt, page: target.page };
+    // Nothing left to accept: still one request, so that a replay is told apart (and ignored).
+    if (!picks.length) return (await store.claim(requestKey)) ? { ok: false, reason: 'noSuggestion', person, prompt, page: target.page } : { ok: false, reason: 'replayed', person };
     const { replayed, created } = await store.answers.record({
       promptId: prompt.id,
       picks,

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import { addDays } from '../../src/ocean/dates';
 import { promptTrips } from '../../src/privacy/trip';
@@ -180,6 +183,7 @@ describe('suggestions learned from a driver’s own answers, on Slack', () => {
     const prompt = await promptOf(nine.individuId);
     const before = t.sim.requestsTo(RETRO).length;
     const accepted = await click(t, 'U_9', 'accept_suggestions:0', `sug:${prompt.id}:0`, 'trigger-accept-1');
+    await eventually(async () => (await store.answers.latest(prompt.id)).length === 2);
     await eventually(async () => (await store.answers.latest(prompt.id)).filter((a) => a.status === 'delivered').length === 2);
     await t.service.core.outbox.drain();
     const sent = retroSince(t, before).sort((a, b) => a.idEtape - b.idEtape);
@@ -254,7 +258,8 @@ describe('accept suggestions on Teams, through the real CloudAdapter', () => {
     const card = cardsOf(t.connector.sent().find((c) => c.conversationId === `a:conv-${ALICE.id}`)!.body)[0]!;
     expect(cardProblems(card)).toEqual([]);
     const text = JSON.stringify(card);
-    expect(text).toContain('les 3 dernières fois, Lyon → Écully');
+    expect(text).toContain('Suggestion: private the last 3 times, Lyon → Écully');
+    expect(text).toContain('"title":"Accept suggestions"');
     const value = /"data":\{"actionId":"accept_suggestions","value":"(sug:\d+:0)"\}/.exec(text)?.[1];
     expect(value).toBeDefined();
     const before = t.sim.requestsTo(RETRO).length;
@@ -270,10 +275,15 @@ describe('accept suggestions on Teams, through the real CloudAdapter', () => {
 
 describe('accept suggestions in the web chat', () => {
   let t: TestService;
+  let dataDir: string;
   beforeAll(async () => {
-    t = await startTestService({ slack: false, teams: false, web: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'suggestions-'));
+    t = await startTestService({ slack: false, teams: false, web: true, config: { dataDir } });
   });
-  afterAll(() => t.stop());
+  afterAll(async () => {
+    await t.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   const api = async <T>(route: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${t.url}/web/api/${route}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
