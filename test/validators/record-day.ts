@@ -1,4 +1,7 @@
+import { DateTime } from 'luxon';
+import { tripSlot } from '../../src/privacy/suggestion-rule';
 import { MANAGER_INDEX } from '../../src/sandbox/fleet';
+import { recordAnswered } from '../../src/store/history';
 import { teamsActivity } from '../support/fake-connector';
 import { eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 import { blockActionsBody, eventBody, post, sign, slashBody, viewSubmissionBody } from '../support/slack-requests';
@@ -79,6 +82,21 @@ function invoke(data: Record<string, unknown>): Record<string, unknown> {
   return { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: String(data.actionId ?? data.formId), data } } };
 }
 
+/**
+ * Three weeks of the same answers for trips like these (same towns, same time, same weekday), in
+ * the driver's history: their prompt then suggests an answer for each, with the accept button.
+ */
+let seededTripId = 800_000;
+async function seedSuggestions(t: TestService, individuId: number, trips: { fromTown: string | null; toTown: string | null; start: string | null }[]): Promise<void> {
+  for (const trip of trips) {
+    for (const weeks of [1, 2, 3]) {
+      const start = trip.start && DateTime.fromISO(trip.start).minus({ weeks }).toISO();
+      const slot = tripSlot({ ...trip, start }, 'Europe/Paris');
+      if (slot) await recordAnswered(t.service.core.store.db, individuId, { ...slot, tripId: (seededTripId += 1) }, 'private', new Date(slot.startAt.getTime() + 86_400_000));
+    }
+  }
+}
+
 /** The value of the first trip's Professional button in what the bot sent. */
 function answerValue(json: string | undefined): string {
   const found = /ans:\d+:0:professional/.exec(json ?? '');
@@ -107,6 +125,12 @@ export async function recordRepresentativeDay(): Promise<Recording> {
   // Teams: installed by a driver and a manager (the greeting).
   for (const user of [TEAMS_DRIVER, TEAMS_BOSS]) await teams(t, user, { type: 'conversationUpdate', membersAdded: [{ id: user.id }] }, invokes);
 
+  // Both drivers repeat yesterday's trips: their prompts carry suggestions and the accept button.
+  for (const who of [driver, teamsDriver]) {
+    const trips = fleet.trips(who.vehicleId!, TEST_DAY, 'Europe/Paris').map((trip) => ({ fromTown: trip.from.town, toTown: trip.to.town, start: trip.start.toISO() }));
+    await seedSuggestions(t, who.individuId, trips);
+  }
+
   // The daily prompt, to Slack and to Teams.
   await slash(t, SLACK_DRIVER, '/privacy', '');
   await t.service.core.dailyRun.run(TEST_DAY);
@@ -124,9 +148,17 @@ export async function recordRepresentativeDay(): Promise<Recording> {
     const who = platform === 'slack' ? driver : teamsDriver;
     const car = fleet.vehicle(who.vehicleId!)!;
     const asked = Array.from({ length: 45 }, (_, i) => ({ id: 70_000 + i, vehicleId: car.id, numeroEmbarque: car.numeroEmbarque, start: new Date(Date.UTC(2026, 10, 20, 5, i)).toISOString(), end: new Date(Date.UTC(2026, 10, 20, 5, i + 1)).toISOString(), fromTown: 'Villeurbanne', toTown: 'Lyon', distanceMeter: 1000, durationSec: 60 }));
+    await seedSuggestions(t, who.individuId, asked.slice(0, 1));
     const prompt = await t.service.core.store.prompts.claim({ individuId: who.individuId, day: '2026-11-20', personId: person!.id, trips: { asked, alreadyPrivate: 0 }, worker: 'test', leaseMs: 1 });
-    if (platform === 'slack') await click(t, SLACK_DRIVER, 'prompt_page:0', `pg:${prompt!.id}:1`);
-    else await teams(t, TEAMS_DRIVER, invoke({ actionId: 'prompt_page', value: `pg:${prompt!.id}:2` }), invokes);
+    // A page shown, then its suggestions accepted (the other pages stay open, the day unanswered).
+    if (platform === 'slack') {
+      await click(t, SLACK_DRIVER, 'prompt_page:0', `pg:${prompt!.id}:1`);
+      await eventually(() => t.slack.callsTo('chat.update').some((c) => JSON.stringify(c.args.blocks).includes('Page 2/3')));
+      await click(t, SLACK_DRIVER, 'accept_suggestions:0', `sug:${prompt!.id}:1`);
+    } else {
+      await teams(t, TEAMS_DRIVER, invoke({ actionId: 'prompt_page', value: `pg:${prompt!.id}:2` }), invokes);
+      await teams(t, TEAMS_DRIVER, invoke({ actionId: 'accept_suggestions', value: `sug:${prompt!.id}:2` }), invokes);
+    }
   }
   await eventually(() => t.slack.callsTo('chat.update').length > 1);
 

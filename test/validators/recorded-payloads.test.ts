@@ -43,6 +43,13 @@ describe('every Slack surface the service sent', () => {
     for (const text of ['Benefit in kind', 'Trips without an answer', 'remind_unanswered', 'Le délai de réponse est passé']) expect(all).toContain(text);
   });
 
+  it('covers suggestions: the reason under a trip and the accept button, on a full page of a long day too', () => {
+    const all = JSON.stringify(day.slack);
+    for (const text of ['Suggestion : privé les 3 dernières fois', 'accept_suggestions:', 'Accepter les suggestions', 'sug:']) expect(all).toContain(text);
+    const paged = day.slack.filter((p) => JSON.stringify(p.body).includes('Page 2/3') && JSON.stringify(p.body).includes('accept_suggestions'));
+    expect(paged.length).toBeGreaterThan(0);
+  });
+
   it('type-checks against @slack/types: messages as KnownBlock[], modals as ModalView, the App Home as HomeView', () => {
     const values = day.slack.flatMap((p, i) => {
       if (p.surface === 'modal') return [{ label: `${p.via} #${i}`, type: 'ModalView', value: p.body }];
@@ -95,6 +102,12 @@ describe('every Teams activity and card the service sent', () => {
     const all = JSON.stringify(day.teams);
     for (const text of ['Avantage en nature', 'Trajets sans réponse', 'Rapport hebdomadaire', 'Ce canal recevra', 'Le délai de réponse est passé']) expect(all).toContain(text);
     expect(day.t.connector.sent().filter((c) => c.conversationId === '19:reports@thread.tacv2').length).toBe(2);
+  });
+
+  it('covers suggestions: the reason under a trip and the accept action, and the accepted card', () => {
+    const all = JSON.stringify(day.teams);
+    for (const text of ['Suggestion : privé les 3 dernières fois', '"verb":"accept_suggestions"', 'Accepter les suggestions']) expect(all).toContain(text);
+    expect(day.teams.some((p) => p.via === 'invoke' && JSON.stringify(p.body).includes('Page 3/3') && JSON.stringify(p.body).includes('Privé — enregistrement…'))).toBe(true);
   });
 
   it('passes the Adaptive Cards parser with no warning', () => {
