@@ -6,7 +6,7 @@ import type { Service } from '../../adapters/service';
 import { loadConfig } from '../../src/config';
 import { boot } from '../../src/main';
 import { teamsActivity } from '../support/fake-connector';
-import { typed, user } from '../support/chat';
+import { clicked, typed, user } from '../support/chat';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 
 /*
@@ -152,12 +152,15 @@ describe('forgetting a person, and forgetting with time', () => {
     const driver = t.sim.fleet.byIndex(11);
     const prompt = (await t.service.core.store.prompts.forDay(TEST_DAY)).find((p) => p.individu_id === driver.individuId)!;
     t.sim.setFaults({ failNext: { status: 503, count: 1000 }, only: 'vieprivee/v1/etapeViePriveePosteriori' });
-    await t.service.core.store.answers.record({ promptId: prompt.id, tripIds: [(prompt.trips as { asked: { id: number }[] }).asked[0]!.id], choice: 'private', answeredBy: prompt.person_id! });
+    await t.service.core.store.answers.record({ promptId: prompt.id, tripIds: [(prompt.trips as { asked: { id: number }[] }).asked[0]!.id], choice: 'private', answeredBy: prompt.person_id!, history: { individuId: driver.individuId, trips: t.service.core.suggestions.answered(prompt) } });
+    expect(await t.service.core.store.history.of(driver.individuId)).toHaveLength(1);
     const boss = { ...user('U_0', {}, 'slack', 'T_FLEET'), profile: async () => ({ chatUserId: 'U_0', email: t.sim.fleet.byIndex(0).email }) };
     const [answer] = await typed(t, boss, 'privacy forget <@U_11>');
     t.sim.faults.reset();
     expect(answer!.summary).toMatch(/oublié .*1 message.*0 réponse\(s\) en attente envoyée\(s\) à Ocean, 1 annulée/);
     expect(await t.service.core.store.prompts.of(driver.individuId, TEST_DAY)).toBeUndefined();
+    // The trips they answered, kept for their suggestions, go with them.
+    expect(await t.service.core.store.history.of(driver.individuId)).toEqual([]);
     expect(await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_11' })).toBeUndefined();
     const trail = await t.service.core.store.auditLog.trail(50);
     expect(trail[0]).toMatchObject({ action: 'forget', subject: `individu:${driver.individuId}` });
@@ -176,12 +179,51 @@ describe('forgetting a person, and forgetting with time', () => {
     expect(prompts.length).toBeGreaterThan(1);
     // One answer still waits for Ocean: its prompt stays until it is delivered.
     const waiting = prompts[0]!;
-    await t.service.core.store.answers.record({ promptId: waiting.id, tripIds: [(waiting.trips as { asked: { id: number }[] }).asked[0]!.id], choice: 'private', answeredBy: waiting.person_id! });
+    await t.service.core.store.answers.record({ promptId: waiting.id, tripIds: [(waiting.trips as { asked: { id: number }[] }).asked[0]!.id], choice: 'private', answeredBy: waiting.person_id!, history: { individuId: waiting.individu_id, trips: t.service.core.suggestions.answered(waiting) } });
+    expect(await t.service.core.store.history.of(waiting.individu_id)).toHaveLength(1);
     t.clock.set('2027-12-31T02:20:00Z'); // more than 400 days later
     const purged = await t.service.core.retention.purge();
     expect(purged.prompts).toBeGreaterThanOrEqual(prompts.length - 1);
     expect((await t.service.core.store.prompts.forDay(TEST_DAY)).map((p) => p.id)).toEqual([waiting.id]);
     expect(await t.service.core.store.auditLog.trail(1000)).toEqual([]);
+    // The history suggestions learn from (towns and times) goes with its prompts.
+    expect(await t.service.core.store.history.of(waiting.individu_id)).toEqual([]);
+  });
+});
+
+describe('"accept suggestions" trusts the store, not the button', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ teams: false });
+    addFleetToSlack(t);
+    await t.service.core.dailyRun.run(TEST_DAY);
+  });
+  afterAll(() => t.stop());
+
+  const slackUser = (index: number) => ({ ...user(`U_${index}`, {}, 'slack', 'T_FLEET'), profile: async () => ({ chatUserId: `U_${index}`, email: t.sim.fleet.byIndex(index).email }) });
+
+  it('a forged payload answers nothing: another driver\'s prompt, a page that does not exist, a made-up action value', async () => {
+    const store = t.service.core.store;
+    const [nine, eleven] = [9, 11].map((i) => t.sim.fleet.byIndex(i));
+    const theirs = (await store.prompts.of(eleven!.individuId, TEST_DAY))!;
+    const mine = (await store.prompts.of(nine!.individuId, TEST_DAY))!;
+    // Driver 11 has suggestions for their whole day; driver 9 tries to accept them.
+    const trips = t.service.core.suggestions.answered(theirs);
+    for (const weeks of [1, 2, 3]) {
+      for (const trip of trips.values()) {
+        await store.db.insertInto('answered_trips').values({ individu_id: eleven!.individuId, trip_id: trip.tripId * 10 + weeks, from_town: trip.fromTown, to_town: trip.toTown, start_at: new Date(trip.startAt.getTime() - weeks * 7 * 86_400_000), weekend: trip.weekend, start_minute: trip.startMinute, choice: 'private', answered_at: trip.startAt }).execute();
+      }
+    }
+    expect((await t.service.core.suggestions.forPrompt(theirs, [])).size).toBe(trips.size);
+    const stolen = await clicked(t, slackUser(9), 'accept_suggestions', `sug:${theirs.id}:0`);
+    expect(stolen.reply?.summary).toContain("d'une autre personne");
+    for (const value of [`sug:${mine.id}:7`, `sug:${mine.id}:0:private`, `ans:${theirs.id}:0:private`.replace('ans', 'sug')]) {
+      const outcome = await clicked(t, slackUser(9), 'accept_suggestions', value);
+      expect(outcome.reply?.summary).toMatch(/plus valable|rien n’a changé/);
+    }
+    expect(await store.answers.latest(theirs.id)).toEqual([]);
+    expect(await store.answers.latest(mine.id)).toEqual([]);
+    expect((await store.auditLog.trail(10)).some((e) => e.action === 'answer.refused' && e.subject === `prompt:${theirs.id}`)).toBe(true);
   });
 });
 
