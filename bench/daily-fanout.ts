@@ -1,9 +1,13 @@
 import { startService } from '../adapters/service';
 import { createLogger } from '../src/logger';
+import type { Insertable } from 'kysely';
+import { DateTime } from 'luxon';
+import { addDays } from '../src/ocean/dates';
+import { tripSlot } from '../src/privacy/suggestion-rule';
 import { Fleet } from '../src/sandbox/fleet';
-import { Store } from '../src/store';
+import { Store, type AnsweredTripsTable } from '../src/store';
 import { FakeSlack } from '../test/support/fake-slack';
-import { benchConfig, line, now, runBench, startSimProcess, withPeakRss } from './support';
+import { benchConfig, line, now, percentile, runBench, startSimProcess, withPeakRss } from './support';
 
 /**
  * The daily run for 1,000 drivers: Ocean answers in 30 ms (simulator in its own process), Slack
@@ -12,6 +16,8 @@ import { benchConfig, line, now, runBench, startSimProcess, withPeakRss } from '
  * Ocean request × 30 ms / 16 (the client's concurrency). A fleet day spans two UTC dates and
  * `ficheJour` is documented per UTC date, so each vehicle costs two `ficheJour` calls, plus the
  * schedule GETs of drivers with trips. Targets: at most 1.15 × the bound, no duplicate, no drop.
+ * Every driver has a year of answers in their history (suggestions, issue 22): the time spent
+ * working out each prompt's suggestions is measured apart (BENCH_NO_HISTORY=1 leaves it empty).
  */
 const OCEAN_LATENCY_MS = 30;
 const OCEAN_CONCURRENCY = 16;
@@ -30,12 +36,31 @@ async function main(): Promise<void> {
   const schema = `bench_${process.pid}`;
   const store = await Store.open({ databaseUrl, schema }).catch(() => Store.open());
   line('store', store.kind === 'postgres' ? 'PostgreSQL server' : 'PGlite (no PostgreSQL server answered)');
+  if (!process.env.BENCH_NO_HISTORY) {
+    const seeded = now();
+    const rows = await seedHistory(store, fleet, day);
+    line('answer history (a year, every driver)', `${rows} answered trips, written in ${((now() - seeded) / 1000).toFixed(1)} s`);
+  }
   const config = benchConfig({ baseUrl: sim.baseUrl, login: sim.login, password: sim.password }, slack.apiUrl, 'bench-secret');
   const service = await startService(config, { logger: createLogger('silent'), store, jobs: false, clock: { now: () => new Date('2026-11-25T07:30:00Z') }, oceanMaxConcurrency: OCEAN_CONCURRENCY });
   const simCount = async (endpoint?: string) => {
     const url = new URL('/__sim/count', sim.baseUrl);
     if (endpoint) url.searchParams.set('endpoint', endpoint);
     return ((await (await fetch(url)).json()) as { count: number }).count;
+  };
+  // Time spent working out suggestions, prompt by prompt (the store's two reads and the rule).
+  const suggestions = service.core.suggestions;
+  const computeTimes: number[] = [];
+  let suggested = 0;
+  let withSuggestions = 0;
+  const forPrompt = suggestions.forPrompt.bind(suggestions);
+  suggestions.forPrompt = async (...args) => {
+    const started = now();
+    const result = await forPrompt(...args);
+    computeTimes.push(now() - started);
+    suggested += result.size;
+    if (result.size) withSuggestions += 1;
+    return result;
   };
   const before = await simCount();
   const { peakMb, result } = await withPeakRss(async () => {
@@ -64,11 +89,48 @@ async function main(): Promise<void> {
   line('duplicates', String(duplicates), '0', duplicates === 0);
   line('drops', String(dropped), '0', dropped === 0);
   line('peak RSS', `${peakMb.toFixed(0)} MB`);
+  const sortedTimes = [...computeTimes].sort((a, b) => a - b);
+  const mean = computeTimes.reduce((sum, ms) => sum + ms, 0) / Math.max(1, computeTimes.length);
+  line('suggestions worked out', `${computeTimes.length} prompts, ${withSuggestions} with a suggestion (${suggested} trips suggested)`);
+  line('suggestions time per prompt', `mean ${mean.toFixed(2)} ms, p95 ${percentile(sortedTimes, 95).toFixed(2)} ms, max ${(sortedTimes.at(-1) ?? 0).toFixed(2)} ms (${(computeTimes.reduce((a, b) => a + b, 0) / 1000).toFixed(2)} s in all)`);
   await service.stop();
   if (store.kind === 'postgres') await store.db.schema.dropSchema(schema).cascade().execute();
   await store.close();
   await slack.stop();
   sim.stop();
+}
+
+/**
+ * A year of answers before `day` for every driver, straight into the store's history in large
+ * inserts: each vehicle's generated trips, answered as a driver would (evenings and weekends
+ * private, the rest professional, one answer in ten the other way).
+ */
+async function seedHistory(store: Store, fleet: Fleet, day: string): Promise<number> {
+  const zone = 'Europe/Paris';
+  let batch: Insertable<AnsweredTripsTable>[] = [];
+  let rows = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    await store.db.insertInto('answered_trips').values(batch).onConflict((oc) => oc.doNothing()).execute();
+    rows += batch.length;
+    batch = [];
+  };
+  for (let back = 365; back >= 1; back -= 1) {
+    const date = addDays(day, -back);
+    for (const vehicle of fleet.vehicles) {
+      for (const trip of fleet.trips(vehicle.id, date, zone)) {
+        const slot = tripSlot({ fromTown: trip.from.town, toTown: trip.to.town, start: trip.start.toISO() }, zone);
+        if (!slot) continue;
+        const usual = slot.weekend || slot.startMinute >= 19 * 60 ? 'private' : 'professional';
+        const other = usual === 'private' ? 'professional' : 'private';
+        const choice = (trip.id % 10 === 3 ? other : usual) as 'private' | 'professional';
+        batch.push({ individu_id: trip.driverId, trip_id: trip.id, from_town: slot.fromTown, to_town: slot.toTown, start_at: slot.startAt, weekend: slot.weekend, start_minute: slot.startMinute, choice, answered_at: DateTime.fromJSDate(slot.startAt).plus({ days: 1 }).toJSDate() });
+        if (batch.length >= 5000) await flush();
+      }
+    }
+  }
+  await flush();
+  return rows;
 }
 
 runBench(main);
