@@ -51,7 +51,7 @@ describe('slash commands through the real Bolt app', () => {
     const { responses } = await slash('U_ALICE', '/privacy', 'horaire');
     const [answer] = await eventually(() => (responses().length ? responses() : undefined));
     expect(texts(answer as Record<string, unknown>)).toContain('« horaire »');
-    expect(texts(answer as Record<string, unknown>)).toContain('schedule, help, language fr|en (gestionnaires : link, unlink, forget)');
+    expect(texts(answer as Record<string, unknown>)).toContain('schedule, help, language fr|en, suggestions off|on (gestionnaires : link, unlink, forget)');
   });
 
   it('a driver asking for the manager report is refused politely and Ocean is not asked', async () => {
