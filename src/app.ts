@@ -111,7 +111,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   const people = new PeopleService({ store, directory, ports, managerEmails: config.managerEmails, defaultLocale: config.defaultLocale, clock, logger: logger.child({ component: 'people' }) });
   const trips = new TripsService(ocean, directory, zone, clock);
   const answerWindow = new AnswerWindow(zone, config.answerDeadlineDays, clock);
-  const suggestions = new Suggestions({ store, zone });
+  const suggestions = new Suggestions({ store, zone, logger: logger.child({ component: 'suggestions' }) });
   const messages = new PromptMessages({ store, ports, clock, zone, window: answerWindow, suggestions, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'messages' }) });
   const outbox = new Outbox({
     store,

@@ -101,7 +101,7 @@ export class AnswerService {
   async view(prompt: DailyPromptRow, t: Translator, page = 0): Promise<View> {
     const answers = await this.deps.store.answers.latest(prompt.id);
     const deadline = this.deps.window.of(prompt.day);
-    const suggestions = deadline.closed ? undefined : await this.deps.suggestions.forPrompt(prompt, answers);
+    const suggestions = deadline.closed ? undefined : await this.deps.suggestions.toShow(prompt, answers);
     return promptView(prompt, answers, t, { zone: this.deps.zone, page, deadline, suggestions });
   }
 

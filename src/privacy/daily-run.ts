@@ -133,7 +133,7 @@ export class DailyRun {
         }
       }
       const t = translator(localeOf(person, this.deps.defaultLocale));
-      const view = promptView(prompt, [], t, { zone: this.deps.zone, deadline: this.deps.window.of(prompt.day), suggestions: await this.deps.suggestions.forPrompt(prompt, []) });
+      const view = promptView(prompt, [], t, { zone: this.deps.zone, deadline: this.deps.window.of(prompt.day), suggestions: await this.deps.suggestions.toShow(prompt, []) });
       await store.prompts.markSendStarted(prompt.id);
       try {
         const ref: MessageRef = await port.sendDirect(person, view, { promptId: prompt.id });
@@ -189,7 +189,7 @@ export class DailyRun {
     try {
       const t = translator(localeOf(person, this.deps.defaultLocale));
       const answers = await store.answers.latest(prompt.id);
-      const suggestions = await this.deps.suggestions.forPrompt(prompt, answers);
+      const suggestions = await this.deps.suggestions.toShow(prompt, answers);
       const ref = await port.sendDirect(person, promptView(prompt, answers, t, { zone: this.deps.zone, reminder: true, deadline: this.deps.window.of(prompt.day), suggestions }), { promptId: prompt.id });
       await this.deps.messages.remember(prompt.id, person.id, ref);
       return true;

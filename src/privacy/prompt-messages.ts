@@ -54,7 +54,7 @@ export class PromptMessages {
     if (!messages.length) return;
     const answers = await store.answers.latest(promptId);
     const deadline = this.deps.window.of(prompt.day);
-    const suggestions = deadline.closed ? undefined : await this.deps.suggestions.forPrompt(prompt, answers);
+    const suggestions = deadline.closed ? undefined : await this.deps.suggestions.toShow(prompt, answers);
     for (const message of messages) {
       const ref = message.ref as MessageRef;
       const port = ports.get(ref.platform);

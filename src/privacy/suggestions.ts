@@ -1,3 +1,4 @@
+import type { Log } from '../log';
 import type { DailyPromptRow, Store, TripAnswerRow } from '../store';
 import type { AnsweredTrip } from '../store/history';
 import { suggest, tripSlot, type Suggestion } from './suggestion-rule';
@@ -6,6 +7,7 @@ import { promptTrips, type Trip } from './trip';
 export interface SuggestionDeps {
   store: Store;
   zone: string;
+  logger?: Log;
 }
 
 /**
@@ -37,6 +39,19 @@ export class Suggestions {
       if (suggestion) suggestions.set(slot.tripId, suggestion);
     }
     return suggestions;
+  }
+
+  /**
+   * The suggestions to draw with a prompt: a message without them is better than no message, so
+   * a store that fails to answer here leaves them out (and says so in the log).
+   */
+  async toShow(prompt: DailyPromptRow, answers: readonly TripAnswerRow[]): Promise<Map<number, Suggestion>> {
+    try {
+      return await this.forPrompt(prompt, answers);
+    } catch (error) {
+      this.deps.logger?.warn({ promptId: prompt.id, err: error instanceof Error ? error.message : String(error) }, 'suggestions left out of a prompt');
+      return new Map();
+    }
   }
 
   /** The prompt's trips as the driver's history keeps them once answered (by trip id). */
