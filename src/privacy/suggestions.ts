@@ -12,8 +12,8 @@ export interface SuggestionDeps {
 
 /**
  * Suggestions for a prompt's trips from its driver's own answers (issue 22): read from the
- * store in two queries per prompt (the driver's setting, then the history near every trip at
- * once), decided by the rule in suggestion-rule.ts. Nothing here reaches Ocean.
+ * store in one query per prompt (the history near every trip at once, none when the driver
+ * turned suggestions off), decided by the rule in suggestion-rule.ts. Nothing here reaches Ocean.
  */
 export class Suggestions {
   constructor(private readonly deps: SuggestionDeps) {}
@@ -31,9 +31,8 @@ export class Suggestions {
       return slot ? [{ ...slot, tripId: trip.id }] : [];
     });
     if (!slots.length) return suggestions;
-    const { store } = this.deps;
-    if (!(await store.history.on(prompt.individu_id))) return suggestions;
-    const history = await store.history.near(prompt.individu_id, slots);
+    // One query: the history near every trip, empty when the driver turned suggestions off.
+    const history = await this.deps.store.history.near(prompt.individu_id, slots);
     for (const slot of slots) {
       const suggestion = suggest(slot, history);
       if (suggestion) suggestions.set(slot.tripId, suggestion);

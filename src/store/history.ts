@@ -34,7 +34,8 @@ export class HistoryTable {
   /**
    * For each trip, the driver's latest answered trips on its route and kind of day, started
    * before it and near its time of day: at most as many as the rule needs, in one query for
-   * every trip of a prompt (the rule in suggestion-rule.ts decides).
+   * every trip of a prompt (the rule in suggestion-rule.ts decides); none at all when the driver
+   * turned suggestions off.
    */
   async near(individuId: number, trips: readonly (TripSlot & { tripId: number })[]): Promise<HistoryRow[]> {
     if (!trips.length) return [];
@@ -53,7 +54,9 @@ export class HistoryTable {
           and a.start_minute between w.start_minute - ${SUGGESTION_WINDOW_MINUTES}::integer and w.start_minute + ${SUGGESTION_WINDOW_MINUTES}::integer
         order by a.start_at desc
         limit ${SUGGESTION_AGREEING}
-      ) h`.execute(this.db);
+      ) h
+      -- Nothing when the driver turned suggestions off on any of their accounts (see on()).
+      where not exists (select 1 from people p where p.individu_id = ${individuId} and not p.suggestions)`.execute(this.db);
     return rows.map((r) => ({
       tripId: Number(r.trip_id),
       fromTown: r.from_town,

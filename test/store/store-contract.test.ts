@@ -186,8 +186,14 @@ describe.each(targets)('the store on $name', (target) => {
         expect(await store.history.on(7)).toBe(false);
         expect(await store.history.on(8)).toBe(true);
         expect((await store.people.byId(slack.id))?.suggestions).toBe(false);
+        // The history is not read for a driver who turned suggestions off.
+        const { prompt } = await promptWithPerson();
+        const past = [slot(1, '2026-11-03'), slot(2, '2026-11-10'), slot(3, '2026-11-17')];
+        await store.answers.record({ promptId: prompt.id, tripIds: [1, 2, 3], choice: 'private', answeredBy: slack.id, history: history(...past) });
+        expect(await store.history.near(7, [{ ...slot(100, '2026-11-24'), tripId: 100 }])).toEqual([]);
         await store.history.set({ individuId: 7, personId: slack.id }, true);
         expect(await store.history.on(7)).toBe(true);
+        expect(await store.history.near(7, [{ ...slot(100, '2026-11-24'), tripId: 100 }])).toHaveLength(3);
       });
 
       it('a driver erased loses their history; the retention purge takes old history', async () => {
