@@ -1,5 +1,5 @@
 import type { Translator } from '../i18n';
-import type { DailyPromptRow, Person, Store } from '../store';
+import type { DailyPromptRow, Person, Store, TripAnswerRow } from '../store';
 import type { AnswerPayload } from '../views/payloads';
 import type { View } from '../views/views';
 import type { AnswerWindow } from './answer-window';
@@ -56,8 +56,9 @@ export class AnswerService {
   }
 
   /** The prompt as it stands in the store, on one page. */
-  async view(prompt: DailyPromptRow, t: Translator, page = 0): Promise<View> {
-    return promptView(prompt, await this.deps.store.answers.latest(prompt.id), t, { zone: this.deps.zone, page, deadline: this.deps.window.of(prompt.day) });
+  /** The prompt as it stands; `answers` when the caller has just read them. */
+  async view(prompt: DailyPromptRow, t: Translator, page = 0, answers?: TripAnswerRow[]): Promise<View> {
+    return promptView(prompt, answers ?? (await this.deps.store.answers.latest(prompt.id)), t, { zone: this.deps.zone, page, deadline: this.deps.window.of(prompt.day) });
   }
 
   /** Another page of a long prompt, for its driver only. */
