@@ -1,3 +1,5 @@
+import os from 'node:os';
+import fs from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -74,7 +76,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function child(script: string, env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is none. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function child(script: string, env: Record<string, string>): Promise<{ url: string; cpu(): number | undefined; stop(): void }> {
   const port = await freePort();
   // BENCH_PROFILE=dir writes a V8 CPU profile of each server there (open it in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
@@ -84,7 +96,7 @@ async function child(script: string, env: Record<string, string>): Promise<{ url
     if (await fetch(`${url}/healthz`).then(() => true, () => false)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, stop: () => proc.kill('SIGTERM') };
+  return { url, cpu: () => cpuSeconds(proc.pid), stop: () => proc.kill('SIGTERM') };
 }
 
 function summary(shots: Shot[]): { p50: number; p99: number; non2xx: number } {
@@ -143,6 +155,7 @@ async function main(): Promise<void> {
   const clickShots: Promise<Shot>[] = [];
   const chosen = prompts.slice(0, CLICKS);
   const started = Date.now();
+  const cpuBefore = bot.cpu();
   const botShots = await openLoop(drivers.length, RATE, (i) => {
     // Every fifth command, a driver also clicks "private" on the first trip of their prompt.
     const prompt = i % (drivers.length / CLICKS) === 0 ? chosen[i / (drivers.length / CLICKS)] : undefined;
@@ -164,6 +177,7 @@ async function main(): Promise<void> {
     record = await slack.record();
   }
   const doneAt = Date.now();
+  const cpuAfter = bot.cpu();
   const answers = botShots.map((_, i) => record.answered[`bot-${i}`]);
   const answered = answers.filter(Boolean).length;
   const failed = answers.filter((a) => a && /Une erreur|trop de demandes|Ocean ne répond pas|unexpected/i.test(a.first)).length;
@@ -177,6 +191,10 @@ async function main(): Promise<void> {
   line('bot ack p99 − bare ack p99', `${(o.p99 - b.p99).toFixed(1)} ms`, '≤ 100 ms', o.p99 - b.p99 <= 100);
   line('commands answered through response_url', `${answered} of ${botShots.length} (${withContent} with the driver's overview, ${failed} errors or refusals)`, 'all, 0 refused', answered === botShots.length && failed === 0);
   line('all answered within', `${((doneAt - started) / 1000).toFixed(1)} s of the first command`);
+  if (cpuBefore !== undefined && cpuAfter !== undefined) {
+    const cpu = cpuAfter - cpuBefore;
+    line('bot CPU for the burst', `${cpu.toFixed(1)} s (${((cpu * 1000) / (botShots.length + clicks.length)).toFixed(1)} ms a request; ${((cpu / ((doneAt - started) / 1000)) * 100).toFixed(0)}% of one core while it lasted; machine load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
+  }
   line('clicks: ack (answer stored) p50 / p99', `${c.p50.toFixed(1)} ms / ${c.p99.toFixed(1)} ms, non-2xx ${c.non2xx}`);
   line('clicks: click → Ocean → message updated, p50 / p95', `${percentile(clickToUpdate, 50).toFixed(0)} ms / ${percentile(clickToUpdate, 95).toFixed(0)} ms (${clickToUpdate.length} of ${clickSent.size})`, 'p95 < 300 ms', percentile(clickToUpdate, 95) < 300);
   bot.stop();

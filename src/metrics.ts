@@ -20,8 +20,6 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly chatRateLimited = new Counter({ name: 'chat_rate_limited_total', help: 'HTTP 429 answers from a chat platform', labelNames: ['platform'], registers: [this.registry] });
-  readonly requestsShed = new Counter({ name: 'chat_requests_shed_total', help: 'Chat requests answered "busy" because the work queue was full', registers: [this.registry] });
-  readonly afterAckWaiting = new Gauge({ name: 'chat_work_queue_length', help: 'Acknowledged chat requests waiting for their work to start', registers: [this.registry] });
   readonly cronRuns = new Counter({ name: 'cron_runs_total', help: 'Scheduled runs by job and outcome', labelNames: ['job', 'outcome'], registers: [this.registry] });
 
   constructor(defaults = true) {

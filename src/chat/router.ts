@@ -156,7 +156,7 @@ export class ChatRouter {
     const unlinked = this.cannotAnswer(actor);
     if (unlinked) return unlinked;
     const { summary, pending } = await this.deps.overview.of(actor);
-    const prompts = await Promise.all(pending.map((prompt) => this.deps.answers.view(prompt, actor.t)));
+    const prompts = await Promise.all(pending.map(({ prompt, answers }) => this.deps.answers.view(prompt, actor.t, 0, answers)));
     const hours = await this.deps.schedules.view(actor, actor).catch((error: unknown) => errorView(error, actor.t));
     return {
       summary: summary.summary,
@@ -210,8 +210,8 @@ export class ChatRouter {
         if (unlinked) return void (await show(unlinked));
         const { summary, pending } = await this.deps.overview.of(actor);
         await show(summary);
-        for (const prompt of pending) {
-          const shown = await show(await this.deps.answers.view(prompt, t), { promptId: prompt.id });
+        for (const { prompt, answers } of pending) {
+          const shown = await show(await this.deps.answers.view(prompt, t, 0, answers), { promptId: prompt.id });
           if (shown) await this.deps.messages.remember(prompt.id, actor.person.id, shown);
         }
         return;

@@ -34,7 +34,6 @@ export const en: Catalogue = {
     noEmail: "Your chat account doesn't give me an e-mail address, so I can't link you to Ocean: ask your fleet manager to link you to the bot.",
     noVehicle: 'No vehicle is assigned to you in Ocean: there are no trips to qualify.',
     oceanUnavailable: 'Ocean is not answering right now. Please try again in a few minutes.',
-    busy: "I'm receiving too many requests right now: nothing was done. Please try again in a minute.",
     oceanRateLimited: 'Ocean is receiving too many requests right now. Please try again in a minute.',
     oceanForbidden: "Ocean refuses access to this data for this account. Contact your company's Ocean administrator.",
     oceanInvalid: 'Ocean refused the request: {{reason}}',

@@ -33,7 +33,6 @@ export const fr = {
     noEmail: "Votre compte de messagerie ne me donne pas d'adresse e-mail, je ne peux donc pas vous relier à Ocean : demandez à votre gestionnaire de flotte de vous relier au bot.",
     noVehicle: "Aucun véhicule ne vous est attribué dans Ocean : il n'y a pas de trajet à qualifier.",
     oceanUnavailable: 'Ocean ne répond pas pour le moment. Réessayez dans quelques minutes.',
-    busy: "Je reçois trop de demandes en ce moment : rien n'a été fait. Réessayez dans une minute.",
     oceanRateLimited: 'Ocean reçoit trop de demandes en ce moment. Réessayez dans une minute.',
     oceanForbidden: "Ocean refuse l'accès à ces données pour ce compte. Contactez l'administrateur Ocean de votre entreprise.",
     oceanInvalid: 'Ocean a refusé la demande : {{reason}}',

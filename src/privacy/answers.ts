@@ -1,5 +1,5 @@
 import type { Translator } from '../i18n';
-import type { DailyPromptRow, Person, Store } from '../store';
+import type { DailyPromptRow, Person, Store, TripAnswerRow } from '../store';
 import type { AnswerPayload } from '../views/payloads';
 import type { View } from '../views/views';
 import type { AnswerWindow } from './answer-window';
@@ -97,12 +97,12 @@ export class AnswerService {
     return { ok: true, prompt, person, created, page: target.page };
   }
 
-  /** The prompt as it stands in the store, on one page, with the driver's suggestions. */
-  async view(prompt: DailyPromptRow, t: Translator, page = 0): Promise<View> {
-    const answers = await this.deps.store.answers.latest(prompt.id);
+  /** The prompt as it stands, on one page, with the driver's suggestions; `answers` when the caller has just read them. */
+  async view(prompt: DailyPromptRow, t: Translator, page = 0, answers?: TripAnswerRow[]): Promise<View> {
+    const latest = answers ?? (await this.deps.store.answers.latest(prompt.id));
     const deadline = this.deps.window.of(prompt.day);
-    const suggestions = deadline.closed ? undefined : await this.deps.suggestions.toShow(prompt, answers);
-    return promptView(prompt, answers, t, { zone: this.deps.zone, page, deadline, suggestions });
+    const suggestions = deadline.closed ? undefined : await this.deps.suggestions.toShow(prompt, latest);
+    return promptView(prompt, latest, t, { zone: this.deps.zone, page, deadline, suggestions });
   }
 
   /** Another page of a long prompt, for its driver only. */

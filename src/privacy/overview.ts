@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { DailyPromptRow, Store } from '../store';
+import type { DailyPromptRow, Store, TripAnswerRow } from '../store';
 import { ACTION_IDS, type Block, type View } from '../views/views';
 import type { AnswerWindow } from './answer-window';
 import type { Actor } from './people';
@@ -13,8 +13,8 @@ export const MAX_PROMPTS_SHOWN = 3;
 export interface Overview {
   /** The greeting, what is pending, what reached Ocean, and the way to the private hours. */
   summary: View;
-  /** The prompts still waiting for answers, newest first, to show each in its own message. */
-  pending: DailyPromptRow[];
+  /** The prompts still waiting for answers, newest first, with their latest answers, to show each in its own message. */
+  pending: { prompt: DailyPromptRow; answers: TripAnswerRow[] }[];
 }
 
 /** `/privacy`: where a driver stands, from the store alone. */
@@ -29,7 +29,7 @@ export class OverviewService {
     let open = 0;
     let delivered = 0;
     let inFlight = 0;
-    const pending: DailyPromptRow[] = [];
+    const pending: Overview['pending'] = [];
     for (const prompt of prompts) {
       const answers = await store.answers.latest(prompt.id);
       delivered += answers.filter((a) => a.status === 'delivered').length;
@@ -38,7 +38,7 @@ export class OverviewService {
       if (!this.deps.window.isOpen(prompt.day)) continue;
       const answered = new Set(answers.map((a) => a.trip_id));
       const unanswered = promptTrips(prompt).asked.filter((trip) => !answered.has(trip.id)).length;
-      if (unanswered > 0 && pending.length < MAX_PROMPTS_SHOWN) pending.push(prompt);
+      if (unanswered > 0 && pending.length < MAX_PROMPTS_SHOWN) pending.push({ prompt, answers });
       open += unanswered;
     }
     const name = actor.driver ? actor.driver.firstName : (actor.person.display_name ?? '');
