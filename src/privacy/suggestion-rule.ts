@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
-import type { Choice } from '../domain';
+import type { Choice, HistoryRow, TripSlot } from '../domain';
+
+export type { HistoryRow, TripSlot };
 
 /*
  * Suggestions learned from a driver's own answers (issue 22), as a rule with no I/O: a trip is
@@ -12,22 +14,6 @@ import type { Choice } from '../domain';
 export const SUGGESTION_AGREEING = 3;
 /** How far apart two starts may be, in minutes of the day. */
 export const SUGGESTION_WINDOW_MINUTES = 90;
-
-/** Where and when a trip started, in the fleet's time zone. */
-export interface TripSlot {
-  fromTown: string;
-  toTown: string;
-  startAt: Date;
-  weekend: boolean;
-  /** Minute of the day, 0 to 1439. */
-  startMinute: number;
-}
-
-/** One answered trip of the driver's history. */
-export interface HistoryRow extends TripSlot {
-  tripId: number;
-  choice: Choice;
-}
 
 export interface Suggestion {
   choice: Choice;

@@ -1,7 +1,7 @@
 import type { Log } from '../log';
 import type { DailyPromptRow, Store, TripAnswerRow } from '../store';
 import type { AnsweredTrip } from '../store/history';
-import { suggest, tripSlot, type Suggestion } from './suggestion-rule';
+import { suggest, SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES, tripSlot, type Suggestion } from './suggestion-rule';
 import { promptTrips, type Trip } from './trip';
 
 export interface SuggestionDeps {
@@ -32,7 +32,7 @@ export class Suggestions {
     });
     if (!slots.length) return suggestions;
     // One query: the history near every trip, empty when the driver turned suggestions off.
-    const history = await this.deps.store.history.near(prompt.individu_id, slots);
+    const history = await this.deps.store.history.near(prompt.individu_id, slots, { count: SUGGESTION_AGREEING, windowMinutes: SUGGESTION_WINDOW_MINUTES });
     for (const slot of slots) {
       const suggestion = suggest(slot, history);
       if (suggestion) suggestions.set(slot.tripId, suggestion);

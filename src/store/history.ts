@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Choice } from '../domain';
-import { SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES, type HistoryRow, type TripSlot } from '../privacy/suggestion-rule';
+import type { Choice, HistoryRow, TripSlot } from '../domain';
 import type { Database } from './schema';
 
 /** A trip as it is answered, for the driver's history (see AnswerTable.record). */
@@ -33,11 +32,12 @@ export class HistoryTable {
 
   /**
    * For each trip, the driver's latest answered trips on its route and kind of day, started
-   * before it and near its time of day: at most as many as the rule needs, in one query for
+   * before it and within `rule.windowMinutes` of its time of day: at most `rule.count` (what the
+   * rule in privacy/suggestion-rule.ts needs), in one query for
    * every trip of a prompt (the rule in suggestion-rule.ts decides); none at all when the driver
    * turned suggestions off.
    */
-  async near(individuId: number, trips: readonly (TripSlot & { tripId: number })[]): Promise<HistoryRow[]> {
+  async near(individuId: number, trips: readonly (TripSlot & { tripId: number })[], rule: { count: number; windowMinutes: number }): Promise<HistoryRow[]> {
     if (!trips.length) return [];
     const wanted = sql.join(
       trips.map((t) => sql`(${t.tripId}::bigint, ${t.fromTown}::text, ${t.toTown}::text, ${t.weekend}::boolean, ${t.startMinute}::integer, ${t.startAt}::timestamptz)`),
@@ -51,9 +51,9 @@ export class HistoryTable {
         where a.individu_id = ${individuId}
           and a.from_town = w.from_town and a.to_town = w.to_town and a.weekend = w.weekend
           and a.start_at < w.start_at and a.trip_id <> w.trip_id
-          and a.start_minute between w.start_minute - ${SUGGESTION_WINDOW_MINUTES}::integer and w.start_minute + ${SUGGESTION_WINDOW_MINUTES}::integer
+          and a.start_minute between w.start_minute - ${rule.windowMinutes}::integer and w.start_minute + ${rule.windowMinutes}::integer
         order by a.start_at desc
-        limit ${SUGGESTION_AGREEING}
+        limit ${rule.count}
       ) h
       -- Nothing when the driver turned suggestions off on any of their accounts (see on()).
       where not exists (select 1 from people p where p.individu_id = ${individuId} and not p.suggestions)`.execute(this.db);

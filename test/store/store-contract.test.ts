@@ -1,4 +1,7 @@
 import { ManualClock } from '../../src/clock';
+import { SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES } from '../../src/privacy/suggestion-rule';
+
+const RULE = { count: SUGGESTION_AGREEING, windowMinutes: SUGGESTION_WINDOW_MINUTES };
 import type { Store } from '../../src/store';
 import { postgresUnavailableReason, storeTargets } from '../support/stores';
 
@@ -168,11 +171,11 @@ describe.each(targets)('the store on $name', (target) => {
         const { person, prompt } = await promptWithPerson();
         const past = [slot(1, '2026-10-27'), slot(2, '2026-11-03'), slot(3, '2026-11-10', 540), slot(4, '2026-11-17', 420), slot(5, '2026-11-17', 600), slot(6, '2026-11-14'), slot(7, '2026-11-17', 480, ['Lyon', 'Bron'])];
         await store.answers.record({ promptId: prompt.id, tripIds: past.map((t) => t.tripId), choice: 'private', answeredBy: person.id, history: history(...past) });
-        const rows = await store.history.near(7, [{ ...slot(100, '2026-11-24'), tripId: 100 }, { ...slot(101, '2026-11-24', 480, ['Lyon', 'Bron']), tripId: 101 }]);
+        const rows = await store.history.near(7, [{ ...slot(100, '2026-11-24'), tripId: 100 }, { ...slot(101, '2026-11-24', 480, ['Lyon', 'Bron']), tripId: 101 }], RULE);
         // Lyon → Écully on weekdays within 90 minutes of 08:00: 4, 3, 2 (5 is 10:00, 6 a Saturday, 1 older).
         expect(rows.filter((r) => r.toTown === 'Écully').map((r) => r.tripId).sort()).toEqual([2, 3, 4]);
         expect(rows.filter((r) => r.toTown === 'Bron').map((r) => r.tripId)).toEqual([7]);
-        expect(await store.history.near(8, [{ ...slot(100, '2026-11-24'), tripId: 100 }])).toEqual([]);
+        expect(await store.history.near(8, [{ ...slot(100, '2026-11-24'), tripId: 100 }], RULE)).toEqual([]);
       });
 
       it('suggestions are on by default; off and on for every account of the driver', async () => {
@@ -190,10 +193,10 @@ describe.each(targets)('the store on $name', (target) => {
         const { prompt } = await promptWithPerson();
         const past = [slot(1, '2026-11-03'), slot(2, '2026-11-10'), slot(3, '2026-11-17')];
         await store.answers.record({ promptId: prompt.id, tripIds: [1, 2, 3], choice: 'private', answeredBy: slack.id, history: history(...past) });
-        expect(await store.history.near(7, [{ ...slot(100, '2026-11-24'), tripId: 100 }])).toEqual([]);
+        expect(await store.history.near(7, [{ ...slot(100, '2026-11-24'), tripId: 100 }], RULE)).toEqual([]);
         await store.history.set({ individuId: 7, personId: slack.id }, true);
         expect(await store.history.on(7)).toBe(true);
-        expect(await store.history.near(7, [{ ...slot(100, '2026-11-24'), tripId: 100 }])).toHaveLength(3);
+        expect(await store.history.near(7, [{ ...slot(100, '2026-11-24'), tripId: 100 }], RULE)).toHaveLength(3);
       });
 
       it('a driver erased loses their history; the retention purge takes old history', async () => {
