@@ -44,7 +44,7 @@ export function createHttpApp(core: Core, requests: RequestTracker): Express {
     const file = /^[\w-]{20,100}$/.test(token) ? await core.store.files.get(token).catch(() => undefined) : undefined;
     if (!file) return void sendFileGone(req, res, core.config.defaultLocale);
     res.setHeader('content-type', file.mime === 'text/csv' ? 'text/csv; charset=utf-8' : file.mime);
-    res.setHeader('content-disposition', `attachment; filename="${file.name.replace(/[^\w.\-]/g, '_')}"`);
+    res.setHeader('content-disposition', `attachment; filename="${file.name.replace(/[^\w.-]/g, '_')}"`);
     res.setHeader('cache-control', 'private, no-store');
     res.send(file.data);
   });

@@ -2,7 +2,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Core } from '../src/app';
 import type { Locale } from '../src/domain';
 import { supportedLocale } from '../src/i18n';
-import { NAV, pageText, type PageName } from './pages-text';
+import { NAV, type PageName, pageText } from './pages-text';
 
 /*
  * The public pages a Teams app must link to (privacy policy, terms of use, website): served by
@@ -32,8 +32,12 @@ function chooseLocale(req: Request, fallback: Locale): Locale {
 export function renderPage(page: PageName, locale: Locale, retentionDays: number): string {
   const text = pageText(page, locale, { retentionDays });
   const nav = NAV[locale];
-  const links = (Object.keys(PAGE_PATHS) as PageName[]).map((p) => (p === page ? `<strong>${html(nav[p])}</strong>` : `<a href="${PAGE_PATHS[p]}?lang=${locale}">${html(nav[p])}</a>`)).join(' · ');
-  const body = text.sections.map((s) => `${s.heading ? `<h2>${html(s.heading)}</h2>\n` : ''}${s.paragraphs.map((p) => `<p>${html(p)}</p>`).join('\n')}`).join('\n');
+  const links = (Object.keys(PAGE_PATHS) as PageName[])
+    .map((p) => (p === page ? `<strong>${html(nav[p])}</strong>` : `<a href="${PAGE_PATHS[p]}?lang=${locale}">${html(nav[p])}</a>`))
+    .join(' · ');
+  const body = text.sections
+    .map((s) => `${s.heading ? `<h2>${html(s.heading)}</h2>\n` : ''}${s.paragraphs.map((p) => `<p>${html(p)}</p>`).join('\n')}`)
+    .join('\n');
   return `<!doctype html>
 <html lang="${locale}">
 <head>
@@ -52,8 +56,14 @@ ${body}
 }
 
 const EXPIRED_FILE: Record<Locale, { title: string; text: string }> = {
-  fr: { title: 'Ce fichier n’est plus disponible', text: 'Le lien a expiré ou le fichier a été effacé. Demandez le rapport à nouveau dans Slack ou Teams (privacy-report).' },
-  en: { title: 'This file is no longer available', text: 'The link has expired or the file was erased. Ask for the report again in Slack or Teams (privacy-report).' },
+  fr: {
+    title: 'Ce fichier n’est plus disponible',
+    text: 'Le lien a expiré ou le fichier a été effacé. Demandez le rapport à nouveau dans Slack ou Teams (privacy-report).',
+  },
+  en: {
+    title: 'This file is no longer available',
+    text: 'The link has expired or the file was erased. Ask for the report again in Slack or Teams (privacy-report).',
+  },
 };
 
 /** What a report file's link shows once the file is gone: a page in the reader's language, not a bare 404. */

@@ -1,7 +1,7 @@
 import http from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
 import type { AddressInfo } from 'node:net';
-import { createCore, type Core, type CoreOptions } from '../src/app';
+import type { NextFunction, Request, Response } from 'express';
+import { type Core, type CoreOptions, createCore } from '../src/app';
 import type { Config } from '../src/config';
 import type { OceanSimulator } from '../src/sandbox/simulator';
 import { heldStoreLock } from '../src/store/lock';

@@ -4,7 +4,14 @@ import { App, LogLevel } from '@slack/bolt';
  * The floor of the acknowledgement benchmark: the barest Bolt app, on Bolt's default receiver
  * (HTTPReceiver, no Express), that verifies, parses and acks, nothing else.
  */
-const bolt = new App({ signingSecret: process.env.SLACK_SIGNING_SECRET ?? '', token: 'xoxb-bare', tokenVerificationEnabled: false, botId: 'B', botUserId: 'U_BOT', logLevel: LogLevel.ERROR });
+const bolt = new App({
+  signingSecret: process.env.SLACK_SIGNING_SECRET ?? '',
+  token: 'xoxb-bare',
+  tokenVerificationEnabled: false,
+  botId: 'B',
+  botUserId: 'U_BOT',
+  logLevel: LogLevel.ERROR,
+});
 bolt.command(/^\/(privacy|privacy-report)$/, async ({ ack }) => {
   await ack();
 });

@@ -15,7 +15,13 @@ const RUNS = 3;
 
 async function main(): Promise<void> {
   const sim = await startSimProcess({ size: 30, recordLimit: 0 });
-  const env: NodeJS.ProcessEnv = { OCEAN_BASE_URL: sim.baseUrl, OCEAN_LOGIN: sim.login, OCEAN_PASSWORD: sim.password, TEAMS_EMULATOR: 'false', DAILY_PROMPT_CRON: '0 0 1 1 *' };
+  const env: NodeJS.ProcessEnv = {
+    OCEAN_BASE_URL: sim.baseUrl,
+    OCEAN_LOGIN: sim.login,
+    OCEAN_PASSWORD: sim.password,
+    TEAMS_EMULATOR: 'false',
+    DAILY_PROMPT_CRON: '0 0 1 1 *',
+  };
   try {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-boot-'));
     try {
@@ -64,11 +70,22 @@ function report(label: string, times: number[]): void {
 async function npmStartToReady(env: NodeJS.ProcessEnv): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('npm', ['start', '--silent'], { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore', detached: true });
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: path.resolve(__dirname, '../..'),
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: 'ignore',
+    detached: true,
+  });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
-      if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false)) return performance.now() - started;
+      if (
+        await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.status === 200,
+          () => false,
+        )
+      )
+        return performance.now() - started;
       await sleep(20);
     }
   } finally {

@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   /** Runs `npm run daily` once; with `killWhen`, SIGKILLs it as soon as that progress is seen. */
   const run = (killWhen?: () => Promise<boolean>) =>
     new Promise<'killed' | number | null>((resolve) => {
-      const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'daily', '--date', DAY], { env, stdio: ['ignore', 'ignore', process.env.CHAOS_DEBUG ? 'inherit' : 'ignore'] });
+      const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'daily', '--date', DAY], {
+        env,
+        stdio: ['ignore', 'ignore', process.env.CHAOS_DEBUG ? 'inherit' : 'ignore'],
+      });
       let done = false;
       const watch = async () => {
         while (!done && killWhen) {
@@ -110,7 +113,12 @@ async function main(): Promise<void> {
   const stats = await store.answers.stats();
   line('SIGKILLs (daily run and delivery)', String(kills), '10', kills === 10);
   line('drivers prompted', `${perChannel.size}, each exactly once: ${duplicates === 0 ? 'yes' : `no (${duplicates} twice)`}`, 'no duplicate', duplicates === 0);
-  line('answers', `${expected.size}; in Ocean with the right choice: ${expected.size - wrong}; pending: ${stats.pending}`, 'all, none pending', wrong === 0 && stats.pending === 0);
+  line(
+    'answers',
+    `${expected.size}; in Ocean with the right choice: ${expected.size - wrong}; pending: ${stats.pending}`,
+    'all, none pending',
+    wrong === 0 && stats.pending === 0,
+  );
   await store.close();
   await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await admin.end();

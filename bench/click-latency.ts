@@ -15,7 +15,11 @@ const SECRET = 'bench-signing-secret';
 
 function signed(body: string): Record<string, string> {
   const ts = Math.floor(Date.now() / 1000);
-  return { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}` };
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(ts),
+    'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -36,17 +40,29 @@ async function main(): Promise<void> {
     const person = await store.people.byId(prompt.person_id!);
     const ref = prompt.message_ref as { channel: string; ts: string };
     const trips = (prompt.trips as { asked: unknown[] }).asked.length;
-    for (let i = 0; i < trips && clicks.length < 200; i += 1) clicks.push({ user: person!.chat_user_id, value: `ans:${prompt.id}:${i}:${i % 2 ? 'private' : 'professional'}`, channel: ref.channel, ts: ref.ts });
+    for (let i = 0; i < trips && clicks.length < 200; i += 1)
+      clicks.push({ user: person!.chat_user_id, value: `ans:${prompt.id}:${i}:${i % 2 ? 'private' : 'professional'}`, channel: ref.channel, ts: ref.ts });
   }
   const durations: number[] = [];
   for (const click of clicks) {
-    const payload = { type: 'block_actions', user: { id: click.user, team_id: 'T_FLEET' }, team: { id: 'T_FLEET' }, api_app_id: 'A', trigger_id: `t.${click.value}.${Date.now()}`, response_url: `${slack.url}/response/x`, container: { type: 'message', channel_id: click.channel, message_ts: click.ts, is_ephemeral: false }, actions: [{ type: 'button', action_id: 'trip_answer:0', value: click.value }] };
+    const payload = {
+      type: 'block_actions',
+      user: { id: click.user, team_id: 'T_FLEET' },
+      team: { id: 'T_FLEET' },
+      api_app_id: 'A',
+      trigger_id: `t.${click.value}.${Date.now()}`,
+      response_url: `${slack.url}/response/x`,
+      container: { type: 'message', channel_id: click.channel, message_ts: click.ts, is_ephemeral: false },
+      actions: [{ type: 'button', action_id: 'trip_answer:0', value: click.value }],
+    };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const before = slack.calls.length;
     const started = now();
     await fetch(`${service.url}/slack/events`, { method: 'POST', headers: signed(body), body });
     for (;;) {
-      const done = slack.calls.slice(before).some((c) => c.method === 'chat.update' && c.args.channel === click.channel && JSON.stringify(c.args.blocks).includes('enregistré à'));
+      const done = slack.calls
+        .slice(before)
+        .some((c) => c.method === 'chat.update' && c.args.channel === click.channel && JSON.stringify(c.args.blocks).includes('enregistré à'));
       if (done) break;
       await new Promise((r) => setImmediate(r));
     }

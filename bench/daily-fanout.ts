@@ -1,11 +1,11 @@
+import { type Insertable, sql } from 'kysely';
+import { DateTime } from 'luxon';
 import { startService } from '../adapters/service';
 import { createLogger } from '../src/logger';
-import { sql, type Insertable } from 'kysely';
-import { DateTime } from 'luxon';
 import { addDays } from '../src/ocean/dates';
 import { tripSlot } from '../src/privacy/suggestion-rule';
 import { Fleet } from '../src/sandbox/fleet';
-import { Store, type AnsweredTripsTable } from '../src/store';
+import { type AnsweredTripsTable, Store } from '../src/store';
 import { FakeSlack } from '../test/support/fake-slack';
 import { benchConfig, line, now, percentile, runBench, startSimProcess, withPeakRss } from './support';
 
@@ -49,7 +49,13 @@ async function main(): Promise<void> {
     line('answer history (a year, every driver)', `${rows} answered trips, written in ${((now() - seeded) / 1000).toFixed(1)} s`);
   }
   const config = benchConfig({ baseUrl: sim.baseUrl, login: sim.login, password: sim.password }, slack.apiUrl, 'bench-secret');
-  const service = await startService(config, { logger: createLogger('silent'), store, jobs: false, clock: { now: () => new Date('2026-11-25T07:30:00Z') }, oceanMaxConcurrency: OCEAN_CONCURRENCY });
+  const service = await startService(config, {
+    logger: createLogger('silent'),
+    store,
+    jobs: false,
+    clock: { now: () => new Date('2026-11-25T07:30:00Z') },
+    oceanMaxConcurrency: OCEAN_CONCURRENCY,
+  });
   const simCount = async (endpoint?: string) => {
     const url = new URL('/__sim/count', sim.baseUrl);
     if (endpoint) url.searchParams.set('endpoint', endpoint);
@@ -108,8 +114,14 @@ async function main(): Promise<void> {
     alone.push(now() - started);
   }
   alone.sort((a, b) => a - b);
-  line('suggestions time per prompt, alone', `mean ${(alone.reduce((a, b) => a + b, 0) / Math.max(1, alone.length)).toFixed(2)} ms, p95 ${percentile(alone, 95).toFixed(2)} ms`);
-  line('suggestions time per prompt, in the run', `mean ${mean.toFixed(2)} ms, p95 ${percentile(sortedTimes, 95).toFixed(2)} ms, max ${(sortedTimes.at(-1) ?? 0).toFixed(2)} ms (${(computeTimes.reduce((a, b) => a + b, 0) / 1000).toFixed(2)} s in all)`);
+  line(
+    'suggestions time per prompt, alone',
+    `mean ${(alone.reduce((a, b) => a + b, 0) / Math.max(1, alone.length)).toFixed(2)} ms, p95 ${percentile(alone, 95).toFixed(2)} ms`,
+  );
+  line(
+    'suggestions time per prompt, in the run',
+    `mean ${mean.toFixed(2)} ms, p95 ${percentile(sortedTimes, 95).toFixed(2)} ms, max ${(sortedTimes.at(-1) ?? 0).toFixed(2)} ms (${(computeTimes.reduce((a, b) => a + b, 0) / 1000).toFixed(2)} s in all)`,
+  );
   await service.stop();
   if (store.kind === 'postgres') await store.db.schema.dropSchema(schema).cascade().execute();
   await store.close();
@@ -128,7 +140,11 @@ async function seedHistory(store: Store, fleet: Fleet, day: string): Promise<num
   let rows = 0;
   const flush = async () => {
     if (!batch.length) return;
-    await store.db.insertInto('answered_trips').values(batch).onConflict((oc) => oc.doNothing()).execute();
+    await store.db
+      .insertInto('answered_trips')
+      .values(batch)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     rows += batch.length;
     batch = [];
   };
@@ -141,7 +157,17 @@ async function seedHistory(store: Store, fleet: Fleet, day: string): Promise<num
         const usual = slot.weekend || slot.startMinute >= 19 * 60 ? 'private' : 'professional';
         const other = usual === 'private' ? 'professional' : 'private';
         const choice = (trip.id % 10 === 3 ? other : usual) as 'private' | 'professional';
-        batch.push({ individu_id: trip.driverId, trip_id: trip.id, from_town: slot.fromTown, to_town: slot.toTown, start_at: slot.startAt, weekend: slot.weekend, start_minute: slot.startMinute, choice, answered_at: DateTime.fromJSDate(slot.startAt).plus({ days: 1 }).toJSDate() });
+        batch.push({
+          individu_id: trip.driverId,
+          trip_id: trip.id,
+          from_town: slot.fromTown,
+          to_town: slot.toTown,
+          start_at: slot.startAt,
+          weekend: slot.weekend,
+          start_minute: slot.startMinute,
+          choice,
+          answered_at: DateTime.fromJSDate(slot.startAt).plus({ days: 1 }).toJSDate(),
+        });
         // PGlite reads a statement of tens of thousands of parameters as one message, and fails.
         if (batch.length >= (store.kind === 'postgres' ? 5000 : 500)) await flush();
       }

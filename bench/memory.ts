@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Fleet } from '../src/sandbox/fleet';
-import { benchSchema, sleep, startServiceProcess, type ServiceProcess } from './service-process';
+import { benchSchema, type ServiceProcess, sleep, startServiceProcess } from './service-process';
 import { line, runBench, startSimProcess, startSlackProcess } from './support';
 
 /**
@@ -67,21 +67,40 @@ async function measure(store: string, env: NodeJS.ProcessEnv, restTarget: number
   // First start on an empty store.
   let service = await startServiceProcess(env);
   line(`${store} first start: ready after`, `${(service.readyMs / 1000).toFixed(1)} s`);
-  line(`${store} first start: peak RSS`, `${service.peakMb().toFixed(0)} MB`, peakTarget ? `< ${peakTarget} MB` : undefined, peakTarget ? service.peakMb() < peakTarget : undefined);
+  line(
+    `${store} first start: peak RSS`,
+    `${service.peakMb().toFixed(0)} MB`,
+    peakTarget ? `< ${peakTarget} MB` : undefined,
+    peakTarget ? service.peakMb() < peakTarget : undefined,
+  );
   await sleep(SETTLE_MS);
   line(`${store} at rest after the first start`, `${service.rssMb().toFixed(0)} MB`, `< ${restTarget} MB`, service.rssMb() < restTarget);
   await service.stop();
 
   // Restart on the existing store, with the daily run due in a few seconds (cron, seconds field).
   const fireAt = new Date(Date.now() + 25_000);
-  service = await startServiceProcess({ ...env, DAILY_PROMPT_CRON: `${fireAt.getUTCSeconds()} ${fireAt.getUTCMinutes()} ${fireAt.getUTCHours()} * * *`, TIMEZONE: 'UTC' });
+  service = await startServiceProcess({
+    ...env,
+    DAILY_PROMPT_CRON: `${fireAt.getUTCSeconds()} ${fireAt.getUTCMinutes()} ${fireAt.getUTCHours()} * * *`,
+    TIMEZONE: 'UTC',
+  });
   line(`${store} restart: ready after`, `${(service.readyMs / 1000).toFixed(1)} s`);
-  line(`${store} restart: peak RSS`, `${service.peakMb().toFixed(0)} MB`, peakTarget ? `< ${peakTarget} MB` : undefined, peakTarget ? service.peakMb() < peakTarget : undefined);
+  line(
+    `${store} restart: peak RSS`,
+    `${service.peakMb().toFixed(0)} MB`,
+    peakTarget ? `< ${peakTarget} MB` : undefined,
+    peakTarget ? service.peakMb() < peakTarget : undefined,
+  );
   service.resetPeak();
   const seconds = await dailyRun(service);
   const sent = await service.metric('privacy_prompts_sent_total');
   line(`${store} daily run (${DRIVERS} drivers)`, `${seconds.toFixed(1)} s, ${sent} prompts sent`);
-  line(`${store} daily run: peak RSS`, `${service.peakMb().toFixed(0)} MB`, peakTarget ? `< ${peakTarget} MB` : undefined, peakTarget ? service.peakMb() < peakTarget : undefined);
+  line(
+    `${store} daily run: peak RSS`,
+    `${service.peakMb().toFixed(0)} MB`,
+    peakTarget ? `< ${peakTarget} MB` : undefined,
+    peakTarget ? service.peakMb() < peakTarget : undefined,
+  );
   await sleep(SETTLE_MS);
   line(`${store} at rest after the daily run`, `${service.rssMb().toFixed(0)} MB`, `< ${restTarget} MB`, service.rssMb() < restTarget);
   await service.stop();
@@ -92,7 +111,9 @@ async function dailyRun(service: ServiceProcess): Promise<number> {
   let started: number | undefined;
   const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
-    const done = (await service.metric('cron_runs_total', 'job="daily-prompt",outcome="ok"')) + (await service.metric('cron_runs_total', 'job="daily-prompt",outcome="error"'));
+    const done =
+      (await service.metric('cron_runs_total', 'job="daily-prompt",outcome="ok"')) +
+      (await service.metric('cron_runs_total', 'job="daily-prompt",outcome="error"'));
     if (done > 0) return (performance.now() - (started ?? performance.now())) / 1000;
     if (started === undefined && (await service.metric('ocean_request_duration_seconds_count')) > 0) started = performance.now();
     await sleep(100);

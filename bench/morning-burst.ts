@@ -1,9 +1,9 @@
-import os from 'node:os';
-import fs from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
@@ -35,15 +35,37 @@ interface Shot {
 
 function signed(body: string): Record<string, string> {
   const ts = Math.floor(Date.now() / 1000);
-  return { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}` };
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(ts),
+    'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`,
+  };
 }
 
 function command(user: string, responseUrl: string, i: number): string {
-  return new URLSearchParams({ team_id: 'T_FLEET', channel_id: `D_${user}`, user_id: user, command: '/privacy', text: '', response_url: responseUrl, trigger_id: `burst.${i}.${Date.now()}`, api_app_id: 'A_BENCH' }).toString();
+  return new URLSearchParams({
+    team_id: 'T_FLEET',
+    channel_id: `D_${user}`,
+    user_id: user,
+    command: '/privacy',
+    text: '',
+    response_url: responseUrl,
+    trigger_id: `burst.${i}.${Date.now()}`,
+    api_app_id: 'A_BENCH',
+  }).toString();
 }
 
 function click(user: string, channel: string, ts: string, value: string, responseUrl: string, i: number): string {
-  const payload = { type: 'block_actions', user: { id: user, team_id: 'T_FLEET' }, team: { id: 'T_FLEET' }, api_app_id: 'A_BENCH', trigger_id: `click.${i}.${Date.now()}`, response_url: responseUrl, container: { type: 'message', channel_id: channel, message_ts: ts, is_ephemeral: false }, actions: [{ type: 'button', action_id: 'trip_answer:0', block_id: 'b', value, action_ts: `${Date.now() / 1000}` }] };
+  const payload = {
+    type: 'block_actions',
+    user: { id: user, team_id: 'T_FLEET' },
+    team: { id: 'T_FLEET' },
+    api_app_id: 'A_BENCH',
+    trigger_id: `click.${i}.${Date.now()}`,
+    response_url: responseUrl,
+    container: { type: 'message', channel_id: channel, message_ts: ts, is_ephemeral: false },
+    actions: [{ type: 'button', action_id: 'trip_answer:0', block_id: 'b', value, action_ts: `${Date.now() / 1000}` }],
+  };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
@@ -93,14 +115,23 @@ async function child(script: string, env: Record<string, string>): Promise<{ url
   const proc = spawn(process.execPath, [...profile, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i += 1) {
-    if (await fetch(`${url}/healthz`).then(() => true, () => false)) break;
+    if (
+      await fetch(`${url}/healthz`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url, cpu: () => cpuSeconds(proc.pid), stop: () => proc.kill('SIGTERM') };
 }
 
 function summary(shots: Shot[]): { p50: number; p99: number; non2xx: number } {
-  const ms = shots.filter((s) => s.status >= 200 && s.status < 300).map((s) => s.ms).sort((a, b) => a - b);
+  const ms = shots
+    .filter((s) => s.status >= 200 && s.status < 300)
+    .map((s) => s.ms)
+    .sort((a, b) => a - b);
   return { p50: percentile(ms, 50), p99: percentile(ms, 99), non2xx: shots.filter((s) => s.status < 200 || s.status >= 300).length };
 }
 
@@ -108,7 +139,11 @@ async function main(): Promise<void> {
   const fleet = new Fleet({ size: DRIVERS + 10 });
   const drivers = fleet.drivers.filter((d) => d.email && d.vehicleId).slice(0, DRIVERS);
   const sim = await startSimProcess({ size: DRIVERS + 10, zone: ZONE, faults: { latencyMs: 20 } });
-  const slack = await startSlackProcess(fleet.drivers.filter((d) => d.email).map((d) => ({ id: `U_${d.index}`, team: 'T_FLEET', email: d.email, name: `${d.firstName} ${d.lastName}`, locale: 'fr-FR' })));
+  const slack = await startSlackProcess(
+    fleet.drivers
+      .filter((d) => d.email)
+      .map((d) => ({ id: `U_${d.index}`, team: 'T_FLEET', email: d.email, name: `${d.firstName} ${d.lastName}`, locale: 'fr-FR' })),
+  );
   const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_burst_${process.pid}`;
   let storeEnv: Record<string, string>;
@@ -138,10 +173,16 @@ async function main(): Promise<void> {
     ...storeEnv,
   };
   line('drivers, rate', `${drivers.length} distinct drivers, ${RATE} /privacy a second, open loop`);
-  line('bot process', `node dist/src/main.js, ${storeEnv.DATABASE_URL ? 'PostgreSQL server' : 'PGlite'}; Ocean simulator 20 ms; fake Slack; both in processes of their own`);
+  line(
+    'bot process',
+    `node dist/src/main.js, ${storeEnv.DATABASE_URL ? 'PostgreSQL server' : 'PGlite'}; Ocean simulator 20 ms; fake Slack; both in processes of their own`,
+  );
   // Yesterday's prompts, as the morning's cron would have sent them.
   const yesterday = DateTime.now().setZone(ZONE).minus({ days: 1 }).toISODate()!;
-  const daily = spawnSync(process.execPath, [path.resolve(__dirname, '../src/cli.js'), 'daily', '--date', yesterday], { env: { ...process.env, ...env, PORT: '0' }, encoding: 'utf8' });
+  const daily = spawnSync(process.execPath, [path.resolve(__dirname, '../src/cli.js'), 'daily', '--date', yesterday], {
+    env: { ...process.env, ...env, PORT: '0' },
+    encoding: 'utf8',
+  });
   if (daily.status !== 0) throw new Error(`the daily run failed: ${daily.stderr}`);
   const prompts = (await slack.record()).prompts.filter((p) => p.values.length);
   line('prompts sent before the burst', String(prompts.length));
@@ -182,21 +223,37 @@ async function main(): Promise<void> {
   const answered = answers.filter(Boolean).length;
   const failed = answers.filter((a) => a && /Une erreur|trop de demandes|Ocean ne répond pas|unexpected/i.test(a.first)).length;
   const withContent = answers.filter((a) => a && /Bonjour|Hello/.test(a.first)).length;
-  const clickToUpdate = [...clickSent.entries()].map(([key, at]) => (record.recorded[key] ?? Number.NaN) - at).filter(Number.isFinite).sort((a, b) => a - b);
+  const clickToUpdate = [...clickSent.entries()]
+    .map(([key, at]) => (record.recorded[key] ?? Number.NaN) - at)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const b = summary(bareShots);
   const o = summary(botShots);
   const c = summary(clicks);
   line('bare Bolt: ack p50 / p99, non-2xx', `${b.p50.toFixed(1)} ms / ${b.p99.toFixed(1)} ms, ${b.non2xx}`);
   line('privacy bot: ack p50 / p99, non-2xx', `${o.p50.toFixed(1)} ms / ${o.p99.toFixed(1)} ms, ${o.non2xx}`, '0 non-2xx', o.non2xx === 0);
   line('bot ack p99 − bare ack p99', `${(o.p99 - b.p99).toFixed(1)} ms`, '≤ 100 ms', o.p99 - b.p99 <= 100);
-  line('commands answered through response_url', `${answered} of ${botShots.length} (${withContent} with the driver's overview, ${failed} errors or refusals)`, 'all, 0 refused', answered === botShots.length && failed === 0);
+  line(
+    'commands answered through response_url',
+    `${answered} of ${botShots.length} (${withContent} with the driver's overview, ${failed} errors or refusals)`,
+    'all, 0 refused',
+    answered === botShots.length && failed === 0,
+  );
   line('all answered within', `${((doneAt - started) / 1000).toFixed(1)} s of the first command`);
   if (cpuBefore !== undefined && cpuAfter !== undefined) {
     const cpu = cpuAfter - cpuBefore;
-    line('bot CPU for the burst', `${cpu.toFixed(1)} s (${((cpu * 1000) / (botShots.length + clicks.length)).toFixed(1)} ms a request; ${((cpu / ((doneAt - started) / 1000)) * 100).toFixed(0)}% of one core while it lasted; machine load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
+    line(
+      'bot CPU for the burst',
+      `${cpu.toFixed(1)} s (${((cpu * 1000) / (botShots.length + clicks.length)).toFixed(1)} ms a request; ${((cpu / ((doneAt - started) / 1000)) * 100).toFixed(0)}% of one core while it lasted; machine load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`,
+    );
   }
   line('clicks: ack (answer stored) p50 / p99', `${c.p50.toFixed(1)} ms / ${c.p99.toFixed(1)} ms, non-2xx ${c.non2xx}`);
-  line('clicks: click → Ocean → message updated, p50 / p95', `${percentile(clickToUpdate, 50).toFixed(0)} ms / ${percentile(clickToUpdate, 95).toFixed(0)} ms (${clickToUpdate.length} of ${clickSent.size})`, 'p95 < 300 ms', percentile(clickToUpdate, 95) < 300);
+  line(
+    'clicks: click → Ocean → message updated, p50 / p95',
+    `${percentile(clickToUpdate, 50).toFixed(0)} ms / ${percentile(clickToUpdate, 95).toFixed(0)} ms (${clickToUpdate.length} of ${clickSent.size})`,
+    'p95 < 300 ms',
+    percentile(clickToUpdate, 95) < 300,
+  );
   bot.stop();
   await new Promise((r) => setTimeout(r, 1000));
   if (storeEnv.DATABASE_URL) {

@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   await client.authenticate();
   const vehicles = fleet.vehicles.map((v) => v.id);
   // Warm-up: connections open, JIT warm. The simulator answers each request 20 ms after it arrives.
-  await Promise.all(Array.from({ length: 1000 }, (_, i) => (i % 2 ? client.recurringSchedules(fleet.drivers[i % 30]!.individuId) : client.dailyRecord(vehicles[i % vehicles.length]!, '2026-11-24'))));
+  await Promise.all(
+    Array.from({ length: 1000 }, (_, i) =>
+      i % 2 ? client.recurringSchedules(fleet.drivers[i % 30]!.individuId) : client.dailyRecord(vehicles[i % vehicles.length]!, '2026-11-24'),
+    ),
+  );
   const durations: number[] = [];
   const { peakMb, result: elapsed } = await withPeakRss(async () => {
     const started = now();

@@ -30,14 +30,29 @@ function total(id: number, priv: number, pro: number, electric: boolean): Record
       utilisationBatterieByPeriodMap: {},
     },
     driver: null,
-    vehicle: { id, description: 'Renault Clio', typeMotorisation: electric ? 'ELECTRIQUE' : 'MONO', privacyEnabled: true, geolocalise: true, suppressionLogique: false },
+    vehicle: {
+      id,
+      description: 'Renault Clio',
+      typeMotorisation: electric ? 'ELECTRIQUE' : 'MONO',
+      privacyEnabled: true,
+      geolocalise: true,
+      suppressionLogique: false,
+    },
     entity: null,
   };
 }
 
 function answer(byVehicle: boolean, nodes: Record<string, unknown>): string {
   const tree = { nodes, entityTotalCumul: null, entityTotalByFlagCumul: {}, entity: null, content: null };
-  return JSON.stringify([{ mode: byVehicle ? 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS' : 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS', synthesisTreeByDriver: byVehicle ? null : tree, synthesisTreeByVehicle: byVehicle ? tree : null, htmlTable: '', bean: {} }]);
+  return JSON.stringify([
+    {
+      mode: byVehicle ? 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS' : 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS',
+      synthesisTreeByDriver: byVehicle ? null : tree,
+      synthesisTreeByVehicle: byVehicle ? tree : null,
+      htmlTable: '',
+      bean: {},
+    },
+  ]);
 }
 
 const vehicleId = (i: number) => 50_000 + i;
@@ -69,9 +84,16 @@ function sharedAnswer(ids: number[]): string {
 function fleet(): Driver[] {
   const drivers: Driver[] = [];
   for (let i = 0; i < VEHICLES; i += 1) {
-    const vehicle = { id: vehicleId(i), numeroEmbarque: 900_000 + i, plate: `AB-${String(i).padStart(4, '0')}-CD`, label: `AB-${String(i).padStart(4, '0')}-CD · Renault Clio`, privateMode: true };
+    const vehicle = {
+      id: vehicleId(i),
+      numeroEmbarque: 900_000 + i,
+      plate: `AB-${String(i).padStart(4, '0')}-CD`,
+      label: `AB-${String(i).padStart(4, '0')}-CD · Renault Clio`,
+      privateMode: true,
+    };
     drivers.push({ individuId: driverId(i), firstName: `Prénom${i}`, lastName: `Nom${i}`, email: null, matricule: null, vehicles: [vehicle] });
-    if (i % SHARED_EVERY === 0) drivers.push({ individuId: driverId(i, true), firstName: `Second${i}`, lastName: `Nom${i}`, email: null, matricule: null, vehicles: [vehicle] });
+    if (i % SHARED_EVERY === 0)
+      drivers.push({ individuId: driverId(i, true), firstName: `Second${i}`, lastName: `Nom${i}`, email: null, matricule: null, vehicles: [vehicle] });
   }
   return drivers;
 }
@@ -86,7 +108,11 @@ async function oceanLike(): Promise<{ url: string; calls: { refused: number; fle
     req.on('end', () => {
       res.setHeader('content-type', 'application/json;charset=utf-8');
       if (req.url?.includes('auth/authenticate2')) return void res.end(JSON.stringify({ token: 'bench-token', passwordExpirationRemainingDays: 90 }));
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { renderMode: string; filter?: { vehicleIds?: number[] }; periode: { debut: string; fin: string } };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        renderMode: string;
+        filter?: { vehicleIds?: number[] };
+        periode: { debut: string; fin: string };
+      };
       if (Date.parse(body.periode.fin) - Date.parse(body.periode.debut) > MAX_DAYS * 86_400_000 + 3_600_000) {
         calls.refused += 1;
         res.statusCode = 400;
@@ -112,7 +138,12 @@ export async function yearlyBench(): Promise<void> {
   const ocean = await oceanLike();
   const client = new OceanClient({ baseUrl: ocean.url, login: 'bench', password: 'bench', maxConcurrency: 16 });
   const drivers = fleet();
-  const service = new ReportService({ ocean: client, directory: { all: async () => drivers } as never, store: { auditLog: { add: async () => undefined } } as never, zone: 'Europe/Paris' });
+  const service = new ReportService({
+    ocean: client,
+    directory: { all: async () => drivers } as never,
+    store: { auditLog: { add: async () => undefined } } as never,
+    zone: 'Europe/Paris',
+  });
   const actor = { t: translator('fr'), ref: 'bench' } as Actor;
   try {
     global.gc?.();
@@ -126,9 +157,17 @@ export async function yearlyBench(): Promise<void> {
     const csv = view.blocks.find((b) => b.type === 'file');
     const lines = csv && csv.type === 'file' ? csv.data.toString('utf8').split('\r\n').filter(Boolean).length : 0;
     line('yearly, vehicles', `${VEHICLES}, ${VEHICLES / SHARED_EVERY} shared by two drivers`);
-    line('  analyses asked', `${ocean.calls.refused} refused (a year > ${MAX_DAYS} days), ${ocean.calls.fleet} by vehicle, ${ocean.calls.shared} by driver for shared vehicles`);
+    line(
+      '  analyses asked',
+      `${ocean.calls.refused} refused (a year > ${MAX_DAYS} days), ${ocean.calls.fleet} by vehicle, ${ocean.calls.shared} by driver for shared vehicles`,
+    );
     line('  CSV', csv && csv.type === 'file' ? `${(csv.data.length / 1024).toFixed(0)} KB, ${lines} lines` : 'missing');
-    line('yearly total (HTTP, parse, aggregate, render)', `${ms.toFixed(0)} ms (CPU ${cpuMs.toFixed(0)} ms, the fake Ocean's included)`, '< 1,500 ms', ms < 1500);
+    line(
+      'yearly total (HTTP, parse, aggregate, render)',
+      `${ms.toFixed(0)} ms (CPU ${cpuMs.toFixed(0)} ms, the fake Ocean's included)`,
+      '< 1,500 ms',
+      ms < 1500,
+    );
     line('yearly peak RSS', `${peakMb.toFixed(0)} MB`, '< 300 MB', peakMb < 300);
   } finally {
     await client.close();

@@ -1,7 +1,7 @@
 import { translator } from '../src/i18n';
 import { AnalysisResponse } from '../src/ocean/schemas';
-import { ReportService } from '../src/privacy/reports';
 import { readAnalysis } from '../src/privacy/report-rows';
+import { ReportService } from '../src/privacy/reports';
 import { yearlyBench } from './report-yearly';
 import { line, now, runBench, withPeakRss } from './support';
 
@@ -25,12 +25,34 @@ function answer(drivers: number): string {
         durationInSecByPeriodMap: { VIE_PRIVEE: priv / 12, PROFESSIONNEL: pro / 14 },
         utilisationBatterieByPeriodMap: {},
       },
-      driver: { individu: { id: 1110000000 + i, nomInd: `Nom${i}`, prenomInd: `Prénom${i}`, email: null, gsm: null, matriculeInd: `M${i}`, initialesInd: null, suppressionLogique: false, idCivilite: 1 }, isRelevant: true, isIdentEnabled: false },
+      driver: {
+        individu: {
+          id: 1110000000 + i,
+          nomInd: `Nom${i}`,
+          prenomInd: `Prénom${i}`,
+          email: null,
+          gsm: null,
+          matriculeInd: `M${i}`,
+          initialesInd: null,
+          suppressionLogique: false,
+          idCivilite: 1,
+        },
+        isRelevant: true,
+        isIdentEnabled: false,
+      },
       vehicle: { id: 5000 + i, description: 'Renault Clio', typeMotorisation: 'MONO', privacyEnabled: true, geolocalise: true, suppressionLogique: false },
       entity: { id: 1, nom: 'Transports', suppressionLogique: false },
     };
   }
-  return JSON.stringify([{ mode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS', synthesisTreeByDriver: { nodes, entityTotalCumul: null, entityTotalByFlagCumul: {}, entity: null, content: null }, synthesisTreeByVehicle: null, htmlTable: '<table></table>', bean: {} }]);
+  return JSON.stringify([
+    {
+      mode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS',
+      synthesisTreeByDriver: { nodes, entityTotalCumul: null, entityTotalByFlagCumul: {}, entity: null, content: null },
+      synthesisTreeByVehicle: null,
+      htmlTable: '<table></table>',
+      bean: {},
+    },
+  ]);
 }
 
 async function main(): Promise<void> {
@@ -39,7 +61,12 @@ async function main(): Promise<void> {
   const t = translator('fr');
   const service = new ReportService({ ocean: null as never, directory: null as never, store: null as never, zone: 'Europe/Paris' });
   // Warm-up on a small answer (JIT, fonts loaded by resvg once).
-  await service.render(readAnalysis(AnalysisResponse.parse(JSON.parse(answer(50))), { by: 'driver', drivers: new Map(), vehicles: new Map() }), t, 'octobre 2026', 'driver');
+  await service.render(
+    readAnalysis(AnalysisResponse.parse(JSON.parse(answer(50))), { by: 'driver', drivers: new Map(), vehicles: new Map() }),
+    t,
+    'octobre 2026',
+    'driver',
+  );
   global.gc?.();
   const before = process.memoryUsage().rss;
   const timings: Record<string, number> = {};
@@ -64,7 +91,12 @@ async function main(): Promise<void> {
   line('answer size', `${(body.length / 1024 / 1024).toFixed(1)} MB, ${drivers} drivers`);
   for (const [name, ms] of Object.entries(timings)) line(`  ${name}`, `${ms.toFixed(0)} ms`);
   line('total', `${total.toFixed(0)} ms`, '< 1,500 ms', total < 1500);
-  line('peak RSS', `${peakMb.toFixed(0)} MB (${((peakMb * 1024 * 1024 - before) / 1024 / 1024).toFixed(0)} MB above the idle process)`, '< 300 MB', peakMb < 300);
+  line(
+    'peak RSS',
+    `${peakMb.toFixed(0)} MB (${((peakMb * 1024 * 1024 - before) / 1024 / 1024).toFixed(0)} MB above the idle process)`,
+    '< 300 MB',
+    peakMb < 300,
+  );
   const csv = view.blocks.find((b) => b.type === 'file');
   line('CSV', csv && csv.type === 'file' ? `${(csv.data.length / 1024).toFixed(0)} KB, ${drivers + 2} lines` : 'missing');
   await yearlyBench();

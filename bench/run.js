@@ -10,7 +10,10 @@ const names = chosen.length ? chosen : ALL;
 let failed = 0;
 for (const name of names) {
   console.log(`\n=== ${name} ===`);
-  const result = spawnSync(process.execPath, ['--expose-gc', path.resolve(__dirname, '../dist/bench', `${name}.js`)], { stdio: 'inherit', env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const result = spawnSync(process.execPath, ['--expose-gc', path.resolve(__dirname, '../dist/bench', `${name}.js`)], {
+    stdio: 'inherit',
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
   if (result.status !== 0) {
     failed += 1;
     console.log(`${name} failed (exit ${result.status})`);

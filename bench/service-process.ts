@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -55,7 +55,10 @@ export async function startServiceProcess(env: NodeJS.ProcessEnv, options: { nod
       child.kill('SIGKILL');
       throw new Error(`the service was not ready within ${options.timeoutMs ?? 120_000} ms: ${stderr.trim()}`);
     }
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

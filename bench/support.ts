@@ -41,7 +41,7 @@ export function line(label: string, value: string, target?: string, ok?: boolean
   console.log(`${label.padEnd(44)} ${value}${target ? `   target ${target}` : ''}${verdict}`);
 }
 
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 
 export interface SimProcess {
@@ -55,7 +55,10 @@ export interface SimProcess {
 
 /** Starts the simulator in a child process (see sim-process.ts). */
 export function startSimProcess(options: Record<string, unknown>): Promise<SimProcess> {
-  const child = fork(path.join(__dirname, 'sim-process.js'), [JSON.stringify(options)], { execArgv: process.env.SIM_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/simprof'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'sim-process.js'), [JSON.stringify(options)], {
+    execArgv: process.env.SIM_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/simprof'] : [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('message', (message) => {
@@ -122,7 +125,12 @@ export function startSlackProcess(users: unknown[]): Promise<SlackProcess> {
 import type { Config } from '../src/config';
 
 /** The service's configuration for a benchmark: Slack against a fake, no Teams, quiet logs. */
-export function benchConfig(ocean: { baseUrl: string; login: string; password: string }, slackApiUrl: string, signingSecret: string, overrides: Partial<Config> = {}): Config {
+export function benchConfig(
+  ocean: { baseUrl: string; login: string; password: string },
+  slackApiUrl: string,
+  signingSecret: string,
+  overrides: Partial<Config> = {},
+): Config {
   return {
     port: 0,
     sandbox: false,

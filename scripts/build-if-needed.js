@@ -27,13 +27,21 @@ function typescript() {
   }
 }
 
-const sources = Math.max(...['src', 'adapters', 'bench'].map((d) => path.join(root, d)).filter(fs.existsSync).map(newest), fs.statSync(path.join(root, 'package-lock.json')).mtimeMs);
+const sources = Math.max(
+  ...['src', 'adapters', 'bench']
+    .map((d) => path.join(root, d))
+    .filter(fs.existsSync)
+    .map(newest),
+  fs.statSync(path.join(root, 'package-lock.json')).mtimeMs,
+);
 const built = fs.existsSync(marker);
 if (!built || fs.statSync(marker).mtimeMs < sources) {
   const tsc = typescript();
   if (!tsc && built) process.exit(0);
   if (!tsc) {
-    process.stderr.write('Start error: dist/ is missing and TypeScript is not installed: build at deploy time with `npm run build` (after `npm install` with dev dependencies)\n');
+    process.stderr.write(
+      'Start error: dist/ is missing and TypeScript is not installed: build at deploy time with `npm run build` (after `npm install` with dev dependencies)\n',
+    );
     process.exit(1);
   }
   process.stderr.write(built ? 'Building (tsc): the sources changed…\n' : 'Building (tsc, about 30 s on the first start)…\n');

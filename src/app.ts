@@ -1,14 +1,13 @@
-import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { systemClock, type Clock } from './clock';
+import { hostname } from 'node:os';
 import { ChatRouter } from './chat/router';
+import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { Scheduler } from './jobs/scheduler';
 import type { Logger } from './logger';
 import { Metrics } from './metrics';
 import { OceanClient } from './ocean';
 import { AnswerWindow } from './privacy/answer-window';
-import { Suggestions } from './privacy/suggestions';
 import { AnswerService } from './privacy/answers';
 import { DailyRun } from './privacy/daily-run';
 import { OceanDirectory } from './privacy/directory';
@@ -22,8 +21,9 @@ import { PromptMessages } from './privacy/prompt-messages';
 import { ReportService } from './privacy/reports';
 import { RetentionService } from './privacy/retention';
 import { ScheduleService } from './privacy/schedules';
+import { Suggestions } from './privacy/suggestions';
 import { TripsService } from './privacy/trips';
-import { WeeklyDigest, type DigestReport } from './privacy/weekly-digest';
+import { type DigestReport, WeeklyDigest } from './privacy/weekly-digest';
 import { Store } from './store';
 
 /** Everything below the adapters, wired once: the composition of `src/`. */
@@ -108,11 +108,28 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   const directory = new OceanDirectory(ocean, clock);
   metrics.oceanPasswordDaysLeft.set(Number.NaN);
   const ports = new ChatPorts();
-  const people = new PeopleService({ store, directory, ports, managerEmails: config.managerEmails, defaultLocale: config.defaultLocale, clock, logger: logger.child({ component: 'people' }) });
+  const people = new PeopleService({
+    store,
+    directory,
+    ports,
+    managerEmails: config.managerEmails,
+    defaultLocale: config.defaultLocale,
+    clock,
+    logger: logger.child({ component: 'people' }),
+  });
   const trips = new TripsService(ocean, directory, zone, clock);
   const answerWindow = new AnswerWindow(zone, config.answerDeadlineDays, clock);
   const suggestions = new Suggestions({ store, zone, logger: logger.child({ component: 'suggestions' }) });
-  const messages = new PromptMessages({ store, ports, clock, zone, window: answerWindow, suggestions, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'messages' }) });
+  const messages = new PromptMessages({
+    store,
+    ports,
+    clock,
+    zone,
+    window: answerWindow,
+    suggestions,
+    defaultLocale: config.defaultLocale,
+    logger: logger.child({ component: 'messages' }),
+  });
   const outbox = new Outbox({
     store,
     ocean,
@@ -147,7 +164,14 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   });
   const schedules = new ScheduleService({ ocean, trips, store, zone, clock, logger: logger.child({ component: 'schedules' }) });
   const reports = new ReportService({ ocean, directory, store, zone, logger: logger.child({ component: 'report' }) });
-  const retention = new RetentionService({ store, deliverDue: () => outbox.drain(), zone, clock, retentionDays: config.retentionDays, logger: logger.child({ component: 'retention' }) });
+  const retention = new RetentionService({
+    store,
+    deliverDue: () => outbox.drain(),
+    zone,
+    clock,
+    retentionDays: config.retentionDays,
+    logger: logger.child({ component: 'retention' }),
+  });
   const nonResponders = new NonResponders({ store, directory, window: answerWindow, reminders: dailyRun });
   const digest = new WeeklyDigest({
     store,

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { request } from 'undici';
-import { startService } from '../adapters/service';
-import { ConfigError, loadConfig } from './config';
+import { type Service, startService } from '../adapters/service';
+import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { isIsoDay, yesterday } from './ocean/dates';
 import { withSandboxOcean } from './sandbox/bootstrap';
 import { ephemeralDisk, ephemeralStoreRefusal } from './store/ephemeral';
 import { StoreError } from './store/errors';
-import { inUse, storeHolder, type LockHolder } from './store/lock';
+import { inUse, type LockHolder, storeHolder } from './store/lock';
 
 /**
  * One-off commands: `daily --date YYYY-MM-DD` runs the daily prompt for that day now
@@ -22,7 +22,7 @@ async function cli(args: string[]): Promise<number> {
     return 2;
   }
   const at = rest.indexOf('--date');
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -51,7 +51,7 @@ async function cli(args: string[]): Promise<number> {
   const sandbox = await withSandboxOcean(config, logger);
   config = sandbox.config;
   const { simulator } = sandbox;
-  let service;
+  let service: Service;
   try {
     service = await startService({ ...config, port: 0 }, { logger, simulator, jobs: false });
   } catch (error) {

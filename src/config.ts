@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import type { Locale } from './domain';
-import { SSL_MODES, sslSettings } from './store/tls';
 import type { TripTimesReading } from './ocean/trip-times';
+import { SSL_MODES, sslSettings } from './store/tls';
 
 /*
  * Every variable of INTERFACE.md, parsed once into one typed config. A bad or missing value
@@ -43,11 +43,18 @@ const cron = (fallback: string, allowOff: boolean) =>
 
 const EnvSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(0).max(65535).default(3978),
-  OCEAN_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://v3.oceansystem.com/ocean/restapi' }).optional()),
+  OCEAN_BASE_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://v3.oceansystem.com/ocean/restapi' }).optional(),
+  ),
   OCEAN_LOGIN: optionalText,
   OCEAN_PASSWORD: optionalText,
   OCEAN_CUSTOMER_ID: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).optional()),
-  OCEAN_CODE_EXPLOITANT: optionalText.pipe(z.string().regex(/^[\w-]{1,50}$/, 'must be the customer\'s operator code from Ocean, such as 1110000001').optional()),
+  OCEAN_CODE_EXPLOITANT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\w-]{1,50}$/, "must be the customer's operator code from Ocean, such as 1110000001")
+      .optional(),
+  ),
   OCEAN_TRIP_TIMES: optionalText.pipe(z.enum(['utc', 'fleet'], { message: 'must be utc or fleet (how Ocean writes trip times; see the README)' }).optional()),
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalText,
@@ -56,17 +63,32 @@ const EnvSchema = z.object({
   MICROSOFT_APP_ID: optionalText,
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TENANT_ID: optionalText,
-  MICROSOFT_APP_TYPE: optionalText.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).optional()),
+  MICROSOFT_APP_TYPE: optionalText.pipe(
+    z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).optional(),
+  ),
   TEAMS_EMULATOR: optionalText,
-  TEAMS_TENANTS: optionalText.transform((v) => (v ?? '').split(',').map((t) => t.trim()).filter(Boolean)),
-  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be the http(s) URL where this service is reached, such as https://bot.example.com' }).optional()),
+  TEAMS_TENANTS: optionalText.transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  ),
+  PUBLIC_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, message: 'must be the http(s) URL where this service is reached, such as https://bot.example.com' }).optional(),
+  ),
   DATABASE_URL: optionalText.pipe(
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-      .refine((v) => URL.canParse(v), 'must be a postgres:// URL such as postgres://user:password@host:5432/db (special characters in the password percent-encoded)')
+      .refine(
+        (v) => URL.canParse(v),
+        'must be a postgres:// URL such as postgres://user:password@host:5432/db (special characters in the password percent-encoded)',
+      )
       .refine((v) => !URL.canParse(v) || SSL_MODES.includes(sslSettings(v).mode as never), `has an unknown sslmode: use one of ${SSL_MODES.join(', ')}`)
-      .refine((v) => !URL.canParse(v) || sslSettings(v).mode !== 'verify-ca' || sslSettings(v).rootCert !== undefined, 'has sslmode=verify-ca without sslrootcert=<CA file>: name the CA, or use verify-full')
+      .refine(
+        (v) => !URL.canParse(v) || sslSettings(v).mode !== 'verify-ca' || sslSettings(v).rootCert !== undefined,
+        'has sslmode=verify-ca without sslrootcert=<CA file>: name the CA, or use verify-full',
+      )
       .optional(),
   ),
   DATA_DIR: optionalText.transform((v) => v ?? './data'),
@@ -82,13 +104,26 @@ const EnvSchema = z.object({
   REMINDER_CRON: cron('0 16 * * *', true),
   WEEKLY_REPORT_CRON: cron('0 9 * * 1', true),
   // A channel id as Slack shows it (channel details, or the end of the channel's link): C… or G….
-  SLACK_REPORT_CHANNEL: optionalText.pipe(z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'must be a Slack channel id such as C0123456789 (in the channel\'s details), not its name').optional()),
+  SLACK_REPORT_CHANNEL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{6,20}$/, "must be a Slack channel id such as C0123456789 (in the channel's details), not its name")
+      .optional(),
+  ),
   ANSWER_DEADLINE_DAYS: optionalText.pipe(
-    z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().min(1, 'must be at least 1 day (drivers are asked the morning after)').max(60, 'must be at most 60 days')).optional(),
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of days')
+      .transform(Number)
+      .pipe(z.number().min(1, 'must be at least 1 day (drivers are asked the morning after)').max(60, 'must be at most 60 days'))
+      .optional(),
   ),
   DAILY_CLAIM_LEASE_SECONDS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).optional()),
   MANAGER_EMAILS: optionalText.transform((v, ctx) => {
-    const emails = (v ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+    const emails = (v ?? '')
+      .split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean);
     const bad = emails.find((e) => !z.email().safeParse(e).success);
     if (bad) {
       ctx.addIssue({ code: 'custom', message: `must be comma-separated e-mail addresses ("${bad}" is not one)` });
@@ -97,17 +132,27 @@ const EnvSchema = z.object({
     return emails;
   }),
   DEFAULT_LOCALE: optionalText.pipe(z.enum(['fr', 'en'], { message: 'must be fr or en' }).optional()).transform((v) => v ?? 'fr'),
-  RETENTION_DAYS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().min(30, 'must be at least 30 days (answers are delivered and reported within a month)')).optional()),
+  RETENTION_DAYS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of days')
+      .transform(Number)
+      .pipe(z.number().min(30, 'must be at least 30 days (answers are delivered and reported within a month)'))
+      .optional(),
+  ),
   PRIVACY_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be the https URL of your privacy policy' }).optional()),
   TERMS_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be the https URL of your terms of use' }).optional()),
   WEBSITE_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be the https URL of your website' }).optional()),
   LOG_LEVEL: optionalText
-    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).optional())
+    .pipe(
+      z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+        .optional(),
+    )
     .transform((v) => v ?? 'info'),
   ALLOW_EPHEMERAL_STORE: bool(false),
   PGSSLMODE: optionalText.pipe(z.enum(SSL_MODES, { message: `must be one of ${SSL_MODES.join(', ')}` }).optional()),
 });
-
 
 export interface Config {
   port: number;
@@ -125,7 +170,14 @@ export interface Config {
   /** Slack over HTTP (signing secret) or Socket Mode (app-level token, no signing secret needed). */
   slack: { botToken: string; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string | undefined } | null;
   /** `tenants`: the Microsoft tenants whose users are served (empty: any, only without an app id). */
-  teams: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined; appType: string; emulator: boolean; tenants: string[] } | null;
+  teams: {
+    appId: string | undefined;
+    appPassword: string | undefined;
+    tenantId: string | undefined;
+    appType: string;
+    emulator: boolean;
+    tenants: string[];
+  } | null;
   /** Where users' browsers reach this service (links to report files in Teams). */
   publicUrl: string;
   databaseUrl: string | undefined;
@@ -155,7 +207,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, readonly expectation: string) {
+  constructor(
+    readonly variable: string,
+    readonly expectation: string,
+  ) {
     super(`${variable} ${expectation}`);
     this.name = 'ConfigError';
   }
@@ -194,7 +249,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const tenants = e.TEAMS_TENANTS.length ? e.TEAMS_TENANTS : e.MICROSOFT_APP_TENANT_ID ? [e.MICROSOFT_APP_TENANT_ID] : [];
   if (e.MICROSOFT_APP_ID && !tenants.length) {
-    throw new ConfigError('TEAMS_TENANTS', 'is required when MICROSOFT_APP_ID is set without MICROSOFT_APP_TENANT_ID: the Microsoft tenant ids whose users the bot serves, comma-separated');
+    throw new ConfigError(
+      'TEAMS_TENANTS',
+      'is required when MICROSOFT_APP_ID is set without MICROSOFT_APP_TENANT_ID: the Microsoft tenant ids whose users the bot serves, comma-separated',
+    );
   }
   // Sandbox mode: no Ocean credentials. The simulator then stands in for Ocean.
   const sandbox = !e.OCEAN_LOGIN;
@@ -212,7 +270,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       codeExploitant: e.OCEAN_CODE_EXPLOITANT,
       tripTimes: e.OCEAN_TRIP_TIMES,
     },
-    slack: e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL } : null,
+    slack:
+      e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)
+        ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
+        : null,
     teams: teamsOn
       ? {
           appId: e.MICROSOFT_APP_ID,
@@ -257,7 +318,7 @@ function ownPage(e: { PUBLIC_URL?: string; PORT: number }, path: string): string
  */
 export function withoutSecrets(value: string): string {
   let shown = value.includes('@')
-    ? value.replace(/^([a-z][\w+.-]*:\/*)?[^]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`)
+    ? value.replace(/^([a-z][\w+.-]*:\/*)?[\s\S]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`)
     : value.replace(/^([a-z][\w+.-]*:\/*[^/:?#]*):([^/?#]*[^\d/?#][^/?#]*)/i, '$1:***');
   shown = shown.replace(/([?&;\s](?:ssl)?(?:password|passwd|pass|secret|token|key)=)[^&;\s]*/gi, '$1***');
   return shown;

@@ -1,5 +1,5 @@
-import { startService, type Service } from '../adapters/service';
-import { ConfigError, loadConfig, type Config } from './config';
+import { type Service, startService } from '../adapters/service';
+import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { withSandboxOcean } from './sandbox/bootstrap';
 import { ephemeralDisk, ephemeralStoreRefusal } from './store/ephemeral';

@@ -37,7 +37,7 @@ describe('configuration', () => {
     expect(loadConfig({ WEEKLY_REPORT_CRON: 'OFF' }).weeklyReportCron).toBeNull();
   });
 
-  it('Ocean credentials turn the sandbox off and default to Ocean\'s documented base URL', () => {
+  it("Ocean credentials turn the sandbox off and default to Ocean's documented base URL", () => {
     const config = loadConfig({ OCEAN_LOGIN: 'api', OCEAN_PASSWORD: 'pw', OCEAN_CUSTOMER_ID: '21', MANAGER_EMAILS: 'A@x.fr, b@y.fr', REMINDER_CRON: 'off' });
     expect(config.sandbox).toBe(false);
     expect(config.ocean).toEqual({ baseUrl: 'https://v3.oceansystem.com/ocean/restapi', login: 'api', password: 'pw', customerId: 21 });
@@ -72,16 +72,21 @@ describe('configuration', () => {
     expect(error.message).not.toContain('\n');
   });
 
-  it('Teams: single-tenant by default (Azure creates no new multi-tenant bots), served only to the fleet\'s tenants', () => {
+  it("Teams: single-tenant by default (Azure creates no new multi-tenant bots), served only to the fleet's tenants", () => {
     expect(failure({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw' }).variable).toBe('MICROSOFT_APP_TENANT_ID');
     const single = loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TENANT_ID: 'tenant-1' });
     expect(single.teams).toMatchObject({ appType: 'SingleTenant', tenantId: 'tenant-1', tenants: ['tenant-1'] });
     // An older multi-tenant bot must say whose users it serves.
     const multi = failure({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TYPE: 'MultiTenant' });
     expect(multi.variable).toBe('TEAMS_TENANTS');
-    expect(loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TYPE: 'MultiTenant', TEAMS_TENANTS: 't1, t2' }).teams?.tenants).toEqual(['t1', 't2']);
+    expect(
+      loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TYPE: 'MultiTenant', TEAMS_TENANTS: 't1, t2' }).teams?.tenants,
+    ).toEqual(['t1', 't2']);
     // A user-assigned managed identity has no password.
-    expect(loadConfig({ MICROSOFT_APP_ID: 'msi', MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: 'tenant-1' }).teams).toMatchObject({ appType: 'UserAssignedMSI', appPassword: undefined });
+    expect(loadConfig({ MICROSOFT_APP_ID: 'msi', MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: 'tenant-1' }).teams).toMatchObject({
+      appType: 'UserAssignedMSI',
+      appPassword: undefined,
+    });
     // The emulator serves any tenant unless told which.
     expect(loadConfig({}).teams?.tenants).toEqual([]);
     expect(loadConfig({ TEAMS_TENANTS: 'tenant-1' }).teams?.tenants).toEqual(['tenant-1']);

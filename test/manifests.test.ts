@@ -21,8 +21,20 @@ const SCOPES: Record<string, string[]> = {
 describe('app manifests', () => {
   it('the Slack manifest asks for exactly the scopes the code uses, and routes everything to /slack/events', () => {
     const manifest = fs.readFileSync(path.join(ROOT, 'manifest/slack/manifest.yml'), 'utf8');
-    const botScopes = /bot:\n((?:\s+- .*\n)+)/.exec(manifest)?.[1]?.split('\n').map((l) => l.replace(/#.*/, '').replace(/^\s*-\s*/, '').trim()).filter(Boolean);
-    const source = fs.readdirSync(path.join(ROOT, 'adapters/slack')).map((f) => fs.readFileSync(path.join(ROOT, 'adapters/slack', f), 'utf8')).join('\n');
+    const botScopes = /bot:\n((?:\s+- .*\n)+)/
+      .exec(manifest)?.[1]
+      ?.split('\n')
+      .map((l) =>
+        l
+          .replace(/#.*/, '')
+          .replace(/^\s*-\s*/, '')
+          .trim(),
+      )
+      .filter(Boolean);
+    const source = fs
+      .readdirSync(path.join(ROOT, 'adapters/slack'))
+      .map((f) => fs.readFileSync(path.join(ROOT, 'adapters/slack', f), 'utf8'))
+      .join('\n');
     const called = [...new Set([...source.matchAll(/\.(chat|users|conversations|views|files)\.([a-zA-Z0-9]+)\(/g)].map((m) => `${m[1]}.${m[2]}`))];
     expect(called.filter((m) => !(m in SCOPES))).toEqual([]);
     const needed = new Set(['commands', ...called.flatMap((m) => SCOPES[m] ?? [])]);
@@ -34,12 +46,15 @@ describe('app manifests', () => {
     expect(manifest).toContain('home_tab_enabled: true');
   });
 
-  it('the Teams manifest declares the bot in personal scope with its commands, in team scope for the digest\'s channel, and icons of the right size', () => {
+  it("the Teams manifest declares the bot in personal scope with its commands, in team scope for the digest's channel, and icons of the right size", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest/teams/manifest.json'), 'utf8')) as Record<string, any>;
     expect(manifest.manifestVersion).toBe('1.19');
     expect(manifest.bots[0].scopes).toEqual(['personal', 'team']);
     expect(manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title)).toEqual(['privacy', 'privacy schedule', 'privacy-report', 'help']);
-    expect(manifest.bots[0].commandLists[1]).toMatchObject({ scopes: ['team'], commands: [{ title: 'privacy-report here' }, { title: 'privacy-report here off' }] });
+    expect(manifest.bots[0].commandLists[1]).toMatchObject({
+      scopes: ['team'],
+      commands: [{ title: 'privacy-report here' }, { title: 'privacy-report here off' }],
+    });
     const color = PNG.sync.read(fs.readFileSync(path.join(ROOT, 'manifest/teams/color.png')));
     const outline = PNG.sync.read(fs.readFileSync(path.join(ROOT, 'manifest/teams/outline.png')));
     expect([color.width, color.height, outline.width, outline.height]).toEqual([192, 192, 32, 32]);

@@ -1,4 +1,4 @@
-import type { ActionsBlock, Button, ContextBlock, KnownBlock, MrkdwnElement, ModalView, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, ModalView, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { Block, ButtonAction, FormView, Tone, View } from '../../src/views/views';
 
 /*
@@ -8,7 +8,18 @@ import type { Block, ButtonAction, FormView, Tone, View } from '../../src/views/
  * Limits count the text Slack receives, so they are measured after escaping.
  */
 
-export const LIMITS = { blocks: 50, surfaceBlocks: 100, text: 3000, fields: 10, fieldText: 2000, actions: 25, buttonText: 75, buttonValue: 2000, header: 150, modalTitle: 24 };
+export const LIMITS = {
+  blocks: 50,
+  surfaceBlocks: 100,
+  text: 3000,
+  fields: 10,
+  fieldText: 2000,
+  actions: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  header: 150,
+  modalTitle: 24,
+};
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
@@ -88,12 +99,20 @@ const FENCE = '```';
  * the code block, so it is shown as a look-alike.
  */
 function table(block: Extract<Block, { type: 'table' }>): SectionBlock[] {
-  const all = [block.columns.map((c) => c.label), ...block.rows, ...(block.footer ? [block.footer] : [])].map((r) => r.map((v) => (v ?? '').replace(/`/g, 'ˋ')));
+  const all = [block.columns.map((c) => c.label), ...block.rows, ...(block.footer ? [block.footer] : [])].map((r) =>
+    r.map((v) => (v ?? '').replace(/`/g, 'ˋ')),
+  );
   const widths = block.columns.map((_, i) => Math.min(28, Math.max(...all.map((r) => (r[i] ?? '').length))));
-  const line = (r: string[]) => escape(r.map((v, i) => {
-    const text = cut(v ?? '', widths[i] as number);
-    return block.columns[i]?.align === 'right' ? text.padStart(widths[i] as number) : text.padEnd(widths[i] as number);
-  }).join('  ').trimEnd());
+  const line = (r: string[]) =>
+    escape(
+      r
+        .map((v, i) => {
+          const text = cut(v ?? '', widths[i] as number);
+          return block.columns[i]?.align === 'right' ? text.padStart(widths[i] as number) : text.padEnd(widths[i] as number);
+        })
+        .join('  ')
+        .trimEnd(),
+    );
   const room = LIMITS.text - 2 * FENCE.length;
   const sections: SectionBlock[] = [];
   let current: string[] = [];

@@ -1,13 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction, type Logger as BoltLogger } from '@slack/bolt';
+import {
+  App,
+  type BlockAction,
+  type Logger as BoltLogger,
+  type ButtonAction,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import { WebClient, WebClientEvent } from '@slack/web-api';
 import type { Core } from '../../src/app';
-import type { RequestTracker } from '../http';
 import type { ActionOutcome } from '../../src/chat/router';
 import type { ChatRequest } from '../../src/privacy/people';
 import type { MessageRef, Profile } from '../../src/privacy/ports';
 import { attachments, textView, type View } from '../../src/views/views';
-import { fallbackText, formValues, toBlocks, toModal, viewModal, LIMITS } from './blocks';
+import type { RequestTracker } from '../http';
+import { fallbackText, formValues, LIMITS, toBlocks, toModal, viewModal } from './blocks';
 import { respondTo, SlackPort } from './port';
 
 export interface SlackTransport {
@@ -21,7 +30,8 @@ export interface SlackTransport {
 
 /** Our slash commands (the manifest's). */
 const COMMAND_PATTERN = /^\/(privacy|privacy-report)$/;
-const ACTION_PATTERN = /^(trip_answer|accept_suggestions|prompt_page|schedule_edit|schedule_show|period_add|period_delete|period_delete_confirm|remind_unanswered):\d+$/;
+const ACTION_PATTERN =
+  /^(trip_answer|accept_suggestions|prompt_page|schedule_edit|schedule_show|period_add|period_delete|period_delete_confirm|remind_unanswered):\d+$/;
 const FORM_PATTERN = /^(schedule_form|period_form)$/;
 /** A response_url answers for 30 minutes (Slack's rule). */
 const RESPONSE_URL_TTL_MS = 30 * 60_000;
@@ -63,7 +73,16 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
     });
   }
   // No conversation store: nothing here keeps state in Bolt between requests.
-  const app = new App({ token: settings.botToken, receiver, logger, clientOptions, convoStore: false, tokenVerificationEnabled: false, botUserId: 'U_BOT', botId: 'B_BOT' });
+  const app = new App({
+    token: settings.botToken,
+    receiver,
+    logger,
+    clientOptions,
+    convoStore: false,
+    tokenVerificationEnabled: false,
+    botUserId: 'U_BOT',
+    botId: 'B_BOT',
+  });
   // A listener goes on after its ack(): a graceful stop waits for it.
   app.use(({ next }) => requests.during(next));
   const client = app.client as WebClient;
@@ -92,20 +111,29 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
     requestKey: triggerId ? `slack:${triggerId}` : undefined,
     profile,
   });
-  const message = (view: View, replaceOriginal = false) => ({ response_type: 'ephemeral', replace_original: replaceOriginal, text: fallbackText(view), blocks: toBlocks(view) });
+  const message = (view: View, replaceOriginal = false) => ({
+    response_type: 'ephemeral',
+    replace_original: replaceOriginal,
+    text: fallbackText(view),
+    blocks: toBlocks(view),
+  });
 
   app.command(COMMAND_PATTERN, async ({ command, ack, context }) => {
     await ack();
     const respond = respondTo(command.response_url);
-    await core.router.typed(request(command.team_id, command.user_id, command.trigger_id, context), { command: command.command, text: command.text }, async (view) => {
-      await respond(message(view));
-      if (!attachments(view).length) return;
-      // Block Kit has no place for a chart or a CSV: they go to the user's DM as files.
-      await port.uploadAttachments(await port.dmChannel(command.user_id), view).catch(async (error: unknown) => {
-        core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'report files not uploaded');
-        await respond(message(textView(fallbackText(view), 'error')));
-      });
-    });
+    await core.router.typed(
+      request(command.team_id, command.user_id, command.trigger_id, context),
+      { command: command.command, text: command.text },
+      async (view) => {
+        await respond(message(view));
+        if (!attachments(view).length) return;
+        // Block Kit has no place for a chart or a CSV: they go to the user's DM as files.
+        await port.uploadAttachments(await port.dmChannel(command.user_id), view).catch(async (error: unknown) => {
+          core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'report files not uploaded');
+          await respond(message(textView(fallbackText(view), 'error')));
+        });
+      },
+    );
   });
 
   app.action(ACTION_PATTERN, async ({ ack, body, action, context }) => {
@@ -118,10 +146,15 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
       : container.type === 'message' && body.response_url
         ? { platform: 'slack', responseUrl: body.response_url }
         : undefined;
-    const click = await core.router.clicked(request(body.team?.id ?? body.user.team_id, body.user.id, body.trigger_id, context), button.action_id.split(':')[0] as string, button.value ?? '', {
-      message: where,
-      messageTtlMs: editable ? undefined : RESPONSE_URL_TTL_MS,
-    });
+    const click = await core.router.clicked(
+      request(body.team?.id ?? body.user.team_id, body.user.id, body.trigger_id, context),
+      button.action_id.split(':')[0] as string,
+      button.value ?? '',
+      {
+        message: where,
+        messageTtlMs: editable ? undefined : RESPONSE_URL_TTL_MS,
+      },
+    );
     await ack();
     await click.finish((outcome) => render(body, outcome));
   });
@@ -133,7 +166,12 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
     if (outcome.form) await client.views.open({ trigger_id: body.trigger_id, view: toModal(outcome.form) });
     if (outcome.update) {
       if (container.type === 'message' && !container.is_ephemeral && container.channel_id && container.message_ts) {
-        await client.chat.update({ channel: container.channel_id, ts: container.message_ts, text: fallbackText(outcome.update), blocks: toBlocks(outcome.update) });
+        await client.chat.update({
+          channel: container.channel_id,
+          ts: container.message_ts,
+          text: fallbackText(outcome.update),
+          blocks: toBlocks(outcome.update),
+        });
       } else if (container.type === 'view') {
         await publishHome(body.team?.id ?? body.user.team_id, body.user.id, {});
       } else {
@@ -141,7 +179,8 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
       }
     }
     if (outcome.reply) {
-      if (container.type === 'view') await client.chat.postMessage({ channel: await port.dmChannel(body.user.id), text: fallbackText(outcome.reply), blocks: toBlocks(outcome.reply) });
+      if (container.type === 'view')
+        await client.chat.postMessage({ channel: await port.dmChannel(body.user.id), text: fallbackText(outcome.reply), blocks: toBlocks(outcome.reply) });
       else await respond(message(outcome.reply));
     }
   };

@@ -1,9 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import { request } from 'undici';
+import { type ChannelTarget, ChatDeliveryError, type DiscoveredUser, type DiscoveringPort, type MessageRef } from '../../src/privacy/ports';
+import type { Person } from '../../src/store';
 import type { View } from '../../src/views/views';
 import { attachments } from '../../src/views/views';
-import { ChatDeliveryError, type ChannelTarget, type DiscoveredUser, type DiscoveringPort, type MessageRef } from '../../src/privacy/ports';
-import type { Person } from '../../src/store';
 import { fallbackText, toBlocks } from './blocks';
 import { RatePacer } from './pacer';
 
@@ -65,7 +65,12 @@ export class SlackPort implements DiscoveringPort {
       const found = await this.paced('users.lookupByEmail', () => this.client.users.lookupByEmail({ email }));
       const user = found.user;
       if (!user?.id || user.deleted || user.is_bot) return undefined;
-      return { workspaceId: user.team_id ?? 'unknown', chatUserId: user.id, displayName: user.real_name ?? user.name ?? null, locale: (user as { locale?: string }).locale ?? null };
+      return {
+        workspaceId: user.team_id ?? 'unknown',
+        chatUserId: user.id,
+        displayName: user.real_name ?? user.name ?? null,
+        locale: (user as { locale?: string }).locale ?? null,
+      };
     } catch (error) {
       if (slackError(error) === 'users_not_found') return undefined;
       throw translate(error);
@@ -111,7 +116,9 @@ export class SlackPort implements DiscoveringPort {
       return;
     }
     try {
-      await this.paced('chat.update', () => this.client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), text: fallbackText(view), blocks: toBlocks(view) }));
+      await this.paced('chat.update', () =>
+        this.client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), text: fallbackText(view), blocks: toBlocks(view) }),
+      );
     } catch (error) {
       throw translate(error);
     }
@@ -119,7 +126,9 @@ export class SlackPort implements DiscoveringPort {
 
   async findPromptMessage(person: Person, promptId: number, since: Date): Promise<MessageRef | undefined> {
     const channel = await this.dmChannel(person.chat_user_id);
-    const history = await this.paced('conversations.history', () => this.client.conversations.history({ channel, oldest: String(since.getTime() / 1000 - 60), include_all_metadata: true, limit: 50 }));
+    const history = await this.paced('conversations.history', () =>
+      this.client.conversations.history({ channel, oldest: String(since.getTime() / 1000 - 60), include_all_metadata: true, limit: 50 }),
+    );
     const found = history.messages?.find((m) => {
       const metadata = (m as { metadata?: { event_type?: string; event_payload?: { prompt_id?: unknown } } }).metadata;
       return metadata?.event_type === PROMPT_EVENT && Number(metadata.event_payload?.prompt_id) === promptId;
@@ -131,11 +140,15 @@ export class SlackPort implements DiscoveringPort {
   async uploadAttachments(channel: string, view: View): Promise<void> {
     const files = attachments(view);
     if (!files.length) return;
-    await this.paced('files.uploadV2', () => this.client.files.uploadV2({
-      channel_id: channel,
-      initial_comment: view.title ?? view.summary,
-      file_uploads: files.map((f) => (f.type === 'image' ? { file: f.png, filename: f.name, title: f.alt } : { file: f.data, filename: f.name, title: f.title })),
-    }));
+    await this.paced('files.uploadV2', () =>
+      this.client.files.uploadV2({
+        channel_id: channel,
+        initial_comment: view.title ?? view.summary,
+        file_uploads: files.map((f) =>
+          f.type === 'image' ? { file: f.png, filename: f.name, title: f.alt } : { file: f.data, filename: f.name, title: f.title },
+        ),
+      }),
+    );
   }
 }
 
@@ -171,7 +184,8 @@ export function respondTo(url: string | undefined): Respond {
       bodyTimeout: 15_000,
     });
     const text = await body.text();
-    if (statusCode === 404 || statusCode === 410 || /expired_url|used_url/.test(text)) throw new ChatDeliveryError('gone', `response_url answered HTTP ${statusCode}`);
+    if (statusCode === 404 || statusCode === 410 || /expired_url|used_url/.test(text))
+      throw new ChatDeliveryError('gone', `response_url answered HTTP ${statusCode}`);
     if (statusCode >= 300) throw new ChatDeliveryError('failed', `response_url answered HTTP ${statusCode}`);
   };
 }

@@ -1,5 +1,18 @@
 import type { Block, ButtonAction, FormView, Tone, View } from '../../src/views/views';
-import type { ActionExecute, ActionOpenUrl, AdaptiveCard, CardAction, CardElement, ColumnSet, ExecuteData, HttpsUrl, LoopbackUrl, RichTextBlock, TextColor, TextRun } from './adaptive-card';
+import type {
+  ActionExecute,
+  ActionOpenUrl,
+  AdaptiveCard,
+  CardAction,
+  CardElement,
+  ColumnSet,
+  ExecuteData,
+  HttpsUrl,
+  LoopbackUrl,
+  RichTextBlock,
+  TextColor,
+  TextRun,
+} from './adaptive-card';
 
 /*
  * Views to Adaptive Cards 1.5, with only elements Teams renders (see adaptive-card.ts). Every
@@ -101,7 +114,14 @@ export function toCard(view: View, options: CardOptions = {}): Card {
         break;
       case 'table': {
         const aligns = block.columns.map((c) => c.align);
-        body.push(columns(block.columns.map((c) => c.label), true, aligns), ...block.rows.map((r) => columns(r, false, aligns)));
+        body.push(
+          columns(
+            block.columns.map((c) => c.label),
+            true,
+            aligns,
+          ),
+          ...block.rows.map((r) => columns(r, false, aligns)),
+        );
         if (block.footer) body.push({ ...columns(block.footer, true, aligns), separator: true });
         break;
       }
@@ -139,7 +159,15 @@ export function formCard(form: FormView, errors: Record<string, string> = {}): C
   const body: CardElement[] = [text(form.title, 'normal', { size: 'Medium', weight: 'Bolder' })];
   if (form.intro) body.push(text(form.intro, 'muted'));
   for (const field of form.fields) {
-    body.push({ type: 'Input.Text', id: field.id, label: field.label, value: field.value, ...(field.placeholder ? { placeholder: field.placeholder } : {}), ...(field.maxLength ? { maxLength: field.maxLength } : {}), isMultiline: Boolean(field.multiline) });
+    body.push({
+      type: 'Input.Text',
+      id: field.id,
+      label: field.label,
+      value: field.value,
+      ...(field.placeholder ? { placeholder: field.placeholder } : {}),
+      ...(field.maxLength ? { maxLength: field.maxLength } : {}),
+      isMultiline: Boolean(field.multiline),
+    });
     const error = errors[field.id] ?? field.error;
     if (error) body.push(text(error, 'error', { size: 'Small' }, { spacing: 'None' }));
   }

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type Activity,
   ActivityHandler,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
   CardFactory,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  type InvokeResponse,
   MessageFactory,
   TeamsInfo,
   TurnContext,
-  type Activity,
-  type AdaptiveCardInvokeResponse,
-  type AdaptiveCardInvokeValue,
-  type InvokeResponse,
 } from 'botbuilder';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app';
@@ -20,7 +20,7 @@ import type { ChatRequest } from '../../src/privacy/people';
 import type { ChannelTarget, MessageRef } from '../../src/privacy/ports';
 import { attachments, type Block, type View } from '../../src/views/views';
 import { isLoopbackAddress, type RequestTracker } from '../http';
-import { CARD_CONTENT_TYPE, formCard, toCard, type Card, type ExecuteData } from './cards';
+import { CARD_CONTENT_TYPE, type Card, type ExecuteData, formCard, toCard } from './cards';
 import { TeamsPort } from './port';
 
 export interface TeamsTransport {
@@ -123,7 +123,12 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
 
   const outcomeCard = async (outcome: ActionOutcome | SubmitOutcome): Promise<Card | undefined> => {
     if ('form' in outcome && outcome.form) return formCard(outcome.form);
-    const view = 'done' in outcome ? outcome.done : 'update' in outcome || 'reply' in outcome ? ((outcome as ActionOutcome).update ?? (outcome as ActionOutcome).reply) : undefined;
+    const view =
+      'done' in outcome
+        ? outcome.done
+        : 'update' in outcome || 'reply' in outcome
+          ? ((outcome as ActionOutcome).update ?? (outcome as ActionOutcome).reply)
+          : undefined;
     return view ? card(view) : undefined;
   };
 
@@ -131,7 +136,9 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
   const act = async (context: TurnContext, data: ExecuteData & Record<string, unknown>): Promise<ActionOutcome | SubmitOutcome> => {
     const asked = request(context);
     if (data.formId) return core.router.submitted(asked, data.formId, data.state, data);
-    const click = await core.router.clicked(asked, String(data.actionId ?? ''), typeof data.value === 'string' ? data.value : '', { message: clickedIn(context) });
+    const click = await core.router.clicked(asked, String(data.actionId ?? ''), typeof data.value === 'string' ? data.value : '', {
+      message: clickedIn(context),
+    });
     // What the click shows is this turn's answer; the rest of its work (other copies redrawn,
     // delivery to Ocean started) waits until that answer has left, as after a Slack ack.
     const answered = context.turnState.get(ANSWERED) as Promise<void>;
@@ -140,10 +147,12 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
         resolve(outcome);
         await answered;
       });
-      void requests.during(() => rest).catch((error: unknown) => {
-        reject(error);
-        core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'work after a Teams click failed');
-      });
+      void requests
+        .during(() => rest)
+        .catch((error: unknown) => {
+          reject(error);
+          core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'work after a Teams click failed');
+        });
     });
   };
 
@@ -164,7 +173,9 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
       });
       // Only a personal chat is where a person is reached later: a team's channel is everyone's.
       this.onInstallationUpdateAdd(async (context, next) => {
-        const welcome = personal(context.activity) ? await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), true) : undefined;
+        const welcome = personal(context.activity)
+          ? await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), true)
+          : undefined;
         if (welcome) await say(context, welcome);
         await next();
       });
@@ -205,7 +216,10 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
         authenticated = true;
         const tenant = tenantOf(context.activity);
         if (tenants.size && (!tenant || !tenants.has(tenant))) {
-          core.logger.warn({ tenant: tenant ?? null, requestId: (req as unknown as { id?: string }).id }, 'Teams activity from a tenant that is not the fleet\'s refused');
+          core.logger.warn(
+            { tenant: tenant ?? null, requestId: (req as unknown as { id?: string }).id },
+            "Teams activity from a tenant that is not the fleet's refused",
+          );
           return;
         }
         context.turnState.set(REQUEST_ID, (req as unknown as { id?: string }).id);
@@ -218,7 +232,10 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
     } catch (error) {
       // A failure before the turn ran is the token's (forged, expired, wrong audience): 401, no detail.
       if (!authenticated) {
-        core.logger.warn({ err: error instanceof Error ? error.message : String(error), client: req.socket.remoteAddress }, 'Teams request without a valid Bot Framework token refused');
+        core.logger.warn(
+          { err: error instanceof Error ? error.message : String(error), client: req.socket.remoteAddress },
+          'Teams request without a valid Bot Framework token refused',
+        );
         if (!res.headersSent) res.status(401).end();
         return;
       }
@@ -250,7 +267,8 @@ function personal(activity: Activity): boolean {
  */
 function channelOf(activity: Activity): ChannelTarget | undefined {
   if (activity.conversation?.conversationType !== 'channel') return undefined;
-  const id = (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? activity.conversation.id.split(';')[0] ?? activity.conversation.id;
+  const id =
+    (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? activity.conversation.id.split(';')[0] ?? activity.conversation.id;
   const { activityId: _thread, ...reference } = TurnContext.getConversationReference(activity);
   return { id, reference: { ...reference, conversation: { ...reference.conversation, id } } };
 }
@@ -279,4 +297,3 @@ function loopbackOnly(core: Core) {
     res.status(401).json({ error: 'unauthorized' });
   };
 }
-

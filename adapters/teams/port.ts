@@ -1,8 +1,8 @@
-import { handleWhen, retry, ExponentialBackoff } from 'cockatiel';
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
-import type { View } from '../../src/views/views';
-import { ChatDeliveryError, type ChannelTarget, type ChatPort, type MessageRef } from '../../src/privacy/ports';
+import { CardFactory, type CloudAdapter, type ConversationReference, MessageFactory, type TurnContext } from 'botbuilder';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { type ChannelTarget, ChatDeliveryError, type ChatPort, type MessageRef } from '../../src/privacy/ports';
 import type { Person, Store } from '../../src/store';
+import type { View } from '../../src/views/views';
 import type { Card } from './cards';
 
 function statusOf(error: unknown): number | undefined {
@@ -39,7 +39,7 @@ export class TeamsPort implements ChatPort {
 
   private async reference(person: Person): Promise<Partial<ConversationReference>> {
     const stored = await this.store.conversations.of(person.id);
-    if (!stored || !stored.active) throw new ChatDeliveryError('gone', 'no active Teams conversation for this person');
+    if (!stored?.active) throw new ChatDeliveryError('gone', 'no active Teams conversation for this person');
     return stored.reference as Partial<ConversationReference>;
   }
 
@@ -48,7 +48,11 @@ export class TeamsPort implements ChatPort {
   }
 
   /** Runs `fn` with retries of 429/5xx; a 403/404 means the bot is gone from there (`onGone`). */
-  private async through<T>(reference: Partial<ConversationReference>, onGone: () => Promise<void>, fn: (reference: Partial<ConversationReference>) => Promise<T>): Promise<T> {
+  private async through<T>(
+    reference: Partial<ConversationReference>,
+    onGone: () => Promise<void>,
+    fn: (reference: Partial<ConversationReference>) => Promise<T>,
+  ): Promise<T> {
     try {
       return await connectorRetry.execute(async () => {
         try {
@@ -64,7 +68,9 @@ export class TeamsPort implements ChatPort {
         await onGone();
         throw new ChatDeliveryError('gone', `Teams answered ${status}: the bot cannot post there any more`, undefined, { cause: error });
       }
-      throw new ChatDeliveryError(status === 429 ? 'rateLimited' : 'failed', `Teams: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+      throw new ChatDeliveryError(status === 429 ? 'rateLimited' : 'failed', `Teams: ${error instanceof Error ? error.message : String(error)}`, undefined, {
+        cause: error,
+      });
     }
   }
 
@@ -91,10 +97,14 @@ export class TeamsPort implements ChatPort {
     const reference = channel.reference as Partial<ConversationReference> | undefined;
     if (!reference?.serviceUrl) throw new ChatDeliveryError('gone', 'no conversation reference for this Teams channel');
     const card = await this.card(view);
-    return this.through(reference, async () => undefined, async (ref) => {
-      const sent = await this.proactive(ref, (context) => context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), view.summary)));
-      return { platform: 'teams', activityId: sent?.id, conversationId: channel.id };
-    });
+    return this.through(
+      reference,
+      async () => undefined,
+      async (ref) => {
+        const sent = await this.proactive(ref, (context) => context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), view.summary)));
+        return { platform: 'teams', activityId: sent?.id, conversationId: channel.id };
+      },
+    );
   }
 
   async sendDirect(person: Person, view: View): Promise<MessageRef> {

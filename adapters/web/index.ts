@@ -5,13 +5,13 @@ import { z } from 'zod';
 import type { Core } from '../../src/app';
 import type { ActionOutcome } from '../../src/chat/router';
 import { translator } from '../../src/i18n';
-import type { ChatRequest } from '../../src/privacy/people';
 import { yesterday } from '../../src/ocean/dates';
+import type { ChatRequest } from '../../src/privacy/people';
 import type { OceanSimulator } from '../../src/sandbox/simulator';
 import type { Block, View } from '../../src/views/views';
 import { isLoopbackAddress, isLoopbackHost } from '../http';
 import { FAVICON, PAGE } from './page';
-import { WebPort, type WebMessage, type WebPerson } from './port';
+import { type WebMessage, type WebPerson, WebPort } from './port';
 
 /*
  * The local web chat of sandbox mode: a third adapter that renders the same views as Slack and
@@ -38,7 +38,13 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
     name: `${d.firstName} ${d.lastName}`,
     email: d.email,
     role: d.email && core.config.managerEmails.includes(d.email) ? 'manager' : 'driver',
-    note: [d.vehicleId ? '' : 'sans véhicule', d.email ? '' : 'sans e-mail', simulator.fleet.vehicle(d.vehicleId ?? -1)?.driverIds.length === 2 ? 'véhicule partagé' : ''].filter(Boolean).join(', '),
+    note: [
+      d.vehicleId ? '' : 'sans véhicule',
+      d.email ? '' : 'sans e-mail',
+      simulator.fleet.vehicle(d.vehicleId ?? -1)?.driverIds.length === 2 ? 'véhicule partagé' : '',
+    ]
+      .filter(Boolean)
+      .join(', '),
   }));
   const port = new WebPort(people, path.join(core.config.dataDir, 'web-chat.json'));
   core.ports.register(port);
@@ -102,50 +108,67 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
     if (!people.some((p) => p.key === key)) return void res.status(404).json({ error: 'unknown person' });
     res.json(port.conversation(key).map(serialise));
   });
-  router.post('/command', handle(async (req, res) => {
-    const body = parse(CommandBody, req, res);
-    if (!body) return;
-    const since = port.conversation(body.as).length;
-    port.append(body.as, { from: 'user', text: body.text });
-    await core.router.typed(request(body.as, req), { text: body.text }, show(body.as));
-    res.json({ messages: shown(body.as, since) });
-  }));
-  router.post('/action', handle(async (req, res) => {
-    const body = parse(ActionBody, req, res);
-    if (!body) return;
-    const since = port.conversation(body.as).length;
-    const here = body.messageId && port.conversation(body.as).some((m) => m.id === body.messageId) ? { platform: 'web' as const, messageId: body.messageId } : undefined;
-    let outcome: ActionOutcome = {};
-    const click = await core.router.clicked(request(body.as, req), body.actionId, body.value, { message: here });
-    await click.finish(async (result) => {
-      outcome = result;
-      if (result.update && here) port.replace(body.as, here.messageId, result.update);
-      else if (result.update) port.append(body.as, { from: 'bot', view: result.update });
-      if (result.reply) port.append(body.as, { from: 'bot', view: result.reply });
-    });
-    res.json({ messages: shown(body.as, since), updated: here && outcome.update ? serialise(port.conversation(body.as).find((m) => m.id === here.messageId) as WebMessage) : undefined, form: outcome.form });
-  }));
-  router.post('/submit', handle(async (req, res) => {
-    const body = parse(SubmitBody, req, res);
-    if (!body) return;
-    const outcome = await core.router.submitted(request(body.as, req), body.formId, body.state, body.values);
-    const since = port.conversation(body.as).length;
-    if (outcome.done) port.append(body.as, { from: 'bot', view: outcome.done });
-    res.json({ errors: outcome.errors, messages: shown(body.as, since) });
-  }));
-  router.post('/send-prompts', handle(async (req, res) => {
-    const body = parse(PromptsBody, req, res);
-    if (!body) return;
-    // The chosen person is met (and linked) before the run looks for drivers.
-    if (body.as) await core.router.met(request(body.as, req));
-    const report = await core.dailyRun.run(yesterday(core.clock.now(), core.config.timezone));
-    res.json({ day: report.day, outcomes: report.outcomes });
-  }));
+  router.post(
+    '/command',
+    handle(async (req, res) => {
+      const body = parse(CommandBody, req, res);
+      if (!body) return;
+      const since = port.conversation(body.as).length;
+      port.append(body.as, { from: 'user', text: body.text });
+      await core.router.typed(request(body.as, req), { text: body.text }, show(body.as));
+      res.json({ messages: shown(body.as, since) });
+    }),
+  );
+  router.post(
+    '/action',
+    handle(async (req, res) => {
+      const body = parse(ActionBody, req, res);
+      if (!body) return;
+      const since = port.conversation(body.as).length;
+      const here =
+        body.messageId && port.conversation(body.as).some((m) => m.id === body.messageId) ? { platform: 'web' as const, messageId: body.messageId } : undefined;
+      let outcome: ActionOutcome = {};
+      const click = await core.router.clicked(request(body.as, req), body.actionId, body.value, { message: here });
+      await click.finish(async (result) => {
+        outcome = result;
+        if (result.update && here) port.replace(body.as, here.messageId, result.update);
+        else if (result.update) port.append(body.as, { from: 'bot', view: result.update });
+        if (result.reply) port.append(body.as, { from: 'bot', view: result.reply });
+      });
+      res.json({
+        messages: shown(body.as, since),
+        updated: here && outcome.update ? serialise(port.conversation(body.as).find((m) => m.id === here.messageId) as WebMessage) : undefined,
+        form: outcome.form,
+      });
+    }),
+  );
+  router.post(
+    '/submit',
+    handle(async (req, res) => {
+      const body = parse(SubmitBody, req, res);
+      if (!body) return;
+      const outcome = await core.router.submitted(request(body.as, req), body.formId, body.state, body.values);
+      const since = port.conversation(body.as).length;
+      if (outcome.done) port.append(body.as, { from: 'bot', view: outcome.done });
+      res.json({ errors: outcome.errors, messages: shown(body.as, since) });
+    }),
+  );
+  router.post(
+    '/send-prompts',
+    handle(async (req, res) => {
+      const body = parse(PromptsBody, req, res);
+      if (!body) return;
+      // The chosen person is met (and linked) before the run looks for drivers.
+      if (body.as) await core.router.met(request(body.as, req));
+      const report = await core.dailyRun.run(yesterday(core.clock.now(), core.config.timezone));
+      res.json({ day: report.day, outcomes: report.outcomes });
+    }),
+  );
   router.get('/files/:id', (req, res) => {
     const file = files.get(req.params.id ?? '');
     if (!file) return void res.status(404).end();
     res.setHeader('content-type', file.mime === 'text/csv' ? 'text/csv; charset=utf-8' : file.mime);
-    res.setHeader('content-disposition', `attachment; filename="${file.name.replace(/[^\w.\-]/g, '_')}"`);
+    res.setHeader('content-disposition', `attachment; filename="${file.name.replace(/[^\w.-]/g, '_')}"`);
     res.send(file.data);
   });
   app.use('/web/api', localOnly(core), router);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Target } from '../privacy/people';
-import { isPeriodError, lastMonth, parsePeriod, type Period } from '../privacy/periods';
+import { isPeriodError, lastMonth, type Period, parsePeriod } from '../privacy/periods';
 
 export type { Target };
 
@@ -232,7 +232,11 @@ function isOurCommand(head: string): boolean {
 
 function clean(text: string): string {
   // Drop control characters and collapse blanks; long inputs are cut, never echoed whole.
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200d\ufeff]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_INPUT);
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200d\ufeff]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_INPUT);
 }
 
 function tokens(text: string): string[] {

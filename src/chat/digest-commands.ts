@@ -8,7 +8,7 @@ import type { Period } from '../privacy/periods';
 import type { ReportService } from '../privacy/reports';
 import type { Store } from '../store';
 import { decodeRemind } from '../views/payloads';
-import { textView, type ActionOutcome, type View } from '../views/views';
+import { type ActionOutcome, textView, type View } from '../views/views';
 
 export interface DigestCommandsDeps {
   store: Store;
@@ -58,7 +58,8 @@ export class DigestCommands {
     const { platform, workspaceId } = request.user;
     let removed = false;
     const fresh = await this.deps.store.once(request.requestKey, async (tx) => {
-      if (on) await tx.reportChannels.save({ platform, workspaceId, channelId: channel.id, reference: channel.reference, locale: actor.locale, setBy: actor.ref });
+      if (on)
+        await tx.reportChannels.save({ platform, workspaceId, channelId: channel.id, reference: channel.reference, locale: actor.locale, setBy: actor.ref });
       else removed = await tx.reportChannels.remove(platform, workspaceId, channel.id);
       await tx.auditLog.add(actor.ref, on ? 'digest.channel.set' : 'digest.channel.removed', `${platform}:${workspaceId}:${channel.id}`);
     });

@@ -1,26 +1,27 @@
 import type { Clock } from '../clock';
 import type { Locale, Platform } from '../domain';
-import { translator, type Translator } from '../i18n';
+import { type Translator, translator } from '../i18n';
 import type { Log } from '../log';
+import type { AnswerWindow } from '../privacy/answer-window';
 import type { AnswerService, RecordedClick } from '../privacy/answers';
 import { privateModeOff } from '../privacy/directory';
 import type { LinkService } from '../privacy/links';
 import type { NonResponders } from '../privacy/non-responders';
 import type { OverviewService } from '../privacy/overview';
-import { localeOf, type Actor, type ChatRequest, type PeopleService } from '../privacy/people';
+import { type Actor, type ChatRequest, localeOf, type PeopleService } from '../privacy/people';
 import type { MessageRef } from '../privacy/ports';
 import type { PromptMessages } from '../privacy/prompt-messages';
+import { pageOfTrip } from '../privacy/prompt-view';
 import type { ReportService } from '../privacy/reports';
 import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedules';
 import type { DailyPromptRow, Person, Store } from '../store';
-import type { AnswerWindow } from '../privacy/answer-window';
-import { pageOfTrip } from '../privacy/prompt-view';
 import { decodeAcceptSuggestions, decodeAnswer, decodePage } from '../views/payloads';
-import { ACTION_IDS, textView, type ActionOutcome, type SubmitOutcome, type View } from '../views/views';
+import { ACTION_IDS, type ActionOutcome, type SubmitOutcome, textView, type View } from '../views/views';
 
 export type { ActionOutcome, SubmitOutcome };
-import { isManagerCommand, parseLine, parseSlash, type Command, type CommandError, type Target } from './commands';
+
+import { type Command, type CommandError, isManagerCommand, parseLine, parseSlash, type Target } from './commands';
 import { DigestCommands } from './digest-commands';
 import { errorView } from './errors';
 
@@ -51,6 +52,8 @@ export interface RouterDeps {
  * Shows one view to the person who typed a command, in order; returns where it was shown when
  * the platform can edit that message later (so a prompt shown again stays current).
  */
+// A platform that cannot point back at what it showed returns nothing.
+// biome-ignore lint/suspicious/noConfusingVoidType: some adapters' show functions return Promise<void>
 export type Show = (view: View, about?: { promptId: number }) => Promise<MessageRef | void>;
 
 /** Where a button was clicked, when the platform can edit that message later. */
@@ -96,10 +99,12 @@ export class ChatRouter {
     const context = { now: this.deps.clock.now(), zone: this.deps.zone };
     const parsed = input.command === undefined ? parseLine(input.text, context) : parseSlash(input.command, input.text, context);
     if (!parsed.ok) return void (await show(this.parseError(parsed.error, actor)));
-    if (request.channel && !IN_CHANNELS.has(parsed.command.kind)) return void (await show(textView(t.t('reportChannel.onlyHere', COMMAND_NAMES[actor.person.platform]), 'warning')));
+    if (request.channel && !IN_CHANNELS.has(parsed.command.kind))
+      return void (await show(textView(t.t('reportChannel.onlyHere', COMMAND_NAMES[actor.person.platform]), 'warning')));
     // A command that changes something writes its request's key with its effect; any other is
     // claimed now, so that a replay does not run it again either.
-    if (!CHANGES.has(parsed.command.kind) && !(await this.deps.store.claim(request.requestKey))) return this.replayed(request, `command ${parsed.command.kind}`);
+    if (!CHANGES.has(parsed.command.kind) && !(await this.deps.store.claim(request.requestKey)))
+      return this.replayed(request, `command ${parsed.command.kind}`);
     try {
       await this.run(actor, request, parsed.command, show);
     } catch (error) {
@@ -126,7 +131,11 @@ export class ChatRouter {
    * A form checked from the store alone, fast enough for the acknowledgement of a Slack modal:
    * its field errors, or what to show while it is being saved (and the label to close it).
    */
-  async checkForm(request: ChatRequest, formId: string, values: Record<string, unknown>): Promise<{ errors: Record<string, string> } | { saving: View; close: string }> {
+  async checkForm(
+    request: ChatRequest,
+    formId: string,
+    values: Record<string, unknown>,
+  ): Promise<{ errors: Record<string, string> } | { saving: View; close: string }> {
     const t = await this.deps.store.urgently(() => this.deps.people.translatorFor(request));
     const errors = this.deps.schedules.validate(t, formId, values);
     return errors ? { errors } : { saving: textView(t.t('common.saving'), 'muted'), close: t.t('schedule.cancel') };
@@ -200,7 +209,9 @@ export class ChatRouter {
       }
       case 'suggestions': {
         // On every chat account of the driver: their Slack and Teams prompts agree.
-        const changed = await this.deps.store.once(request.requestKey, (tx) => tx.history.set({ individuId: actor.person.individu_id, personId: actor.person.id }, command.on));
+        const changed = await this.deps.store.once(request.requestKey, (tx) =>
+          tx.history.set({ individuId: actor.person.individu_id, personId: actor.person.id }, command.on),
+        );
         if (changed) await show(textView(t.t(command.on ? 'suggestions.on' : 'suggestions.off', COMMAND_NAMES[actor.person.platform]), 'success'));
         else this.replayed(request, 'command suggestions');
         return;
@@ -239,7 +250,10 @@ export class ChatRouter {
         const subject = await this.subject(actor, request, command.target);
         if ('error' in subject) return void (await show(subject.error));
         const who = subject.person.display_name ?? describe(command.target);
-        const outcome = command.kind === 'link' ? await this.deps.links.link(actor, subject.person, command.who, request.requestKey) : await this.deps.links.unlink(actor, subject.person, request.requestKey);
+        const outcome =
+          command.kind === 'link'
+            ? await this.deps.links.link(actor, subject.person, command.who, request.requestKey)
+            : await this.deps.links.unlink(actor, subject.person, request.requestKey);
         if (!outcome.ok) {
           if (outcome.reason === 'replayed') return this.replayed(request, `command ${command.kind}`);
           return void (await show(textView(t.t(`errors.${outcome.reason}`, { who: command.kind === 'link' ? command.who : who, name: who }), 'error')));
@@ -256,7 +270,9 @@ export class ChatRouter {
           if (outcome.reason === 'replayed') return this.replayed(request, 'command forget');
           return void (await show(textView(t.t('errors.forgetSelf'), 'error')));
         }
-        return void (await show(textView(t.t('forget.done', { who, prompts: outcome.prompts, delivered: outcome.delivered, cancelled: outcome.cancelled }), 'success')));
+        return void (await show(
+          textView(t.t('forget.done', { who, prompts: outcome.prompts, delivered: outcome.delivered, cancelled: outcome.cancelled }), 'success'),
+        ));
       }
     }
   }
@@ -275,7 +291,10 @@ export class ChatRouter {
       [person, recorded] = await this.deps.store.urgently(async () => {
         const known = await this.deps.people.known(request);
         if (accept) return [known, await this.deps.answers.acceptSuggestions(known, accept, request.requestKey)] as const;
-        return [known, payload ? await this.deps.answers.record(known, payload, request.requestKey) : { ok: false, reason: 'badButton', person: known }] as const;
+        return [
+          known,
+          payload ? await this.deps.answers.record(known, payload, request.requestKey) : { ok: false, reason: 'badButton', person: known },
+        ] as const;
       });
     } catch (error) {
       recorded = { ok: false, reason: 'failed', error };
@@ -290,7 +309,8 @@ export class ChatRouter {
             return show({ reply: textView(t.t('errors.notSaved'), 'error') });
           }
           if (recorded.reason === 'closed') return this.closedDay(recorded.prompt, t, clickedPage, context, show);
-          if (recorded.reason === 'noSuggestion') return show({ update: await this.deps.answers.view(recorded.prompt, t, recorded.page), reply: textView(t.t('prompt.noSuggestion'), 'muted') });
+          if (recorded.reason === 'noSuggestion')
+            return show({ update: await this.deps.answers.view(recorded.prompt, t, recorded.page), reply: textView(t.t('prompt.noSuggestion'), 'muted') });
           return show({ reply: textView(t.t(`errors.${recorded.reason}`), recorded.reason === 'notYourPrompt' ? 'warning' : 'error') });
         }
         const { prompt, page } = recorded;
@@ -307,7 +327,13 @@ export class ChatRouter {
    * A click after the day's deadline: refused politely, and the message clicked (with every
    * other showing the day) is drawn again as closed, without its buttons.
    */
-  private async closedDay(prompt: DailyPromptRow, t: Translator, page: number, context: ClickContext, show: (outcome: ActionOutcome) => Promise<void>): Promise<void> {
+  private async closedDay(
+    prompt: DailyPromptRow,
+    t: Translator,
+    page: number,
+    context: ClickContext,
+    show: (outcome: ActionOutcome) => Promise<void>,
+  ): Promise<void> {
     const { zone, window } = this.deps;
     const refusal = textView(t.t('errors.dayClosed', { day: t.longDay(prompt.day, zone), until: t.longDay(window.lastDay(prompt.day), zone) }), 'warning');
     await show({ update: await this.deps.answers.view(prompt, t, page), reply: refusal });
@@ -323,7 +349,8 @@ export class ChatRouter {
           if (!target) return { reply: textView(t.t('errors.badButton'), 'error') };
           const outcome = await this.deps.answers.page(actor.person, target.promptId, target.page, t);
           if (!outcome.ok) return { reply: textView(t.t(`errors.${outcome.reason}`), outcome.reason === 'notYourPrompt' ? 'warning' : 'error') };
-          if (context.message) await this.deps.messages.remember(outcome.prompt.id, actor.person.id, { ...context.message, page: target.page }, context.messageTtlMs);
+          if (context.message)
+            await this.deps.messages.remember(outcome.prompt.id, actor.person.id, { ...context.message, page: target.page }, context.messageTtlMs);
           return { update: outcome.view };
         }
         case ACTION_IDS.remind: {
@@ -376,7 +403,14 @@ export class ChatRouter {
   help(actor: Actor): View {
     const t = actor.t;
     const params = COMMAND_NAMES[actor.person.platform];
-    const lines = [t.t('help.privacy', params), t.t('help.schedule', params), t.t('help.report', params), t.t('help.periods'), t.t('help.language', params), t.t('help.suggestions', params)];
+    const lines = [
+      t.t('help.privacy', params),
+      t.t('help.schedule', params),
+      t.t('help.report', params),
+      t.t('help.periods'),
+      t.t('help.language', params),
+      t.t('help.suggestions', params),
+    ];
     if (actor.role === 'manager') lines.push(t.t('help.link', params), t.t('help.managerReports', params));
     return {
       summary: t.t('help.title'),

@@ -21,7 +21,8 @@ export const en: Catalogue = {
     generic: 'Something unexpected went wrong. Please try again in a moment.',
     unknownCommand: 'Unknown command "{{input}}". Accepted commands: {{accepted}}.',
     badArgument: 'Unrecognised argument "{{argument}}". Accepted forms: {{accepted}}.',
-    badPeriod: 'Unrecognised period "{{argument}}". Accepted forms: yesterday, last-week, last-month, YYYY (e.g. 2026), YYYY-MM (e.g. 2026-10), dd/mm/yyyy-dd/mm/yyyy.',
+    badPeriod:
+      'Unrecognised period "{{argument}}". Accepted forms: yesterday, last-week, last-month, YYYY (e.g. 2026), YYYY-MM (e.g. 2026-10), dd/mm/yyyy-dd/mm/yyyy.',
     periodOrder: 'The period "{{argument}}" ends before it starts.',
     periodFuture: 'The period "{{argument}}" starts in the future.',
     periodTooLong: 'The period "{{argument}}" is longer than {{max}} days.',
@@ -30,7 +31,8 @@ export const en: Catalogue = {
     notYourPrompt: "This message is about someone else's trips: your click changed nothing.",
     promptUnknown: 'This message has expired or was deleted: nothing changed.',
     managersOnly: 'This command is for fleet managers only. Ask your fleet manager if you think you need it.',
-    notLinked: "I can't find your address {{email}} in Ocean, so I can't help you yet: ask your fleet manager to add it to your driver record or to link you to the bot.",
+    notLinked:
+      "I can't find your address {{email}} in Ocean, so I can't help you yet: ask your fleet manager to add it to your driver record or to link you to the bot.",
     noEmail: "Your chat account doesn't give me an e-mail address, so I can't link you to Ocean: ask your fleet manager to link you to the bot.",
     noVehicle: 'No vehicle is assigned to you in Ocean: there are no trips to qualify.',
     oceanUnavailable: 'Ocean is not answering right now. Please try again in a few minutes.',
@@ -46,7 +48,8 @@ export const en: Catalogue = {
     linkTaken: 'The Ocean record "{{who}}" already belongs to another person of this chat workspace (same e-mail address): it cannot be linked to {{name}}.',
     forgetSelf: 'You cannot erase yourself: ask another manager.',
     ambiguousName: 'Several people are called "{{who}}": name them with a mention or their e-mail address.',
-    dayClosed: 'The trips of {{day}} can no longer be changed: answers were open until {{until}}. They stay as Ocean recorded them, and your click changed nothing.',
+    dayClosed:
+      'The trips of {{day}} can no longer be changed: answers were open until {{until}}. They stay as Ocean recorded them, and your click changed nothing.',
   },
   help: {
     title: 'Privacy — help',
@@ -57,7 +60,8 @@ export const en: Catalogue = {
     schedule: '{{cmd}} schedule — view or change your private-life hours',
     report: '{{reportCmd}} [period] [by driver|by vehicle] — private / professional report (managers)',
     periods: 'Periods: yesterday, last-week, last-month, YYYY, YYYY-MM, dd/mm/yyyy-dd/mm/yyyy (default: last month).',
-    managerReports: '{{reportCmd}} [period] unanswered — who has not answered, with a reminder button; {{reportCmd}} YYYY by vehicle — the year\'s benefit in kind; in a Teams channel, @bot {{reportCmd}} here — the weekly digest is posted there (managers)',
+    managerReports:
+      "{{reportCmd}} [period] unanswered — who has not answered, with a reminder button; {{reportCmd}} YYYY by vehicle — the year's benefit in kind; in a Teams channel, @bot {{reportCmd}} here — the weekly digest is posted there (managers)",
     link: '{{cmd}} link @someone e-mail — link someone to their Ocean record; {{cmd}} unlink @someone to undo it; {{cmd}} forget @someone to erase their data from the bot (managers)',
     language: '{{cmd}} language fr|en — change language',
     suggestions: '{{cmd}} suggestions off|on — stop (or start again) suggesting an answer learned from your own past answers',
@@ -71,7 +75,8 @@ export const en: Catalogue = {
     nothingPending: 'No trip waiting: thank you!',
     todayStatus: 'Answers sent to Ocean: {{delivered}} — in progress: {{pending}}',
     editHours: 'My private hours',
-    privateModeOff: 'Private mode is switched off on your vehicle in Ocean: you have no trips to declare, so no daily message. Ask your fleet manager to switch it on.',
+    privateModeOff:
+      'Private mode is switched off on your vehicle in Ocean: you have no trips to declare, so no daily message. Ask your fleet manager to switch it on.',
   },
   prompt: {
     title: 'Your trips on {{day}}',
@@ -172,7 +177,8 @@ export const en: Catalogue = {
     split: {
       ocean: 'Cost, fuel and electricity: private / pro split given by Ocean.',
       distance: 'Cost, fuel and electricity: split pro rata of private and professional kilometres (Ocean does not give this split).',
-      mixed: 'Cost, fuel and electricity: private / pro split given by Ocean where it gives one, otherwise pro rata of kilometres (see the CSV\'s "Split" column).',
+      mixed:
+        'Cost, fuel and electricity: private / pro split given by Ocean where it gives one, otherwise pro rata of kilometres (see the CSV\'s "Split" column).',
     },
     splitFrom: {
       ocean: 'Ocean',
@@ -181,8 +187,8 @@ export const en: Catalogue = {
   },
   benefit: {
     title: 'Benefit in kind — {{year}} (by vehicle)',
-    intro: 'Each vehicle\'s private use over the year and, within it, each driver\'s part: the benefit is the employee\'s.',
-    prorata: 'Private cost, fuel and electricity are a pro rata of kilometres (the year\'s amount × private km ÷ total km), not measured trip by trip.',
+    intro: "Each vehicle's private use over the year and, within it, each driver's part: the benefit is the employee's.",
+    prorata: "Private cost, fuel and electricity are a pro rata of kilometres (the year's amount × private km ÷ total km), not measured trip by trip.",
     topTitle: 'Highest private share',
     rest_one: '… and {{count}} more vehicle (see the CSV).',
     rest_other: '… and {{count}} more vehicles (see the CSV).',
@@ -234,24 +240,27 @@ export const en: Catalogue = {
   },
   digest: {
     title: 'Weekly digest — {{period}}',
-    reportUnavailable: 'The report for {{period}} could not be prepared (Ocean did not answer). Ask for it later with /privacy-report last-week; here is who has not answered yet.',
+    reportUnavailable:
+      'The report for {{period}} could not be prepared (Ocean did not answer). Ask for it later with /privacy-report last-week; here is who has not answered yet.',
   },
   reportChannel: {
-    set: 'This channel will get the fleet\'s weekly digest.',
-    whoSees: 'Beware: every member of this channel will see each driver\'s private and professional kilometres, and who has not answered. Never the trips themselves.',
+    set: "This channel will get the fleet's weekly digest.",
+    whoSees:
+      "Beware: every member of this channel will see each driver's private and professional kilometres, and who has not answered. Never the trips themselves.",
     howToStop: 'To stop: @bot {{reportCmd}} here off in this channel.',
     digestOff: 'The weekly digest is switched off on this service (WEEKLY_REPORT_CRON=off): nothing will be posted until it is switched on.',
     removed: 'This channel will no longer get the weekly digest.',
     notSet: 'This channel was not getting the weekly digest: nothing changed.',
     onlyHere: 'In a channel I only answer "{{reportCmd}} here": write to me in a personal chat for your trips and reports.',
     notInChannel: 'Write "@bot {{reportCmd}} here" in the Teams channel that should get the weekly digest.',
-    slack: 'On Slack, the weekly digest\'s channel is the one in SLACK_REPORT_CHANNEL: ask whoever runs the bot.',
+    slack: "On Slack, the weekly digest's channel is the one in SLACK_REPORT_CHANNEL: ask whoever runs the bot.",
   },
   link: {
     done: '{{who}} is now linked to {{name}} in Ocean.',
     undone: '{{who}} is no longer linked to Ocean.',
-    toldLinked: '{{manager}} linked you to the Ocean record of {{name}}: every morning you will get this record\'s trips. If this is not you, tell your fleet manager.',
-    toldUnlinked: '{{manager}} removed the link between your account and Ocean: you will no longer get yesterday\'s trips.',
+    toldLinked:
+      "{{manager}} linked you to the Ocean record of {{name}}: every morning you will get this record's trips. If this is not you, tell your fleet manager.",
+    toldUnlinked: "{{manager}} removed the link between your account and Ocean: you will no longer get yesterday's trips.",
   },
   language: { set: 'Language: English.' },
   forget: {

@@ -14,13 +14,14 @@ export const fr = {
     page: 'Page {{page}}/{{pages}}',
     previous: 'Précédent',
     next: 'Suivant',
-    notSaved: "{{choice}} — non enregistré : Ocean a répondu de façon inattendue, un opérateur va vérifier",
+    notSaved: '{{choice}} — non enregistré : Ocean a répondu de façon inattendue, un opérateur va vérifier',
   },
   errors: {
     generic: "Une erreur inattendue s'est produite. Réessayez dans un instant.",
     unknownCommand: 'Commande inconnue « {{input}} ». Commandes acceptées : {{accepted}}.',
     badArgument: 'Argument « {{argument}} » non reconnu. Formes acceptées : {{accepted}}.',
-    badPeriod: 'Période « {{argument}} » non reconnue. Formes acceptées : hier, semaine-derniere, mois-dernier, AAAA (ex. 2026), AAAA-MM (ex. 2026-10), jj/mm/aaaa-jj/mm/aaaa.',
+    badPeriod:
+      'Période « {{argument}} » non reconnue. Formes acceptées : hier, semaine-derniere, mois-dernier, AAAA (ex. 2026), AAAA-MM (ex. 2026-10), jj/mm/aaaa-jj/mm/aaaa.',
     periodOrder: 'La période « {{argument}} » se termine avant de commencer.',
     periodFuture: 'La période « {{argument}} » commence dans le futur.',
     periodTooLong: 'La période « {{argument}} » dépasse {{max}} jours.',
@@ -29,8 +30,10 @@ export const fr = {
     notYourPrompt: "Ce message concerne les trajets d'une autre personne : votre clic n'a rien changé.",
     promptUnknown: 'Ce message a expiré ou a été supprimé : rien n’a changé.',
     managersOnly: 'Cette commande est réservée aux gestionnaires de flotte. Demandez à votre gestionnaire si vous pensez en avoir besoin.',
-    notLinked: "Je ne trouve pas votre adresse {{email}} dans Ocean, je ne peux donc pas encore vous aider : demandez à votre gestionnaire de flotte de l'ajouter à votre fiche conducteur ou de vous relier au bot.",
-    noEmail: "Votre compte de messagerie ne me donne pas d'adresse e-mail, je ne peux donc pas vous relier à Ocean : demandez à votre gestionnaire de flotte de vous relier au bot.",
+    notLinked:
+      "Je ne trouve pas votre adresse {{email}} dans Ocean, je ne peux donc pas encore vous aider : demandez à votre gestionnaire de flotte de l'ajouter à votre fiche conducteur ou de vous relier au bot.",
+    noEmail:
+      "Votre compte de messagerie ne me donne pas d'adresse e-mail, je ne peux donc pas vous relier à Ocean : demandez à votre gestionnaire de flotte de vous relier au bot.",
     noVehicle: "Aucun véhicule ne vous est attribué dans Ocean : il n'y a pas de trajet à qualifier.",
     oceanUnavailable: 'Ocean ne répond pas pour le moment. Réessayez dans quelques minutes.',
     oceanRateLimited: 'Ocean reçoit trop de demandes en ce moment. Réessayez dans une minute.',
@@ -42,21 +45,25 @@ export const fr = {
     individuNotFound: 'Aucun conducteur Ocean ne correspond à « {{who}} ».',
     notSaved: "Votre réponse n'a pas pu être enregistrée : rien n'a changé. Réessayez dans un instant.",
     linkSelf: 'Vous ne pouvez pas vous relier vous-même à une fiche Ocean : demandez-le à un autre gestionnaire.',
-    linkTaken: 'La fiche Ocean « {{who}} » appartient déjà à une autre personne de cet espace de discussion (même adresse e-mail) : elle ne peut pas être reliée à {{name}}.',
+    linkTaken:
+      'La fiche Ocean « {{who}} » appartient déjà à une autre personne de cet espace de discussion (même adresse e-mail) : elle ne peut pas être reliée à {{name}}.',
     forgetSelf: 'Vous ne pouvez pas vous effacer vous-même : demandez-le à un autre gestionnaire.',
     ambiguousName: 'Plusieurs personnes s’appellent « {{who}} » : désignez-la par une mention ou par son adresse e-mail.',
-    dayClosed: 'Les trajets du {{day}} ne peuvent plus être modifiés : le délai de réponse courait jusqu’au {{until}}. Ils restent tels qu’Ocean les a enregistrés, et votre clic n’a rien changé.',
+    dayClosed:
+      'Les trajets du {{day}} ne peuvent plus être modifiés : le délai de réponse courait jusqu’au {{until}}. Ils restent tels qu’Ocean les a enregistrés, et votre clic n’a rien changé.',
   },
   help: {
     title: 'Vie privée — aide',
-    intro: 'Je vous aide à indiquer quels trajets de votre véhicule de service étaient privés ou professionnels, et à gérer vos horaires de vie privée dans Ocean.',
+    intro:
+      'Je vous aide à indiquer quels trajets de votre véhicule de service étaient privés ou professionnels, et à gérer vos horaires de vie privée dans Ocean.',
     daily: 'Chaque matin, je vous envoie les trajets de la veille : un clic par trajet (ou pour toute la journée) suffit.',
     commandsTitle: 'Commandes',
     privacy: '{{cmd}} — vos trajets en attente et vos horaires de vie privée',
     schedule: '{{cmd}} schedule — voir ou modifier vos horaires de vie privée',
     report: '{{reportCmd}} [période] [par conducteur|par véhicule] — rapport privé / professionnel (gestionnaires)',
     periods: 'Périodes : hier, semaine-derniere, mois-dernier, AAAA, AAAA-MM, jj/mm/aaaa-jj/mm/aaaa (par défaut : le mois dernier).',
-    managerReports: '{{reportCmd}} [période] sans-reponse — qui n’a pas répondu, avec un bouton de rappel ; {{reportCmd}} AAAA par véhicule — l’avantage en nature de l’année ; dans un canal Teams, @bot {{reportCmd}} here — le rapport hebdomadaire y sera publié (gestionnaires)',
+    managerReports:
+      '{{reportCmd}} [période] sans-reponse — qui n’a pas répondu, avec un bouton de rappel ; {{reportCmd}} AAAA par véhicule — l’avantage en nature de l’année ; dans un canal Teams, @bot {{reportCmd}} here — le rapport hebdomadaire y sera publié (gestionnaires)',
     link: '{{cmd}} link @personne e-mail — relier une personne à sa fiche Ocean ; {{cmd}} unlink @personne pour défaire ce lien ; {{cmd}} forget @personne pour effacer ses données du bot (gestionnaires)',
     language: '{{cmd}} language fr|en — changer de langue',
     suggestions: '{{cmd}} suggestions off|on — ne plus proposer (ou proposer de nouveau) une réponse tirée de vos propres réponses passées',
@@ -70,7 +77,8 @@ export const fr = {
     nothingPending: 'Aucun trajet en attente : merci !',
     todayStatus: 'Réponses envoyées à Ocean : {{delivered}} — en cours : {{pending}}',
     editHours: 'Mes horaires de vie privée',
-    privateModeOff: "Le mode vie privée est désactivé sur votre véhicule dans Ocean : vous n'avez aucun trajet à déclarer, donc pas de message quotidien. Voyez votre gestionnaire de flotte pour l'activer.",
+    privateModeOff:
+      "Le mode vie privée est désactivé sur votre véhicule dans Ocean : vous n'avez aucun trajet à déclarer, donc pas de message quotidien. Voyez votre gestionnaire de flotte pour l'activer.",
   },
   prompt: {
     title: 'Vos trajets du {{day}}',
@@ -107,7 +115,8 @@ export const fr = {
     deletePeriod: 'Supprimer',
     saved: 'Enregistré. Voici ce qu’Ocean contient maintenant :',
     formTitle: 'Modifier mes horaires',
-    formHelp: 'Pour chaque jour, les plages séparées par des virgules, au format HH:MM-HH:MM (ex. 00:00-08:00, 18:00-23:59). Laisser vide : aucune plage ce jour-là.',
+    formHelp:
+      'Pour chaque jour, les plages séparées par des virgules, au format HH:MM-HH:MM (ex. 00:00-08:00, 18:00-23:59). Laisser vide : aucune plage ce jour-là.',
     save: 'Enregistrer',
     cancel: 'Annuler',
     rangeFormat: 'Format attendu : HH:MM-HH:MM, séparées par des virgules.',
@@ -171,7 +180,8 @@ export const fr = {
     split: {
       ocean: 'Coût, carburant et électricité : répartition privé / pro donnée par Ocean.',
       distance: 'Coût, carburant et électricité : répartis au prorata des kilomètres privés et professionnels (Ocean ne donne pas cette répartition).',
-      mixed: 'Coût, carburant et électricité : répartition privé / pro donnée par Ocean quand il la donne, sinon au prorata des kilomètres (voir la colonne « Répartition » du CSV).',
+      mixed:
+        'Coût, carburant et électricité : répartition privé / pro donnée par Ocean quand il la donne, sinon au prorata des kilomètres (voir la colonne « Répartition » du CSV).',
     },
     splitFrom: {
       ocean: 'Ocean',
@@ -181,7 +191,8 @@ export const fr = {
   benefit: {
     title: 'Avantage en nature — {{year}} (par véhicule)',
     intro: 'Usage privé de chaque véhicule sur l’année et, pour chacun, la part de chaque conducteur : c’est le salarié qui bénéficie de l’avantage.',
-    prorata: 'Coût, carburant et électricité privés : calculés au prorata des kilomètres (montant de l’année × km privés ÷ km totaux), pas mesurés trajet par trajet.',
+    prorata:
+      'Coût, carburant et électricité privés : calculés au prorata des kilomètres (montant de l’année × km privés ÷ km totaux), pas mesurés trajet par trajet.',
     topTitle: 'Part privée la plus élevée',
     rest_one: '… et {{count}} autre véhicule (voir le CSV).',
     rest_other: '… et {{count}} autres véhicules (voir le CSV).',
@@ -233,11 +244,13 @@ export const fr = {
   },
   digest: {
     title: 'Rapport hebdomadaire — {{period}}',
-    reportUnavailable: 'Le rapport de {{period}} n’a pas pu être préparé (Ocean n’a pas répondu). Demandez-le plus tard avec /privacy-report semaine-derniere ; voici qui n’a pas encore répondu.',
+    reportUnavailable:
+      'Le rapport de {{period}} n’a pas pu être préparé (Ocean n’a pas répondu). Demandez-le plus tard avec /privacy-report semaine-derniere ; voici qui n’a pas encore répondu.',
   },
   reportChannel: {
     set: 'Ce canal recevra le rapport hebdomadaire de la flotte.',
-    whoSees: 'Attention : chaque membre du canal verra les kilomètres privés et professionnels de chaque conducteur, et qui n’a pas répondu. Jamais les trajets eux-mêmes.',
+    whoSees:
+      'Attention : chaque membre du canal verra les kilomètres privés et professionnels de chaque conducteur, et qui n’a pas répondu. Jamais les trajets eux-mêmes.',
     howToStop: 'Pour arrêter : @bot {{reportCmd}} here off dans ce canal.',
     digestOff: 'Le rapport hebdomadaire est désactivé sur ce service (WEEKLY_REPORT_CRON=off) : rien ne sera publié tant qu’il ne sera pas réactivé.',
     removed: 'Ce canal ne recevra plus le rapport hebdomadaire.',
@@ -249,7 +262,8 @@ export const fr = {
   link: {
     done: '{{who}} est relié(e) à {{name}} dans Ocean.',
     undone: "{{who}} n'est plus relié(e) à Ocean.",
-    toldLinked: '{{manager}} vous a relié(e) à la fiche Ocean de {{name}} : vous recevrez désormais chaque matin les trajets de cette fiche. Si ce n’est pas vous, dites-le à votre gestionnaire de flotte.',
+    toldLinked:
+      '{{manager}} vous a relié(e) à la fiche Ocean de {{name}} : vous recevrez désormais chaque matin les trajets de cette fiche. Si ce n’est pas vous, dites-le à votre gestionnaire de flotte.',
     toldUnlinked: '{{manager}} a défait le lien entre votre compte et Ocean : vous ne recevrez plus les trajets de la veille.',
   },
   language: { set: 'Langue : français.' },

@@ -1,7 +1,7 @@
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock';
 import type { Log } from '../log';
-import { yesterday, type IsoDay } from '../ocean/dates';
+import { type IsoDay, yesterday } from '../ocean/dates';
 import type { Store } from '../store';
 
 /*
@@ -78,19 +78,29 @@ export class Scheduler<R extends { failed: number } = { failed: number }> {
 
   start(): void {
     const options = { timezone: this.deps.zone, distributed: true, runCoordinator: this.coordinator(), distributedLease: this.leaseMs, noOverlap: true };
-    this.tasks.push(
-      cron.schedule(this.deps.dailyCron, (ctx) => this.track(this.daily(yesterday(ctx.date, this.deps.zone))), { ...options, name: DAILY }),
-    );
+    this.tasks.push(cron.schedule(this.deps.dailyCron, (ctx) => this.track(this.daily(yesterday(ctx.date, this.deps.zone))), { ...options, name: DAILY }));
     if (this.deps.reminderCron) {
-      this.tasks.push(cron.schedule(this.deps.reminderCron, (ctx) => this.track(this.reminder(yesterday(ctx.date, this.deps.zone))), { ...options, name: REMINDER }));
+      this.tasks.push(
+        cron.schedule(this.deps.reminderCron, (ctx) => this.track(this.reminder(yesterday(ctx.date, this.deps.zone))), { ...options, name: REMINDER }),
+      );
     }
     const purge = this.deps.purge;
     if (purge) {
       this.tasks.push(
-        cron.schedule(PURGE_CRON, () => this.track(purge().then(() => this.deps.metrics?.cronRun(PURGE, 'ok'), (error: unknown) => {
-          this.deps.metrics?.cronRun(PURGE, 'error');
-          throw error;
-        })), { ...options, name: PURGE }),
+        cron.schedule(
+          PURGE_CRON,
+          () =>
+            this.track(
+              purge().then(
+                () => this.deps.metrics?.cronRun(PURGE, 'ok'),
+                (error: unknown) => {
+                  this.deps.metrics?.cronRun(PURGE, 'error');
+                  throw error;
+                },
+              ),
+            ),
+          { ...options, name: PURGE },
+        ),
       );
     }
     if (this.deps.weeklyCron) {

@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type BulkheadPolicy, bulkhead } from 'cockatiel';
 import { Pool } from 'undici';
-import { bulkhead, type BulkheadPolicy } from 'cockatiel';
 import type { z } from 'zod';
-import { systemClock, type Clock } from '../clock';
+import { type Clock, systemClock } from '../clock';
 import type { Log } from '../log';
-import { localDayBounds, toOceanDate, toOceanDateTime, utcDatesOfLocalDay, type IsoDay } from './dates';
-import { OceanError, kindForStatus, parseRetryAfter, readOceanErrorBody } from './errors';
-import { OceanSession } from './session';
+import { type IsoDay, localDayBounds, toOceanDate, toOceanDateTime, utcDatesOfLocalDay } from './dates';
+import { kindForStatus, OceanError, parseRetryAfter, readOceanErrorBody } from './errors';
 import * as S from './schemas';
+import { OceanSession } from './session';
 import { readPositionInstant, type TripTimes } from './trip-times';
 
 export interface OceanCallEvent {
@@ -193,7 +193,10 @@ export class OceanClient {
     this.passwordDaysLeft = days;
     this.options.onLogin?.({ passwordExpirationRemainingDays: days });
     if (days !== null && days < PASSWORD_WARNING_DAYS) {
-      this.options.logger?.warn({ passwordExpirationRemainingDays: days }, `the Ocean API password expires in ${days} day(s): change it in Ocean, then OCEAN_PASSWORD`);
+      this.options.logger?.warn(
+        { passwordExpirationRemainingDays: days },
+        `the Ocean API password expires in ${days} day(s): change it in Ocean, then OCEAN_PASSWORD`,
+      );
     }
   }
 
@@ -226,7 +229,11 @@ export class OceanClient {
       requestId: context.requestId,
       nothing: { fjRows: [] },
     });
-    return (response?.fjRows ?? []).map((row) => ({ ...row, startAt: readPositionInstant(row.posDeb, this.tripTimes), endAt: readPositionInstant(row.posFin, this.tripTimes) }));
+    return (response?.fjRows ?? []).map((row) => ({
+      ...row,
+      startAt: readPositionInstant(row.posDeb, this.tripTimes),
+      endAt: readPositionInstant(row.posFin, this.tripTimes),
+    }));
   }
 
   /**
@@ -550,7 +557,8 @@ export class OceanClient {
   }
 }
 
-const CODE_EXPLOITANT_HINT = 'Ocean refused a retroactive request and OCEAN_CODE_EXPLOITANT is not set: Ocean may need the customer\'s operator code (codeExploitant)';
+const CODE_EXPLOITANT_HINT =
+  "Ocean refused a retroactive request and OCEAN_CODE_EXPLOITANT is not set: Ocean may need the customer's operator code (codeExploitant)";
 
 function describeTransportError(code: string | undefined): string {
   switch (code) {

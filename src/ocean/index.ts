@@ -1,7 +1,21 @@
 export * from './client';
 export * from './dates';
 export * from './errors';
-export * from './trip-times';
+export type {
+  AnalysisRequest,
+  AnalysisResult,
+  AnalysisTotal,
+  AnalysisTree,
+  DailyRecordRow,
+  ExceptionalPeriod,
+  IndividuEntry,
+  InnerMapBody,
+  RenderMode,
+  ScheduleAssignment,
+  Slot,
+  VehicleEntry,
+  Weekday,
+} from './schemas';
 export * as OceanSchemas from './schemas';
-export type { IndividuEntry, VehicleEntry, DailyRecordRow, ScheduleAssignment, ExceptionalPeriod, InnerMapBody, Slot, AnalysisRequest, AnalysisResult, AnalysisTotal, AnalysisTree, RenderMode, Weekday } from './schemas';
 export { WEEKDAYS } from './schemas';
+export * from './trip-times';

@@ -221,11 +221,7 @@ export const EmptyResponse = z.union([z.null(), z.looseObject({})]);
  * Anything else (`{}`, `"OK"`, `0`, an empty body) does not parse: a bad response, never a success.
  */
 const BooleanObject = z.object({ boolean: z.boolean() });
-export const BooleanResponse = z.union([
-  z.boolean(),
-  BooleanObject.transform((o) => o.boolean),
-  z.tuple([BooleanObject]).transform(([o]) => o.boolean),
-]);
+export const BooleanResponse = z.union([z.boolean(), BooleanObject.transform((o) => o.boolean), z.tuple([BooleanObject]).transform(([o]) => o.boolean)]);
 
 /** `etapeViePriveePosteriori`: true is taken, false is refused. */
 export const RetroactiveAnswer = BooleanResponse;
@@ -276,9 +272,7 @@ export type AnalysisCriteria = z.infer<typeof AnalysisCriteria>;
 const idList = z.array(z.number().int());
 /** The body as the docs model it; their curl's `[0]` lists parse too (the client never sends them). */
 export const AnalysisRequest = z.object({
-  filter: z
-    .object({ persons: idList.optional(), entities: idList.optional(), groups: idList.optional(), vehicleIds: idList.optional() })
-    .optional(),
+  filter: z.object({ persons: idList.optional(), entities: idList.optional(), groups: idList.optional(), vehicleIds: idList.optional() }).optional(),
   renderMode: RenderMode,
   criteria: AnalysisCriteria,
   periode: z.object({ debut: z.union([z.number(), z.string()]), fin: z.union([z.number(), z.string()]) }),
@@ -370,10 +364,16 @@ function flagTotals(map: Record<string, unknown> | null | undefined): Record<str
   return Object.keys(totals).length ? totals : undefined;
 }
 
-const PERIOD_MAPS = ['distanceInMeterByPeriodMap', 'distanceElectriqueInMeterByPeriodMap', 'durationInSecByPeriodMap', 'utilisationBatterieByPeriodMap'] as const;
+const PERIOD_MAPS = [
+  'distanceInMeterByPeriodMap',
+  'distanceElectriqueInMeterByPeriodMap',
+  'durationInSecByPeriodMap',
+  'utilisationBatterieByPeriodMap',
+] as const;
 
 function splitByFlag(base: AnalysisTotal | null | undefined, flags: Record<string, AnalysisTotal>): AnalysisTotal {
-  const sum = (values: Iterable<number | null | undefined>) => [...values].reduce<number>((a, v) => a + (typeof v === 'number' && Number.isFinite(v) ? v : 0), 0);
+  const sum = (values: Iterable<number | null | undefined>) =>
+    [...values].reduce<number>((a, v) => a + (typeof v === 'number' && Number.isFinite(v) ? v : 0), 0);
   const parts = Object.values(flags);
   const total = Object.fromEntries(
     PERIOD_MAPS.map((name) => [name, Object.fromEntries(Object.entries(flags).map(([flag, t]) => [flag, sum(Object.values(t.total?.[name] ?? {}))]))]),

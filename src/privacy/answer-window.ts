@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { addDays, localDay, localDayBounds, type IsoDay } from '../ocean/dates';
+import { addDays, type IsoDay, localDay, localDayBounds } from '../ocean/dates';
 
 export interface Deadline {
   /** The last day answers are taken, included. */

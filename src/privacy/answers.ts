@@ -4,9 +4,8 @@ import type { AnswerPayload } from '../views/payloads';
 import type { View } from '../views/views';
 import type { AnswerWindow } from './answer-window';
 import { personRef } from './people';
-import { pageOfTrip, promptView } from './prompt-view';
+import { MAX_TRIPS_PER_MESSAGE, pageOfTrip, promptView } from './prompt-view';
 import type { Suggestions } from './suggestions';
-import { MAX_TRIPS_PER_MESSAGE } from './prompt-view';
 import { promptTrips } from './trip';
 
 export type RecordedClick =
@@ -83,7 +82,10 @@ export class AnswerService {
     const suggestions = await this.deps.suggestions.forPrompt(prompt, await store.answers.latest(prompt.id), onPage);
     const picks = [...suggestions].map(([tripId, suggestion]) => ({ tripId, choice: suggestion.choice }));
     // Nothing left to accept: still one request, so that a replay is told apart (and ignored).
-    if (!picks.length) return (await store.claim(requestKey)) ? { ok: false, reason: 'noSuggestion', person, prompt, page: target.page } : { ok: false, reason: 'replayed', person };
+    if (!picks.length)
+      return (await store.claim(requestKey))
+        ? { ok: false, reason: 'noSuggestion', person, prompt, page: target.page }
+        : { ok: false, reason: 'replayed', person };
     const { replayed, created } = await store.answers.record({
       promptId: prompt.id,
       picks,
@@ -106,7 +108,12 @@ export class AnswerService {
   }
 
   /** Another page of a long prompt, for its driver only. */
-  async page(person: Person | undefined, promptId: number, page: number, t: Translator): Promise<{ ok: true; prompt: DailyPromptRow; view: View } | { ok: false; reason: 'promptUnknown' | 'notYourPrompt' }> {
+  async page(
+    person: Person | undefined,
+    promptId: number,
+    page: number,
+    t: Translator,
+  ): Promise<{ ok: true; prompt: DailyPromptRow; view: View } | { ok: false; reason: 'promptUnknown' | 'notYourPrompt' }> {
     const prompt = await this.deps.store.prompts.byId(promptId);
     if (!prompt) return { ok: false, reason: 'promptUnknown' };
     if (!person || person.individu_id === null || prompt.individu_id !== person.individu_id) return { ok: false, reason: 'notYourPrompt' };

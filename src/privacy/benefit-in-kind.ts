@@ -1,5 +1,5 @@
 import type { CallContext } from '../ocean/client';
-import { driverName, type Driver, type OceanDirectory } from './directory';
+import { type Driver, driverName, type OceanDirectory } from './directory';
 import type { Period } from './periods';
 import { prorate, type ReadOptions, type ReportRow } from './report-rows';
 import type { ReportService } from './reports';
@@ -68,7 +68,11 @@ export class BenefitInKind {
   private async together(period: Period, context: CallContext, options: ReadOptions, others: Map<number, VehicleBenefit>, drivers: Driver[]): Promise<void> {
     const ids = [...others.keys()];
     const where = new Map<number, number[]>();
-    for (const driver of drivers) where.set(driver.individuId, driver.vehicles.map((v) => v.id).filter((id) => others.has(id)));
+    for (const driver of drivers)
+      where.set(
+        driver.individuId,
+        driver.vehicles.map((v) => v.id).filter((id) => others.has(id)),
+      );
     for (let i = 0; i < ids.length; i += VEHICLES_PER_ANALYSIS) {
       const data = await this.deps.reports.data(period, 'driver', context, { vehicleIds: ids.slice(i, i + VEHICLES_PER_ANALYSIS) }, options);
       for (const row of data.rows) {

@@ -17,9 +17,18 @@ export async function benefitView(benefit: Benefit, t: Translator, label: string
   const title = t.t('benefit.title', { year: label });
   if (!benefit.vehicles.length) return { summary: title, title, blocks: [{ type: 'text', text: t.t('report.empty', { period: label }) }] };
   const c = (key: string) => t.t(`benefit.columns.${key}`);
-  const sorted = [...benefit.vehicles].sort((a, b) => privateShare(b.vehicle) - privateShare(a.vehicle) || b.vehicle.privateMeters - a.vehicle.privateMeters || a.vehicle.name.localeCompare(b.vehicle.name));
+  const sorted = [...benefit.vehicles].sort(
+    (a, b) =>
+      privateShare(b.vehicle) - privateShare(a.vehicle) || b.vehicle.privateMeters - a.vehicle.privateMeters || a.vehicle.name.localeCompare(b.vehicle.name),
+  );
   const totals = benefit.totals;
-  const line = (name: string, row: ReportRow) => [name, t.number(row.privateMeters / 1000), t.number(totalMeters(row) / 1000), t.number(privateShare(row)), euros(row.privateCost, t)];
+  const line = (name: string, row: ReportRow) => [
+    name,
+    t.number(row.privateMeters / 1000),
+    t.number(totalMeters(row) / 1000),
+    t.number(privateShare(row)),
+    euros(row.privateCost, t),
+  ];
   const rows = sorted.slice(0, BENEFIT_TABLE_VEHICLES).flatMap((v) => [line(v.vehicle.name, v.vehicle), ...v.drivers.map((d) => line(`  ↳ ${d.name}`, d))]);
   const blocks: Block[] = [
     { type: 'text', text: t.t('benefit.intro') },
@@ -38,14 +47,27 @@ export async function benefitView(benefit: Benefit, t: Translator, label: string
     { type: 'heading', text: t.t('benefit.topTitle') },
     {
       type: 'table',
-      columns: [{ label: c('name') }, { label: c('privateKm'), align: 'right' }, { label: c('totalKm'), align: 'right' }, { label: c('privateShare'), align: 'right' }, { label: c('privateCostShort'), align: 'right' }],
+      columns: [
+        { label: c('name') },
+        { label: c('privateKm'), align: 'right' },
+        { label: c('totalKm'), align: 'right' },
+        { label: c('privateShare'), align: 'right' },
+        { label: c('privateCostShort'), align: 'right' },
+      ],
       rows,
       footer: line(t.t('report.totals'), totals),
     },
   ];
-  if (sorted.length > BENEFIT_TABLE_VEHICLES) blocks.push({ type: 'text', text: t.t('benefit.rest', { count: sorted.length - BENEFIT_TABLE_VEHICLES }), tone: 'muted' });
+  if (sorted.length > BENEFIT_TABLE_VEHICLES)
+    blocks.push({ type: 'text', text: t.t('benefit.rest', { count: sorted.length - BENEFIT_TABLE_VEHICLES }), tone: 'muted' });
   blocks.push(...(await chart(sorted.map((v) => v.vehicle))));
-  blocks.push({ type: 'file', name: `benefit-in-kind-${label.slice(0, 4)}.csv`, mime: 'text/csv', data: benefitCsv(sorted, totals, t), title: t.t('benefit.csvTitle') });
+  blocks.push({
+    type: 'file',
+    name: `benefit-in-kind-${label.slice(0, 4)}.csv`,
+    mime: 'text/csv',
+    data: benefitCsv(sorted, totals, t),
+    title: t.t('benefit.csvTitle'),
+  });
   return { summary: title, title, blocks };
 }
 
@@ -57,7 +79,19 @@ export async function benefitView(benefit: Benefit, t: Translator, label: string
 export function benefitCsv(vehicles: VehicleBenefit[], totals: ReportRow, t: Translator): Buffer {
   const c = (key: string) => t.t(`benefit.columns.${key}`);
   const num = csvNumber(t);
-  const header = [c('vehicle'), c('driver'), c('privateKm'), c('totalKm'), c('shareFormula'), c('cost'), c('costFormula'), c('fuel'), c('fuelFormula'), c('energy'), c('energyFormula')];
+  const header = [
+    c('vehicle'),
+    c('driver'),
+    c('privateKm'),
+    c('totalKm'),
+    c('shareFormula'),
+    c('cost'),
+    c('costFormula'),
+    c('fuel'),
+    c('fuelFormula'),
+    c('energy'),
+    c('energyFormula'),
+  ];
   const line = (vehicle: string, driver: string, row: ReportRow) => [
     vehicle,
     driver,

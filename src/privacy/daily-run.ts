@@ -1,18 +1,18 @@
 import type { Clock } from '../clock';
+import { type Locale, translator } from '../i18n';
 import type { Log } from '../log';
-import { translator, type Locale } from '../i18n';
 import { OceanError } from '../ocean';
 import { addDays, type IsoDay } from '../ocean/dates';
 import type { DailyPromptRow, Person, Store } from '../store';
 import type { AnswerWindow } from './answer-window';
-import { privateModeOff, type Driver, type OceanDirectory } from './directory';
+import { type Driver, type OceanDirectory, privateModeOff } from './directory';
 import { localeOf } from './people';
-import { canDiscover, ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
+import { ChatDeliveryError, type ChatPorts, canDiscover, type MessageRef } from './ports';
 import type { PromptMessages } from './prompt-messages';
 import { promptView } from './prompt-view';
+import type { Suggestions } from './suggestions';
 import { promptTrips } from './trip';
 import type { TripsService } from './trips';
-import type { Suggestions } from './suggestions';
 
 export interface DailyRunDeps {
   store: Store;
@@ -110,7 +110,10 @@ export class DailyRun {
         if (!port || !canDiscover(port)) continue;
         const found = await port.discover(driver.email);
         if (!found) continue;
-        const person = await store.people.see({ platform, workspaceId: found.workspaceId, chatUserId: found.chatUserId, email: driver.email, displayName: found.displayName, locale: found.locale }, { discovered: true });
+        const person = await store.people.see(
+          { platform, workspaceId: found.workspaceId, chatUserId: found.chatUserId, email: driver.email, displayName: found.displayName, locale: found.locale },
+          { discovered: true },
+        );
         await store.people.link(person.id, driver.individuId, 'email');
       }
       people = await store.people.forIndividu(driver.individuId);
@@ -133,7 +136,11 @@ export class DailyRun {
         }
       }
       const t = translator(localeOf(person, this.deps.defaultLocale));
-      const view = promptView(prompt, [], t, { zone: this.deps.zone, deadline: this.deps.window.of(prompt.day), suggestions: await this.deps.suggestions.toShow(prompt, []) });
+      const view = promptView(prompt, [], t, {
+        zone: this.deps.zone,
+        deadline: this.deps.window.of(prompt.day),
+        suggestions: await this.deps.suggestions.toShow(prompt, []),
+      });
       await store.prompts.markSendStarted(prompt.id);
       try {
         const ref: MessageRef = await port.sendDirect(person, view, { promptId: prompt.id });
@@ -190,7 +197,11 @@ export class DailyRun {
       const t = translator(localeOf(person, this.deps.defaultLocale));
       const answers = await store.answers.latest(prompt.id);
       const suggestions = await this.deps.suggestions.toShow(prompt, answers);
-      const ref = await port.sendDirect(person, promptView(prompt, answers, t, { zone: this.deps.zone, reminder: true, deadline: this.deps.window.of(prompt.day), suggestions }), { promptId: prompt.id });
+      const ref = await port.sendDirect(
+        person,
+        promptView(prompt, answers, t, { zone: this.deps.zone, reminder: true, deadline: this.deps.window.of(prompt.day), suggestions }),
+        { promptId: prompt.id },
+      );
       await this.deps.messages.remember(prompt.id, person.id, ref);
       return true;
     } catch (error) {

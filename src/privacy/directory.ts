@@ -105,11 +105,29 @@ export class OceanDirectory {
 
 export function buildSnapshot(people: IndividuEntry[], fleet: VehicleEntry[], loadedAt: number): Snapshot {
   const vehicles = new Map<number, DriverVehicle & { driverIds: number[] }>();
-  const addVehicle = (v: { id: number; numeroEmbarque?: number | null; immatriculation?: string | null; marque?: string | null; modele?: string | null; description?: string | null; privacyEnabled?: boolean | null }, driverId?: number) => {
+  const addVehicle = (
+    v: {
+      id: number;
+      numeroEmbarque?: number | null;
+      immatriculation?: string | null;
+      marque?: string | null;
+      modele?: string | null;
+      description?: string | null;
+      privacyEnabled?: boolean | null;
+    },
+    driverId?: number,
+  ) => {
     let known = vehicles.get(v.id);
     if (!known) {
       const label = [v.immatriculation, v.description ?? [v.marque, v.modele].filter(Boolean).join(' ')].filter(Boolean).join(' · ') || `#${v.id}`;
-      known = { id: v.id, numeroEmbarque: v.numeroEmbarque ?? null, plate: v.immatriculation ?? null, label, privateMode: v.privacyEnabled !== false, driverIds: [] };
+      known = {
+        id: v.id,
+        numeroEmbarque: v.numeroEmbarque ?? null,
+        plate: v.immatriculation ?? null,
+        label,
+        privateMode: v.privacyEnabled !== false,
+        driverIds: [],
+      };
       vehicles.set(v.id, known);
     }
     if (known.numeroEmbarque === null && v.numeroEmbarque != null) known.numeroEmbarque = v.numeroEmbarque;
@@ -125,7 +143,14 @@ export function buildSnapshot(people: IndividuEntry[], fleet: VehicleEntry[], lo
     if (entry.vehicleFieldsDTO) addVehicle(entry.vehicleFieldsDTO, ind.id);
     // The individu's own e-mail first, then the Ocean user account's (REFERENCE §2).
     const email = (ind.email ?? entry.utilisateur?.emailUti ?? null)?.trim().toLowerCase() || null;
-    const driver: Driver = { individuId: ind.id, firstName: ind.prenomInd ?? '', lastName: ind.nomInd ?? '', email, matricule: ind.matriculeInd ?? null, vehicles: [] };
+    const driver: Driver = {
+      individuId: ind.id,
+      firstName: ind.prenomInd ?? '',
+      lastName: ind.nomInd ?? '',
+      email,
+      matricule: ind.matriculeInd ?? null,
+      vehicles: [],
+    };
     byId.set(ind.id, driver);
     if (email && !byEmail.has(email)) byEmail.set(email, driver);
   }

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { WEEKDAYS, type ExceptionalPeriod as OceanExceptional, type ScheduleAssignment, type Weekday } from '../ocean/schemas';
+import { type ExceptionalPeriod as OceanExceptional, type ScheduleAssignment, WEEKDAYS, type Weekday } from '../ocean/schemas';
 
 /** A recurring private range on a weekday, in minutes from midnight; `end` 1439 means 23:59. */
 export interface WeeklyRange {

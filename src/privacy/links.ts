@@ -3,13 +3,11 @@ import { translator } from '../i18n';
 import type { Log } from '../log';
 import type { Person, Store } from '../store';
 import { textView } from '../views/views';
-import { driverName, type Driver, type OceanDirectory } from './directory';
-import { localeOf, personRef, type Actor } from './people';
-import { canDiscover, type ChatPorts } from './ports';
+import { type Driver, driverName, type OceanDirectory } from './directory';
+import { type Actor, localeOf, personRef } from './people';
+import { type ChatPorts, canDiscover } from './ports';
 
-export type LinkOutcome =
-  | { ok: true; driver?: Driver }
-  | { ok: false; reason: 'linkSelf' | 'individuNotFound' | 'linkTaken' | 'replayed'; driver?: Driver };
+export type LinkOutcome = { ok: true; driver?: Driver } | { ok: false; reason: 'linkSelf' | 'individuNotFound' | 'linkTaken' | 'replayed'; driver?: Driver };
 
 export interface LinkDeps {
   store: Store;

@@ -1,7 +1,7 @@
 import type { Translator } from '../i18n';
 import type { IsoDay } from '../ocean/dates';
 import { encodeRemind } from '../views/payloads';
-import { ACTION_IDS, textView, type Block, type View } from '../views/views';
+import { ACTION_IDS, type Block, textView, type View } from '../views/views';
 import type { NonResponder, ReminderOutcome } from './non-responders';
 
 /** Drivers listed in the chat, those with the most trips waiting first. */
@@ -20,11 +20,15 @@ export function nonRespondersView(list: NonResponder[], t: Translator, label: st
       rows: list.slice(0, NON_RESPONDERS_SHOWN).map((p) => [p.name, String(p.open), String(p.closed), t.shortDay(p.since, zone)]),
     },
   ];
-  if (list.length > NON_RESPONDERS_SHOWN) blocks.push({ type: 'text', text: t.t('unanswered.rest', { count: list.length - NON_RESPONDERS_SHOWN }), tone: 'muted' });
+  if (list.length > NON_RESPONDERS_SHOWN)
+    blocks.push({ type: 'text', text: t.t('unanswered.rest', { count: list.length - NON_RESPONDERS_SHOWN }), tone: 'muted' });
   blocks.push({ type: 'text', text: t.t('unanswered.countsOnly'), tone: 'muted' });
   const remindable = list.filter((p) => p.remindable > 0).length;
   if (remindable > 0) {
-    blocks.push({ type: 'actions', actions: [{ actionId: ACTION_IDS.remind, label: t.t('unanswered.remind', { count: remindable }), value: encodeRemind(period), style: 'primary' }] });
+    blocks.push({
+      type: 'actions',
+      actions: [{ actionId: ACTION_IDS.remind, label: t.t('unanswered.remind', { count: remindable }), value: encodeRemind(period), style: 'primary' }],
+    });
   } else if (list.some((p) => p.open > 0)) {
     blocks.push({ type: 'text', text: t.t('unanswered.allReminded'), tone: 'muted' });
   }

@@ -93,7 +93,10 @@ export class NonResponders {
   /** The sent prompts of the period that still have trips without an answer. */
   private async unanswered(period: { first: IsoDay; last: IsoDay }): Promise<Unanswered[]> {
     const { store, window } = this.deps;
-    const [prompts, answered] = await Promise.all([store.prompts.sentBetween(period.first, period.last), store.answers.answeredBetween(period.first, period.last)]);
+    const [prompts, answered] = await Promise.all([
+      store.prompts.sentBetween(period.first, period.last),
+      store.answers.answeredBetween(period.first, period.last),
+    ]);
     const found: Unanswered[] = [];
     for (const prompt of prompts) {
       const done = answered.get(prompt.id);

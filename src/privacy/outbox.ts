@@ -1,9 +1,9 @@
 import type { Clock } from '../clock';
 import type { Log } from '../log';
-import { OceanError, type OceanClient } from '../ocean';
+import { type OceanClient, OceanError } from '../ocean';
 import type { Store, TripAnswerRow } from '../store';
-import type { PromptMessages } from './prompt-messages';
 import { UNCONFIRMED } from './answer-status';
+import type { PromptMessages } from './prompt-messages';
 import { promptTrips } from './trip';
 
 export interface OutboxMetrics {
@@ -115,7 +115,10 @@ export class Outbox {
         // Ocean) and nothing says it was taken. An operator checks the trip in Ocean.
         await store.answers.markRefused(answer.id, `${UNCONFIRMED} ${error.oceanMessage ?? 'undocumented answer'}`);
         await store.auditLog.add('outbox', 'answer.unconfirmed', `answer:${answer.id}`, { idEtape: trip.id, status: error.status });
-        logger?.error({ answerId: answer.id, idEtape: trip.id, status: error.status }, 'Ocean answered a retroactive request with an undocumented body: the answer is not counted as saved, check that trip in Ocean');
+        logger?.error(
+          { answerId: answer.id, idEtape: trip.id, status: error.status },
+          'Ocean answered a retroactive request with an undocumented body: the answer is not counted as saved, check that trip in Ocean',
+        );
         metrics?.unconfirmed?.(1);
         return 'refused';
       }
@@ -127,8 +130,15 @@ export class Outbox {
         return 'refused';
       }
       const delay = this.backoff(answer.attempts, error);
-      await store.answers.markDeliveryFailed(answer.id, error instanceof OceanError ? `${error.kind}${error.status ? ` ${error.status}` : ''}` : 'internal error', new Date(this.deps.clock.now().getTime() + delay));
-      logger?.warn({ answerId: answer.id, attempts: answer.attempts, retryInMs: delay, kind: error instanceof OceanError ? error.kind : 'internal' }, 'answer delivery will be retried');
+      await store.answers.markDeliveryFailed(
+        answer.id,
+        error instanceof OceanError ? `${error.kind}${error.status ? ` ${error.status}` : ''}` : 'internal error',
+        new Date(this.deps.clock.now().getTime() + delay),
+      );
+      logger?.warn(
+        { answerId: answer.id, attempts: answer.attempts, retryInMs: delay, kind: error instanceof OceanError ? error.kind : 'internal' },
+        'answer delivery will be retried',
+      );
       metrics?.failed?.(1);
       return 'retry';
     }

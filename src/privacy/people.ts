@@ -1,11 +1,11 @@
 import type { Clock } from '../clock';
 import type { Locale, Role } from '../domain';
-import { supportedLocale, translator, type Translator } from '../i18n';
+import { supportedLocale, type Translator, translator } from '../i18n';
 import type { Log } from '../log';
 import { OceanError } from '../ocean/errors';
 import type { ChatIdentity, Person, SeenPerson, Store } from '../store';
 import type { Driver, OceanDirectory } from './directory';
-import { canDiscover, type ChannelTarget, type ChatPorts, type Profile } from './ports';
+import { type ChannelTarget, type ChatPorts, canDiscover, type Profile } from './ports';
 
 const RECENT_MS = 30_000;
 const PROFILE_TTL_MS = 60 * 60_000;
@@ -65,7 +65,9 @@ export interface PeopleOptions {
 }
 
 export function personRef(identity: ChatIdentity | Person): string {
-  return 'chat_user_id' in identity ? `${identity.platform}:${identity.workspace_id}:${identity.chat_user_id}` : `${identity.platform}:${identity.workspaceId}:${identity.chatUserId}`;
+  return 'chat_user_id' in identity
+    ? `${identity.platform}:${identity.workspace_id}:${identity.chat_user_id}`
+    : `${identity.platform}:${identity.workspaceId}:${identity.chatUserId}`;
 }
 
 /**
@@ -164,7 +166,17 @@ export class PeopleService {
     const { store } = this.options;
     const { platform, workspaceId } = request.user;
     const keep = (found: Profile & { workspaceId?: string }) =>
-      store.people.see({ platform, workspaceId: found.workspaceId ?? workspaceId, chatUserId: found.chatUserId, email: found.email, displayName: found.displayName, locale: found.locale }, { discovered: true });
+      store.people.see(
+        {
+          platform,
+          workspaceId: found.workspaceId ?? workspaceId,
+          chatUserId: found.chatUserId,
+          email: found.email,
+          displayName: found.displayName,
+          locale: found.locale,
+        },
+        { discovered: true },
+      );
     const port = this.options.ports?.get(platform);
     switch (target.kind) {
       case 'mention': {
@@ -182,7 +194,9 @@ export class PeopleService {
       }
       case 'name': {
         const wanted = foldName(target.name);
-        const matches = (await store.people.ofWorkspace(platform, workspaceId)).filter((p) => foldName(p.display_name ?? '') === wanted || foldName(p.chat_user_id) === wanted);
+        const matches = (await store.people.ofWorkspace(platform, workspaceId)).filter(
+          (p) => foldName(p.display_name ?? '') === wanted || foldName(p.chat_user_id) === wanted,
+        );
         if (matches.length > 1) return 'ambiguous';
         if (matches[0]) return matches[0];
         const found = port && canDiscover(port) ? await port.discoverByName?.(target.name) : undefined;
@@ -204,7 +218,10 @@ export class PeopleService {
       this.profiles.set(id, { at: now, profile });
       return profile;
     } catch (error) {
-      this.options.logger?.warn({ platform: request.user.platform, err: error instanceof Error ? error.message : String(error) }, 'the chat platform did not say who the user is; using what the store knows');
+      this.options.logger?.warn(
+        { platform: request.user.platform, err: error instanceof Error ? error.message : String(error) },
+        'the chat platform did not say who the user is; using what the store knows',
+      );
       return undefined;
     }
   }
@@ -220,7 +237,13 @@ export class PeopleService {
 
 /** A name as people type it: case, accents and spacing do not matter. */
 export function foldName(name: string): string {
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/^@/, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/^@/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 /** The language to speak to a person in, without asking anyone. */

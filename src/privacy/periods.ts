@@ -9,7 +9,10 @@ export interface Period {
   kind: 'day' | 'week' | 'month' | 'year' | 'range';
 }
 
-export type PeriodError = { key: 'errors.badPeriod' | 'errors.periodOrder' | 'errors.periodFuture' | 'errors.periodTooLong'; params: Record<string, string | number> };
+export type PeriodError = {
+  key: 'errors.badPeriod' | 'errors.periodOrder' | 'errors.periodFuture' | 'errors.periodTooLong';
+  params: Record<string, string | number>;
+};
 
 export const MAX_PERIOD_DAYS = 366;
 
@@ -51,7 +54,7 @@ export function parsePeriod(argument: string, now: Date, zone: string): Period |
     const last = today.minus({ days: 1 });
     if (start > last) return { key: 'errors.periodFuture', params: { argument } };
     // The year so far: Ocean has nothing after yesterday.
-    return { first: day(start), last: day(end < last ? end : last), kind: 'year' };
+    return { first: day(start), last: day(DateTime.min(end, last)), kind: 'year' };
   }
   const month = /^(\d{4})-(\d{1,2})$/.exec(word);
   if (month) {

@@ -1,6 +1,6 @@
-import type { View } from '../views/views';
 import type { Platform } from '../domain';
 import type { Person } from '../store';
+import type { View } from '../views/views';
 
 /** Where a sent message lives, for updating it later. Platform-specific fields stay opaque. */
 export interface MessageRef {

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
-import { translator } from '../i18n';
 import type { Locale } from '../domain';
+import { translator } from '../i18n';
 import type { Log } from '../log';
 import type { Store } from '../store';
 import type { AnswerWindow } from './answer-window';
@@ -62,14 +62,21 @@ export class PromptMessages {
       if (!port || !person) continue;
       const t = translator(localeOf(person, this.deps.defaultLocale));
       try {
-        await port.updateMessage(person, ref, promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0, deadline, suggestions }));
+        await port.updateMessage(
+          person,
+          ref,
+          promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0, deadline, suggestions }),
+        );
       } catch (error) {
         if (error instanceof ChatDeliveryError && error.kind === 'gone') {
           await store.prompts.forgetMessage(message.id);
           continue;
         }
         // The answers are in the store (and soon in Ocean): a message not redrawn is cosmetic.
-        this.deps.logger?.warn({ promptId, platform: ref.platform, err: error instanceof Error ? error.message : String(error) }, 'could not redraw a message showing a prompt');
+        this.deps.logger?.warn(
+          { promptId, platform: ref.platform, err: error instanceof Error ? error.message : String(error) },
+          'could not redraw a message showing a prompt',
+        );
       }
     }
   }

@@ -1,12 +1,12 @@
-import { encodeAcceptSuggestions, encodeAnswer, encodePage } from '../views/payloads';
-import { ACTION_IDS, type Block, type View } from '../views/views';
 import type { Translator } from '../i18n';
 import type { DailyPromptRow, TripAnswerRow } from '../store';
+import { encodeAcceptSuggestions, encodeAnswer, encodePage } from '../views/payloads';
+import { ACTION_IDS, type Block, type View } from '../views/views';
 import { isUnconfirmed } from './answer-status';
-import { shownDistances } from './day-distances';
-import { promptTrips } from './trip';
 import type { Deadline } from './answer-window';
+import { shownDistances } from './day-distances';
 import type { Suggestion } from './suggestion-rule';
+import { promptTrips } from './trip';
 
 /** Trips shown in one message: each takes two blocks, and Block Kit allows 50 a message. */
 export const MAX_TRIPS_PER_MESSAGE = 20;
@@ -36,8 +36,17 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
   const until = options.deadline && t.longDay(options.deadline.lastDay, options.zone);
   if (options.reminder && !closed) blocks.push({ type: 'text', text: t.t('prompt.reminder', { day }), tone: 'warning' });
   const allAnswered = asked.length > 0 && asked.every((trip) => latest.has(trip.id));
-  blocks.push({ type: 'text', text: allAnswered ? t.t('prompt.allAnswered', { day }) : t.t('prompt.intro', { count: asked.length }), tone: allAnswered ? 'success' : 'normal' });
-  if (until) blocks.push(closed ? { type: 'text', text: t.t('prompt.closed', { until }), tone: 'warning' } : { type: 'text', text: t.t('prompt.deadline', { until }), tone: 'muted' });
+  blocks.push({
+    type: 'text',
+    text: allAnswered ? t.t('prompt.allAnswered', { day }) : t.t('prompt.intro', { count: asked.length }),
+    tone: allAnswered ? 'success' : 'normal',
+  });
+  if (until)
+    blocks.push(
+      closed
+        ? { type: 'text', text: t.t('prompt.closed', { until }), tone: 'warning' }
+        : { type: 'text', text: t.t('prompt.deadline', { until }), tone: 'muted' },
+    );
   const pages = Math.max(1, Math.ceil(asked.length / MAX_TRIPS_PER_MESSAGE));
   const page = Math.min(Math.max(0, options.page ?? 0), pages - 1);
   const first = page * MAX_TRIPS_PER_MESSAGE;
@@ -66,10 +75,22 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
       type: 'item',
       text: line,
       ...status,
-      actions: closed ? [] : [
-        { actionId: ACTION_IDS.answer, label: t.t('common.private'), value: encodeAnswer({ promptId: prompt.id, trip: index, choice: 'private' }), style: answer?.choice === 'private' ? 'primary' : undefined },
-        { actionId: ACTION_IDS.answer, label: t.t('common.professional'), value: encodeAnswer({ promptId: prompt.id, trip: index, choice: 'professional' }), style: answer?.choice === 'professional' ? 'primary' : undefined },
-      ],
+      actions: closed
+        ? []
+        : [
+            {
+              actionId: ACTION_IDS.answer,
+              label: t.t('common.private'),
+              value: encodeAnswer({ promptId: prompt.id, trip: index, choice: 'private' }),
+              style: answer?.choice === 'private' ? 'primary' : undefined,
+            },
+            {
+              actionId: ACTION_IDS.answer,
+              label: t.t('common.professional'),
+              value: encodeAnswer({ promptId: prompt.id, trip: index, choice: 'professional' }),
+              style: answer?.choice === 'professional' ? 'primary' : undefined,
+            },
+          ],
     });
   });
   if (pages > 1) {
@@ -81,13 +102,27 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
     blocks.push({ type: 'actions', actions: nav });
   }
   // One tap answers every suggested trip of this page; trips without a suggestion stay open.
-  const accept = suggestedOnPage > 0 ? [{ actionId: ACTION_IDS.acceptSuggestions, label: t.t('prompt.acceptSuggestions'), value: encodeAcceptSuggestions(prompt.id, page), style: 'primary' as const }] : [];
+  const accept =
+    suggestedOnPage > 0
+      ? [
+          {
+            actionId: ACTION_IDS.acceptSuggestions,
+            label: t.t('prompt.acceptSuggestions'),
+            value: encodeAcceptSuggestions(prompt.id, page),
+            style: 'primary' as const,
+          },
+        ]
+      : [];
   if (asked.length > 1 && !closed) {
     blocks.push({
       type: 'actions',
       actions: [
         ...accept,
-        { actionId: ACTION_IDS.answer, label: t.t('prompt.allProfessional'), value: encodeAnswer({ promptId: prompt.id, trip: 'all', choice: 'professional' }) },
+        {
+          actionId: ACTION_IDS.answer,
+          label: t.t('prompt.allProfessional'),
+          value: encodeAnswer({ promptId: prompt.id, trip: 'all', choice: 'professional' }),
+        },
         { actionId: ACTION_IDS.answer, label: t.t('prompt.allPrivate'), value: encodeAnswer({ promptId: prompt.id, trip: 'all', choice: 'private' }) },
       ],
     });
@@ -102,11 +137,16 @@ export function suggestionReason(suggestion: Suggestion, t: Translator): string 
   return t.t('prompt.suggestionReason', { choice, count: suggestion.count, from: suggestion.fromTown, to: suggestion.toTown });
 }
 
-function answerStatus(answer: TripAnswerRow | undefined, t: Translator, zone: string): { status?: string; tone?: Block extends never ? never : 'muted' | 'success' | 'error' } {
+function answerStatus(
+  answer: TripAnswerRow | undefined,
+  t: Translator,
+  zone: string,
+): { status?: string; tone?: Block extends never ? never : 'muted' | 'success' | 'error' } {
   if (!answer) return {};
   const choice = t.t(answer.choice === 'private' ? 'common.private' : 'common.professional');
   if (isUnconfirmed(answer)) return { status: t.t('common.notSaved', { choice }), tone: 'error' };
   if (answer.status === 'refused') return { status: t.t('common.refused', { choice, reason: answer.last_error ?? '' }), tone: 'error' };
-  if (answer.status === 'delivered' || answer.delivered_at) return { status: t.t('common.recordedAt', { choice, time: t.time(answer.delivered_at ?? answer.answered_at, zone) }), tone: 'success' };
+  if (answer.status === 'delivered' || answer.delivered_at)
+    return { status: t.t('common.recordedAt', { choice, time: t.time(answer.delivered_at ?? answer.answered_at, zone) }), tone: 'success' };
   return { status: `${choice} — ${t.t('common.saving')}`, tone: 'muted' };
 }

@@ -1,7 +1,7 @@
 import type { Log } from '../log';
-import { OceanError, type OceanClient } from '../ocean';
+import { type OceanClient, OceanError } from '../ocean';
 import type { CallContext } from '../ocean/client';
-import { addDays, localRangeBounds, type IsoDay } from '../ocean/dates';
+import { addDays, type IsoDay, localRangeBounds } from '../ocean/dates';
 import type { AnalysisRequest, AnalysisResult } from '../ocean/schemas';
 
 /** A refused period is not cut below this: a shorter refusal is not about the length. */
@@ -58,7 +58,12 @@ export class AnalysisPeriods {
   private call(query: AnalysisQuery, first: IsoDay, last: IsoDay, context: CallContext): Promise<AnalysisResult[]> {
     const { start, end } = localRangeBounds(first, last, this.zone);
     return this.ocean.privacyAnalysis(
-      { ...(query.filter ? { filter: query.filter } : {}), renderMode: query.renderMode, criteria: 'ALL', periode: { debut: start.toISOString(), fin: end.toISOString() } },
+      {
+        ...(query.filter ? { filter: query.filter } : {}),
+        renderMode: query.renderMode,
+        criteria: 'ALL',
+        periode: { debut: start.toISOString(), fin: end.toISOString() },
+      },
       context,
     );
   }

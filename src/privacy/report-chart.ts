@@ -4,7 +4,12 @@ import type { TopLevelSpec } from 'vega-lite';
 // Loaded at the first chart, not at start: vega, vega-lite and resvg hold tens of megabytes.
 let libraries: Promise<{ vega: typeof import('vega'); compile: typeof import('vega-lite').compile; Resvg: typeof import('@resvg/resvg-js').Resvg }> | undefined;
 const chartLibraries = () =>
-  (libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vegaLite, resvg]) => ({ vega, compile: vegaLite.compile, Resvg: resvg.Resvg })));
+  (libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vegaLite, resvg]) => ({
+    vega,
+    compile: vegaLite.compile,
+    Resvg: resvg.Resvg,
+  })));
+
 import type { Locale } from '../domain';
 
 /*
@@ -47,11 +52,15 @@ const NUMBER_LOCALES: Record<Locale, { decimal: string; thousands: string; group
 /** Text an SVG can carry: no control characters, no lone surrogates, spaces collapsed. */
 function drawable(raw: string): string {
   // eslint-disable-next-line no-control-regex
-  return raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/[\ud800-\udfff]/g, (c, i: number, s: string) => {
-    const code = c.charCodeAt(0);
-    const pair = code < 0xdc00 ? /[\udc00-\udfff]/.test(s[i + 1] ?? '') : /[\ud800-\udbff]/.test(s[i - 1] ?? '');
-    return pair ? c : '\ufffd';
-  }).replace(/\s+/g, ' ').trim();
+  return raw
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/[\ud800-\udfff]/g, (c, i: number, s: string) => {
+      const code = c.charCodeAt(0);
+      const pair = code < 0xdc00 ? /[\udc00-\udfff]/.test(s[i + 1] ?? '') : /[\ud800-\udbff]/.test(s[i - 1] ?? '');
+      return pair ? c : '\ufffd';
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A name as the chart draws it: drawable, at most NAME_CHARS characters. */
@@ -60,7 +69,13 @@ export function chartName(raw: string): string {
   const chars = [...clean];
   if (chars.length <= NAME_CHARS) return clean || '?';
   const keep = NAME_CHARS - 1;
-  return `${chars.slice(0, Math.ceil(keep / 2)).join('').trimEnd()}…${chars.slice(-Math.floor(keep / 2)).join('').trimStart()}`;
+  return `${chars
+    .slice(0, Math.ceil(keep / 2))
+    .join('')
+    .trimEnd()}…${chars
+    .slice(-Math.floor(keep / 2))
+    .join('')
+    .trimStart()}`;
 }
 
 /** The chart as SVG: what the PNG is drawn from. */
@@ -90,7 +105,13 @@ export async function barChartSvg(bars: ChartBar[], labels: ChartLabels): Promis
     encoding: {
       y: { field: 'name', type: 'nominal', sort: null, title: null, axis: { labelLimit: 0 } },
       x: { field: 'km', type: 'quantitative', stack: 'zero', title: labels.axis, axis: { format: ',~r' } },
-      color: { field: 'kind', type: 'nominal', title: null, scale: { domain: [labels.privateLabel, labels.professionalLabel], range: ['#d9480f', '#1c7ed6'] }, legend: { orient: 'bottom' } },
+      color: {
+        field: 'kind',
+        type: 'nominal',
+        title: null,
+        scale: { domain: [labels.privateLabel, labels.professionalLabel], range: ['#d9480f', '#1c7ed6'] },
+        legend: { orient: 'bottom' },
+      },
     },
     config: { font: 'DejaVu Sans', view: { stroke: null }, locale: { number: NUMBER_LOCALES[labels.locale] } },
   };
@@ -108,8 +129,12 @@ export async function barChartPng(bars: ChartBar[], labels: ChartLabels): Promis
   const { Resvg } = await chartLibraries();
   const [width, height] = svgSize(svg);
   // Sharp on high-density screens, yet within Teams' limits: 1.5× unless that goes over.
-  const zoom = Math.min(1.5, Math.floor(CHART_MAX_PIXELS / width * 100) / 100, Math.floor(CHART_MAX_PIXELS / height * 100) / 100);
-  const png = Buffer.from(new Resvg(svg, { fitTo: { mode: 'zoom', value: zoom }, font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
+  const zoom = Math.min(1.5, Math.floor((CHART_MAX_PIXELS / width) * 100) / 100, Math.floor((CHART_MAX_PIXELS / height) * 100) / 100);
+  const png = Buffer.from(
+    new Resvg(svg, { fitTo: { mode: 'zoom', value: zoom }, font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' } })
+      .render()
+      .asPng(),
+  );
   if (png.length > CHART_MAX_BYTES) throw new Error(`chart of ${png.length} bytes is over Teams' 1 MB`);
   return png;
 }

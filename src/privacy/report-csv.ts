@@ -15,8 +15,22 @@ export function reportCsv(data: ReportData, t: Translator): Buffer {
   // Asked once, not per row: a translation lookup costs more than the rest of a line.
   const splitFrom = { ocean: t.t('report.splitFrom.ocean'), distance: t.t('report.splitFrom.distance') };
   const header = [
-    c('name'), c('privateKm'), c('professionalKm'), c('privateShare'), `${c('privateDuration')} (h)`, `${c('professionalDuration')} (h)`, c('costEur'), c('fuel'), c('energy'),
-    c('privateCost'), c('professionalCost'), c('privateFuel'), c('professionalFuel'), c('privateEnergy'), c('professionalEnergy'), c('splitFrom'),
+    c('name'),
+    c('privateKm'),
+    c('professionalKm'),
+    c('privateShare'),
+    `${c('privateDuration')} (h)`,
+    `${c('professionalDuration')} (h)`,
+    c('costEur'),
+    c('fuel'),
+    c('energy'),
+    c('privateCost'),
+    c('professionalCost'),
+    c('privateFuel'),
+    c('professionalFuel'),
+    c('privateEnergy'),
+    c('professionalEnergy'),
+    c('splitFrom'),
     ...data.extraColumns,
   ];
   const line = (row: ReportRow, name: string) => [

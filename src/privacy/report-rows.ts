@@ -1,4 +1,4 @@
-import { AnalysisTotal, AnalysisTree, type AnalysisResult } from '../ocean/schemas';
+import { type AnalysisResult, AnalysisTotal, AnalysisTree } from '../ocean/schemas';
 import type { Driver, DriverVehicle } from './directory';
 
 /** One line of the manager report: totals only, never a trip, a place or a time of day. */
@@ -30,8 +30,23 @@ export type SplitSource = 'ocean' | 'distance';
 /** A row of zeros, split by distance until Ocean says otherwise. */
 export function emptyRow(id: string, name: string): ReportRow {
   return {
-    id, name, privateMeters: 0, professionalMeters: 0, privateSeconds: 0, professionalSeconds: 0, cost: 0, fuelL: 0, energyKWh: 0,
-    privateCost: 0, professionalCost: 0, privateFuelL: 0, professionalFuelL: 0, privateEnergyKWh: 0, professionalEnergyKWh: 0, splitFrom: 'distance', extra: {},
+    id,
+    name,
+    privateMeters: 0,
+    professionalMeters: 0,
+    privateSeconds: 0,
+    professionalSeconds: 0,
+    cost: 0,
+    fuelL: 0,
+    energyKWh: 0,
+    privateCost: 0,
+    professionalCost: 0,
+    privateFuelL: 0,
+    professionalFuelL: 0,
+    privateEnergyKWh: 0,
+    professionalEnergyKWh: 0,
+    splitFrom: 'distance',
+    extra: {},
   };
 }
 
@@ -61,8 +76,19 @@ export function addRow(into: ReportRow, row: ReportRow): ReportRow {
 }
 
 const SUMMED = [
-  'privateMeters', 'professionalMeters', 'privateSeconds', 'professionalSeconds', 'cost', 'fuelL', 'energyKWh',
-  'privateCost', 'professionalCost', 'privateFuelL', 'professionalFuelL', 'privateEnergyKWh', 'professionalEnergyKWh',
+  'privateMeters',
+  'professionalMeters',
+  'privateSeconds',
+  'professionalSeconds',
+  'cost',
+  'fuelL',
+  'energyKWh',
+  'privateCost',
+  'professionalCost',
+  'privateFuelL',
+  'professionalFuelL',
+  'privateEnergyKWh',
+  'professionalEnergyKWh',
 ] as const satisfies readonly (keyof ReportRow)[];
 
 export function privateShare(row: Pick<ReportRow, 'privateMeters' | 'professionalMeters'>): number {
@@ -136,7 +162,10 @@ export function readAnalysis(results: AnalysisResult[], options: ReadOptions): R
   const rows: ReportRow[] = [];
   let cumul: ReportRow | undefined;
   for (const result of results) {
-    const tree = options.by === 'vehicle' ? (result.synthesisTreeByVehicle ?? result.synthesisTreeByDriver) : (result.synthesisTreeByDriver ?? result.synthesisTreeByVehicle);
+    const tree =
+      options.by === 'vehicle'
+        ? (result.synthesisTreeByVehicle ?? result.synthesisTreeByDriver)
+        : (result.synthesisTreeByDriver ?? result.synthesisTreeByVehicle);
     if (!tree) continue;
     collect(tree.nodes ?? {}, rows, options, 0);
     const total = tree.entityTotalCumul ?? tree.content?.entityTotal;
@@ -165,7 +194,9 @@ function collect(nodes: Record<string, unknown>, rows: ReportRow[], options: Rea
 }
 
 function treeShaped(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && ('nodes' in value || 'entityTotalCumul' in value || 'entityTotalByFlagCumul' in value || 'content' in value);
+  return (
+    typeof value === 'object' && value !== null && ('nodes' in value || 'entityTotalCumul' in value || 'entityTotalByFlagCumul' in value || 'content' in value)
+  );
 }
 
 function nameFor(key: string, total: AnalysisTotal, options: ReadOptions): string {

@@ -1,19 +1,19 @@
-import type { Period } from './periods';
-import type { Block, View } from '../views/views';
 import type { Translator } from '../i18n';
 import type { Log } from '../log';
 import type { OceanClient } from '../ocean';
 import type { CallContext } from '../ocean/client';
 import type { Store } from '../store';
+import type { Block, View } from '../views/views';
+import { BenefitInKind } from './benefit-in-kind';
+import { benefitView } from './benefit-view';
 import type { Driver, DriverVehicle, OceanDirectory } from './directory';
 import type { Actor } from './people';
+import type { Period } from './periods';
+import { AnalysisPeriods, type AnalysisQuery } from './report-analysis';
 import { barChartPng, MAX_CHART_BARS } from './report-chart';
 import { reportCsv } from './report-csv';
 import { euros } from './report-format';
-import { BenefitInKind } from './benefit-in-kind';
-import { benefitView } from './benefit-view';
-import { AnalysisPeriods, type AnalysisQuery } from './report-analysis';
-import { mergeReports, privateShare, readAnalysis, splitSources, type ReadOptions, type ReportData } from './report-rows';
+import { mergeReports, privateShare, type ReadOptions, type ReportData, readAnalysis, splitSources } from './report-rows';
 
 export interface ReportDeps {
   ocean: OceanClient;
@@ -48,7 +48,8 @@ export class ReportService {
     if (period.kind === 'month') return t.month(period.first);
     if (period.kind === 'day') return t.shortDay(period.first, this.deps.zone);
     const f = (day: string) => day.split('-').reverse().join('/');
-    if (period.kind === 'year') return period.last.endsWith('-12-31') ? period.first.slice(0, 4) : t.t('report.yearToDate', { year: period.first.slice(0, 4), day: f(period.last) });
+    if (period.kind === 'year')
+      return period.last.endsWith('-12-31') ? period.first.slice(0, 4) : t.t('report.yearToDate', { year: period.first.slice(0, 4), day: f(period.last) });
     return `${f(period.first)} – ${f(period.last)}`;
   }
 
@@ -71,9 +72,18 @@ export class ReportService {
   }
 
   /** The period's rows, by driver or by vehicle (`filter`: some vehicles only), however many analyses Ocean needs for it. */
-  async data(period: Period, by: 'driver' | 'vehicle', context: CallContext = {}, filter?: AnalysisQuery['filter'], options?: ReadOptions): Promise<ReportData> {
+  async data(
+    period: Period,
+    by: 'driver' | 'vehicle',
+    context: CallContext = {},
+    filter?: AnalysisQuery['filter'],
+    options?: ReadOptions,
+  ): Promise<ReportData> {
     const renderMode = by === 'driver' ? 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS' : 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS';
-    const [pieces, read] = await Promise.all([this.periods.fetch({ first: period.first, last: period.last, renderMode, filter }, context), options ?? this.readOptions(by)]);
+    const [pieces, read] = await Promise.all([
+      this.periods.fetch({ first: period.first, last: period.last, renderMode, filter }, context),
+      options ?? this.readOptions(by),
+    ]);
     return mergeReports(pieces.map((results) => readAnalysis(results, read)));
   }
 
@@ -82,7 +92,13 @@ export class ReportService {
     const label = this.periodLabel(period, t);
     if (period.kind === 'year' && by === 'vehicle') {
       const benefit = await this.benefit.of(period, actor);
-      await this.deps.store.auditLog.add(actor.ref, 'report', null, { first: period.first, last: period.last, by, benefitInKind: true, rows: benefit.vehicles.length });
+      await this.deps.store.auditLog.add(actor.ref, 'report', null, {
+        first: period.first,
+        last: period.last,
+        by,
+        benefitInKind: true,
+        rows: benefit.vehicles.length,
+      });
       return benefitView(benefit, t, label, (rows) => this.chart(rows, t, label, 'vehicle'));
     }
     const data = await this.data(period, by, actor);
@@ -115,8 +131,15 @@ export class ReportService {
       { type: 'heading', text: t.t('report.topTitle') },
       {
         type: 'table',
-        columns: [{ label: c('name') }, { label: c('privateKm'), align: 'right' }, { label: c('professionalKm'), align: 'right' }, { label: c('privateShare'), align: 'right' }],
-        rows: sorted.slice(0, TABLE_ROWS).map((r) => [r.name, t.number(r.privateMeters / 1000), t.number(r.professionalMeters / 1000), t.number(privateShare(r))]),
+        columns: [
+          { label: c('name') },
+          { label: c('privateKm'), align: 'right' },
+          { label: c('professionalKm'), align: 'right' },
+          { label: c('privateShare'), align: 'right' },
+        ],
+        rows: sorted
+          .slice(0, TABLE_ROWS)
+          .map((r) => [r.name, t.number(r.privateMeters / 1000), t.number(r.professionalMeters / 1000), t.number(privateShare(r))]),
         footer: [t.t('report.totals'), t.number(totals.privateMeters / 1000), t.number(totals.professionalMeters / 1000), t.number(privateShare(totals))],
       },
     ];

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import type { Log } from '../log';
 import type { Person, Store } from '../store';
-import { personRef, type Actor } from './people';
+import { type Actor, personRef } from './people';
 
 export interface RetentionDeps {
   store: Store;
@@ -63,11 +63,22 @@ export class RetentionService {
     }
     let prompts = 0;
     const done = await store.once(requestKey, async (tx) => {
-      prompts = (await tx.erasure.erase(individuId, people.map((p) => p.id), people.map(personRef))).prompts;
-      await tx.auditLog.add(manager.ref, 'forget', individuId === null ? 'unlinked person' : `individu:${individuId}`, { people: people.length, prompts, delivered, cancelled });
+      prompts = (
+        await tx.erasure.erase(
+          individuId,
+          people.map((p) => p.id),
+          people.map(personRef),
+        )
+      ).prompts;
+      await tx.auditLog.add(manager.ref, 'forget', individuId === null ? 'unlinked person' : `individu:${individuId}`, {
+        people: people.length,
+        prompts,
+        delivered,
+        cancelled,
+      });
     });
     if (!done) return { ok: false, reason: 'replayed' };
-    this.deps.logger?.info({ individuId, people: people.length, prompts, delivered, cancelled }, 'a person was erased at a manager\'s request');
+    this.deps.logger?.info({ individuId, people: people.length, prompts, delivered, cancelled }, "a person was erased at a manager's request");
     return { ok: true, prompts, delivered, cancelled };
   }
 }

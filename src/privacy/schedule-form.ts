@@ -1,5 +1,5 @@
-import { WEEKDAYS, type Weekday } from '../ocean/schemas';
 import type { Translator } from '../i18n';
+import { WEEKDAYS, type Weekday } from '../ocean/schemas';
 import { END_OF_DAY, formatMinutes, type WeeklyRange } from './hours';
 
 /** At most this many private ranges on one day: more is surely a typing mistake. */
@@ -32,11 +32,15 @@ export function formatRanges(ranges: DayRange[]): string {
  * or `-`; `8h`, `8:00`, `08h30` accepted). Returns the ranges or the error to show on the field.
  */
 export function parseDayField(text: string, t: Translator): { ranges: DayRange[] } | { error: string } {
-  const parts = text.split(/[,;\n]+/).map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(/[,;\n]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length > MAX_RANGES_PER_DAY) return { error: t.t('schedule.tooMany', { max: MAX_RANGES_PER_DAY }) };
   const ranges: DayRange[] = [];
   for (const part of parts) {
-    const match = /^(\d{1,2})\s*[:hH]\s*(\d{2})?\s*[-–—àa]\s*(\d{1,2})\s*[:hH]\s*(\d{2})?$/.exec(part) ?? /^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$/.exec(part);
+    const match =
+      /^(\d{1,2})\s*[:hH]\s*(\d{2})?\s*[-–—àa]\s*(\d{1,2})\s*[:hH]\s*(\d{2})?$/.exec(part) ?? /^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$/.exec(part);
     if (!match) return { error: t.t('schedule.rangeFormat') };
     const [sh, sm, eh, em] = [match[1], match[2] ?? '0', match[3], match[4] ?? '0'].map(Number) as [number, number, number, number];
     const start = sh * 60 + sm;
@@ -57,7 +61,10 @@ export function parseDayField(text: string, t: Translator): { ranges: DayRange[]
 
 /** The `innerMap` body for a whole week (REFERENCE §5); days without ranges are left out. */
 export function innerMapBody(week: Week) {
-  const map: Record<string, Record<string, { idJourSemaine: string; typeHoraires: string; debutHeure: number; debutMinute: number; finHeure: number; finMinute: number }[]>> = {};
+  const map: Record<
+    string,
+    Record<string, { idJourSemaine: string; typeHoraires: string; debutHeure: number; debutMinute: number; finHeure: number; finMinute: number }[]>
+  > = {};
   for (const day of WEEKDAYS) {
     if (!week[day].length) continue;
     map[day] = {

@@ -1,17 +1,17 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
-import { decodePeriodRef, decodeScheduleState, encodePeriodRef, encodeScheduleState } from '../views/payloads';
-import { ACTION_IDS, FORM_IDS, textView, type ActionOutcome, type Block, type FormView, type SubmitOutcome, type View } from '../views/views';
 import type { Translator } from '../i18n';
+import type { Log } from '../log';
 import type { OceanClient } from '../ocean';
 import { WEEKDAYS, type Weekday } from '../ocean/schemas';
-import type { Log } from '../log';
 import type { Store } from '../store';
 import { withKeyLock } from '../store/key-lock';
+import { decodePeriodRef, decodeScheduleState, encodePeriodRef, encodeScheduleState } from '../views/payloads';
+import { ACTION_IDS, type ActionOutcome, type Block, FORM_IDS, type FormView, type SubmitOutcome, textView, type View } from '../views/views';
 import { driverName } from './directory';
 import { PrivateHours, type WeeklyRange } from './hours';
 import type { Actor } from './people';
-import { formatRanges, innerMapBody, parseDayField, sameRange, weekOf, type Week } from './schedule-form';
+import { formatRanges, innerMapBody, parseDayField, sameRange, type Week, weekOf } from './schedule-form';
 import type { TripsService } from './trips';
 
 export interface ScheduleDeps {
@@ -63,30 +63,48 @@ export class ScheduleService {
     blocks.push({ type: 'heading', text: t.t('schedule.recurring') });
     const lines = WEEKDAYS.filter((d) => week[d].length).map((d) => `${dayName(d, t)} ${formatRanges(week[d]).replace(/-/g, '–')}`);
     blocks.push({ type: 'text', text: lines.length ? lines.join('\n') : t.t('schedule.noRecurring') });
-    if (own) blocks.push({ type: 'actions', actions: [{ actionId: ACTION_IDS.editSchedule, label: t.t('schedule.edit'), value: encodeScheduleState(subject.person.id), style: 'primary' }] });
+    if (own)
+      blocks.push({
+        type: 'actions',
+        actions: [{ actionId: ACTION_IDS.editSchedule, label: t.t('schedule.edit'), value: encodeScheduleState(subject.person.id), style: 'primary' }],
+      });
     blocks.push({ type: 'heading', text: t.t('schedule.exceptional') });
     const coming = hours.exceptional.filter((p) => p.end.getTime() > now.getTime());
     if (!coming.length) blocks.push({ type: 'text', text: t.t('schedule.noExceptional') });
     for (const p of coming) {
-      const text = t.t('schedule.period', { from: t.date(p.start, this.deps.zone), to: t.date(new Date(p.end.getTime() - 1), this.deps.zone), description: p.description || '—' });
+      const text = t.t('schedule.period', {
+        from: t.date(p.start, this.deps.zone),
+        to: t.date(new Date(p.end.getTime() - 1), this.deps.zone),
+        description: p.description || '—',
+      });
       const started = p.start.getTime() <= now.getTime();
       blocks.push({
         type: 'item',
         text,
         status: started ? t.t('schedule.periodStarted') : undefined,
         tone: started ? 'muted' : undefined,
-        actions: own && !started ? [{ actionId: ACTION_IDS.deletePeriod, label: t.t('schedule.deletePeriod'), value: encodePeriodRef(subject.person.id, p.start), style: 'danger' }] : [],
+        actions:
+          own && !started
+            ? [{ actionId: ACTION_IDS.deletePeriod, label: t.t('schedule.deletePeriod'), value: encodePeriodRef(subject.person.id, p.start), style: 'danger' }]
+            : [],
       });
     }
-    if (own) blocks.push({ type: 'actions', actions: [{ actionId: ACTION_IDS.addPeriod, label: t.t('schedule.addPeriod'), value: encodeScheduleState(subject.person.id) }] });
-    const title = own ? t.t('schedule.title') : t.t('schedule.titleOf', { name: subject.driver ? driverName(subject.driver) : (subject.person.display_name ?? '') });
+    if (own)
+      blocks.push({
+        type: 'actions',
+        actions: [{ actionId: ACTION_IDS.addPeriod, label: t.t('schedule.addPeriod'), value: encodeScheduleState(subject.person.id) }],
+      });
+    const title = own
+      ? t.t('schedule.title')
+      : t.t('schedule.titleOf', { name: subject.driver ? driverName(subject.driver) : (subject.person.display_name ?? '') });
     return { summary: title, title, blocks };
   }
 
   /** A schedule button; `requestKey` makes a replayed deletion change nothing. */
   async action(actor: Actor, actionId: string, value: unknown, requestKey?: string): Promise<ActionOutcome> {
     const t = actor.t;
-    if (actor.individuId === null) return { reply: textView(actor.person.email ? t.t('errors.notLinked', { email: actor.person.email }) : t.t('errors.noEmail'), 'warning') };
+    if (actor.individuId === null)
+      return { reply: textView(actor.person.email ? t.t('errors.notLinked', { email: actor.person.email }) : t.t('errors.noEmail'), 'warning') };
     if (actionId === ACTION_IDS.deletePeriod || actionId === ACTION_IDS.confirmDeletePeriod) {
       const ref = decodePeriodRef(value);
       if (!ref) return { reply: textView(t.t('errors.badButton'), 'error') };
@@ -95,7 +113,11 @@ export class ScheduleService {
       const period = hours.exceptional.find((p) => p.start.getTime() === ref.start);
       if (!period) return { reply: textView(t.t('errors.badButton'), 'error') };
       if (period.start.getTime() <= this.deps.clock.now().getTime()) return { reply: textView(t.t('schedule.periodStarted'), 'warning') };
-      const described = t.t('schedule.period', { from: t.date(period.start, this.deps.zone), to: t.date(new Date(period.end.getTime() - 1), this.deps.zone), description: period.description || '—' });
+      const described = t.t('schedule.period', {
+        from: t.date(period.start, this.deps.zone),
+        to: t.date(new Date(period.end.getTime() - 1), this.deps.zone),
+        description: period.description || '—',
+      });
       // Deleting asks first: the period and its private hours are gone for good in Ocean.
       if (actionId === ACTION_IDS.deletePeriod) {
         return {
@@ -103,10 +125,18 @@ export class ScheduleService {
             summary: t.t('schedule.confirmDelete', { period: described }),
             blocks: [
               { type: 'text', text: t.t('schedule.confirmDelete', { period: described }), tone: 'warning' },
-              { type: 'actions', actions: [
-                { actionId: ACTION_IDS.confirmDeletePeriod, label: t.t('schedule.confirmDeleteYes'), value: encodePeriodRef(actor.person.id, period.start), style: 'danger' },
-                { actionId: ACTION_IDS.showSchedule, label: t.t('schedule.confirmDeleteNo'), value: 'show' },
-              ] },
+              {
+                type: 'actions',
+                actions: [
+                  {
+                    actionId: ACTION_IDS.confirmDeletePeriod,
+                    label: t.t('schedule.confirmDeleteYes'),
+                    value: encodePeriodRef(actor.person.id, period.start),
+                    style: 'danger',
+                  },
+                  { actionId: ACTION_IDS.showSchedule, label: t.t('schedule.confirmDeleteNo'), value: 'show' },
+                ],
+              },
             ],
           },
         };
@@ -120,7 +150,8 @@ export class ScheduleService {
     const state = decodeScheduleState(value);
     if (!state) return { reply: textView(t.t('errors.badButton'), 'error') };
     if (state.person !== actor.person.id) return { reply: textView(t.t('schedule.onlyOwn'), 'warning') };
-    if (actionId === ACTION_IDS.editSchedule) return { form: this.scheduleForm(actor, weekOf(weekInForce(await this.hours(actor.individuId, actor), this.deps.clock.now()))) };
+    if (actionId === ACTION_IDS.editSchedule)
+      return { form: this.scheduleForm(actor, weekOf(weekInForce(await this.hours(actor.individuId, actor), this.deps.clock.now()))) };
     return { form: this.periodForm(actor) };
   }
 
@@ -220,13 +251,22 @@ export class ScheduleService {
   private async saveWeek(actor: Actor, individuId: number, next: Week) {
     let outcome: { deleted: number; posted: boolean; error?: unknown };
     try {
-      outcome = await withKeyLock(this.deps.store, `schedule:${individuId}`, () => this.writeWeek(actor, individuId, next), { timeoutMs: this.deps.lockTimeoutMs });
+      outcome = await withKeyLock(this.deps.store, `schedule:${individuId}`, () => this.writeWeek(actor, individuId, next), {
+        timeoutMs: this.deps.lockTimeoutMs,
+      });
     } catch (error) {
       outcome = { deleted: 0, posted: false, error };
     }
     const failed = outcome.error !== undefined;
-    if (failed) this.deps.logger?.warn({ individuId, deleted: outcome.deleted, err: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) }, 'private hours not saved completely');
-    await this.deps.store.auditLog.add(actor.ref, failed ? 'schedule.saveFailed' : 'schedule.save', `individu:${individuId}`, { deleted: outcome.deleted, posted: outcome.posted });
+    if (failed)
+      this.deps.logger?.warn(
+        { individuId, deleted: outcome.deleted, err: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) },
+        'private hours not saved completely',
+      );
+    await this.deps.store.auditLog.add(actor.ref, failed ? 'schedule.saveFailed' : 'schedule.save', `individu:${individuId}`, {
+      deleted: outcome.deleted,
+      posted: outcome.posted,
+    });
     const t = actor.t;
     return { done: await this.view(actor, actor, failed ? t.t('schedule.notSaved') : t.t('schedule.saved'), failed ? 'error' : 'success') };
   }
@@ -283,10 +323,16 @@ function nextSecond(now: Date): Date {
 }
 
 function dayName(day: Weekday, t: Translator): string {
-  return DateTime.fromISO(MONDAY).plus({ days: WEEKDAYS.indexOf(day) }).setLocale(t.locale).toFormat('ccc');
+  return DateTime.fromISO(MONDAY)
+    .plus({ days: WEEKDAYS.indexOf(day) })
+    .setLocale(t.locale)
+    .toFormat('ccc');
 }
 
 function longDayName(day: Weekday, t: Translator): string {
-  const name = DateTime.fromISO(MONDAY).plus({ days: WEEKDAYS.indexOf(day) }).setLocale(t.locale).toFormat('cccc');
+  const name = DateTime.fromISO(MONDAY)
+    .plus({ days: WEEKDAYS.indexOf(day) })
+    .setLocale(t.locale)
+    .toFormat('cccc');
   return name.charAt(0).toUpperCase() + name.slice(1);
 }

@@ -1,7 +1,7 @@
 import type { Log } from '../log';
 import type { DailyPromptRow, Store, TripAnswerRow } from '../store';
 import type { AnsweredTrip } from '../store/history';
-import { suggest, SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES, tripSlot, type Suggestion } from './suggestion-rule';
+import { SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES, type Suggestion, suggest, tripSlot } from './suggestion-rule';
 import { promptTrips, type Trip } from './trip';
 
 export interface SuggestionDeps {

@@ -1,7 +1,7 @@
-import { systemClock, type Clock } from '../clock';
+import { type Clock, systemClock } from '../clock';
 import type { OceanClient, TimedRow } from '../ocean';
 import type { CallContext } from '../ocean/client';
-import { localDayBounds, type IsoDay } from '../ocean/dates';
+import { type IsoDay, localDayBounds } from '../ocean/dates';
 import type { DriverAssignment } from '../ocean/schemas';
 import type { Driver, DriverVehicle, OceanDirectory } from './directory';
 import { PrivateHours } from './hours';
@@ -40,7 +40,10 @@ export class TripsService {
   ) {}
 
   async privateHours(individuId: number, around?: { from: Date; to: Date }, context: CallContext = {}): Promise<PrivateHours> {
-    const [recurring, exceptional] = await Promise.all([this.ocean.recurringSchedules(individuId, context), this.ocean.exceptionalPeriods(individuId, around ?? {}, context)]);
+    const [recurring, exceptional] = await Promise.all([
+      this.ocean.recurringSchedules(individuId, context),
+      this.ocean.exceptionalPeriods(individuId, around ?? {}, context),
+    ]);
     return PrivateHours.fromOcean(recurring, exceptional);
   }
 

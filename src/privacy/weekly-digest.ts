@@ -6,8 +6,8 @@ import { textView, type View } from '../views/views';
 import type { NonResponders } from './non-responders';
 import { nonRespondersView } from './non-responders-view';
 import { localeOf, personRef } from './people';
-import { parsePeriod, type Period } from './periods';
-import { canDiscover, ChatDeliveryError, type ChatPorts } from './ports';
+import { type Period, parsePeriod } from './periods';
+import { ChatDeliveryError, type ChatPorts, canDiscover } from './ports';
 import type { ReportData } from './report-rows';
 import type { ReportService } from './reports';
 
@@ -74,7 +74,10 @@ export class WeeklyDigest {
       } catch (error) {
         report.failed += 1;
         const gone = error instanceof ChatDeliveryError && error.kind === 'gone';
-        logger?.[gone ? 'info' : 'warn']({ recipient: recipient.key, err: error instanceof Error ? error.message : String(error) }, gone ? 'weekly digest: recipient not reachable on this platform' : 'weekly digest not delivered');
+        logger?.[gone ? 'info' : 'warn'](
+          { recipient: recipient.key, err: error instanceof Error ? error.message : String(error) },
+          gone ? 'weekly digest: recipient not reachable on this platform' : 'weekly digest not delivered',
+        );
       } finally {
         await store.runs.complete(key);
       }
@@ -90,7 +93,10 @@ export class WeeklyDigest {
     const views = new Map<Locale, Promise<View[]>>();
     return (locale) => {
       data ??= this.deps.reports.data(period, 'driver').catch((error: unknown) => {
-        this.deps.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'weekly digest: the report could not be made, the digest goes without it');
+        this.deps.logger?.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'weekly digest: the report could not be made, the digest goes without it',
+        );
         return undefined;
       });
       list ??= this.deps.nonResponders.list(period);
@@ -121,11 +127,13 @@ export class WeeklyDigest {
     const recipients: Recipient[] = [];
     for (const person of managers.values()) {
       const port = ports.get(person.platform);
-      if (port) recipients.push({ key: `person:${personRef(person)}`, locale: localeOf(person, defaultLocale), send: (view) => port.sendDirect(person, view, {}) });
+      if (port)
+        recipients.push({ key: `person:${personRef(person)}`, locale: localeOf(person, defaultLocale), send: (view) => port.sendDirect(person, view, {}) });
     }
     const slack = ports.get('slack');
     const slackChannel = this.deps.slackReportChannel;
-    if (slackChannel && slack?.postToChannel) recipients.push({ key: `channel:slack:${slackChannel}`, locale: defaultLocale, send: (view) => slack.postToChannel!({ id: slackChannel }, view) });
+    if (slackChannel && slack?.postToChannel)
+      recipients.push({ key: `channel:slack:${slackChannel}`, locale: defaultLocale, send: (view) => slack.postToChannel!({ id: slackChannel }, view) });
     for (const channel of await store.reportChannels.all()) {
       const port = ports.get(channel.platform);
       if (!port?.postToChannel) continue;
@@ -146,7 +154,13 @@ export class WeeklyDigest {
       const port = ports.get(platform);
       if (!port || !canDiscover(port) || known.some((p) => p.platform === platform)) continue;
       const found = await port.discover(email).catch(() => undefined);
-      if (found) known.push(await store.people.see({ platform, workspaceId: found.workspaceId, chatUserId: found.chatUserId, email, displayName: found.displayName, locale: found.locale }, { discovered: true }));
+      if (found)
+        known.push(
+          await store.people.see(
+            { platform, workspaceId: found.workspaceId, chatUserId: found.chatUserId, email, displayName: found.displayName, locale: found.locale },
+            { discovered: true },
+          ),
+        );
     }
     return known;
   }

@@ -83,19 +83,24 @@ export function buildAnalysis(input: AnalysisInput): unknown[] {
         } else {
           let byFlag = flagged.get(id);
           if (!byFlag) flagged.set(id, (byFlag = new Map()));
-          for (const target of [s, overall, sumsFor(byFlag, flag), sumsFor(overallFlagged, flag)]) add(target, isoDay, trip.distanceMeter, seconds, vehicle.electric);
+          for (const target of [s, overall, sumsFor(byFlag, flag), sumsFor(overallFlagged, flag)])
+            add(target, isoDay, trip.distanceMeter, seconds, vehicle.electric);
         }
       }
     }
     day = day.plus({ days: 1 });
   }
   const entity = { id: 1, nom: 'Transports Exemple', suppressionLogique: false };
-  const flagTotals = (byFlag: Map<string, Sums> | undefined) => Object.fromEntries([...(byFlag ?? [])].map(([flag, f]) => [flag, total(f, undefined, undefined)]));
+  const flagTotals = (byFlag: Map<string, Sums> | undefined) =>
+    Object.fromEntries([...(byFlag ?? [])].map(([flag, f]) => [flag, total(f, undefined, undefined)]));
   const nodes: Record<string, unknown> = {};
   for (const [id, s] of sums) {
     const driver = byVehicle ? undefined : fleet.driver(id);
     const vehicle = byVehicle ? fleet.vehicle(id) : driver?.vehicleId ? fleet.vehicle(driver.vehicleId) : undefined;
-    nodes[String(id)] = input.split === 'periodMaps' ? total(s, driver, vehicle) : { nodes: {}, entityTotalCumul: total(s, driver, vehicle), entityTotalByFlagCumul: flagTotals(flagged.get(id)), entity };
+    nodes[String(id)] =
+      input.split === 'periodMaps'
+        ? total(s, driver, vehicle)
+        : { nodes: {}, entityTotalCumul: total(s, driver, vehicle), entityTotalByFlagCumul: flagTotals(flagged.get(id)), entity };
   }
   const tree = {
     nodes,
@@ -167,7 +172,14 @@ function total(s: Sums, driver: SimDriver | undefined, vehicle: SimVehicle | und
       : null,
     // Like Ocean's light vehicle object: no plate, no numeroEmbarque.
     vehicle: vehicle
-      ? { id: vehicle.id, description: `${vehicle.marque} ${vehicle.modele}`, typeMotorisation: vehicle.electric ? 'ELECTRIQUE' : 'MONO', privacyEnabled: true, geolocalise: true, suppressionLogique: false }
+      ? {
+          id: vehicle.id,
+          description: `${vehicle.marque} ${vehicle.modele}`,
+          typeMotorisation: vehicle.electric ? 'ELECTRIQUE' : 'MONO',
+          privacyEnabled: true,
+          geolocalise: true,
+          suppressionLogique: false,
+        }
       : null,
     entity: null,
   };

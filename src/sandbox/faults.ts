@@ -85,7 +85,7 @@ export class FaultInjector {
       this.windowCount += 1;
       if (this.windowCount > f.rateLimitPerSecond) return { type: 'status', status: 429, retryAfterSeconds: f.retryAfterSeconds };
     }
-    if (f.failNext && f.failNext.after) {
+    if (f.failNext?.after) {
       f.failNext.after -= 1;
     } else if (f.failNext && f.failNext.count > 0) {
       f.failNext.count -= 1;

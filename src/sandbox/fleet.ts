@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { drive, nextTown, placeIn, TOWNS, type Place, type Town } from './geography';
+import { drive, nextTown, type Place, placeIn, TOWNS, type Town } from './geography';
 import { between, hashInts, mulberry32, pick } from './random';
 
 export type { Place } from './geography';
@@ -69,12 +69,79 @@ export interface SimTrip {
   to: Place;
 }
 
-
-const FIRST_NAMES = ['Claire', 'Julien', 'Camille', 'Nicolas', 'Sophie', 'Thomas', 'Émilie', 'Antoine', 'Léa', 'Maxime', 'Chloé', 'Hugo', 'Manon', 'Lucas', 'Inès', 'Louis', 'Sarah', 'Mathieu', 'Pauline', 'Romain', 'Élodie', 'Baptiste', 'Océane', 'Guillaume', 'Margaux', 'François', 'Anaïs', 'Jérôme', 'Laura', 'Benoît'];
-const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard', 'André', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Martinez', 'Legrand'];
+const FIRST_NAMES = [
+  'Claire',
+  'Julien',
+  'Camille',
+  'Nicolas',
+  'Sophie',
+  'Thomas',
+  'Émilie',
+  'Antoine',
+  'Léa',
+  'Maxime',
+  'Chloé',
+  'Hugo',
+  'Manon',
+  'Lucas',
+  'Inès',
+  'Louis',
+  'Sarah',
+  'Mathieu',
+  'Pauline',
+  'Romain',
+  'Élodie',
+  'Baptiste',
+  'Océane',
+  'Guillaume',
+  'Margaux',
+  'François',
+  'Anaïs',
+  'Jérôme',
+  'Laura',
+  'Benoît',
+];
+const LAST_NAMES = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefèvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'André',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'François',
+  'Martinez',
+  'Legrand',
+];
 const MODELS: [string, string, boolean][] = [
-  ['Renault', 'Clio', false], ['Peugeot', '208', false], ['Renault', 'Mégane E-Tech', true], ['Citroën', 'Berlingo', false],
-  ['Peugeot', 'e-208', true], ['Dacia', 'Sandero', false], ['Renault', 'Kangoo', false], ['Tesla', 'Model 3', true],
+  ['Renault', 'Clio', false],
+  ['Peugeot', '208', false],
+  ['Renault', 'Mégane E-Tech', true],
+  ['Citroën', 'Berlingo', false],
+  ['Peugeot', 'e-208', true],
+  ['Dacia', 'Sandero', false],
+  ['Renault', 'Kangoo', false],
+  ['Tesla', 'Model 3', true],
 ];
 
 export const MANAGER_INDEX = 0;
@@ -239,7 +306,16 @@ export class Fleet {
     const index = this.vehicleIndex.get(vehicle.id) ?? 0;
     const base = 900_000_000 + index * 10_000;
     if (vehicle.driverIds.length < 2) {
-      return [{ id: base, vehicleId: vehicle.id, individuId: vehicle.driverIds[0] as number, from: DateTime.fromISO(FLEET_FIRST_DAY, { zone }), to: null, companyCar: true }];
+      return [
+        {
+          id: base,
+          vehicleId: vehicle.id,
+          individuId: vehicle.driverIds[0] as number,
+          from: DateTime.fromISO(FLEET_FIRST_DAY, { zone }),
+          to: null,
+          companyCar: true,
+        },
+      ];
     }
     const spans: SimAssignmentSpan[] = [];
     const today = DateTime.fromJSDate(now, { zone }).startOf('day');
@@ -247,7 +323,14 @@ export class Fleet {
       const noon = day.set({ hour: 13 });
       const n = Math.floor(day.toMillis() / 86_400_000) % 4000;
       spans.push({ id: base + n * 2, vehicleId: vehicle.id, individuId: vehicle.driverIds[0] as number, from: day, to: noon, companyCar: false });
-      spans.push({ id: base + n * 2 + 1, vehicleId: vehicle.id, individuId: vehicle.driverIds[1] as number, from: noon, to: day.plus({ days: 1 }), companyCar: false });
+      spans.push({
+        id: base + n * 2 + 1,
+        vehicleId: vehicle.id,
+        individuId: vehicle.driverIds[1] as number,
+        from: noon,
+        to: day.plus({ days: 1 }),
+        companyCar: false,
+      });
     }
     return spans;
   }
@@ -268,7 +351,16 @@ export class Fleet {
     const add = (start: DateTime, town: Town, driverId: number) => {
       const leg = drive(rng, place, town);
       const end = start.plus({ minutes: leg.minutes });
-      trips.push({ id: tripId(dayNumber, vehicleIndex, trips.length), vehicleId, driverId, start, end, distanceMeter: leg.distanceMeter, from: place, to: leg.to });
+      trips.push({
+        id: tripId(dayNumber, vehicleIndex, trips.length),
+        vehicleId,
+        driverId,
+        start,
+        end,
+        distanceMeter: leg.distanceMeter,
+        from: place,
+        to: leg.to,
+      });
       place = leg.to;
       return end;
     };
@@ -316,7 +408,11 @@ function decodeTripId(id: number): { dayNumber: number; vehicleIndex: number; po
 }
 
 function ascii(name: string): string {
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 }
 
 function plate(rng: () => number): string {

@@ -26,7 +26,16 @@ export const TOWNS: readonly Town[] = [
   { town: 'Meyzieu', postalCode: '69330', lat: 45.7667, lon: 5.0036 },
   { town: 'Saint-Étienne', postalCode: '42000', lat: 45.4397, lon: 4.3872 },
 ];
-const STREETS = ['rue de la République', 'avenue Jean Jaurès', 'boulevard des Belges', 'rue Victor Hugo', 'place Bellecour', 'rue Garibaldi', 'avenue Berthelot', 'rue du Commerce'];
+const STREETS = [
+  'rue de la République',
+  'avenue Jean Jaurès',
+  'boulevard des Belges',
+  'rue Victor Hugo',
+  'place Bellecour',
+  'rue Garibaldi',
+  'avenue Berthelot',
+  'rue du Commerce',
+];
 
 const EARTH_RADIUS_KM = 6371.0088;
 /** Roads are longer than the straight line: 1.25 to 1.4 times it between towns of the area. */

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { buildAnalysis } from './analysis';
 import type { Fleet, SimDriver, SimTrip, SimVehicle } from './fleet';
 import type { PrivacyState, SimAssignment, SimExceptional } from './schedules';
-import { DAYS, isError, readAnalysis, readBoolean, readDate, readDateTime, readId, readInnerMap, type Read } from './wire';
+import { DAYS, isError, type Read, readAnalysis, readBoolean, readDate, readDateTime, readId, readInnerMap } from './wire';
 
 export interface SimRequest {
   method: string;
@@ -164,7 +164,9 @@ const ROUTE_TABLE: Record<string, Handler> = {
     // The EN page names them startDate/endDate, the FR page dateDebut/dateFin: either is read.
     const from = must(readDateTime('dateDebut', req.query.get('dateDebut') ?? req.query.get('startDate'), false));
     const to = must(readDateTime('dateFin', req.query.get('dateFin') ?? req.query.get('endDate'), false));
-    const periods = [...ctx.state.exceptional.values()].filter((p) => p.individuId === driver.individuId && (from === null || p.fin > from) && (to === null || p.debut < to));
+    const periods = [...ctx.state.exceptional.values()].filter(
+      (p) => p.individuId === driver.individuId && (from === null || p.fin > from) && (to === null || p.debut < to),
+    );
     return periods.length ? { status: 200, body: periods.map((p) => exceptional(ctx, p, driver)) } : noData(ctx, []);
   },
 
@@ -246,7 +248,10 @@ const ROUTE_TABLE: Record<string, Handler> = {
     const request = must(readAnalysis(req.body));
     if (request.fin <= request.debut) return bad('Période invalide');
     if (request.fin - request.debut > ctx.maxAnalysisDays * 86_400_000 + 3_600_000) return bad(`Période trop longue (${ctx.maxAnalysisDays} jours au maximum)`);
-    return { status: 200, body: buildAnalysis({ fleet: ctx.fleet, state: ctx.state, zone: ctx.zone, request, extraPeriodKeys: ctx.extraPeriodKeys, split: ctx.analysisSplit }) };
+    return {
+      status: 200,
+      body: buildAnalysis({ fleet: ctx.fleet, state: ctx.state, zone: ctx.zone, request, extraPeriodKeys: ctx.extraPeriodKeys, split: ctx.analysisSplit }),
+    };
   },
 };
 
@@ -318,7 +323,14 @@ function assignmentEntry(ctx: RouteContext, v: SimVehicle, a: ReturnType<Fleet['
   return {
     vehicule: vehicleFields(v),
     chauffeur: individu(ctx.fleet.driver(a.individuId) as SimDriver),
-    chauffeurVehicule: { isVehiculeFonction: a.companyCar, idVehicule: v.id, dateDebut: a.from.toUTC().toISO(), idIndividu: a.individuId, id: a.id, dateFin: a.to ? a.to.toUTC().toISO() : null },
+    chauffeurVehicule: {
+      isVehiculeFonction: a.companyCar,
+      idVehicule: v.id,
+      dateDebut: a.from.toUTC().toISO(),
+      idIndividu: a.individuId,
+      id: a.id,
+      dateFin: a.to ? a.to.toUTC().toISO() : null,
+    },
   };
 }
 
@@ -329,7 +341,15 @@ function exceptional(ctx: RouteContext, p: SimExceptional, d: SimDriver) {
     slots.push({
       id: p.extensionId * 10 + slots.length,
       individu: individu(d),
-      horaire: { id: null, idJourSemaine: DAYS[day.weekday - 1], typeHoraires: 'VIE_PRIVEE_EXCEPTIONNELLE', debutHeure: 0, debutMinute: 0, finHeure: 24, finMinute: 0 },
+      horaire: {
+        id: null,
+        idJourSemaine: DAYS[day.weekday - 1],
+        typeHoraires: 'VIE_PRIVEE_EXCEPTIONNELLE',
+        debutHeure: 0,
+        debutMinute: 0,
+        finHeure: 24,
+        finMinute: 0,
+      },
       debut: Math.max(day.toMillis(), p.debut),
       fin: Math.min(day.plus({ days: 1 }).toMillis(), p.fin),
     });

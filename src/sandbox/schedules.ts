@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { EXCEPTIONAL_PRIVATE_INDEX, FLEET_FIRST_DAY, RECURRING_PRIVATE_INDEXES, type Fleet, type SimTrip } from './fleet';
-import { DAYS as WEEKDAYS, type Day as Weekday, type WireSlot as Slot } from './wire';
+import { EXCEPTIONAL_PRIVATE_INDEX, FLEET_FIRST_DAY, type Fleet, RECURRING_PRIVATE_INDEXES, type SimTrip } from './fleet';
+import { type WireSlot as Slot, DAYS as WEEKDAYS, type Day as Weekday } from './wire';
 
 /** One recurring slot assigned to a person for a validity window (Ocean's "horaire individu"). */
 export interface SimAssignment {
@@ -46,11 +46,17 @@ export class PrivacyState {
   private changes = 0;
 
   /** The seeded state of a fresh fleet, or the one saved before a restart. */
-  constructor(fleet: Fleet, private readonly zone: string, now: Date, saved?: PrivacySnapshot) {
+  constructor(
+    fleet: Fleet,
+    private readonly zone: string,
+    now: Date,
+    saved?: PrivacySnapshot,
+  ) {
     if (saved) {
       // Above every id already handed out, whatever the file says: ids stay unique across restarts.
       this.nextId = Math.max(this.nextId, saved.nextId);
-      for (const id of [...saved.assignments.flatMap((a) => [a.id, a.slot.id]), ...saved.exceptional.flatMap((p) => [p.id, p.extensionId])]) this.nextId = Math.max(this.nextId, id);
+      for (const id of [...saved.assignments.flatMap((a) => [a.id, a.slot.id]), ...saved.exceptional.flatMap((p) => [p.id, p.extensionId])])
+        this.nextId = Math.max(this.nextId, id);
       this.assignments.push(...saved.assignments);
       for (const period of saved.exceptional) this.exceptionalById.set(period.extensionId, period);
       for (const [id, privacy] of saved.tripMarks) this.marks.set(id, privacy);
@@ -120,7 +126,8 @@ export class PrivacyState {
   replaceWeek(individuId: number, slots: Slot[], from: number, to: number | null): void {
     this.changes += 1;
     for (const assignment of this.current(individuId, from)) {
-      if (assignment.debut >= from) assignment.fin = assignment.debut; // never started: void it
+      if (assignment.debut >= from)
+        assignment.fin = assignment.debut; // never started: void it
       else assignment.fin = from;
     }
     for (const s of slots) {

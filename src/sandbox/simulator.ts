@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../clock';
+import { performance } from 'node:perf_hooks';
+import { type Clock, systemClock } from '../clock';
 import type { Log } from '../log';
 import { FaultInjector, type Faults } from './faults';
 import { Fleet, type FleetOptions } from './fleet';
-import { oceanError, ROUTES, type BooleanForm, type NoData, type RouteContext, type SimAnswer } from './ocean-routes';
+import { type BooleanForm, type NoData, oceanError, ROUTES, type RouteContext, type SimAnswer } from './ocean-routes';
 import { PrivacyState } from './schedules';
 import { readState, writeState } from './state-file';
 import { isError, readLogin } from './wire';
@@ -94,7 +94,11 @@ export class OceanSimulator {
     this.clock = options.clock ?? systemClock;
     this.fleet = new Fleet(options);
     const saved = options.stateFile ? readState(options.stateFile) : {};
-    if (saved.damaged) options.logger?.warn({ file: options.stateFile, problem: saved.damaged }, 'the Ocean simulator\'s saved state cannot be used: starting from the seeded fleet');
+    if (saved.damaged)
+      options.logger?.warn(
+        { file: options.stateFile, problem: saved.damaged },
+        "the Ocean simulator's saved state cannot be used: starting from the seeded fleet",
+      );
     this.state = new PrivacyState(this.fleet, this.zone, this.clock.now(), saved.snapshot);
     if (saved.snapshot) this.savedRevision = this.state.revision;
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? 12 * 3600_000;
@@ -171,7 +175,7 @@ export class OceanSimulator {
     if (!url.pathname.startsWith(`${SIM_BASE_PATH}/`)) return send(res, { status: 404, body: { message: 'Not found' } });
     const endpoint = url.pathname.slice(SIM_BASE_PATH.length + 1);
     const method = req.method ?? 'GET';
-    let body: unknown = undefined;
+    let body: unknown;
     if (raw) {
       try {
         body = JSON.parse(raw);
@@ -217,7 +221,11 @@ export class OceanSimulator {
     const latency = this.faults.faults.latencyMs;
     let answer: SimAnswer & { headers?: Record<string, string> };
     if (action.type === 'status') {
-      answer = oceanError(action.status, action.status === 429 ? 'tooManyRequests' : 'serverError', action.status === 429 ? 'Trop de requêtes' : 'Erreur interne');
+      answer = oceanError(
+        action.status,
+        action.status === 429 ? 'tooManyRequests' : 'serverError',
+        action.status === 429 ? 'Trop de requêtes' : 'Erreur interne',
+      );
       if (action.retryAfterSeconds !== null) answer.headers = { 'retry-after': String(action.retryAfterSeconds) };
     } else if (action.type === 'malformed') {
       answer = { status: 200, raw: '{"fjRows": [ {"id": 1, ' };
@@ -248,7 +256,7 @@ export class OceanSimulator {
       this.savedRevision = this.state.revision;
     } catch (error) {
       // The sandbox goes on in memory; the next change tries again.
-      this.options.logger?.warn({ file, err: error instanceof Error ? error.message : String(error) }, 'the Ocean simulator\'s state could not be saved');
+      this.options.logger?.warn({ file, err: error instanceof Error ? error.message : String(error) }, "the Ocean simulator's state could not be saved");
     }
   }
 

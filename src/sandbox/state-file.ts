@@ -22,7 +22,15 @@ const StateFile = z.object({
     z.object({
       id: Id,
       individuId: Id,
-      slot: z.object({ id: Id, idJourSemaine: z.enum(DAYS), typeHoraires: z.string(), debutHeure: z.number().int(), debutMinute: z.number().int(), finHeure: z.number().int(), finMinute: z.number().int() }),
+      slot: z.object({
+        id: Id,
+        idJourSemaine: z.enum(DAYS),
+        typeHoraires: z.string(),
+        debutHeure: z.number().int(),
+        debutMinute: z.number().int(),
+        finHeure: z.number().int(),
+        finMinute: z.number().int(),
+      }),
       debut: Instant,
       fin: Instant.nullable(),
     }),

@@ -54,7 +54,8 @@ export function readBoolean(query: URLSearchParams, name: string): Read<boolean>
 }
 
 export function readLogin(body: unknown): Read<{ login: string; password: string }> {
-  if (!isRecord(body) || typeof body.login !== 'string' || typeof body.password !== 'string' || !body.login || !body.password) return fail('login et password attendus');
+  if (!isRecord(body) || typeof body.login !== 'string' || typeof body.password !== 'string' || !body.login || !body.password)
+    return fail('login et password attendus');
   return { login: body.login, password: body.password };
 }
 
@@ -81,7 +82,14 @@ export function readInnerMap(body: unknown): Read<WireSlot[]> {
         const [debutHeure, debutMinute, finHeure, finMinute] = [raw.debutHeure, raw.debutMinute, raw.finHeure, raw.finMinute];
         const whole = [debutHeure, debutMinute, finHeure, finMinute].every((n) => Number.isInteger(n));
         if (!whole || raw.idJourSemaine !== day || raw.typeHoraires !== type) return fail(`Créneau invalide le ${day}`);
-        const slot = { idJourSemaine: day as Day, typeHoraires: type, debutHeure: debutHeure as number, debutMinute: debutMinute as number, finHeure: finHeure as number, finMinute: finMinute as number };
+        const slot = {
+          idJourSemaine: day as Day,
+          typeHoraires: type,
+          debutHeure: debutHeure as number,
+          debutMinute: debutMinute as number,
+          finHeure: finHeure as number,
+          finMinute: finMinute as number,
+        };
         const start = slot.debutHeure * 60 + slot.debutMinute;
         const end = slot.finHeure * 60 + slot.finMinute;
         if (slot.debutMinute > 59 || slot.finMinute > 59 || start < 0 || start >= end || end > 24 * 60) return fail(`Créneau invalide le ${day}`);

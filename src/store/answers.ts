@@ -1,9 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock';
 import type { Choice } from '../domain';
-import type { Database, TripAnswerRow } from './schema';
-import { recordAnswered, type AnsweredTrip } from './history';
+import { type AnsweredTrip, recordAnswered } from './history';
 import { claimRequest } from './requests';
+import type { Database, TripAnswerRow } from './schema';
 
 /** Drivers' answers and their delivery to Ocean (the outbox). */
 export class AnswerTable {
@@ -129,7 +129,11 @@ export class AnswerTable {
       return trx
         .updateTable('trip_answers')
         .set((eb) => ({ locked_until: until, locked_by: worker, attempts: eb('attempts', '+', 1) }))
-        .where('id', 'in', due.map((d) => d.id))
+        .where(
+          'id',
+          'in',
+          due.map((d) => d.id),
+        )
         .returningAll()
         .execute();
     });
@@ -141,7 +145,12 @@ export class AnswerTable {
    * for the lease to run out.
    */
   async releaseLeases(): Promise<number> {
-    const freed = await this.db.updateTable('trip_answers').set({ locked_until: null, locked_by: null }).where('status', '=', 'pending').where('locked_until', 'is not', null).executeTakeFirst();
+    const freed = await this.db
+      .updateTable('trip_answers')
+      .set({ locked_until: null, locked_by: null })
+      .where('status', '=', 'pending')
+      .where('locked_until', 'is not', null)
+      .executeTakeFirst();
     return Number(freed.numUpdatedRows);
   }
 

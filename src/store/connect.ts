@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type DatabaseIntrospector, type Dialect, type Driver } from 'kysely';
+import { type DatabaseIntrospector, type Dialect, type Driver, Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { StoreError } from './errors';
@@ -64,7 +64,8 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
 async function connectServer(databaseUrl: string, options: ConnectOptions): Promise<Connection> {
   const ssl = await tlsOption(databaseUrl);
   const connectionString = withoutTlsParameters(databaseUrl);
-  if (options.schema) await createSchema(connectionString, ssl, options.schema).catch((error: unknown) => Promise.reject(connectionFailure(error, databaseUrl)));
+  if (options.schema)
+    await createSchema(connectionString, ssl, options.schema).catch((error: unknown) => Promise.reject(connectionFailure(error, databaseUrl)));
   const max = Math.max(2, options.poolSize ?? 10);
   const pool = new pg.Pool({
     connectionString,
@@ -125,7 +126,10 @@ async function createStore(folder: string): Promise<void> {
       .then((db) => db.close())
       .then(() => process.exit(0), (e) => { process.stderr.write(String((e && e.message) || e)); process.exit(1); });`;
   try {
-    await run(process.execPath, ['-e', script, require.resolve('@electric-sql/pglite'), temp, JSON.stringify(PGLITE_START_PARAMS)], { cwd: parent, timeout: 300_000 });
+    await run(process.execPath, ['-e', script, require.resolve('@electric-sql/pglite'), temp, JSON.stringify(PGLITE_START_PARAMS)], {
+      cwd: parent,
+      timeout: 300_000,
+    });
   } catch (error) {
     fs.rmSync(temp, { recursive: true, force: true });
     const reason = ((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n')[0];

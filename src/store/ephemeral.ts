@@ -32,7 +32,9 @@ export function ephemeralDisk(env: NodeJS.ProcessEnv, dataDir: string, mounts?: 
     if (!marker) continue;
     const described = `${platform.name} (${marker} ${marker.includes(' and ') ? 'are' : 'is'} set)`;
     if (!platform.volumes) return described;
-    return onVolume(path.resolve(dataDir), mounts ?? readMounts(), env.RAILWAY_VOLUME_MOUNT_PATH) ? undefined : `${described}, and DATA_DIR is not on a mounted volume`;
+    return onVolume(path.resolve(dataDir), mounts ?? readMounts(), env.RAILWAY_VOLUME_MOUNT_PATH)
+      ? undefined
+      : `${described}, and DATA_DIR is not on a mounted volume`;
   }
   return undefined;
 }

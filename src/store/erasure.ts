@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock';
 import type { Database } from './schema';
 
@@ -20,7 +20,9 @@ export class ErasureTable {
     const deleted = await this.db
       .deleteFrom('daily_prompts')
       .where('day', '<', day)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('trip_answers').select('id').whereRef('trip_answers.prompt_id', '=', 'daily_prompts.id').where('status', '=', 'pending'))))
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('trip_answers').select('id').whereRef('trip_answers.prompt_id', '=', 'daily_prompts.id').where('status', '=', 'pending'))),
+      )
       .executeTakeFirst();
     return Number(deleted.numDeletedRows);
   }
@@ -60,7 +62,11 @@ export class ErasureTable {
     // Answers given from one of these people on a prompt not theirs (a manager testing) go too.
     if (personIds.length) await this.db.deleteFrom('trip_answers').where('answered_by', 'in', personIds).execute();
     const people = personIds.length ? await this.db.deleteFrom('people').where('id', 'in', personIds).executeTakeFirst() : undefined;
-    if (personRefs.length) await this.db.deleteFrom('audit_log').where((eb) => eb.or([eb('actor', 'in', personRefs), eb('subject', 'in', personRefs)])).execute();
+    if (personRefs.length)
+      await this.db
+        .deleteFrom('audit_log')
+        .where((eb) => eb.or([eb('actor', 'in', personRefs), eb('subject', 'in', personRefs)]))
+        .execute();
     if (individuId !== null) {
       await this.db
         .insertInto('forgotten')

@@ -18,7 +18,12 @@ export class FileTable {
   }
 
   async get(token: string): Promise<{ name: string; mime: string; data: Buffer } | undefined> {
-    const row = await this.db.selectFrom('shared_files').select(['name', 'mime', 'data']).where('token', '=', token).where('expires_at', '>', this.clock.now()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('shared_files')
+      .select(['name', 'mime', 'data'])
+      .where('token', '=', token)
+      .where('expires_at', '>', this.clock.now())
+      .executeTakeFirst();
     return row ? { name: row.name, mime: row.mime, data: Buffer.from(row.data) } : undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Choice, HistoryRow, TripSlot } from '../domain';
 import type { Database } from './schema';
 
@@ -40,9 +40,19 @@ export class HistoryTable {
   async near(individuId: number, trips: readonly (TripSlot & { tripId: number })[], rule: { count: number; windowMinutes: number }): Promise<HistoryRow[]> {
     if (!trips.length) return [];
     const wanted = sql.join(
-      trips.map((t) => sql`(${t.tripId}::bigint, ${t.fromTown}::text, ${t.toTown}::text, ${t.weekend}::boolean, ${t.startMinute}::integer, ${t.startAt}::timestamptz)`),
+      trips.map(
+        (t) => sql`(${t.tripId}::bigint, ${t.fromTown}::text, ${t.toTown}::text, ${t.weekend}::boolean, ${t.startMinute}::integer, ${t.startAt}::timestamptz)`,
+      ),
     );
-    const { rows } = await sql<{ trip_id: number | string; from_town: string; to_town: string; start_at: Date | string; weekend: boolean; start_minute: number; choice: Choice }>`
+    const { rows } = await sql<{
+      trip_id: number | string;
+      from_town: string;
+      to_town: string;
+      start_at: Date | string;
+      weekend: boolean;
+      start_minute: number;
+      choice: Choice;
+    }>`
       select distinct h.trip_id, h.from_town, h.to_town, h.start_at, h.weekend, h.start_minute, h.choice
       from (values ${wanted}) as w(trip_id, from_town, to_town, weekend, start_minute, start_at)
       cross join lateral (
@@ -75,7 +85,11 @@ export class HistoryTable {
 
   /** Whether suggestions are on for a driver: off when any of their chat accounts turned them off. */
   async on(individuId: number): Promise<boolean> {
-    const row = await this.db.selectFrom('people').select((eb) => eb.fn.count<number>('id').filterWhere('suggestions', '=', false).as('off')).where('individu_id', '=', individuId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('people')
+      .select((eb) => eb.fn.count<number>('id').filterWhere('suggestions', '=', false).as('off'))
+      .where('individu_id', '=', individuId)
+      .executeTakeFirst();
     return Number(row?.off ?? 0) === 0;
   }
 

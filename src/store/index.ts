@@ -1,2 +1,2 @@
-export * from './store';
 export type * from './schema';
+export * from './store';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export class LockTimeoutError extends Error {
   constructor(readonly key: string) {
@@ -27,7 +27,12 @@ const queues = new WeakMap<object, Map<string, Promise<void>>>();
  * `fn` should not need the store itself while it holds the lock: with every pooled connection
  * held by a lock holder, it could wait for ever.
  */
-export async function withKeyLock<T>(store: { db: Kysely<any>; kind: 'pglite' | 'postgres' }, key: string, fn: () => Promise<T>, options: KeyLockOptions = {}): Promise<T> {
+export async function withKeyLock<T>(
+  store: { db: Kysely<any>; kind: 'pglite' | 'postgres' },
+  key: string,
+  fn: () => Promise<T>,
+  options: KeyLockOptions = {},
+): Promise<T> {
   let byKey = queues.get(store.db);
   if (!byKey) {
     byKey = new Map();

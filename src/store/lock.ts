@@ -53,7 +53,11 @@ export class StoreLock {
       pid: process.pid,
       host: os.hostname(),
       started: processStart(process.pid),
-      command: process.argv.slice(1).map((a) => path.basename(a)).join(' ').slice(0, 200),
+      command: process.argv
+        .slice(1)
+        .map((a) => path.basename(a))
+        .join(' ')
+        .slice(0, 200),
       since: new Date().toISOString(),
       nonce: randomBytes(8).toString('hex'),
       token: randomBytes(24).toString('base64url'),
@@ -74,7 +78,8 @@ export class StoreLock {
           held.set(file, lock);
           return lock;
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new StoreError(`${file} cannot be created (${(error as NodeJS.ErrnoException).code}): DATA_DIR must be on a local file system`);
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+            throw new StoreError(`${file} cannot be created (${(error as NodeJS.ErrnoException).code}): DATA_DIR must be on a local file system`);
         }
         const current = readHolder(file);
         if (current && isAlive(current)) throw new StoreError(inUse(folder, file, current));

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /*
  * One set of migrations for PGlite and PostgreSQL, run at start by Kysely's migrator. Never edit
@@ -142,12 +142,18 @@ export const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .addUniqueConstraint('prompt_messages_ref', ['prompt_id', 'ref_key'])
         .execute();
-      await sql`insert into prompt_messages (prompt_id, person_id, ref_key, ref) select id, person_id, 'sent:' || id, message_ref from daily_prompts where message_ref is not null`.execute(db);
+      await sql`insert into prompt_messages (prompt_id, person_id, ref_key, ref) select id, person_id, 'sent:' || id, message_ref from daily_prompts where message_ref is not null`.execute(
+        db,
+      );
     },
     async down(db: Kysely<any>) {
       await db.schema.dropTable('prompt_messages').ifExists().execute();
       await db.schema.dropTable('handled_requests').ifExists().execute();
-      await db.schema.createTable('seen_signatures').addColumn('signature', 'text', (c) => c.primaryKey()).addColumn('seen_at', 'timestamptz', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('seen_signatures')
+        .addColumn('signature', 'text', (c) => c.primaryKey())
+        .addColumn('seen_at', 'timestamptz', (c) => c.notNull())
+        .execute();
     },
   },
   '2026-12-01-003-forgotten': {
@@ -195,7 +201,10 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       // Suggestions from a driver's own answers (issue 22): on unless the driver turned them off,
       // on every chat account linked to the same driver.
-      await db.schema.alterTable('people').addColumn('suggestions', 'boolean', (c) => c.notNull().defaultTo(true)).execute();
+      await db.schema
+        .alterTable('people')
+        .addColumn('suggestions', 'boolean', (c) => c.notNull().defaultTo(true))
+        .execute();
       // The trips a driver answered, by their Ocean identity (shared by their Slack and Teams
       // accounts): towns and local start only, one row per trip (a change of mind updates it).
       // Written with the answer, in its transaction; no backfill of older answers.
@@ -214,7 +223,11 @@ export const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('answered_trips_pk', ['individu_id', 'trip_id'])
         .execute();
       // "This driver's latest answers for this (from, to, kind of day)".
-      await db.schema.createIndex('answered_trips_route').on('answered_trips').columns(['individu_id', 'from_town', 'to_town', 'weekend', 'start_at']).execute();
+      await db.schema
+        .createIndex('answered_trips_route')
+        .on('answered_trips')
+        .columns(['individu_id', 'from_town', 'to_town', 'weekend', 'start_at'])
+        .execute();
       await db.schema.createIndex('answered_trips_start').on('answered_trips').column('start_at').execute();
     },
     async down(db: Kysely<any>) {

@@ -79,7 +79,15 @@ export class PeopleTable {
       .where('workspace_id', '=', former.workspaceId)
       .where('chat_user_id', '=', former.chatUserId)
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('people as taken').select('taken.id').where('taken.platform', '=', former.platform).where('taken.workspace_id', '=', former.workspaceId).where('taken.chat_user_id', '=', chatUserId))),
+        not(
+          exists(
+            selectFrom('people as taken')
+              .select('taken.id')
+              .where('taken.platform', '=', former.platform)
+              .where('taken.workspace_id', '=', former.workspaceId)
+              .where('taken.chat_user_id', '=', chatUserId),
+          ),
+        ),
       )
       .execute();
   }

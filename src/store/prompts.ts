@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock';
-import type { Database, DailyPromptRow, PromptMessageRow } from './schema';
+import type { DailyPromptRow, Database, PromptMessageRow } from './schema';
 
 /** Daily prompts, one per driver and day, and the messages that show them. */
 export class PromptTable {
@@ -15,7 +15,14 @@ export class PromptTable {
    * A prompt whose sending failed is claimable again. Returns undefined when another worker
    * holds it or it was already sent.
    */
-  async claim(input: { individuId: number; day: string; personId: number; trips: unknown; worker: string; leaseMs: number }): Promise<DailyPromptRow | undefined> {
+  async claim(input: {
+    individuId: number;
+    day: string;
+    personId: number;
+    trips: unknown;
+    worker: string;
+    leaseMs: number;
+  }): Promise<DailyPromptRow | undefined> {
     const now = this.clock.now();
     const inserted = await this.db
       .insertInto('daily_prompts')
@@ -37,7 +44,9 @@ export class PromptTable {
       .set({ claimed_by: input.worker, claimed_at: now, person_id: input.personId, trips: JSON.stringify(input.trips) })
       .where('individu_id', '=', input.individuId)
       .where('day', '=', input.day)
-      .where((eb) => eb.or([eb('status', '=', 'failed'), eb.and([eb('status', '=', 'claimed'), eb('claimed_at', '<', new Date(now.getTime() - input.leaseMs))])]))
+      .where((eb) =>
+        eb.or([eb('status', '=', 'failed'), eb.and([eb('status', '=', 'claimed'), eb('claimed_at', '<', new Date(now.getTime() - input.leaseMs))])]),
+      )
       .returningAll()
       .executeTakeFirst();
   }
@@ -55,11 +64,19 @@ export class PromptTable {
   }
 
   async markFailed(promptId: number, error: string): Promise<void> {
-    await this.db.updateTable('daily_prompts').set({ status: 'failed', last_error: error.slice(0, 500) }).where('id', '=', promptId).execute();
+    await this.db
+      .updateTable('daily_prompts')
+      .set({ status: 'failed', last_error: error.slice(0, 500) })
+      .where('id', '=', promptId)
+      .execute();
   }
 
   async markSkipped(promptId: number, reason: string): Promise<void> {
-    await this.db.updateTable('daily_prompts').set({ status: 'skipped', last_error: reason.slice(0, 500) }).where('id', '=', promptId).execute();
+    await this.db
+      .updateTable('daily_prompts')
+      .set({ status: 'skipped', last_error: reason.slice(0, 500) })
+      .where('id', '=', promptId)
+      .execute();
   }
 
   byId(id: number): Promise<DailyPromptRow | undefined> {
@@ -76,7 +93,15 @@ export class PromptTable {
 
   /** Sent prompts of every driver for the days from `first` to `last`, oldest first. */
   sentBetween(first: string, last: string): Promise<DailyPromptRow[]> {
-    return this.db.selectFrom('daily_prompts').selectAll().where('day', '>=', first).where('day', '<=', last).where('status', '=', 'sent').orderBy('day').orderBy('id').execute();
+    return this.db
+      .selectFrom('daily_prompts')
+      .selectAll()
+      .where('day', '>=', first)
+      .where('day', '<=', last)
+      .where('status', '=', 'sent')
+      .orderBy('day')
+      .orderBy('id')
+      .execute();
   }
 
   /** Sent prompts of a driver, newest first. */
@@ -110,7 +135,13 @@ export class PromptTable {
   async addMessage(input: { promptId: number; personId: number | null; refKey: string; ref: unknown; expiresAt?: Date | null }): Promise<void> {
     await this.db
       .insertInto('prompt_messages')
-      .values({ prompt_id: input.promptId, person_id: input.personId, ref_key: input.refKey, ref: JSON.stringify(input.ref), expires_at: input.expiresAt ?? null })
+      .values({
+        prompt_id: input.promptId,
+        person_id: input.personId,
+        ref_key: input.refKey,
+        ref: JSON.stringify(input.ref),
+        expires_at: input.expiresAt ?? null,
+      })
       .onConflict((oc) => oc.constraint('prompt_messages_ref').doUpdateSet({ ref: JSON.stringify(input.ref), expires_at: input.expiresAt ?? null }))
       .execute();
   }

@@ -22,7 +22,13 @@ export class ReportChannelTable {
 
   /** Forgets the workspace's channel when it is this one; true when it was. */
   async remove(platform: Platform, workspaceId: string, channelId: string): Promise<boolean> {
-    const removed = await this.db.deleteFrom('report_channels').where('platform', '=', platform).where('workspace_id', '=', workspaceId).where('channel_id', '=', channelId).returning('channel_id').executeTakeFirst();
+    const removed = await this.db
+      .deleteFrom('report_channels')
+      .where('platform', '=', platform)
+      .where('workspace_id', '=', workspaceId)
+      .where('channel_id', '=', channelId)
+      .returning('channel_id')
+      .executeTakeFirst();
     return removed !== undefined;
   }
 

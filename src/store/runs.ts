@@ -30,7 +30,13 @@ export class RunTable {
 
   /** Runs claimed under `prefix` that never completed: their instance may have died. */
   async incomplete(prefix: string): Promise<{ key: string; expiresAt: Date }[]> {
-    const rows = await this.db.selectFrom('cron_claims').select(['key', 'expires_at']).where('key', 'like', `${prefix}%`).where('completed_at', 'is', null).orderBy('key').execute();
+    const rows = await this.db
+      .selectFrom('cron_claims')
+      .select(['key', 'expires_at'])
+      .where('key', 'like', `${prefix}%`)
+      .where('completed_at', 'is', null)
+      .orderBy('key')
+      .execute();
     return rows.map((r) => ({ key: r.key, expiresAt: r.expires_at }));
   }
 

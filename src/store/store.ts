@@ -1,21 +1,21 @@
-import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
-import { systemClock, type Clock } from '../clock';
-import { connect, type ConnectOptions } from './connect';
-import { migrations } from './migrations';
-import { claimRequest } from './requests';
-import { urgently } from './urgent';
+import { type Kysely, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Clock, systemClock } from '../clock';
 import type { Platform } from '../domain';
 import { AnswerTable } from './answers';
 import { AuditTable } from './audit';
+import { type ConnectOptions, connect } from './connect';
 import { ConversationTable } from './conversations';
 import { ErasureTable } from './erasure';
 import { FileTable } from './files';
 import { HistoryTable } from './history';
+import { migrations } from './migrations';
 import { PeopleTable } from './people';
 import { PromptTable } from './prompts';
-import type { Database } from './schema';
 import { ReportChannelTable } from './report-channels';
+import { claimRequest } from './requests';
 import { RunTable } from './runs';
+import type { Database } from './schema';
+import { urgently } from './urgent';
 
 export interface ChatIdentity {
   platform: Platform;
@@ -84,7 +84,11 @@ export class Store {
    */
   async migrate(): Promise<string[]> {
     const schema = this.kind === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema : undefined;
-    const { error, results } = await new Migrator({ db: this.db, provider: staticProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
+    const { error, results } = await new Migrator({
+      db: this.db,
+      provider: staticProvider,
+      ...(schema ? { migrationTableSchema: schema } : {}),
+    }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
     return (results ?? []).map((r) => r.migrationName);
   }
@@ -130,7 +134,9 @@ export class Store {
 
   /** Empties every table (tests). */
   async truncateAll(): Promise<void> {
-    await sql`truncate answered_trips, forgotten, report_channels, shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(this.db);
+    await sql`truncate answered_trips, forgotten, report_channels, shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(
+      this.db,
+    );
   }
 
   private now(): Date {
@@ -143,5 +149,4 @@ export class Store {
   async forgetRequests(before: Date): Promise<void> {
     await this.db.deleteFrom('handled_requests').where('handled_at', '<', before).execute();
   }
-
 }

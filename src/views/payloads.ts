@@ -89,5 +89,5 @@ export function decodeRemind(value: unknown): { first: string; last: string } | 
   if (typeof value !== 'string') return undefined;
   const match = /^rmd:([\d-]{10}):([\d-]{10})$/.exec(value);
   const parsed = match && RemindPeriod.safeParse({ first: match[1], last: match[2] });
-  return parsed && parsed.success ? parsed.data : undefined;
+  return parsed?.success ? parsed.data : undefined;
 }

@@ -1,11 +1,52 @@
 import fc from 'fast-check';
-import { parseLine, parseSlash, type CommandError } from '../../src/chat/commands';
-import { decodeAnswer, decodePeriodRef, decodeRemind, decodeScheduleState, encodeAnswer, encodeRemind } from '../../src/views/payloads';
-import { isPeriodError, parsePeriod } from '../../src/privacy/periods';
+import { type CommandError, parseLine, parseSlash } from '../../src/chat/commands';
 import { translator } from '../../src/i18n';
+import { isPeriodError, parsePeriod } from '../../src/privacy/periods';
+import { decodeAnswer, decodePeriodRef, decodeRemind, decodeScheduleState, encodeAnswer, encodeRemind } from '../../src/views/payloads';
 
 const ctx = { now: new Date('2026-11-25T07:30:00Z'), zone: 'Europe/Paris' };
-const words = ['privacy', '/privacy', 'privacy-report', '/privacy-report', 'schedule', 'help', 'by', 'driver', 'vehicle', 'par', 'conducteur', 'last-month', 'hier', 'yesterday', '2026-10', '2026-13', '01/11/2026-30/11/2026', '31/02/2026-01/03/2026', 'link', 'unlink', '<@U1>', 'a@b.fr', 'language', 'fr', 'de', 'here', 'ici', 'off', 'unanswered', 'sans-reponse', 'suggestions', 'on', 'maybe', '2026', '2031', '', '\u0000', '🙂', '<script>', '"; DROP TABLE people; --'];
+const words = [
+  'privacy',
+  '/privacy',
+  'privacy-report',
+  '/privacy-report',
+  'schedule',
+  'help',
+  'by',
+  'driver',
+  'vehicle',
+  'par',
+  'conducteur',
+  'last-month',
+  'hier',
+  'yesterday',
+  '2026-10',
+  '2026-13',
+  '01/11/2026-30/11/2026',
+  '31/02/2026-01/03/2026',
+  'link',
+  'unlink',
+  '<@U1>',
+  'a@b.fr',
+  'language',
+  'fr',
+  'de',
+  'here',
+  'ici',
+  'off',
+  'unanswered',
+  'sans-reponse',
+  'suggestions',
+  'on',
+  'maybe',
+  '2026',
+  '2031',
+  '',
+  '\u0000',
+  '🙂',
+  '<script>',
+  '"; DROP TABLE people; --',
+];
 
 /** Every key an error may name must exist in both languages and render (as the router does) without a placeholder left. */
 function expectLocalised(error: CommandError) {
@@ -23,11 +64,21 @@ function expectLocalised(error: CommandError) {
 describe('the command grammar under arbitrary input', () => {
   it('any line gives a command or a localised error, never an exception', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 600 }), fc.array(fc.constantFrom(...words), { maxLength: 8 }).map((w) => w.join(' ')), fc.string({ unit: 'grapheme', maxLength: 200 })), (line) => {
-        const result = parseLine(line, ctx);
-        if (!result.ok) expectLocalised(result.error);
-        else expect(['overview', 'help', 'schedule', 'report', 'unanswered', 'reportChannel', 'link', 'unlink', 'forget', 'language', 'suggestions']).toContain(result.command.kind);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 600 }),
+          fc.array(fc.constantFrom(...words), { maxLength: 8 }).map((w) => w.join(' ')),
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+        ),
+        (line) => {
+          const result = parseLine(line, ctx);
+          if (!result.ok) expectLocalised(result.error);
+          else
+            expect(['overview', 'help', 'schedule', 'report', 'unanswered', 'reportChannel', 'link', 'unlink', 'forget', 'language', 'suggestions']).toContain(
+              result.command.kind,
+            );
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -46,33 +97,55 @@ describe('the command grammar under arbitrary input', () => {
 
   it('every parsed report period is whole days, in order, not in the future, and at most 366 days', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }), fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }), (a, b) => {
-        const f = (d: Date) => `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
-        const period = parsePeriod(`${f(a)}-${f(b)}`, ctx.now, ctx.zone);
-        if (isPeriodError(period)) return;
-        expect(period.first <= period.last).toBe(true);
-        expect(period.first <= '2026-11-25').toBe(true);
-        expect((Date.parse(period.last) - Date.parse(period.first)) / 86_400_000).toBeLessThan(366);
-      }),
+      fc.property(
+        fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }),
+        fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }),
+        (a, b) => {
+          const f = (d: Date) => `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
+          const period = parsePeriod(`${f(a)}-${f(b)}`, ctx.now, ctx.zone);
+          if (isPeriodError(period)) return;
+          expect(period.first <= period.last).toBe(true);
+          expect(period.first <= '2026-11-25').toBe(true);
+          expect((Date.parse(period.last) - Date.parse(period.first)) / 86_400_000).toBeLessThan(366);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it('names the periods the way managers say them, in French and English', () => {
-    expect(parseLine('privacy-report hier par véhicule', ctx)).toEqual({ ok: true, command: { kind: 'report', period: { first: '2026-11-24', last: '2026-11-24', kind: 'day' }, by: 'vehicle', periodGiven: true } });
-    expect(parseLine('/privacy-report semaine-derniere', ctx)).toMatchObject({ ok: true, command: { period: { first: '2026-11-16', last: '2026-11-22' }, by: 'driver' } });
-    expect(parseLine('privacy-report', ctx)).toMatchObject({ ok: true, command: { period: { first: '2026-10-01', last: '2026-10-31', kind: 'month' }, periodGiven: false } });
+    expect(parseLine('privacy-report hier par véhicule', ctx)).toEqual({
+      ok: true,
+      command: { kind: 'report', period: { first: '2026-11-24', last: '2026-11-24', kind: 'day' }, by: 'vehicle', periodGiven: true },
+    });
+    expect(parseLine('/privacy-report semaine-derniere', ctx)).toMatchObject({
+      ok: true,
+      command: { period: { first: '2026-11-16', last: '2026-11-22' }, by: 'driver' },
+    });
+    expect(parseLine('privacy-report', ctx)).toMatchObject({
+      ok: true,
+      command: { period: { first: '2026-10-01', last: '2026-10-31', kind: 'month' }, periodGiven: false },
+    });
     expect(parseLine('privacy-report 2026-12', ctx)).toMatchObject({ ok: false, error: { key: 'errors.periodFuture' } });
     expect(parseLine('privacy-report by bus', ctx)).toMatchObject({ ok: false, error: { key: 'errors.badArgument', params: { argument: 'by bus' } } });
     expect(parseLine('privacy-report 01/01/2025-31/12/2026', ctx)).toMatchObject({ ok: false, error: { key: 'errors.periodTooLong' } });
   });
 
-  it('reads a year (the year so far when it is this one), who has not answered, and the digest\'s channel', () => {
-    expect(parseLine('privacy-report 2026 par véhicule', ctx)).toEqual({ ok: true, command: { kind: 'report', period: { first: '2026-01-01', last: '2026-11-24', kind: 'year' }, by: 'vehicle', periodGiven: true } });
-    expect(parseLine('privacy-report 2025', ctx)).toMatchObject({ ok: true, command: { period: { first: '2025-01-01', last: '2025-12-31', kind: 'year' }, by: 'driver' } });
+  it("reads a year (the year so far when it is this one), who has not answered, and the digest's channel", () => {
+    expect(parseLine('privacy-report 2026 par véhicule', ctx)).toEqual({
+      ok: true,
+      command: { kind: 'report', period: { first: '2026-01-01', last: '2026-11-24', kind: 'year' }, by: 'vehicle', periodGiven: true },
+    });
+    expect(parseLine('privacy-report 2025', ctx)).toMatchObject({
+      ok: true,
+      command: { period: { first: '2025-01-01', last: '2025-12-31', kind: 'year' }, by: 'driver' },
+    });
     expect(parseLine('privacy-report 2027 by vehicle', ctx)).toMatchObject({ ok: false, error: { key: 'errors.periodFuture' } });
     expect(parseLine('privacy-report unanswered', ctx)).toEqual({ ok: true, command: { kind: 'unanswered' } });
-    expect(parseLine('/privacy-report semaine-derniere sans-réponse', ctx)).toEqual({ ok: true, command: { kind: 'unanswered', period: { first: '2026-11-16', last: '2026-11-22', kind: 'week' } } });
+    expect(parseLine('/privacy-report semaine-derniere sans-réponse', ctx)).toEqual({
+      ok: true,
+      command: { kind: 'unanswered', period: { first: '2026-11-16', last: '2026-11-22', kind: 'week' } },
+    });
     expect(parseLine('privacy-report unanswered by vehicle', ctx)).toMatchObject({ ok: false, error: { key: 'errors.badArgument', accepted: 'unanswered' } });
     expect(parseLine('privacy-report here', ctx)).toEqual({ ok: true, command: { kind: 'reportChannel', on: true } });
     expect(parseLine('privacy-report ici off', ctx)).toEqual({ ok: true, command: { kind: 'reportChannel', on: false } });
@@ -111,13 +184,18 @@ describe('button payloads under arbitrary input', () => {
     );
   });
 
-  it('our own payloads round-trip and stay far below Slack\'s 2,000 characters', () => {
+  it("our own payloads round-trip and stay far below Slack's 2,000 characters", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 999_999_999_999 }), fc.oneof(fc.integer({ min: 0, max: 999 }), fc.constant('all' as const)), fc.constantFrom('private' as const, 'professional' as const), (promptId, trip, choice) => {
-        const value = encodeAnswer({ promptId, trip, choice });
-        expect(value.length).toBeLessThan(64);
-        expect(decodeAnswer(value)).toEqual({ promptId, trip, choice });
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 999_999_999_999 }),
+        fc.oneof(fc.integer({ min: 0, max: 999 }), fc.constant('all' as const)),
+        fc.constantFrom('private' as const, 'professional' as const),
+        (promptId, trip, choice) => {
+          const value = encodeAnswer({ promptId, trip, choice });
+          expect(value.length).toBeLessThan(64);
+          expect(decodeAnswer(value)).toEqual({ promptId, trip, choice });
+        },
+      ),
     );
   });
 });

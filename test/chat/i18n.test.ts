@@ -1,6 +1,6 @@
+import { supportedLocale, translator } from '../../src/i18n';
 import { en } from '../../src/i18n/en';
 import { fr } from '../../src/i18n/fr';
-import { supportedLocale, translator } from '../../src/i18n';
 
 function keys(obj: object, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));

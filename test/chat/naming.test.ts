@@ -4,7 +4,7 @@ import { typed, user } from '../support/chat';
 import { startTestService, type TestService } from '../support/service';
 
 /** Each platform names people its own way; the web chat by name or by its sandbox key. */
-describe('naming someone in a manager\'s command', () => {
+describe("naming someone in a manager's command", () => {
   let t: TestService;
   beforeAll(async () => {
     t = await startTestService({ slack: false, teams: false, web: true });
@@ -12,7 +12,10 @@ describe('naming someone in a manager\'s command', () => {
   afterAll(() => t.stop());
 
   const web = (key: string) => user(key, {}, 'web', 'sandbox');
-  const boss = () => ({ ...web(t.sim.fleet.byIndex(0).email!), profile: async (id: string) => ({ chatUserId: id, email: t.sim.fleet.byIndex(0).email, displayName: 'Claire Martin' }) });
+  const boss = () => ({
+    ...web(t.sim.fleet.byIndex(0).email!),
+    profile: async (id: string) => ({ chatUserId: id, email: t.sim.fleet.byIndex(0).email, displayName: 'Claire Martin' }),
+  });
 
   it('links a driver without an e-mail, named by their full name, to their Ocean record by id', async () => {
     const antoine = t.sim.fleet.byIndex(7);
@@ -28,7 +31,7 @@ describe('naming someone in a manager\'s command', () => {
     expect(again!.title).toContain('Antoine Fournier');
   });
 
-  it('someone nobody by that name is told so, in the manager\'s words', async () => {
+  it("someone nobody by that name is told so, in the manager's words", async () => {
     const [answer] = await typed(t, boss(), 'privacy schedule @Personne Inconnue');
     expect(answer!.summary).toContain('Je ne connais pas Personne Inconnue');
   });
@@ -39,10 +42,18 @@ describe('the words a user is answered with', () => {
 
   it('an unknown command quotes what was typed, as typed, and lists the commands whole', () => {
     const parsed = parseLine('pirvacy schedule please now', ctx);
-    expect(parsed).toMatchObject({ ok: false, error: { key: 'errors.unknownCommand', params: { input: 'pirvacy schedule please now' }, accepted: 'commands' } });
+    expect(parsed).toMatchObject({
+      ok: false,
+      error: { key: 'errors.unknownCommand', params: { input: 'pirvacy schedule please now' }, accepted: 'commands' },
+    });
     const t = translator('fr');
-    const text = t.t('errors.unknownCommand', { input: 'pirvacy schedule please now', accepted: t.t('accepted.commands', { cmd: 'privacy', reportCmd: 'privacy-report' }) });
-    expect(text).toBe('Commande inconnue « pirvacy schedule please now ». Commandes acceptées : privacy, privacy schedule, privacy help, privacy-report [période] [par conducteur|par véhicule].');
+    const text = t.t('errors.unknownCommand', {
+      input: 'pirvacy schedule please now',
+      accepted: t.t('accepted.commands', { cmd: 'privacy', reportCmd: 'privacy-report' }),
+    });
+    expect(text).toBe(
+      'Commande inconnue « pirvacy schedule please now ». Commandes acceptées : privacy, privacy schedule, privacy help, privacy-report [période] [par conducteur|par véhicule].',
+    );
   });
 
   it('a long input is quoted cut at a word, never mid-word', () => {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cardsOf } from '../support/cards';
-import { teamsInstall, teamsInvoke, sendToTeams } from '../support/teams';
-import { blockActionsBody, post, sign } from '../support/slack-requests';
-import { eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 import type { View } from '../../src/views/views';
+import { cardsOf } from '../support/cards';
+import { eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
+import { blockActionsBody, post, sign } from '../support/slack-requests';
+import { sendToTeams, teamsInstall, teamsInvoke } from '../support/teams';
 
 /*
  * ANSWER_DEADLINE_DAYS (7 here): Tuesday 24 November's trips can be answered until Tuesday
@@ -35,7 +35,9 @@ async function promptOf(index: number) {
 }
 
 function slackPrompt(user: string) {
-  return t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D_${user}` && (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'privacy_prompt')!;
+  return t.slack
+    .callsTo('chat.postMessage')
+    .find((c) => c.args.channel === `D_${user}` && (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'privacy_prompt')!;
 }
 
 async function slackClick(user: string, value: string, ts: string) {
@@ -55,7 +57,10 @@ beforeAll(async () => {
   t = await startTestService({ web: true, config: { dataDir } });
   const { store } = t.service.core;
   // Each driver is met on their platform first: their prompt goes there.
-  for (const [index, user] of [[SLACK, 'U_9'], [SLACK_IDLE, 'U_13']] as const) {
+  for (const [index, user] of [
+    [SLACK, 'U_9'],
+    [SLACK_IDLE, 'U_13'],
+  ] as const) {
     t.slack.addUser({ id: user, team: 'T_FLEET', email: driver(index).email!, name: `${driver(index).firstName} Slack` });
     const person = await store.people.see({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: user, email: driver(index).email });
     await store.people.link(person.id, driver(index).individuId, 'email');
@@ -101,7 +106,12 @@ describe('the answer deadline', () => {
       const refusal = await eventually(() => t.slack.responses.find((r) => r.id === response && String(r.body.text).includes('ne peuvent plus être modifiés')));
       expect(refusal.body.text).toContain('mardi 1 décembre');
     }
-    const redrawn = await eventually(() => t.slack.callsTo('chat.update').filter((c) => c.args.channel === 'D_U_9').pop());
+    const redrawn = await eventually(() =>
+      t.slack
+        .callsTo('chat.update')
+        .filter((c) => c.args.channel === 'D_U_9')
+        .pop(),
+    );
     const blocks = JSON.stringify(redrawn.args.blocks);
     expect(blocks).toContain('Le délai de réponse est passé');
     expect(blocks).not.toContain('trip_answer');
@@ -151,7 +161,10 @@ describe('the answer deadline', () => {
     expect(before).toBe(0);
     // The daily run of 2 December (for 1 December) redraws the day that closed at midnight.
     expect(await t.service.core.dailyRun.redrawClosed('2026-12-01')).toBeGreaterThan(0);
-    const update = t.slack.callsTo('chat.update').filter((c) => c.args.channel === 'D_U_13').pop();
+    const update = t.slack
+      .callsTo('chat.update')
+      .filter((c) => c.args.channel === 'D_U_13')
+      .pop();
     expect(JSON.stringify(update?.args.blocks)).toContain('Le délai de réponse est passé');
     expect(JSON.stringify(update?.args.blocks)).not.toContain('trip_answer');
   });

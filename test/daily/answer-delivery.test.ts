@@ -47,14 +47,14 @@ describe('delivering an answer to Ocean', () => {
     t.sim.ctx.codeExploitant = undefined;
   });
 
-  it('Ocean\'s documented true is delivered and shown as recorded', async () => {
+  it("Ocean's documented true is delivered and shown as recorded", async () => {
     t.sim.ctx.booleanForm = 'array';
     const { answer, idEtape } = await answerFirstTrip(t, 9);
     expect(answer.status).toBe('delivered');
     expect(t.sim.state.tripMarks.get(idEtape)).toBe(true);
   });
 
-  it('Ocean\'s documented false is a refusal shown to the driver, sent once', async () => {
+  it("Ocean's documented false is a refusal shown to the driver, sent once", async () => {
     t.sim.ctx.booleanForm = 'object';
     const driver = t.sim.fleet.byIndex(11);
     for (const trip of t.sim.fleet.trips(driver.vehicleId!, TEST_DAY, 'Europe/Paris')) t.sim.state.refusedSteps.add(trip.id);
@@ -62,11 +62,17 @@ describe('delivering an answer to Ocean', () => {
     expect(answer.status).toBe('refused');
     expect(answer.last_error).toBe('Ocean answered false');
     expect(isUnconfirmed(answer)).toBe(false);
-    await eventually(() => t.slack.callsTo('chat.update').some((c) => c.args.channel === 'D_U_11' && JSON.stringify(c.args.blocks).includes('refusé par Ocean')));
+    await eventually(() =>
+      t.slack.callsTo('chat.update').some((c) => c.args.channel === 'D_U_11' && JSON.stringify(c.args.blocks).includes('refusé par Ocean')),
+    );
     expect(stepsFor(t, idEtape)).toHaveLength(1);
   });
 
-  it.each([[13, '{}', {}], [14, '"OK"', 'OK'], [15, '0', 0]])('driver %i: a 200 with %s is not counted delivered, not sent again, and left for an operator', async (index, _name, body) => {
+  it.each([
+    [13, '{}', {}],
+    [14, '"OK"', 'OK'],
+    [15, '0', 0],
+  ])('driver %i: a 200 with %s is not counted delivered, not sent again, and left for an operator', async (index, _name, body) => {
     const metrics = async () => (await (await fetch(`${t.url}/metrics`)).text()).match(/privacy_answers_unconfirmed_total (\d+)/)?.[1];
     const before = Number(await metrics());
     t.sim.setFaults({ bodyNext: { count: 100, body }, only: STEP });
@@ -79,12 +85,17 @@ describe('delivering an answer to Ocean', () => {
     expect((await t.service.core.store.auditLog.trail()).some((e) => e.action === 'answer.unconfirmed' && e.subject === `answer:${answer.id}`)).toBe(true);
     expect(t.logs.join('')).toContain('not counted as saved');
     expect(Number(await metrics())).toBe(before + 1);
-    const redrawn = await eventually(() => t.slack.callsTo('chat.update').filter((c) => c.args.channel === `D_U_${index}`).pop());
+    const redrawn = await eventually(() =>
+      t.slack
+        .callsTo('chat.update')
+        .filter((c) => c.args.channel === `D_U_${index}`)
+        .pop(),
+    );
     expect(JSON.stringify(redrawn.args.blocks)).not.toContain('enregistré à');
     expect(prompt.individu_id).toBe(t.sim.fleet.byIndex(index).individuId);
   });
 
-  it('Ocean needing the customer\'s code while OCEAN_CODE_EXPLOITANT is unset: refused, and the log and /readyz say the setting may be missing', async () => {
+  it("Ocean needing the customer's code while OCEAN_CODE_EXPLOITANT is unset: refused, and the log and /readyz say the setting may be missing", async () => {
     t.sim.ctx.codeExploitant = '1110000001';
     expect(((await (await fetch(`${t.url}/readyz`)).json()) as { detail?: string[] }).detail).toBeUndefined();
     const { answer, idEtape } = await answerFirstTrip(t, 16);
@@ -97,7 +108,7 @@ describe('delivering an answer to Ocean', () => {
   });
 });
 
-it('with OCEAN_CODE_EXPLOITANT set, every answer carries the customer\'s code and is delivered', async () => {
+it("with OCEAN_CODE_EXPLOITANT set, every answer carries the customer's code and is delivered", async () => {
   const sim = new OceanSimulator({ clock: new ManualClock(TEST_NOW), codeExploitant: '1110000001' });
   await sim.start();
   const ocean = { baseUrl: sim.baseUrl, login: sim.login, password: sim.password, customerId: undefined, codeExploitant: '1110000001' };

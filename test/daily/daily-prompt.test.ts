@@ -5,18 +5,25 @@ import { promptTrips } from '../../src/privacy/trip';
 import { NO_EMAIL_INDEXES, NO_VEHICLE_INDEXES, RECURRING_PRIVATE_INDEXES, SHARED_VEHICLE_INDEXES } from '../../src/sandbox/fleet';
 import { OceanSimulator } from '../../src/sandbox/simulator';
 import { Store } from '../../src/store';
-import { blockActionsBody, post, sign } from '../support/slack-requests';
 import { addFleetToSlack, eventually, promptsPerChannel, startTestService, TEST_DAY, TEST_NOW } from '../support/service';
+import { blockActionsBody, post, sign } from '../support/slack-requests';
 
 const FORM = 'application/x-www-form-urlencoded';
 
 describe('the daily prompt', () => {
   it('fires from the cron every 2 seconds and still sends exactly one prompt per eligible driver', async () => {
     const clock = new ManualClock(new Date());
-    const t = await startTestService({ teams: false, clock, realClock: { now: () => new Date() }, jobs: true, config: { dailyPromptCron: '*/2 * * * * *', reminderCron: null } });
+    const t = await startTestService({
+      teams: false,
+      clock,
+      realClock: { now: () => new Date() },
+      jobs: true,
+      config: { dailyPromptCron: '*/2 * * * * *', reminderCron: null },
+    });
     try {
       addFleetToSlack(t);
-      const completed = async () => (await t.service.core.store.db.selectFrom('cron_claims').selectAll().execute()).filter((r) => r.key.startsWith('daily-prompt:') && r.completed_at);
+      const completed = async () =>
+        (await t.service.core.store.db.selectFrom('cron_claims').selectAll().execute()).filter((r) => r.key.startsWith('daily-prompt:') && r.completed_at);
       // The first run completes; then the cron fires at least twice more.
       await eventually(async () => (await completed()).length >= 1, 30_000);
       const firstDone = (await completed()).length;
@@ -50,7 +57,8 @@ describe('the daily prompt', () => {
       expect([...promptsPerChannel(t).values()].every((n) => n === 1)).toBe(true);
       const prompts = await t.service.core.store.prompts.forDay(TEST_DAY);
       // No e-mail or no vehicle: no prompt.
-      for (const index of [...NO_EMAIL_INDEXES, ...NO_VEHICLE_INDEXES]) expect(prompts.find((p) => p.individu_id === t.sim.fleet.byIndex(index).individuId)).toBeUndefined();
+      for (const index of [...NO_EMAIL_INDEXES, ...NO_VEHICLE_INDEXES])
+        expect(prompts.find((p) => p.individu_id === t.sim.fleet.byIndex(index).individuId)).toBeUndefined();
       // A shared vehicle: each driver gets only the trips they drove.
       const [a, b] = SHARED_VEHICLE_INDEXES.map((i) => t.sim.fleet.byIndex(i));
       const simTrips = t.sim.fleet.trips(a!.vehicleId!, TEST_DAY, 'Europe/Paris');
@@ -58,13 +66,19 @@ describe('the daily prompt', () => {
         const prompt = prompts.find((p) => p.individu_id === driver.individuId);
         const expected = simTrips.filter((trip) => trip.driverId === driver.individuId).map((trip) => trip.id);
         if (!expected.length) continue;
-        expect(promptTrips(prompt!).asked.map((trip) => trip.id).sort()).toEqual(expected.sort());
+        expect(
+          promptTrips(prompt!)
+            .asked.map((trip) => trip.id)
+            .sort(),
+        ).toEqual(expected.sort());
       }
       // Recurring private hours (weekday nights and evenings): those trips are not asked.
       for (const index of RECURRING_PRIVATE_INDEXES) {
         const driver = t.sim.fleet.byIndex(index);
         const trips = t.sim.fleet.trips(driver.vehicleId!, TEST_DAY, 'Europe/Paris');
-        const inside = trips.filter((trip) => t.sim.state.inPrivateHours(driver.individuId, trip.start) && t.sim.state.inPrivateHours(driver.individuId, trip.end.minus({ minutes: 1 })));
+        const inside = trips.filter(
+          (trip) => t.sim.state.inPrivateHours(driver.individuId, trip.start) && t.sim.state.inPrivateHours(driver.individuId, trip.end.minus({ minutes: 1 })),
+        );
         const prompt = prompts.find((p) => p.individu_id === driver.individuId);
         const asked = prompt ? promptTrips(prompt).asked.map((trip) => trip.id) : [];
         for (const trip of inside) expect(asked).not.toContain(trip.id);
@@ -96,7 +110,13 @@ describe('the daily prompt', () => {
       const teamsPerson = await store.people.see({ platform: 'teams', workspaceId: 'TENANT', chatUserId: '29:nine', email: driver.email });
       await store.people.link(slackPerson.id, driver.individuId, 'email');
       await store.people.link(teamsPerson.id, driver.individuId, 'email');
-      await store.conversations.save(teamsPerson.id, { serviceUrl: t.connector.url, conversation: { id: 'a:nine' }, user: { id: '29:nine' }, bot: { id: '28:bot' }, channelId: 'msteams' });
+      await store.conversations.save(teamsPerson.id, {
+        serviceUrl: t.connector.url,
+        conversation: { id: 'a:nine' },
+        user: { id: '29:nine' },
+        bot: { id: '28:bot' },
+        channelId: 'msteams',
+      });
       const report = await t.service.core.dailyRun.run(TEST_DAY);
       const mine = report.sent.filter((s) => s.individuId === driver.individuId);
       expect(mine).toEqual([expect.objectContaining({ platform: 'teams' })]);
@@ -145,7 +165,12 @@ describe('the daily prompt', () => {
       expect(answers.every((a) => a.status === 'delivered')).toBe(true);
       for (const a of answers) expect(sim.state.tripMarks.get(a.trip_id)).toBe(true);
       const { start, end } = localDayBounds(TEST_DAY, 'Europe/Paris');
-      const [result] = await second.service.core.ocean.privacyAnalysis({ filter: { persons: [driver.individuId] }, renderMode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS', criteria: 'ALL', periode: { debut: start.toISOString(), fin: end.toISOString() } });
+      const [result] = await second.service.core.ocean.privacyAnalysis({
+        filter: { persons: [driver.individuId] },
+        renderMode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS',
+        criteria: 'ALL',
+        periode: { debut: start.toISOString(), fin: end.toISOString() },
+      });
       const total = result?.synthesisTreeByDriver?.entityTotalCumul?.total?.distanceInMeterByPeriodMap;
       const asked = promptTrips((await store.prompts.byId(promptId))!).asked;
       expect(total?.VIE_PRIVEE).toBeGreaterThanOrEqual(asked.reduce((sum, trip) => sum + trip.distanceMeter, 0));

@@ -41,11 +41,21 @@ describeServerOnly()('several instances on one PostgreSQL server', () => {
     await sim.start();
     const slack = new FakeSlack();
     await slack.start();
-    const options = { teams: false as const, simulator: sim, fakeSlack: slack, databaseUrl: db.url, realClock: { now: () => new Date() }, jobs: true, config: { dailyPromptCron: '*/2 * * * * *', reminderCron: null } };
+    const options = {
+      teams: false as const,
+      simulator: sim,
+      fakeSlack: slack,
+      databaseUrl: db.url,
+      realClock: { now: () => new Date() },
+      jobs: true,
+      config: { dailyPromptCron: '*/2 * * * * *', reminderCron: null },
+    };
     const [a, b] = await Promise.all([startTestService(options), startTestService(options)]);
     try {
       addFleetToSlack(a);
-      const completed = async () => (await a.service.core.store.db.selectFrom('cron_claims').selectAll().execute()).filter((r) => r.key.startsWith('daily-prompt:') && r.completed_at).length;
+      const completed = async () =>
+        (await a.service.core.store.db.selectFrom('cron_claims').selectAll().execute()).filter((r) => r.key.startsWith('daily-prompt:') && r.completed_at)
+          .length;
       await eventually(async () => (await completed()) >= 3, 40_000);
       const counts = promptsPerChannel(a);
       expect(counts.size).toBeGreaterThan(0);

@@ -2,9 +2,9 @@ import { DateTime } from 'luxon';
 import { ManualClock } from '../../src/clock';
 import { OceanClient } from '../../src/ocean';
 import { OceanDirectory } from '../../src/privacy/directory';
+import { promptTrips } from '../../src/privacy/trip';
 import { TripsService } from '../../src/privacy/trips';
 import { OceanSimulator } from '../../src/sandbox/simulator';
-import { promptTrips } from '../../src/privacy/trip';
 import { startTestService, TEST_NOW } from '../support/service';
 
 /*
@@ -30,7 +30,14 @@ describe.each(['utc', 'fleet'] as const)('trip times written as %s', (reading) =
   let trips: TripsService;
   beforeAll(async () => {
     const baseUrl = await sim.start();
-    client = new OceanClient({ baseUrl, login: sim.login, password: sim.password, clock, tripTimes: { reading, fleetZone: ZONE }, retry: { initialDelayMs: 5 } });
+    client = new OceanClient({
+      baseUrl,
+      login: sim.login,
+      password: sim.password,
+      clock,
+      tripTimes: { reading, fleetZone: ZONE },
+      retry: { initialDelayMs: 5 },
+    });
     directory = new OceanDirectory(client, clock);
     trips = new TripsService(client, directory, ZONE, clock);
   });
@@ -57,7 +64,10 @@ describe.each(['utc', 'fleet'] as const)('trip times written as %s', (reading) =
     const tomorrow = await trips.driverDay(driver, next);
     const ids = (d: typeof today) => [...d.trips, ...d.alreadyPrivate].map((trip) => trip.id);
     // Exactly the sim's trips of the day, by their start in the fleet's zone.
-    const expected = sim.fleet.trips(vehicleId, day, ZONE).filter((trip) => trip.driverId === simDriver.individuId).map((trip) => trip.id);
+    const expected = sim.fleet
+      .trips(vehicleId, day, ZONE)
+      .filter((trip) => trip.driverId === simDriver.individuId)
+      .map((trip) => trip.id);
     expect(ids(today).sort()).toEqual([...expected].sort());
     expect(ids(today)).toEqual(expect.arrayContaining([added.early.id, added.late.id]));
     expect(ids(today)).not.toContain(added.lateBefore.id);
@@ -72,7 +82,10 @@ describe.each(['utc', 'fleet'] as const)('trip times written as %s', (reading) =
     expect(shown.get(added.late.id)?.end).toBe(added.late.end.toUTC().toISO());
     expect(DateTime.fromISO(shown.get(added.late.id)!.start!, { zone: ZONE }).toFormat('HH:mm')).toBe('23:40');
     // ficheJour was asked for each UTC date the day touches, as dd/MM/yyyy.
-    const dates = sim.requestsTo('mobility/v1/ficheJour').filter((r) => r.query.vehId === String(vehicleId)).map((r) => r.query.date);
+    const dates = sim
+      .requestsTo('mobility/v1/ficheJour')
+      .filter((r) => r.query.vehId === String(vehicleId))
+      .map((r) => r.query.date);
     expect(dates).toEqual(expect.arrayContaining([at(day, '00:00').toUTC().toFormat('dd/MM/yyyy'), at(day, '23:59').toUTC().toFormat('dd/MM/yyyy')]));
   });
 });

@@ -3,15 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { addDays } from '../../src/ocean/dates';
+import { tripSlot } from '../../src/privacy/suggestion-rule';
 import { promptTrips } from '../../src/privacy/trip';
 import type { SimTrip } from '../../src/sandbox/fleet';
 import { recordAnswered } from '../../src/store/history';
-import { tripSlot } from '../../src/privacy/suggestion-rule';
 import type { View } from '../../src/views/views';
 import { cardProblems, cardsOf } from '../support/cards';
 import { teamsActivity } from '../support/fake-connector';
-import { blockActionsBody, post, sign, slashBody } from '../support/slack-requests';
 import { eventually, startTestService, TEST_DAY, TEST_NOW, type TestService } from '../support/service';
+import { blockActionsBody, post, sign, slashBody } from '../support/slack-requests';
 
 /*
  * Suggestions learned from a driver's own answers (issue 22), end to end: the real Bolt app
@@ -61,7 +61,9 @@ async function slash(t: TestService, user: string, text: string) {
 function promptBlocks(t: TestService, channel: string, promptId: number): unknown[] {
   const call = t.slack
     .callsTo('chat.postMessage')
-    .filter((c) => c.args.channel === channel && (c.args.metadata as { event_payload?: { prompt_id?: number } } | undefined)?.event_payload?.prompt_id === promptId)
+    .filter(
+      (c) => c.args.channel === channel && (c.args.metadata as { event_payload?: { prompt_id?: number } } | undefined)?.event_payload?.prompt_id === promptId,
+    )
     .pop();
   return (call?.args.blocks as unknown[]) ?? [];
 }
@@ -197,9 +199,18 @@ describe('suggestions learned from a driver’s own answers, on Slack', () => {
     expect(latest.map((a) => a.trip_id).sort()).toEqual([today.commute!.id, today.late!.id].sort());
     expect(latest.find((a) => a.trip_id === today.fresh!.id)).toBeUndefined();
     // Recorded in the driver's history with the answers.
-    expect((await store.history.of(nine.individuId)).find((r) => r.trip_id === today.commute!.id)).toMatchObject({ choice: 'private', from_town: 'Lyon', to_town: 'Écully' });
+    expect((await store.history.of(nine.individuId)).find((r) => r.trip_id === today.commute!.id)).toMatchObject({
+      choice: 'private',
+      from_town: 'Lyon',
+      to_town: 'Écully',
+    });
     // The message was redrawn: the accepted trips show their answer, the new one is still asked.
-    const update = await eventually(() => t.slack.callsTo('chat.update').map((c) => JSON.stringify(c.args.blocks)).find((b) => b.includes('enregistré à') && b.includes('Lyon → Bron')));
+    const update = await eventually(() =>
+      t.slack
+        .callsTo('chat.update')
+        .map((c) => JSON.stringify(c.args.blocks))
+        .find((b) => b.includes('enregistré à') && b.includes('Lyon → Bron')),
+    );
     expect(update).not.toContain('Suggestion');
     // The same request again (Slack's retry, or a replay): nothing more is written or sent.
     const rows = (await store.db.selectFrom('trip_answers').select('id').where('prompt_id', '=', prompt.id).execute()).length;
@@ -249,8 +260,12 @@ describe('accept suggestions on Teams, through the real CloudAdapter', () => {
   it('the card shows the suggestion and a valid Accept suggestions action; the click answers exactly the suggested trip', async () => {
     const driver = t.sim.fleet.byIndex(9);
     t.connector.members.set(ALICE.id, { id: ALICE.id, name: ALICE.name, email: driver.email! });
-    const send = (activity: Record<string, unknown>) => fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    await send({ ...teamsActivity(t.connector.url, ALICE, { type: 'conversationUpdate', membersAdded: [{ id: ALICE.id }], text: undefined }), locale: 'en-US' });
+    const send = (activity: Record<string, unknown>) =>
+      fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    await send({
+      ...teamsActivity(t.connector.url, ALICE, { type: 'conversationUpdate', membersAdded: [{ id: ALICE.id }], text: undefined }),
+      locale: 'en-US',
+    });
     await seedHistory(t, driver.individuId);
     const commute = addTrip(t, driver.vehicleId!, TEST_DAY, '06:10', 'Lyon', 'Écully');
     t.connector.reset();
@@ -263,7 +278,13 @@ describe('accept suggestions on Teams, through the real CloudAdapter', () => {
     const value = /"data":\{"actionId":"accept_suggestions","value":"(sug:\d+:0)"\}/.exec(text)?.[1];
     expect(value).toBeDefined();
     const before = t.sim.requestsTo(RETRO).length;
-    const res = await send(teamsActivity(t.connector.url, ALICE, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'accept_suggestions', data: { actionId: 'accept_suggestions', value } } } }));
+    const res = await send(
+      teamsActivity(t.connector.url, ALICE, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: 'accept_suggestions', data: { actionId: 'accept_suggestions', value } } },
+      }),
+    );
     expect(res.status).toBe(200);
     const answer = (await res.json()) as { value: unknown };
     expect(cardProblems(answer.value)).toEqual([]);
@@ -286,7 +307,10 @@ describe('accept suggestions in the web chat', () => {
   });
 
   const api = async <T>(route: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${t.url}/web/api/${route}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(
+      `${t.url}/web/api/${route}`,
+      body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     expect(res.status).toBe(200);
     return (await res.json()) as T;
   };

@@ -43,7 +43,10 @@ describe('a shared vehicle', () => {
       for (const index of SHARED_VEHICLE_INDEXES) {
         const simDriver = ocean.sim.fleet.byIndex(index);
         const day = await service.driverDay((await directory.byId(simDriver.individuId))!, TEST_DAY);
-        const expected = ocean.sim.fleet.trips(simDriver.vehicleId!, TEST_DAY, ZONE).filter((trip) => trip.driverId === simDriver.individuId).map((trip) => trip.id);
+        const expected = ocean.sim.fleet
+          .trips(simDriver.vehicleId!, TEST_DAY, ZONE)
+          .filter((trip) => trip.driverId === simDriver.individuId)
+          .map((trip) => trip.id);
         result.push({ got: [...day.trips, ...day.alreadyPrivate].map((trip) => trip.id).sort(), expected: expected.sort() });
       }
       return { result, history: ocean.sim.requestsTo('affectations_chauffeurs/historique') };
@@ -52,7 +55,7 @@ describe('a shared vehicle', () => {
     }
   }
 
-  it('gives each driver the trips Ocean\'s dated assignments give them, even when the rows name nobody', async () => {
+  it("gives each driver the trips Ocean's dated assignments give them, even when the rows name nobody", async () => {
     const { result, history } = await tripsOfSharedDrivers({ rowDrivers: false });
     for (const { got, expected } of result) expect(got).toEqual(expected);
     // Both drivers drove it that day (the morning one, then the afternoon one).
@@ -62,7 +65,7 @@ describe('a shared vehicle', () => {
     expect(history[0]?.query).toEqual({ idVehicule: expect.stringMatching(/^\d+$/) });
   });
 
-  it('falls back to the rows\' driver names when Ocean has no assignments to give', async () => {
+  it("falls back to the rows' driver names when Ocean has no assignments to give", async () => {
     const { result, history } = await tripsOfSharedDrivers({ assignments: false });
     for (const { got, expected } of result) expect(got).toEqual(expected);
     expect(history.map((r) => r.status)).toEqual([404]);

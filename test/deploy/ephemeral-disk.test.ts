@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ephemeralDisk } from '../../src/store/ephemeral';
 import { freshSchema } from '../support/pg-schema';
-import { describeServerOnly } from '../support/stores';
 import { runToExit, startService, tempDir } from '../support/service-child';
+import { describeServerOnly } from '../support/stores';
 
 /*
  * Issue 18: on a platform that throws the disk away at restart, the embedded store would lose
@@ -72,7 +72,6 @@ describe('an embedded store on a disk the platform throws away', () => {
   ])('%j with DATA_DIR %s on a volume is accepted', (env, dir, mounts) => {
     expect(ephemeralDisk(env, dir, mounts)).toBeUndefined();
   });
-
 });
 
 describeServerOnly()('with DATABASE_URL on Heroku', () => {

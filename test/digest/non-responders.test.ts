@@ -44,7 +44,9 @@ async function slackUnanswered(text: string): Promise<string> {
   const body = slashBody({ command: '/privacy-report', text, user: 'U_0', responseUrl });
   await post(t.url, body, FORM, sign(body));
   const id = responseUrl.split('/').pop();
-  return JSON.stringify((await eventually(() => t.slack.responses.find((r) => r.id === id && JSON.stringify(r.body).includes('Trajets sans réponse')), 10_000)).body);
+  return JSON.stringify(
+    (await eventually(() => t.slack.responses.find((r) => r.id === id && JSON.stringify(r.body).includes('Trajets sans réponse')), 10_000)).body,
+  );
 }
 
 async function web(pathname: string, body: Record<string, unknown>) {
@@ -55,7 +57,10 @@ async function web(pathname: string, body: Record<string, unknown>) {
 /** A table row of the Slack answer: the driver's name followed by their counts and first day. */
 function rowOf(answer: string, index: number): string | undefined {
   const name = `${driver(index).firstName} ${driver(index).lastName}`;
-  const lines = JSON.parse(answer).blocks.map((b: { text?: { text?: string } }) => (b.text?.text ?? '').replace(/```/g, '')).join('\n').split('\n');
+  const lines = JSON.parse(answer)
+    .blocks.map((b: { text?: { text?: string } }) => (b.text?.text ?? '').replace(/```/g, ''))
+    .join('\n')
+    .split('\n');
   return lines.find((l: string) => l.startsWith(name));
 }
 
@@ -64,7 +69,10 @@ beforeAll(async () => {
   t = await startTestService({ web: true, config: { dataDir } });
   const { store } = t.service.core;
   t.slack.addUser({ id: 'U_0', team: 'T_FLEET', email: driver(0).email!, name: 'Claire Martin' });
-  for (const [index, user] of [[9, 'U_9'], [13, 'U_13']] as const) {
+  for (const [index, user] of [
+    [9, 'U_9'],
+    [13, 'U_13'],
+  ] as const) {
     t.slack.addUser({ id: user, team: 'T_FLEET', email: driver(index).email!, name: `${driver(index).firstName} Slack` });
     const person = await store.people.see({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: user, email: driver(index).email });
     await store.people.link(person.id, driver(index).individuId, 'email');
@@ -90,7 +98,11 @@ describe('non-responders', () => {
   it('are correct after answers given on Slack, Teams and the web chat: how many, since when, never the trips', async () => {
     // Slack: Monday answered whole. Teams: every day answered. Web: one trip of Tuesday.
     await slackClick('U_9', 'trip_answer:0', `ans:${(await prompt(9, DAYS[0]!)).id}:all:private`);
-    for (const day of DAYS) await sendToTeams(t.url, teamsInvoke(t.connector.url, DRIVER_TEAMS, { actionId: 'trip_answer', value: `ans:${(await prompt(11, day)).id}:all:professional` }));
+    for (const day of DAYS)
+      await sendToTeams(
+        t.url,
+        teamsInvoke(t.connector.url, DRIVER_TEAMS, { actionId: 'trip_answer', value: `ans:${(await prompt(11, day)).id}:all:professional` }),
+      );
     await web('action', { as: driver(14).email, actionId: 'trip_answer', value: `ans:${(await prompt(14, DAYS[1]!)).id}:0:private` });
 
     const answer = await slackUnanswered(`${PERIOD} sans-reponse`);
@@ -117,17 +129,21 @@ describe('non-responders', () => {
     expect(JSON.stringify(shown.messages)).toContain(`${driver(14).firstName} ${driver(14).lastName}`);
   });
 
-  it('the manager\'s button reminds each waiting day once: a replayed click and a second click send nothing more', async () => {
+  it("the manager's button reminds each waiting day once: a replayed click and a second click send nothing more", async () => {
     const answer = await slackUnanswered(`${PERIOD} sans-reponse`);
     expect(answer).toContain('remind_unanswered');
     const value = 'rmd:2026-11-23:2026-11-25';
     expect(answer).toContain(value);
     const waiting = [];
-    for (const index of [9, 13]) for (const day of DAYS) {
-      const found = await t.service.core.store.prompts.of(driver(index).individuId, day);
-      if (found && (await t.service.core.dailyRun.unanswered(found))) waiting.push(found);
-    }
-    const dms = () => t.slack.callsTo('chat.postMessage').filter((c) => ['D_U_9', 'D_U_13'].includes(String(c.args.channel)) && JSON.stringify(c.args.blocks).includes('Rappel'));
+    for (const index of [9, 13])
+      for (const day of DAYS) {
+        const found = await t.service.core.store.prompts.of(driver(index).individuId, day);
+        if (found && (await t.service.core.dailyRun.unanswered(found))) waiting.push(found);
+      }
+    const dms = () =>
+      t.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => ['D_U_9', 'D_U_13'].includes(String(c.args.channel)) && JSON.stringify(c.args.blocks).includes('Rappel'));
     expect(dms()).toHaveLength(0);
 
     // A driver's click on the manager's button (it may sit in a channel they read): refused, nothing sent.
@@ -147,11 +163,13 @@ describe('non-responders', () => {
     expect(t.slack.responses.find((r) => r.id === replayed)).toBeUndefined();
     expect(await audited()).toBe(1);
     const second = await slackClick('U_0', 'remind_unanswered:0', value);
-    expect(String((await eventually(() => t.slack.responses.find((r) => r.id === second))).body.text)).toMatch(/^Aucun rappel envoyé\. \d+ journées avaient déjà reçu leur rappel : un seul par journée\.$/);
+    expect(String((await eventually(() => t.slack.responses.find((r) => r.id === second))).body.text)).toMatch(
+      /^Aucun rappel envoyé\. \d+ journées avaient déjà reçu leur rappel : un seul par journée\.$/,
+    );
     expect(await t.service.core.dailyRun.remind(DAYS[2]!)).toBe(0);
     await new Promise((r) => setTimeout(r, 200));
     expect(dms()).toHaveLength(waiting.length);
-    expect((await slackUnanswered(`${PERIOD} sans-reponse`))).toContain('Chaque journée en attente a déjà reçu son rappel');
+    expect(await slackUnanswered(`${PERIOD} sans-reponse`)).toContain('Chaque journée en attente a déjà reçu son rappel');
   });
 
   it('days past their deadline count apart, as closed without an answer', async () => {

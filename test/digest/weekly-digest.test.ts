@@ -50,7 +50,14 @@ describeServerOnly()('the weekly digest with two instances on one PostgreSQL ser
     const slack = new FakeSlack();
     await slack.start();
     const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'digest-')));
-    const options = (dataDir: string) => ({ web: true, simulator: sim, fakeSlack: slack, databaseUrl: db.url, clock, config: { slackReportChannel: REPORT_CHANNEL, weeklyReportCron: '0 9 * * 1', dataDir } });
+    const options = (dataDir: string) => ({
+      web: true,
+      simulator: sim,
+      fakeSlack: slack,
+      databaseUrl: db.url,
+      clock,
+      config: { slackReportChannel: REPORT_CHANNEL, weeklyReportCron: '0 9 * * 1', dataDir },
+    });
     const [a, b] = (await Promise.all(dirs.map((dir) => startTestService(options(dir))))) as [TestService, TestService];
     try {
       addFleetToSlack(a);
@@ -58,7 +65,10 @@ describeServerOnly()('the weekly digest with two instances on one PostgreSQL ser
       a.connector.members.set(BOSS_TEAMS.id, { id: BOSS_TEAMS.id, name: BOSS_TEAMS.name, email: manager.email! });
       await sendToTeams(a.url, teamsInstall(a.connector.url, BOSS_TEAMS));
       await sendToTeams(a.url, teamsChannelMessage(a.connector.url, BOSS_TEAMS, 'privacy-report here'));
-      const told = a.connector.sent().filter((c) => c.conversationId?.startsWith(TEAM_CHANNEL)).pop();
+      const told = a.connector
+        .sent()
+        .filter((c) => c.conversationId?.startsWith(TEAM_CHANNEL))
+        .pop();
       expect(JSON.stringify(cardsOf(told!.body))).toContain('chaque membre du canal verra');
       // Friday's prompts, left unanswered: the digest lists their drivers.
       await a.service.core.dailyRun.run('2026-11-27');
@@ -71,7 +81,13 @@ describeServerOnly()('the weekly digest with two instances on one PostgreSQL ser
       expect(ra.period).toMatchObject({ first: '2026-11-23', last: '2026-11-29' });
       const recipients = [...ra.sent, ...rb.sent].sort();
       expect(recipients).toEqual(
-        [`channel:slack:${REPORT_CHANNEL}`, `channel:teams:TENANT_FLEET:${TEAM_CHANNEL}`, 'person:slack:T_FLEET:U_0', `person:teams:TENANT_FLEET:aad-${BOSS_TEAMS.id}`, `person:web:sandbox:${manager.email}`].sort(),
+        [
+          `channel:slack:${REPORT_CHANNEL}`,
+          `channel:teams:TENANT_FLEET:${TEAM_CHANNEL}`,
+          'person:slack:T_FLEET:U_0',
+          `person:teams:TENANT_FLEET:aad-${BOSS_TEAMS.id}`,
+          `person:web:sandbox:${manager.email}`,
+        ].sort(),
       );
       expect(ra.failed + rb.failed).toBe(0);
 
@@ -98,7 +114,8 @@ describeServerOnly()('the weekly digest with two instances on one PostgreSQL ser
       const asked = sim.requestsTo(ANALYSIS).slice(analyses);
       expect(asked.length).toBeGreaterThanOrEqual(1);
       expect(asked.length).toBeLessThanOrEqual(2);
-      for (const request of asked) expect((request.body as { periode: unknown }).periode).toEqual({ debut: '2026-11-22T23:00:00.000Z', fin: '2026-11-29T23:00:00.000Z' });
+      for (const request of asked)
+        expect((request.body as { periode: unknown }).periode).toEqual({ debut: '2026-11-22T23:00:00.000Z', fin: '2026-11-29T23:00:00.000Z' });
 
       // Fired again the same slot, and an hour later in the same week: nothing more.
       const posted = slack.callsTo('chat.postMessage').length;
@@ -124,11 +141,21 @@ describeServerOnly()('the weekly digest with two instances on one PostgreSQL ser
     await sim.start();
     const slack = new FakeSlack();
     await slack.start();
-    const options = { teams: false as const, simulator: sim, fakeSlack: slack, databaseUrl: db.url, realClock: { now: () => new Date() }, jobs: true, config: { weeklyReportCron: '*/2 * * * * *', reminderCron: null, dailyPromptCron: '0 0 1 1 *' } };
+    const options = {
+      teams: false as const,
+      simulator: sim,
+      fakeSlack: slack,
+      databaseUrl: db.url,
+      realClock: { now: () => new Date() },
+      jobs: true,
+      config: { weeklyReportCron: '*/2 * * * * *', reminderCron: null, dailyPromptCron: '0 0 1 1 *' },
+    };
     const [a, b] = await Promise.all([startTestService(options), startTestService(options)]);
     try {
       addFleetToSlack(a);
-      const completed = async () => (await a.service.core.store.db.selectFrom('cron_claims').selectAll().execute()).filter((r) => r.key.startsWith('weekly-report:') && r.completed_at).length;
+      const completed = async () =>
+        (await a.service.core.store.db.selectFrom('cron_claims').selectAll().execute()).filter((r) => r.key.startsWith('weekly-report:') && r.completed_at)
+          .length;
       await eventually(async () => (await completed()) >= 3, 40_000);
       const digests = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_0' && String(c.args.text).startsWith('Rapport hebdomadaire'));
       expect(digests).toHaveLength(1);

@@ -1,6 +1,6 @@
 import type { Period } from '../../src/privacy/periods';
-import { startTestService, type TestService } from '../support/service';
 import { user } from '../support/chat';
+import { startTestService, type TestService } from '../support/service';
 
 /*
  * The manager report's analysis request, against the simulator's reading of the docs: the body
@@ -25,9 +25,19 @@ it('sends the documented body: filter present, unwanted lists left out, no [0]',
   await t.service.core.reports.data(WEEK, 'driver');
   const [request] = t.sim.requestsTo(ANALYSIS).slice(-1);
   expect(request?.status).toBe(200);
-  expect(request?.body).toEqual({ filter: {}, renderMode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS', criteria: 'ALL', periode: { debut: '2026-11-15T23:00:00.000Z', fin: '2026-11-22T23:00:00.000Z' } });
+  expect(request?.body).toEqual({
+    filter: {},
+    renderMode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS',
+    criteria: 'ALL',
+    periode: { debut: '2026-11-15T23:00:00.000Z', fin: '2026-11-22T23:00:00.000Z' },
+  });
   const individuId = t.sim.fleet.byIndex(9).individuId;
-  await t.service.core.ocean.privacyAnalysis({ filter: { persons: [0, individuId], groups: [], vehicleIds: [0] }, renderMode: 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS', criteria: 'ALL', periode: { debut: 0, fin: 86_400_000 } });
+  await t.service.core.ocean.privacyAnalysis({
+    filter: { persons: [0, individuId], groups: [], vehicleIds: [0] },
+    renderMode: 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS',
+    criteria: 'ALL',
+    periode: { debut: 0, fin: 86_400_000 },
+  });
   expect(t.sim.requestsTo(ANALYSIS).slice(-1)[0]?.body).toMatchObject({ filter: { persons: [individuId] } });
   expect(JSON.stringify(t.sim.requestsTo(ANALYSIS).map((r) => r.body))).not.toContain('[0]');
 });

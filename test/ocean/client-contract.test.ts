@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ManualClock } from '../../src/clock';
-import { OceanClient, OceanError, localDayBounds } from '../../src/ocean';
+import { localDayBounds, OceanClient, OceanError } from '../../src/ocean';
 import { EXCEPTIONAL_PRIVATE_INDEX, RECURRING_PRIVATE_INDEXES, SHARED_VEHICLE_INDEXES } from '../../src/sandbox/fleet';
 import { startOcean } from '../support/ocean';
 
@@ -41,20 +41,28 @@ describe('the Ocean client against the simulator', () => {
     }));
 
   it('sends customerId on every call when configured, and a wrong one gets forbidden', async () => {
-    await withOcean(async ({ client, sim }) => {
-      await client.listVehicles();
-      expect(sim.requestsTo('vehicule_engin/vehicles')[0]?.query).toEqual({ customerId: '21' });
-      expect(sim.requestsTo('auth/authenticate2')[0]?.query).toEqual({});
-    }, { customerId: 21 }, { customerId: 21 });
-    await withOcean(async ({ client }) => {
-      const error = await rejection(client.listVehicles());
-      expect(error.kind).toBe('forbidden');
-      expect(error.status).toBe(403);
-      expect(error.oceanMessage).toBe('Accès refusé à ce client');
-    }, { customerId: 21 }, { customerId: 99 });
+    await withOcean(
+      async ({ client, sim }) => {
+        await client.listVehicles();
+        expect(sim.requestsTo('vehicule_engin/vehicles')[0]?.query).toEqual({ customerId: '21' });
+        expect(sim.requestsTo('auth/authenticate2')[0]?.query).toEqual({});
+      },
+      { customerId: 21 },
+      { customerId: 21 },
+    );
+    await withOcean(
+      async ({ client }) => {
+        const error = await rejection(client.listVehicles());
+        expect(error.kind).toBe('forbidden');
+        expect(error.status).toBe(403);
+        expect(error.oceanMessage).toBe('Accès refusé à ce client');
+      },
+      { customerId: 21 },
+      { customerId: 99 },
+    );
   });
 
-  it('reads a vehicle\'s daily record with the day as dd/MM/yyyy; trips carry times, towns and distances', () =>
+  it("reads a vehicle's daily record with the day as dd/MM/yyyy; trips carry times, towns and distances", () =>
     withOcean(async ({ client, sim }) => {
       const driver = sim.fleet.byIndex(SHARED_VEHICLE_INDEXES[0]);
       const rows = await client.dailyRecord(driver.vehicleId as number, '2026-11-24');
@@ -73,7 +81,11 @@ describe('the Ocean client against the simulator', () => {
       const before = await client.recurringSchedules(driver.individuId);
       expect(before).toHaveLength(12);
       const from = new Date('2026-11-26T00:00:00Z');
-      const body = { innerMap: { map: { LUNDI: { VIE_PRIVEE: [{ idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 12, finHeure: 13, debutMinute: 0, finMinute: 30 }] } } } };
+      const body = {
+        innerMap: {
+          map: { LUNDI: { VIE_PRIVEE: [{ idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 12, finHeure: 13, debutMinute: 0, finMinute: 30 }] } },
+        },
+      };
       await client.saveRecurringSchedules(driver.individuId, body, { from });
       const post = sim.requestsTo('vieprivee/v1/horairesViePriveeRecurrentesIndividu', 'POST')[0];
       expect(post?.query).toEqual({ individuId: String(driver.individuId), dateDebut: '26/11/2026 00:00:00 Z' });
@@ -110,7 +122,9 @@ describe('the Ocean client against the simulator', () => {
       const [period] = await client.exceptionalPeriods(driver.individuId, { from: start });
       expect(period?.horairesIndividu).toHaveLength(2);
       await client.deleteExceptionalPeriod(period?.extension?.id as number);
-      expect(sim.requestsTo('vieprivee/v1/horairesViePriveeExceptionnellesIndividu', 'DELETE')[0]?.query).toEqual({ horaireExtensionIds: String(period?.extension?.id) });
+      expect(sim.requestsTo('vieprivee/v1/horairesViePriveeExceptionnellesIndividu', 'DELETE')[0]?.query).toEqual({
+        horaireExtensionIds: String(period?.extension?.id),
+      });
       expect(await client.exceptionalPeriods(driver.individuId)).toEqual([]);
     }));
 
@@ -132,7 +146,12 @@ describe('the Ocean client against the simulator', () => {
         return result?.synthesisTreeByDriver?.entityTotalCumul?.total?.distanceInMeterByPeriodMap?.VIE_PRIVEE;
       };
       expect(await privateKm()).toBe(0);
-      await client.markTrip({ idEtape: trip?.id as number, numeroEmbarque: vehicle?.numeroEmbarque as number, codeExploitant: vehicle?.codeExploitant, privacy: true });
+      await client.markTrip({
+        idEtape: trip?.id as number,
+        numeroEmbarque: vehicle?.numeroEmbarque as number,
+        codeExploitant: vehicle?.codeExploitant,
+        privacy: true,
+      });
       expect(sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori')[0]?.query).toEqual({
         idEtape: String(trip?.id),
         numeroEmbarque: String(vehicle?.numeroEmbarque),
@@ -152,30 +171,38 @@ describe('the Ocean client against the simulator', () => {
 
   it('logs in again once when the token expires, and repeats the call', async () => {
     const c = clock();
-    await withOcean(async ({ client, sim }) => {
-      await client.listVehicles();
-      c.advance(2 * 3600_000); // past the simulator's 1 h lifetime, within the client's 12 h
-      await client.listVehicles();
-      expect(client.loginCount).toBe(2);
-      expect(sim.requests.map((r) => `${r.endpoint}:${r.status}`)).toEqual([
-        'auth/authenticate2:200',
-        'vehicule_engin/vehicles:200',
-        'vehicule_engin/vehicles:401',
-        'auth/authenticate2:200',
-        'vehicule_engin/vehicles:200',
-      ]);
-    }, { clock: c, tokenLifetimeMs: 3600_000 }, { clock: c });
+    await withOcean(
+      async ({ client, sim }) => {
+        await client.listVehicles();
+        c.advance(2 * 3600_000); // past the simulator's 1 h lifetime, within the client's 12 h
+        await client.listVehicles();
+        expect(client.loginCount).toBe(2);
+        expect(sim.requests.map((r) => `${r.endpoint}:${r.status}`)).toEqual([
+          'auth/authenticate2:200',
+          'vehicule_engin/vehicles:200',
+          'vehicule_engin/vehicles:401',
+          'auth/authenticate2:200',
+          'vehicule_engin/vehicles:200',
+        ]);
+      },
+      { clock: c, tokenLifetimeMs: 3600_000 },
+      { clock: c },
+    );
   });
 
   it('renews the token before its lifetime ends, without a 401', async () => {
     const c = clock();
-    await withOcean(async ({ client, sim }) => {
-      await client.listVehicles();
-      c.advance(55 * 60_000);
-      await client.listVehicles();
-      expect(client.loginCount).toBe(2);
-      expect(sim.requests.filter((r) => r.status === 401)).toEqual([]);
-    }, { clock: c, tokenLifetimeMs: 3600_000 }, { clock: c, tokenLifetimeMs: 3600_000, renewBeforeMs: 10 * 60_000 });
+    await withOcean(
+      async ({ client, sim }) => {
+        await client.listVehicles();
+        c.advance(55 * 60_000);
+        await client.listVehicles();
+        expect(client.loginCount).toBe(2);
+        expect(sim.requests.filter((r) => r.status === 401)).toEqual([]);
+      },
+      { clock: c, tokenLifetimeMs: 3600_000 },
+      { clock: c, tokenLifetimeMs: 3600_000, renewBeforeMs: 10 * 60_000 },
+    );
   });
 
   it('a refused login is an auth error that names neither the password nor a token', () =>
@@ -207,47 +234,68 @@ describe('the Ocean client against the simulator', () => {
     }));
 
   it('retries 503 bursts with backoff, within the attempt limit, then gives up as unavailable', () =>
-    withOcean(async ({ client, sim }) => {
-      sim.setFaults({ failNext: { status: 503, count: 2 }, only: 'vehicule' });
-      await client.listVehicles();
-      expect(sim.requestsTo('vehicule_engin/vehicles').map((r) => r.status)).toEqual([503, 503, 200]);
-      sim.requests.length = 0;
-      sim.setFaults({ failNext: { status: 500, count: 10 } });
-      const error = await rejection(client.listVehicles());
-      expect(error.kind).toBe('unavailable');
-      expect(error.status).toBe(500);
-      expect(sim.requestsTo('vehicule_engin/vehicles')).toHaveLength(3);
-    }, {}, { retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 } }));
+    withOcean(
+      async ({ client, sim }) => {
+        sim.setFaults({ failNext: { status: 503, count: 2 }, only: 'vehicule' });
+        await client.listVehicles();
+        expect(sim.requestsTo('vehicule_engin/vehicles').map((r) => r.status)).toEqual([503, 503, 200]);
+        sim.requests.length = 0;
+        sim.setFaults({ failNext: { status: 500, count: 10 } });
+        const error = await rejection(client.listVehicles());
+        expect(error.kind).toBe('unavailable');
+        expect(error.status).toBe(500);
+        expect(sim.requestsTo('vehicule_engin/vehicles')).toHaveLength(3);
+      },
+      {},
+      { retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 } },
+    ));
 
   it('stops retrying when the time budget is spent, even with attempts left', () =>
-    withOcean(async ({ client, sim }) => {
-      await client.authenticate();
-      sim.setFaults({ failNext: { status: 429, count: 10, retryAfterSeconds: 2 } });
-      const error = await rejection(client.listVehicles());
-      expect(error.kind).toBe('rateLimited');
-      expect(sim.requestsTo('vehicule_engin/vehicles')).toHaveLength(1);
-    }, {}, { retry: { maxAttempts: 10, maxElapsedMs: 1000 } }));
+    withOcean(
+      async ({ client, sim }) => {
+        await client.authenticate();
+        sim.setFaults({ failNext: { status: 429, count: 10, retryAfterSeconds: 2 } });
+        const error = await rejection(client.listVehicles());
+        expect(error.kind).toBe('rateLimited');
+        expect(sim.requestsTo('vehicule_engin/vehicles')).toHaveLength(1);
+      },
+      {},
+      { retry: { maxAttempts: 10, maxElapsedMs: 1000 } },
+    ));
 
   it('times out a call that never answers, and retries it when it is safe to repeat', () =>
-    withOcean(async ({ client, sim }) => {
-      await client.authenticate();
-      sim.setFaults({ hangNext: 1 });
-      const vehicles = await client.listVehicles();
-      expect(vehicles.length).toBeGreaterThan(0);
-      expect(sim.requestsTo('vehicule_engin/vehicles').map((r) => r.status)).toEqual(['hung', 200]);
-    }, {}, { timeoutMs: 300 }));
+    withOcean(
+      async ({ client, sim }) => {
+        await client.authenticate();
+        sim.setFaults({ hangNext: 1 });
+        const vehicles = await client.listVehicles();
+        expect(vehicles.length).toBeGreaterThan(0);
+        expect(sim.requestsTo('vehicule_engin/vehicles').map((r) => r.status)).toEqual(['hung', 200]);
+      },
+      {},
+      { timeoutMs: 300 },
+    ));
 
   it('does not repeat a creation that may have reached Ocean (timeout on the exceptional POST)', () =>
-    withOcean(async ({ client, sim }) => {
-      await client.authenticate();
-      sim.setFaults({ hangNext: 1 });
-      const error = await rejection(
-        client.saveExceptionalPeriod({ individuId: sim.fleet.byIndex(9).individuId, description: 'x', from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z') }),
-      );
-      expect(error.kind).toBe('unavailable');
-      expect(error.oceanMessage).toBe('timed out');
-      expect(sim.requestsTo('vieprivee/v1/horaireViePriveeExceptionnelleIndividu')).toHaveLength(1);
-    }, {}, { timeoutMs: 300 }));
+    withOcean(
+      async ({ client, sim }) => {
+        await client.authenticate();
+        sim.setFaults({ hangNext: 1 });
+        const error = await rejection(
+          client.saveExceptionalPeriod({
+            individuId: sim.fleet.byIndex(9).individuId,
+            description: 'x',
+            from: new Date('2026-12-01T00:00:00Z'),
+            to: new Date('2026-12-02T00:00:00Z'),
+          }),
+        );
+        expect(error.kind).toBe('unavailable');
+        expect(error.oceanMessage).toBe('timed out');
+        expect(sim.requestsTo('vieprivee/v1/horaireViePriveeExceptionnelleIndividu')).toHaveLength(1);
+      },
+      {},
+      { timeoutMs: 300 },
+    ));
 
   it('survives dropped connections on reads', () =>
     withOcean(async ({ client, sim }) => {
@@ -276,18 +324,22 @@ describe('the Ocean client against the simulator', () => {
   });
 
   it('never has more requests in flight than its concurrency limit', () =>
-    withOcean(async ({ client, sim }) => {
-      await client.authenticate();
-      sim.setFaults({ latencyMs: 30 });
-      let peak = 0;
-      const timer = setInterval(() => {
-        peak = Math.max(peak, client.inFlight);
-      }, 2);
-      await Promise.all(Array.from({ length: 40 }, () => client.dailyRecord(5001, '2026-11-24')));
-      clearInterval(timer);
-      expect(peak).toBeLessThanOrEqual(4);
-      expect(peak).toBeGreaterThanOrEqual(3);
-    }, {}, { maxConcurrency: 4 }));
+    withOcean(
+      async ({ client, sim }) => {
+        await client.authenticate();
+        sim.setFaults({ latencyMs: 30 });
+        let peak = 0;
+        const timer = setInterval(() => {
+          peak = Math.max(peak, client.inFlight);
+        }, 2);
+        await Promise.all(Array.from({ length: 40 }, () => client.dailyRecord(5001, '2026-11-24')));
+        clearInterval(timer);
+        expect(peak).toBeLessThanOrEqual(4);
+        expect(peak).toBeGreaterThanOrEqual(3);
+      },
+      {},
+      { maxConcurrency: 4 },
+    ));
 
   it('the token never appears in errors, and requests without it are refused', () =>
     withOcean(async ({ client, sim, baseUrl }) => {

@@ -22,7 +22,10 @@ const schemaFor: Record<string, z.ZodType> = {
   'POST_analyse_preformattedPrivacy.response.json': S.AnalysisResponse,
 };
 
-const files = fs.readdirSync(examplesDir()).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(examplesDir())
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /** Examples from Ocean's pages that ../shared does not hold yet (the assignments of April 2026), copied verbatim. */
 const DOCS_DIR = path.resolve(__dirname, '../fixtures/ocean-docs');
@@ -57,8 +60,12 @@ describe("Ocean's documented examples", () => {
   });
 
   it('timestamps in both documented forms become the same kind of Date, and null stays null', () => {
-    const [head] = S.RecurringSchedulesResponse.parse(JSON.parse(fs.readFileSync(path.join(examplesDir(), 'GET_vieprivee_v1_horairesViePriveeRecurrentesIndividu.response.json'), 'utf8')));
-    const [first] = S.RecurringSchedulesResponse.parse(JSON.parse(fs.readFileSync(path.join(examplesDir(), 'GET_vieprivee_v1_horairesViePriveeRecurrentesIndividu.response.2025-11-25.json'), 'utf8')));
+    const [head] = S.RecurringSchedulesResponse.parse(
+      JSON.parse(fs.readFileSync(path.join(examplesDir(), 'GET_vieprivee_v1_horairesViePriveeRecurrentesIndividu.response.json'), 'utf8')),
+    );
+    const [first] = S.RecurringSchedulesResponse.parse(
+      JSON.parse(fs.readFileSync(path.join(examplesDir(), 'GET_vieprivee_v1_horairesViePriveeRecurrentesIndividu.response.2025-11-25.json'), 'utf8')),
+    );
     expect(head?.debut).toEqual(new Date('2025-12-31T23:00:00.000Z')); // 2026-01-01 00:00 Paris
     expect(head?.fin).toBeNull();
     expect(first?.debut).toEqual(new Date('2025-11-25T13:49:33.102Z'));
@@ -76,8 +83,16 @@ describe("Ocean's documented examples", () => {
 
   it('what matters stays strict: a non-numeric id or an unreadable timestamp is refused', () => {
     expect(S.Individu.safeParse({ id: 'abc' }).success).toBe(false);
-    expect(S.ScheduleAssignment.safeParse({ id: 1, horaire: { idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 0, finHeure: 8 }, debut: 'not a date' }).success).toBe(false);
-    expect(S.Slot.safeParse({ idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 7.5, finHeure: 8, debutMinute: 0, finMinute: 0 }).success).toBe(false);
+    expect(
+      S.ScheduleAssignment.safeParse({
+        id: 1,
+        horaire: { idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 0, finHeure: 8 },
+        debut: 'not a date',
+      }).success,
+    ).toBe(false);
+    expect(S.Slot.safeParse({ idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 7.5, finHeure: 8, debutMinute: 0, finMinute: 0 }).success).toBe(
+      false,
+    );
   });
 
   it('a boolean answer is read from its three documented forms only; anything else is not a success', () => {
@@ -93,11 +108,17 @@ describe("Ocean's documented examples", () => {
     expect(S.ScheduleSaveAnswer.safeParse({}).success).toBe(false);
   });
 
-  it('control characters in Ocean\'s text fields are dropped where they enter (a \\u0001 in a name broke the manager report)', () => {
-    const [entry] = S.IndividusListResponse.parse([{ individu: { id: 1, nomInd: 'Du\u0001pont\u0000', prenomInd: 'Ma\u001brie\nClaire', email: 'm@x.fr\u0007' }, vehicleFieldsDTO: { id: 2, immatriculation: 'AB-123-\u0008CD', description: 'Clio\u007f\u009b' } }]);
+  it("control characters in Ocean's text fields are dropped where they enter (a \\u0001 in a name broke the manager report)", () => {
+    const [entry] = S.IndividusListResponse.parse([
+      {
+        individu: { id: 1, nomInd: 'Du\u0001pont\u0000', prenomInd: 'Ma\u001brie\nClaire', email: 'm@x.fr\u0007' },
+        vehicleFieldsDTO: { id: 2, immatriculation: 'AB-123-\u0008CD', description: 'Clio\u007f\u009b' },
+      },
+    ]);
     expect(entry?.individu).toMatchObject({ nomInd: 'Dupont', prenomInd: 'Marie Claire', email: 'm@x.fr' });
     expect(entry?.vehicleFieldsDTO).toMatchObject({ immatriculation: 'AB-123-CD', description: 'Clio' });
-    const [row] = S.DailyRecordResponse.parse({ fjRows: [{ id: 1, posDeb: { fullAddress: { town: 'Ly\u0002on' }, driver: { nom: 'X\u0003' } } }] }).fjRows ?? [];
+    const [row] =
+      S.DailyRecordResponse.parse({ fjRows: [{ id: 1, posDeb: { fullAddress: { town: 'Ly\u0002on' }, driver: { nom: 'X\u0003' } } }] }).fjRows ?? [];
     expect(row?.posDeb?.fullAddress?.town).toBe('Lyon');
     expect(row?.posDeb?.driver?.nom).toBe('X');
     const [period] = S.ExceptionalPeriodsResponse.parse([{ id: 1, description: 'NO\u0085EL', extension: { id: 2, description: 'NO\u0001EL' } }]);

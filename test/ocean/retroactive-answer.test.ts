@@ -10,7 +10,11 @@ import { startOcean } from '../support/ocean';
 
 const STEP = 'vieprivee/v1/etapeViePriveePosteriori';
 
-async function withTrip<T>(fn: (o: Awaited<ReturnType<typeof startOcean>>, trip: { idEtape: number; numeroEmbarque: number; privacy: boolean }) => Promise<T>, simOptions = {}, clientOptions = {}) {
+async function withTrip<T>(
+  fn: (o: Awaited<ReturnType<typeof startOcean>>, trip: { idEtape: number; numeroEmbarque: number; privacy: boolean }) => Promise<T>,
+  simOptions = {},
+  clientOptions = {},
+) {
   const ocean = await startOcean({ clock: new ManualClock('2026-11-25T09:00:00Z'), ...simOptions }, clientOptions);
   try {
     const vehicle = ocean.sim.fleet.vehicle(ocean.sim.fleet.byIndex(9).vehicleId as number)!;
@@ -33,28 +37,43 @@ async function failure(promise: Promise<unknown>): Promise<OceanError> {
 }
 
 describe('the retroactive request', () => {
-  it.each(['plain', 'object', 'array'] as const)('Ocean\'s documented true (%s form) is a success', (booleanForm) =>
-    withTrip(async ({ client, sim }, trip) => {
-      await client.markTrip(trip);
-      expect(sim.state.tripMarks.get(trip.idEtape)).toBe(true);
-    }, { booleanForm }));
+  it.each(['plain', 'object', 'array'] as const)("Ocean's documented true (%s form) is a success", (booleanForm) =>
+    withTrip(
+      async ({ client, sim }, trip) => {
+        await client.markTrip(trip);
+        expect(sim.state.tripMarks.get(trip.idEtape)).toBe(true);
+      },
+      { booleanForm },
+    ),
+  );
 
-  it.each(['plain', 'object', 'array'] as const)('Ocean\'s documented false (%s form) is a refusal, not a success', (booleanForm) =>
-    withTrip(async ({ client, sim }, trip) => {
-      sim.state.refusedSteps.add(trip.idEtape);
-      const error = await failure(client.markTrip(trip));
-      expect(error.kind).toBe('invalidInput');
-      expect(sim.requestsTo(STEP)).toHaveLength(1);
-    }, { booleanForm }));
+  it.each(['plain', 'object', 'array'] as const)("Ocean's documented false (%s form) is a refusal, not a success", (booleanForm) =>
+    withTrip(
+      async ({ client, sim }, trip) => {
+        sim.state.refusedSteps.add(trip.idEtape);
+        const error = await failure(client.markTrip(trip));
+        expect(error.kind).toBe('invalidInput');
+        expect(sim.requestsTo(STEP)).toHaveLength(1);
+      },
+      { booleanForm },
+    ),
+  );
 
-  it.each([['{}', {}], ['"OK"', 'OK'], ['0', 0], ['[]', []], ['an echo of the query', { idEtape: 1, privacy: true }]])('a 200 with %s is a bad response, never a success, and is not sent again', (_name, body) =>
+  it.each([
+    ['{}', {}],
+    ['"OK"', 'OK'],
+    ['0', 0],
+    ['[]', []],
+    ['an echo of the query', { idEtape: 1, privacy: true }],
+  ])('a 200 with %s is a bad response, never a success, and is not sent again', (_name, body) =>
     withTrip(async ({ client, sim }, trip) => {
       sim.setFaults({ bodyNext: { count: 5, body }, only: STEP });
       const error = await failure(client.markTrip(trip));
       expect(error.kind).toBe('badResponse');
       expect(error.status).toBe(200);
       expect(sim.requestsTo(STEP)).toHaveLength(1);
-    }));
+    }),
+  );
 
   it('a 200 with an empty body is a bad response too, not sent again', () =>
     withTrip(async ({ client, sim }, trip) => {
@@ -64,29 +83,40 @@ describe('the retroactive request', () => {
     }));
 
   it('a timeout is retried (setting a state twice is harmless), an HTTP 200 never', () =>
-    withTrip(async ({ client, sim }, trip) => {
-      sim.setFaults({ hangNext: 1, only: STEP });
-      await client.markTrip(trip);
-      expect(sim.requestsTo(STEP).map((r) => r.status)).toEqual(['hung', 200]);
-    }, {}, { timeoutMs: 300 }));
+    withTrip(
+      async ({ client, sim }, trip) => {
+        sim.setFaults({ hangNext: 1, only: STEP });
+        await client.markTrip(trip);
+        expect(sim.requestsTo(STEP).map((r) => r.status)).toEqual(['hung', 200]);
+      },
+      {},
+      { timeoutMs: 300 },
+    ));
 
-  it('sends the customer\'s codeExploitant (OCEAN_CODE_EXPLOITANT) on every retroactive request', () =>
-    withTrip(async ({ client, sim }, trip) => {
-      await client.markTrip(trip);
-      await client.markTrip({ ...trip, privacy: false });
-      expect(sim.requestsTo(STEP).map((r) => r.query.codeExploitant)).toEqual(['1110000001', '1110000001']);
-      expect(client.operatorNotes()).toEqual([]);
-    }, { codeExploitant: '1110000001' }, { codeExploitant: '1110000001' }));
+  it("sends the customer's codeExploitant (OCEAN_CODE_EXPLOITANT) on every retroactive request", () =>
+    withTrip(
+      async ({ client, sim }, trip) => {
+        await client.markTrip(trip);
+        await client.markTrip({ ...trip, privacy: false });
+        expect(sim.requestsTo(STEP).map((r) => r.query.codeExploitant)).toEqual(['1110000001', '1110000001']);
+        expect(client.operatorNotes()).toEqual([]);
+      },
+      { codeExploitant: '1110000001' },
+      { codeExploitant: '1110000001' },
+    ));
 
-  it('without it, Ocean\'s 400 says so to the operator: a hint that OCEAN_CODE_EXPLOITANT may be missing', () =>
-    withTrip(async ({ client, sim }, trip) => {
-      const error = await failure(client.markTrip(trip));
-      expect([error.kind, error.status]).toEqual(['invalidInput', 400]);
-      expect(sim.requestsTo(STEP)[0]?.query.codeExploitant).toBeUndefined();
-      expect(client.operatorNotes()).toEqual([expect.stringContaining('OCEAN_CODE_EXPLOITANT')]);
-      // A request taken without the code shows Ocean does not need one: the hint goes.
-      sim.ctx.codeExploitant = undefined;
-      await client.markTrip(trip);
-      expect(client.operatorNotes()).toEqual([]);
-    }, { codeExploitant: '1110000001' }));
+  it("without it, Ocean's 400 says so to the operator: a hint that OCEAN_CODE_EXPLOITANT may be missing", () =>
+    withTrip(
+      async ({ client, sim }, trip) => {
+        const error = await failure(client.markTrip(trip));
+        expect([error.kind, error.status]).toEqual(['invalidInput', 400]);
+        expect(sim.requestsTo(STEP)[0]?.query.codeExploitant).toBeUndefined();
+        expect(client.operatorNotes()).toEqual([expect.stringContaining('OCEAN_CODE_EXPLOITANT')]);
+        // A request taken without the code shows Ocean does not need one: the hint goes.
+        sim.ctx.codeExploitant = undefined;
+        await client.markTrip(trip);
+        expect(client.operatorNotes()).toEqual([]);
+      },
+      { codeExploitant: '1110000001' },
+    ));
 });

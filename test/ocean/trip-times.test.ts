@@ -1,11 +1,11 @@
-import { readPositionInstant, utcDatesOfLocalDay, type TripTimes } from '../../src/ocean';
+import { readPositionInstant, type TripTimes, utcDatesOfLocalDay } from '../../src/ocean';
 
 const utc: TripTimes = { reading: 'utc', fleetZone: 'Europe/Paris' };
 const fleet: TripTimes = { reading: 'fleet', fleetZone: 'Europe/Paris' };
 const at = (date: unknown, heure?: unknown, times: TripTimes = utc) => readPositionInstant({ date, heure } as never, times)?.toISOString() ?? null;
 
 describe("a daily record's trip times (OCEAN_TRIP_TIMES)", () => {
-  it('read as UTC or as the fleet\'s time, in winter and in summer', () => {
+  it("read as UTC or as the fleet's time, in winter and in summer", () => {
     expect(at('24/11/2026', '08:12:03')).toBe('2026-11-24T08:12:03.000Z');
     expect(at('24/11/2026', '08:12:03', fleet)).toBe('2026-11-24T07:12:03.000Z');
     expect(at('14/07/2026', '23:40', fleet)).toBe('2026-07-14T21:40:00.000Z');

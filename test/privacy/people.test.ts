@@ -8,10 +8,11 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 const seen = (chatUserId: string, email: string | null, locale?: string) => t.service.core.people.identify(user(chatUserId, { email, locale }));
-const say = async (chatUserId: string, email: string | null, text: string) => (await typed(t, user(chatUserId, { email }), text)).map((v) => v.summary).join('\n');
+const say = async (chatUserId: string, email: string | null, text: string) =>
+  (await typed(t, user(chatUserId, { email }), text)).map((v) => v.summary).join('\n');
 
 describe('who is who', () => {
-  it('a chat user becomes an Ocean driver by e-mail, whatever its case; Ocean\'s list is fetched once and cached', async () => {
+  it("a chat user becomes an Ocean driver by e-mail, whatever its case; Ocean's list is fetched once and cached", async () => {
     const driver = t.sim.fleet.byIndex(9);
     const before = t.sim.requestsTo('individus/list').length;
     const a = await seen('a', driver.email!.toUpperCase());
@@ -54,7 +55,9 @@ describe('who is who', () => {
 
   it('a driver cannot link anyone', async () => {
     const target = (await seen('victim', 'v@elsewhere.example')).person;
-    expect(await say('d', t.sim.fleet.byIndex(9).email, `privacy link v@elsewhere.example ${t.sim.fleet.byIndex(9).email!}`)).toContain('réservée aux gestionnaires');
+    expect(await say('d', t.sim.fleet.byIndex(9).email, `privacy link v@elsewhere.example ${t.sim.fleet.byIndex(9).email!}`)).toContain(
+      'réservée aux gestionnaires',
+    );
     expect((await t.service.core.store.people.byId(target.id))?.individu_id).toBeNull();
   });
 
@@ -65,7 +68,7 @@ describe('who is who', () => {
     expect((await seen('promoted', t.sim.fleet.byIndex(20).email)).role).toBe('manager');
   });
 
-  it('speaks the platform\'s language, the default otherwise, and the one chosen with /privacy language above both', async () => {
+  it("speaks the platform's language, the default otherwise, and the one chosen with /privacy language above both", async () => {
     expect((await seen('l1', null, 'en-GB')).locale).toBe('en');
     expect((await seen('l2', null, 'de-DE')).locale).toBe('fr');
     await seen('l3', null, 'fr-FR');

@@ -1,7 +1,7 @@
 import { parseLine, parseSlash } from '../../src/chat/commands';
 import { translator } from '../../src/i18n';
-import { suggest, tripSlot, type HistoryRow } from '../../src/privacy/suggestion-rule';
 import { suggestionReason } from '../../src/privacy/prompt-view';
+import { type HistoryRow, suggest, tripSlot } from '../../src/privacy/suggestion-rule';
 import { decodeAcceptSuggestions, encodeAcceptSuggestions } from '../../src/views/payloads';
 
 const ZONE = 'Europe/Paris';
@@ -33,7 +33,12 @@ describe('the suggestion rule', () => {
   });
 
   it('only the last three count: an older different answer does not matter, a recent one does', () => {
-    const older = [row(1, '2026-10-27T08:00', 'professional'), row(2, '2026-11-03T08:00', 'private'), row(3, '2026-11-10T08:00', 'private'), row(4, '2026-11-17T08:00', 'private')];
+    const older = [
+      row(1, '2026-10-27T08:00', 'professional'),
+      row(2, '2026-11-03T08:00', 'private'),
+      row(3, '2026-11-10T08:00', 'private'),
+      row(4, '2026-11-17T08:00', 'private'),
+    ];
     expect(suggest(trip, older)?.choice).toBe('private');
     const recent = [row(2, '2026-11-03T08:00', 'private'), row(3, '2026-11-10T08:00', 'private'), row(4, '2026-11-17T08:00', 'professional')];
     expect(suggest(trip, recent)).toBeUndefined();
@@ -69,7 +74,8 @@ describe('the accept button’s payload and the suggestions command', () => {
     const value = encodeAcceptSuggestions(123456789012, 4);
     expect(value.length).toBeLessThan(2000);
     expect(decodeAcceptSuggestions(value)).toEqual({ promptId: 123456789012, page: 4 });
-    for (const forged of ['sug:1:0:private', 'sug:1', 'sug:x:0', 'ans:1:0:private', `sug:1:${'9'.repeat(5)}`, 42]) expect(decodeAcceptSuggestions(forged)).toBeUndefined();
+    for (const forged of ['sug:1:0:private', 'sug:1', 'sug:x:0', 'ans:1:0:private', `sug:1:${'9'.repeat(5)}`, 42])
+      expect(decodeAcceptSuggestions(forged)).toBeUndefined();
   });
 
   it('/privacy suggestions off|on, in French and English words', () => {
@@ -87,7 +93,9 @@ describe('the accept button’s payload and the suggestions command', () => {
       if (result.ok) continue;
       expect(result.error).toMatchObject({ key: 'errors.badArgument', accepted: 'suggestions' });
       const fr = translator('fr');
-      expect(fr.t(result.error.key, { ...result.error.params, accepted: fr.t('accepted.suggestions', { cmd: '/privacy' }) })).toMatch(/\/privacy suggestions off, \/privacy suggestions on/);
+      expect(fr.t(result.error.key, { ...result.error.params, accepted: fr.t('accepted.suggestions', { cmd: '/privacy' }) })).toMatch(
+        /\/privacy suggestions off, \/privacy suggestions on/,
+      );
     }
   });
 });

@@ -43,12 +43,15 @@ async function command(as: string, text: string): Promise<Shown> {
 
 const number = (cell: string | undefined) => Number((cell ?? '').replace(',', '.'));
 
-it('gives each vehicle\'s year and each driver\'s part of a shared vehicle, checked by hand, with the pro-rata formula in the CSV header', async () => {
+it("gives each vehicle's year and each driver's part of a shared vehicle, checked by hand, with the pro-rata formula in the CSV header", async () => {
   const [a, b] = SHARED_VEHICLE_INDEXES.map((i) => t.sim.fleet.byIndex(i));
   const vehicle = t.sim.fleet.vehicle(a!.vehicleId!)!;
   expect(b!.vehicleId).toBe(vehicle.id);
   // Both drivers said their weekend trips were private (as Ocean records it).
-  const sums = new Map<number, { privateKm: number; totalKm: number }>([[a!.individuId, { privateKm: 0, totalKm: 0 }], [b!.individuId, { privateKm: 0, totalKm: 0 }]]);
+  const sums = new Map<number, { privateKm: number; totalKm: number }>([
+    [a!.individuId, { privateKm: 0, totalKm: 0 }],
+    [b!.individuId, { privateKm: 0, totalKm: 0 }],
+  ]);
   for (let day = DateTime.fromISO('2026-01-01'); day.toISODate()! <= '2026-11-24'; day = day.plus({ days: 1 })) {
     for (const trip of t.sim.fleet.trips(vehicle.id, day.toISODate()!, 'Europe/Paris')) {
       const weekend = day.weekday >= 6;
@@ -66,7 +69,10 @@ it('gives each vehicle\'s year and each driver\'s part of a shared vehicle, chec
   const before = t.sim.requestsTo(ANALYSIS).length;
   const manager = t.sim.fleet.byIndex(0).email!;
   const shown = await command(manager, 'privacy-report 2026 par véhicule');
-  const view = shown.messages.map((m) => m.view).filter(Boolean).pop()!;
+  const view = shown.messages
+    .map((m) => m.view)
+    .filter(Boolean)
+    .pop()!;
   expect(view.title).toBe('Avantage en nature — 2026 (jusqu’au 24/11/2026) (par véhicule)');
   expect(JSON.stringify(view.blocks)).toContain('au prorata des kilomètres');
   // The year, 328 days, refused whole, then asked in two pieces; drivers asked apart for the shared vehicle only.
@@ -80,15 +86,27 @@ it('gives each vehicle\'s year and each driver\'s part of a shared vehicle, chec
   const csv = await fetch(`${t.url}${file.href}`).then((r) => r.arrayBuffer());
   const [header, ...rows] = parse(Buffer.from(csv), { delimiter: ';', bom: true }) as string[][];
   expect(header).toEqual([
-    'Véhicule', 'Conducteur', 'Privé (km)', 'Total (km)', 'Part privée (%) = Privé (km) / Total (km) × 100',
-    'Coût (€)', 'Coût privé (€) = Coût (€) × Privé (km) / Total (km)',
-    'Carburant (L)', 'Carburant privé (L) = Carburant (L) × Privé (km) / Total (km)',
-    'Électricité (kWh)', 'Électricité privée (kWh) = Électricité (kWh) × Privé (km) / Total (km)',
+    'Véhicule',
+    'Conducteur',
+    'Privé (km)',
+    'Total (km)',
+    'Part privée (%) = Privé (km) / Total (km) × 100',
+    'Coût (€)',
+    'Coût privé (€) = Coût (€) × Privé (km) / Total (km)',
+    'Carburant (L)',
+    'Carburant privé (L) = Carburant (L) × Privé (km) / Total (km)',
+    'Électricité (kWh)',
+    'Électricité privée (kWh) = Électricité (kWh) × Privé (km) / Total (km)',
   ]);
   const mine = rows.filter((r) => r[0]!.includes(vehicle.immatriculation));
   expect(mine).toHaveLength(3);
   expect(mine[0]![1]).toBe('Tous les conducteurs');
-  expect(mine.slice(1).map((r) => r[1]).sort()).toEqual([a!, b!].map((d) => `${d.firstName} ${d.lastName}`).sort());
+  expect(
+    mine
+      .slice(1)
+      .map((r) => r[1])
+      .sort(),
+  ).toEqual([a!, b!].map((d) => `${d.firstName} ${d.lastName}`).sort());
   for (const d of [a!, b!]) {
     const row = mine.find((r) => r[1] === `${d.firstName} ${d.lastName}`)!;
     const expected = sums.get(d.individuId)!;
@@ -106,7 +124,17 @@ it('gives each vehicle\'s year and each driver\'s part of a shared vehicle, chec
   // The same, worked out by hand for this seeded fleet (an electric car: no fuel, 0.17 kWh/km):
   //   Nicolas Girard:  1 189,9 private km / 11 925,8 km = 9,98 %; 11 925,8 km × 0,12 € = 1 431,10 € × 9,98 % = 142,79 €; 2 027,39 kWh × 9,98 % = 202,29 kWh
   //   Sophie Martinez:    68,9 private km /  5 015,4 km = 1,37 %;  5 015,4 km × 0,12 € =   601,86 € × 1,37 % =   8,27 €;   852,62 kWh × 1,37 % =  11,72 kWh
-  expect(mine.find((r) => r[1] === 'Nicolas Girard')!.slice(2)).toEqual(['1189,9', '11925,8', '10,0', '1431,10', '142,79', '0,00', '0,00', '2027,39', '202,29']);
+  expect(mine.find((r) => r[1] === 'Nicolas Girard')!.slice(2)).toEqual([
+    '1189,9',
+    '11925,8',
+    '10,0',
+    '1431,10',
+    '142,79',
+    '0,00',
+    '0,00',
+    '2027,39',
+    '202,29',
+  ]);
   expect(mine.find((r) => r[1] === 'Sophie Martinez')!.slice(2)).toEqual(['68,9', '5015,4', '1,4', '601,86', '8,27', '0,00', '0,00', '852,62', '11,72']);
   // The vehicle's line is both drivers together.
   const all = mine[0]!;
@@ -129,14 +157,28 @@ it('someone who drove a shared vehicle without being assigned to it gets their p
   trip.driverId = stranger.individuId;
   const before = t.sim.requestsTo(ANALYSIS).length;
   const shown = await command(t.sim.fleet.byIndex(0).email!, 'privacy-report 2026 by vehicle');
-  const byDriver = t.sim.requestsTo(ANALYSIS).slice(before).filter((r) => (r.body as { renderMode: string }).renderMode.startsWith('BY_DRIVER'));
+  const byDriver = t.sim
+    .requestsTo(ANALYSIS)
+    .slice(before)
+    .filter((r) => (r.body as { renderMode: string }).renderMode.startsWith('BY_DRIVER'));
   // Asked with the other shared vehicles (here none), then alone: the parts did not add up to the vehicle.
-  expect(byDriver.map((r) => (r.body as { filter: unknown }).filter)).toEqual([{ vehicleIds: [vehicle.id] }, { vehicleIds: [vehicle.id] }, { vehicleIds: [vehicle.id] }, { vehicleIds: [vehicle.id] }]);
-  const file = shown.messages.map((m) => m.view).filter(Boolean).pop()!.blocks.find((block) => block.type === 'file') as unknown as { href: string };
+  expect(byDriver.map((r) => (r.body as { filter: unknown }).filter)).toEqual([
+    { vehicleIds: [vehicle.id] },
+    { vehicleIds: [vehicle.id] },
+    { vehicleIds: [vehicle.id] },
+    { vehicleIds: [vehicle.id] },
+  ]);
+  const file = shown.messages
+    .map((m) => m.view)
+    .filter(Boolean)
+    .pop()!
+    .blocks.find((block) => block.type === 'file') as unknown as { href: string };
   const res = await fetch(`${t.url}${file.href}`);
   const rows = parse(Buffer.from(await res.arrayBuffer()), { delimiter: ';', bom: true }) as string[][];
   const mine = rows.filter((r) => r[0]!.includes(vehicle.immatriculation));
-  expect(mine.map((r) => r[1]).sort()).toEqual(['Tous les conducteurs', 'Nicolas Girard', 'Sophie Martinez', `${stranger.firstName} ${stranger.lastName}`].sort());
+  expect(mine.map((r) => r[1]).sort()).toEqual(
+    ['Tous les conducteurs', 'Nicolas Girard', 'Sophie Martinez', `${stranger.firstName} ${stranger.lastName}`].sort(),
+  );
   const part = mine.find((r) => r[1] === `${stranger.firstName} ${stranger.lastName}`)!;
   // Driver 5's private hours cover Sundays: the whole trip is private.
   const km = (trip.distanceMeter / 1000).toFixed(1).replace('.', ',');

@@ -36,7 +36,7 @@ function uploadedCsv(bytes: Buffer): Buffer | undefined {
   return bytes.subarray(start, end < 0 ? undefined : end);
 }
 
-it('on Slack, without a split from Ocean: each row\'s private cost, fuel and electricity are its pro rata of kilometres, and the report says so', async () => {
+it("on Slack, without a split from Ocean: each row's private cost, fuel and electricity are its pro rata of kilometres, and the report says so", async () => {
   const body = slashBody({ command: '/privacy-report', text: 'semaine-derniere', user: 'U_0', responseUrl: t.slack.responseUrl() });
   expect((await post(t.url, body, FORM, sign(body))).status).toBe(200);
   const upload = await eventually(() => t.slack.uploads.map((u) => uploadedCsv(u.bytes)).find(Boolean), 20_000);
@@ -44,11 +44,21 @@ it('on Slack, without a split from Ocean: each row\'s private cost, fuel and ele
   expect(report).toContain('au prorata des kilomètres privés et professionnels');
   const [header, ...rows] = parse(upload, { delimiter: ';', bom: true }) as string[][];
   const col = (name: string) => header!.indexOf(name);
-  expect([col('Coût privé (€)'), col('Coût pro (€)'), col('Carburant privé (L)'), col('Électricité privée (kWh)'), col('Répartition (coût, carburant, électricité)')].every((i) => i > 0)).toBe(true);
+  expect(
+    [
+      col('Coût privé (€)'),
+      col('Coût pro (€)'),
+      col('Carburant privé (L)'),
+      col('Électricité privée (kWh)'),
+      col('Répartition (coût, carburant, électricité)'),
+    ].every((i) => i > 0),
+  ).toBe(true);
   const drivers = rows.slice(0, -1);
   expect(drivers.length).toBeGreaterThan(5);
   for (const row of drivers) {
-    const [privateKm, proKm, cost, privateCost, proCost] = [row[1], row[2], row[col('Coût (€)')], row[col('Coût privé (€)')], row[col('Coût pro (€)')]].map(number) as number[];
+    const [privateKm, proKm, cost, privateCost, proCost] = [row[1], row[2], row[col('Coût (€)')], row[col('Coût privé (€)')], row[col('Coût pro (€)')]].map(
+      number,
+    ) as number[];
     const share = privateKm! + proKm! > 0 ? privateKm! / (privateKm! + proKm!) : 0;
     expect(Math.abs(privateCost! - cost! * share)).toBeLessThanOrEqual(0.06);
     expect(Math.abs(privateCost! + proCost! - cost!)).toBeLessThanOrEqual(0.011);
@@ -58,7 +68,7 @@ it('on Slack, without a split from Ocean: each row\'s private cost, fuel and ele
   expect(drivers.some((r) => number(r[col('Coût privé (€)')]) > 0 && number(r[col('Coût pro (€)')]) > 0)).toBe(true);
 });
 
-it('on Teams, with Ocean\'s split by flag: the private cost is Ocean\'s own figure, and the report says it comes from Ocean', async () => {
+it("on Teams, with Ocean's split by flag: the private cost is Ocean's own figure, and the report says it comes from Ocean", async () => {
   t.sim.ctx.analysisSplit = 'flags';
   t.connector.reset();
   await sendToTeams(t.url, teamsMessage(t.connector.url, BOSS, 'privacy-report semaine-derniere'));
@@ -69,7 +79,11 @@ it('on Teams, with Ocean\'s split by flag: the private cost is Ocean\'s own figu
   const [header, ...rows] = parse(csv, { delimiter: ';', bom: true }) as string[][];
   const totals = rows.pop()!;
   // Ocean's own figures for the same week, by flag.
-  const [result] = await t.service.core.ocean.privacyAnalysis({ renderMode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS', criteria: 'ALL', periode: { debut: '2026-11-15T23:00:00.000Z', fin: '2026-11-22T23:00:00.000Z' } });
+  const [result] = await t.service.core.ocean.privacyAnalysis({
+    renderMode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS',
+    criteria: 'ALL',
+    periode: { debut: '2026-11-15T23:00:00.000Z', fin: '2026-11-22T23:00:00.000Z' },
+  });
   const flags = result!.synthesisTreeByDriver!.entityTotalByFlagCumul as Record<string, { cost: number; consoKWh: number }>;
   expect(number(totals[header!.indexOf('Coût privé (€)')])).toBeCloseTo(flags.VIE_PRIVEE!.cost, 2);
   expect(number(totals[header!.indexOf('Coût pro (€)')])).toBeCloseTo(flags.PROFESSIONNEL!.cost, 2);

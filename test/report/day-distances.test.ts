@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { shownDistances } from '../../src/privacy/day-distances';
 import { promptTrips } from '../../src/privacy/trip';
 import { user } from '../support/chat';
-import { blockActionsBody, post, sign } from '../support/slack-requests';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
+import { blockActionsBody, post, sign } from '../support/slack-requests';
 
 const FORM = 'application/x-www-form-urlencoded';
 /** `08:10 → 09:03 · Villefranche-sur-Saône → Givors · 61,8 km · 53 min`: the distance of a trip line. */
@@ -30,7 +30,10 @@ describe("a driver's day in the prompt and in the report", () => {
     for (const call of t.slack.callsTo('chat.postMessage')) {
       const meta = call.args.metadata as { event_type?: string; event_payload?: { prompt_id?: number } } | undefined;
       if (meta?.event_type !== 'privacy_prompt') continue;
-      const lines = JSON.stringify(call.args.blocks).split('"text":"').map((text) => TRIP_KM.exec(text)?.[1]).filter((km): km is string => km !== undefined);
+      const lines = JSON.stringify(call.args.blocks)
+        .split('"text":"')
+        .map((text) => TRIP_KM.exec(text)?.[1])
+        .filter((km): km is string => km !== undefined);
       const prompt = prompts.find((p) => p.id === meta.event_payload?.prompt_id);
       if (prompt) shown.set(prompt.individu_id, lines.map(tenths));
     }
@@ -38,7 +41,12 @@ describe("a driver's day in the prompt and in the report", () => {
     // Every driver says "all professional" from Slack; Ocean records each answer.
     for (const prompt of prompts) {
       const index = t.sim.fleet.drivers.find((d) => d.individuId === prompt.individu_id)!.index;
-      const body = blockActionsBody({ user: `U_${index}`, actionId: 'trip_answer:0', value: `ans:${prompt.id}:all:professional`, responseUrl: t.slack.responseUrl() });
+      const body = blockActionsBody({
+        user: `U_${index}`,
+        actionId: 'trip_answer:0',
+        value: `ans:${prompt.id}:all:professional`,
+        responseUrl: t.slack.responseUrl(),
+      });
       expect((await post(t.url, body, FORM, sign(body))).status).toBe(200);
     }
     await eventually(async () => {
@@ -59,7 +67,10 @@ describe("a driver's day in the prompt and in the report", () => {
       const driver = t.sim.fleet.driver(individuId)!;
       const sum = lines.reduce((s, km) => s + km, 0);
       // The professional kilometres of the report are exactly the trips the driver answered about.
-      expect({ driver: driver.firstName, tenthsOfKm: sum }).toEqual({ driver: driver.firstName, tenthsOfKm: reported.get(`${driver.firstName} ${driver.lastName}`) });
+      expect({ driver: driver.firstName, tenthsOfKm: sum }).toEqual({
+        driver: driver.firstName,
+        tenthsOfKm: reported.get(`${driver.firstName} ${driver.lastName}`),
+      });
       const asked = promptTrips(prompts.find((p) => p.individu_id === individuId)!).asked;
       if (asked.reduce((s, trip) => s + Math.round(trip.distanceMeter / 100), 0) !== sum) driversWhoseLinesRoundedAloneWouldNotAddUp += 1;
     }

@@ -1,12 +1,12 @@
-import { PNG } from 'pngjs';
 import { parse } from 'csv-parse/sync';
+import { PNG } from 'pngjs';
+import { translator } from '../../src/i18n';
+import type { Period } from '../../src/privacy/periods';
 import { barChartPng, barChartSvg, type ChartBar } from '../../src/privacy/report-chart';
 import { ReportService } from '../../src/privacy/reports';
-import type { Period } from '../../src/privacy/periods';
 import type { Block, View } from '../../src/views/views';
-import { translator } from '../../src/i18n';
-import { startTestService, type TestService } from '../support/service';
 import { user } from '../support/chat';
+import { startTestService, type TestService } from '../support/service';
 
 /*
  * What a manager reads in the report: numbers in their language, euros, whole names, a chart
@@ -26,12 +26,21 @@ function block<T extends Block['type']>(view: View, type: T): Extract<Block, { t
 
 /** The texts an SVG draws, entities decoded. */
 function drawnTexts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => (m[1] ?? '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))));
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+    (m[1] ?? '')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))),
+  );
 }
 
 describe('the report chart', () => {
   it('fits what Teams shows inline: at most 1024×1024 pixels and 1 MB, even with 25 long names', async () => {
-    const png = await barChartPng(bars(27, (i) => `AB-${100 + i}-CD · Renault Mégane E-Tech 100 % électrique`), { ...LABELS, locale: 'fr' });
+    const png = await barChartPng(
+      bars(27, (i) => `AB-${100 + i}-CD · Renault Mégane E-Tech 100 % électrique`),
+      { ...LABELS, locale: 'fr' },
+    );
     const image = PNG.sync.read(png);
     expect(image.width).toBeLessThanOrEqual(1024);
     expect(image.height).toBeLessThanOrEqual(1024);
@@ -39,7 +48,7 @@ describe('the report chart', () => {
     expect(png.length).toBeLessThanOrEqual(1024 * 1024);
   });
 
-  it('writes the axis numbers in the manager\'s language: 1 200 in French, 1,200 in English', async () => {
+  it("writes the axis numbers in the manager's language: 1 200 in French, 1,200 in English", async () => {
     const fr = drawnTexts(await barChartSvg(bars(3), { ...LABELS, locale: 'fr' }));
     const en = drawnTexts(await barChartSvg(bars(3), { ...LABELS, locale: 'en' }));
     expect(fr.some((t) => /^\d{1,3}\u00a0\d{3}$/.test(t))).toBe(true);
@@ -47,7 +56,7 @@ describe('the report chart', () => {
     expect(en.some((t) => /^\d{1,3},\d{3}$/.test(t))).toBe(true);
   });
 
-  it('draws a vehicle\'s whole name, plate and model', async () => {
+  it("draws a vehicle's whole name, plate and model", async () => {
     const name = 'AB-123-CD · Renault Mégane E-Tech';
     const texts = drawnTexts(await barChartSvg([{ name, privateKm: 10, professionalKm: 20 }], { ...LABELS, locale: 'fr' }));
     expect(texts).toContain(name);
@@ -91,7 +100,15 @@ describe('the report as the manager gets it', () => {
 
   it('a chart that cannot be drawn leaves the table and the CSV, and says so', async () => {
     const core = t.service.core;
-    const reports = new ReportService({ ocean: core.ocean, directory: core.directory, store: core.store, zone: 'Europe/Paris', chart: async () => { throw new Error('SVG data parsing failed'); } });
+    const reports = new ReportService({
+      ocean: core.ocean,
+      directory: core.directory,
+      store: core.store,
+      zone: 'Europe/Paris',
+      chart: async () => {
+        throw new Error('SVG data parsing failed');
+      },
+    });
     const view = await reports.render(await core.reports.data(WEEK, 'driver'), translator('fr'), 'semaine', 'driver');
     expect(block(view, 'table')!.rows.length).toBeGreaterThan(0);
     expect(block(view, 'file')).toBeDefined();

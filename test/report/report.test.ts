@@ -1,9 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
-import type { Period } from '../../src/privacy/periods';
-import type { Block, View } from '../../src/views/views';
 import { toBlocks } from '../../adapters/slack/blocks';
 import { translator } from '../../src/i18n';
+import type { Period } from '../../src/privacy/periods';
+import type { Block, View } from '../../src/views/views';
 import { typed, user } from '../support/chat';
 import { startTestService, type TestService } from '../support/service';
 
@@ -49,7 +49,10 @@ describe('the manager report', () => {
     expect(totals[1]).toMatch(/^\d+,\d$/); // decimal comma, no thousands separator
     // The sent request: the period's bounds in the fleet's time zone, the by-driver mode.
     const request = t.sim.requestsTo('analyse/preformattedPrivacy').slice(-1)[0]!;
-    expect(request.body).toMatchObject({ renderMode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS', periode: { debut: '2026-11-15T23:00:00.000Z', fin: '2026-11-22T23:00:00.000Z' } });
+    expect(request.body).toMatchObject({
+      renderMode: 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS',
+      periode: { debut: '2026-11-15T23:00:00.000Z', fin: '2026-11-22T23:00:00.000Z' },
+    });
     expect((request.body as { filter?: unknown }).filter).toEqual({}); // the documented filter, its unused criteria left out, not [0]
   });
 
@@ -81,7 +84,7 @@ describe('the manager report', () => {
     expect(everything).not.toMatch(/Lyon|Villeurbanne|rue |avenue |\d{2}:\d{2}/);
   });
 
-  it('a period longer than Ocean analyses at once is asked in pieces; Ocean\'s refusals become clear messages: invalid request, access denied, Ocean unavailable', async () => {
+  it("a period longer than Ocean analyses at once is asked in pieces; Ocean's refusals become clear messages: invalid request, access denied, Ocean unavailable", async () => {
     await managerActor(t);
     const manager = user('boss-fr', { email: t.sim.fleet.byIndex(0).email!, locale: 'fr' });
     const answer = async (line: string) => (await typed(t, manager, line)).map((v) => v.summary).join('\n');

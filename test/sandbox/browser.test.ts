@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import type { Service } from '../../adapters/service';
 import { loadConfig } from '../../src/config';
 import { boot } from '../../src/main';
@@ -25,7 +25,16 @@ const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
     service = await boot(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -54,7 +63,11 @@ const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
     await trip.waitFor();
     await page.screenshot({ path: path.join(SHOTS, '1-driver-prompt.png'), fullPage: true });
     await trip.getByRole('button', { name: 'Privé' }).click();
-    await conversation.getByTestId('trip-status').first().filter({ hasText: /Privé — (enregistrement|enregistré)/ }).waitFor();
+    await conversation
+      .getByTestId('trip-status')
+      .first()
+      .filter({ hasText: /Privé — (enregistrement|enregistré)/ })
+      .waitFor();
     await conversation.getByTestId('trip-status').first().filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(SHOTS, '2-driver-recorded.png'), fullPage: true });
     expect([...sim.state.tripMarks.values()]).toContain(true);
@@ -70,7 +83,9 @@ const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
     await copy.getByTestId('trip-status').nth(1).filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
     await copies.first().getByTestId('trip-status').nth(1).filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
     // The conversation reads top to bottom: what was typed comes before the answer to it.
-    const order = await conversation.locator(':scope > *').evaluateAll((nodes) => nodes.map((n) => (n.classList.contains('mine') ? `> ${n.textContent}` : 'bot')));
+    const order = await conversation
+      .locator(':scope > *')
+      .evaluateAll((nodes) => nodes.map((n) => (n.classList.contains('mine') ? `> ${n.textContent}` : 'bot')));
     expect(order.indexOf('> privacy')).toBeLessThan(order.length - 1);
     expect(order.indexOf('> privacy')).toBeGreaterThan(0);
 

@@ -16,7 +16,12 @@ describe('a fresh clone', () => {
     try {
       execFileSync('git', ['clone', '--quiet', ROOT, dir], { stdio: 'ignore' });
       execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'ignore', timeout: 240_000 });
-      const child = spawn('npm', ['start'], { cwd: dir, env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', DATA_DIR: path.join(dir, 'data') }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawn('npm', ['start'], {
+        cwd: dir,
+        env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', DATA_DIR: path.join(dir, 'data') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -38,7 +43,9 @@ describe('a fresh clone', () => {
       } finally {
         // SIGTERM to the service itself, as a platform stopping it would; npm, its parent, then
         // ends with the service's exit code.
-        const service = execFileSync('pgrep', ['-g', String(child.pid), '-f', '^node dist/src/main.js'], { encoding: 'utf8' }).trim().split('\n')[0];
+        const service = execFileSync('pgrep', ['-g', String(child.pid), '-f', '^node dist/src/main.js'], { encoding: 'utf8' })
+          .trim()
+          .split('\n')[0];
         process.kill(Number(service), 'SIGTERM');
       }
       const fallback = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);

@@ -19,7 +19,10 @@ interface Message {
 
 /** The sandbox's web chat, over HTTP, as its page uses it. */
 async function api<T>(service: Service, route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${service.url}/web/api/${route}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(
+    `${service.url}/web/api/${route}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   expect(response.status).toBe(200);
   return (await response.json()) as T;
 }
@@ -77,7 +80,7 @@ describe('a restart of the sandbox', () => {
     // The driver answers "private" for a trip of yesterday; Ocean takes it.
     await api(service, 'send-prompts', { as: me });
     const prompt = (await api<Message[]>(service, `conversation?as=${encodeURIComponent(me)}`)).find((m) => m.view && actionOf(m.view, 'trip_answer'))!;
-    const privateButton = prompt.view!.blocks.flatMap((b) => (b.type === 'item' ? b.actions ?? [] : [])).find((a) => a.label === 'Privé')!;
+    const privateButton = prompt.view!.blocks.flatMap((b) => (b.type === 'item' ? (b.actions ?? []) : [])).find((a) => a.label === 'Privé')!;
     await api(service, 'action', { as: me, messageId: prompt.id, actionId: privateButton.actionId, value: privateButton.value });
     const recorded = (messages: Message[]) => JSON.stringify(messages.find((m) => m.id === prompt.id)?.view).includes('enregistré à');
     await eventually(async () => recorded(await api<Message[]>(service!, `conversation?as=${encodeURIComponent(me)}`)), 15_000);
@@ -86,11 +89,23 @@ describe('a restart of the sandbox', () => {
 
     // They change their weekly hours and add a period of leave next month.
     const [schedule] = await command(service, me, 'privacy schedule');
-    const week = { LUNDI: '12:00-13:30', MARDI: '12:00-13:30', MERCREDI: '', JEUDI: '', VENDREDI: '18:30-23:59', SAMEDI: '00:00-23:59', DIMANCHE: '00:00-23:59' };
+    const week = {
+      LUNDI: '12:00-13:30',
+      MARDI: '12:00-13:30',
+      MERCREDI: '',
+      JEUDI: '',
+      VENDREDI: '18:30-23:59',
+      SAMEDI: '00:00-23:59',
+      DIMANCHE: '00:00-23:59',
+    };
     await fillForm(service, me, schedule!, 'schedule_edit', week);
     const leave = new Date(Date.now() + 35 * 86_400_000);
     const ddmmyyyy = (d: Date) => d.toLocaleDateString('fr-FR', { timeZone: ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
-    await fillForm(service, me, schedule!, 'period_add', { description: 'Congés', from: ddmmyyyy(leave), to: ddmmyyyy(new Date(leave.getTime() + 2 * 86_400_000)) });
+    await fillForm(service, me, schedule!, 'period_add', {
+      description: 'Congés',
+      from: ddmmyyyy(leave),
+      to: ddmmyyyy(new Date(leave.getTime() + 2 * 86_400_000)),
+    });
     const [hours] = await command(service, me, 'privacy schedule');
     expect(JSON.stringify(hours)).toContain('12:00–13:30');
     expect(JSON.stringify(hours)).toContain('Congés');

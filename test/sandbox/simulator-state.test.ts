@@ -39,7 +39,12 @@ describe("the Ocean simulator's state in a folder", () => {
     await first.client.markTrip({ idEtape: trip!.id, numeroEmbarque: vehicle.numeroEmbarque, privacy: true });
     const slot = { idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 12, debutMinute: 0, finHeure: 13, finMinute: 30 };
     await first.client.saveRecurringSchedules(individuId, { innerMap: { map: { LUNDI: { VIE_PRIVEE: [slot] } } } });
-    await first.client.saveExceptionalPeriod({ individuId, description: 'Congés', from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-03T00:00:00Z') });
+    await first.client.saveExceptionalPeriod({
+      individuId,
+      description: 'Congés',
+      from: new Date('2026-12-01T00:00:00Z'),
+      to: new Date('2026-12-03T00:00:00Z'),
+    });
     const week = await first.client.recurringSchedules(individuId);
     const periods = await first.client.exceptionalPeriods(individuId);
     await first.stop();
@@ -50,7 +55,12 @@ describe("the Ocean simulator's state in a folder", () => {
       expect(await second.client.recurringSchedules(individuId)).toEqual(week);
       expect(await second.client.exceptionalPeriods(individuId)).toEqual(periods);
       // New ids after a restart are new: none is one handed out before it.
-      await second.client.saveExceptionalPeriod({ individuId, description: 'Pont', from: new Date('2026-12-10T00:00:00Z'), to: new Date('2026-12-11T00:00:00Z') });
+      await second.client.saveExceptionalPeriod({
+        individuId,
+        description: 'Pont',
+        from: new Date('2026-12-10T00:00:00Z'),
+        to: new Date('2026-12-11T00:00:00Z'),
+      });
       await second.client.saveRecurringSchedules(individuId, { innerMap: { map: { MARDI: { VIE_PRIVEE: [{ ...slot, idJourSemaine: 'MARDI' }] } } } });
       const state = second.sim.state.snapshot();
       const ids = [...state.assignments.flatMap((a) => [a.id, a.slot.id]), ...state.exceptional.flatMap((p) => [p.id, p.extensionId])];

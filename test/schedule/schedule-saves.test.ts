@@ -75,7 +75,15 @@ describe('saving private hours', () => {
     const { driver, personId } = await person(t, RECURRING_PRIVATE_INDEXES[0] as number, 'U_ONE');
     const before = t.sim.requests.length;
     const views = t.slack.callsTo('views.update').length;
-    const week: Week = { LUNDI: '00:00-07:30', MARDI: '00:00-07:30', MERCREDI: '00:00-07:30, 19:00-23:59', JEUDI: '00:00-07:30, 19:00-23:59', VENDREDI: '00:00-07:30, 19:00-23:59', SAMEDI: '00:00-23:59', DIMANCHE: '00:00-23:59' };
+    const week: Week = {
+      LUNDI: '00:00-07:30',
+      MARDI: '00:00-07:30',
+      MERCREDI: '00:00-07:30, 19:00-23:59',
+      JEUDI: '00:00-07:30, 19:00-23:59',
+      VENDREDI: '00:00-07:30, 19:00-23:59',
+      SAMEDI: '00:00-23:59',
+      DIMANCHE: '00:00-23:59',
+    };
     await submit(t, 'U_ONE', personId, week);
     await eventually(() => savedViews(t, views).length === 1);
     const deletes = t.sim.requests.slice(before).filter((r) => r.method === 'DELETE');
@@ -95,12 +103,19 @@ describe('saving private hours', () => {
     const secondArrived = t.sim.requests.length;
     await eventually(() => savedViews(t, views).length === 2, 20_000);
     // The saves overlapped: the first was still writing when the second came.
-    const posts = t.sim.requests.map((r, i) => [r, i] as const).filter(([r]) => r.endpoint === RECURRING && r.method === 'POST' && r.query.individuId === String(driver.individuId));
+    const posts = t.sim.requests
+      .map((r, i) => [r, i] as const)
+      .filter(([r]) => r.endpoint === RECURRING && r.method === 'POST' && r.query.individuId === String(driver.individuId));
     expect(posts[0]![1]).toBeGreaterThanOrEqual(secondArrived);
     expect(weekInSim(t.sim, driver.individuId, t.clock.now().getTime())).toEqual(lines(WEEK_B));
     expect(savedViews(t, views).every((v) => !v.includes("n'ont pas pu"))).toBe(true);
     // The second save started from the week the first left: it deleted week A's slots, not the old ones.
-    expect(t.sim.requestsTo(RECURRING, 'POST').filter((r) => r.query.individuId === String(driver.individuId)).map((r) => r.status)).toEqual([200, 200]);
+    expect(
+      t.sim
+        .requestsTo(RECURRING, 'POST')
+        .filter((r) => r.query.individuId === String(driver.individuId))
+        .map((r) => r.status),
+    ).toEqual([200, 200]);
   }, 30_000);
 
   it('a DELETE failing half-way is told to the driver, with what Ocean holds; saving again gives exactly the week', async () => {
@@ -153,7 +168,9 @@ describeServerOnly()('saving private hours from two instances', () => {
       await submit(b, 'U_FIVE', personId, WEEK_B);
       const secondArrived = sim.requests.length;
       await eventually(() => savedViews(a, views).length === 2, 25_000);
-      const posts = sim.requests.map((r, i) => [r, i] as const).filter(([r]) => r.endpoint === RECURRING && r.method === 'POST' && r.query.individuId === String(driver.individuId));
+      const posts = sim.requests
+        .map((r, i) => [r, i] as const)
+        .filter(([r]) => r.endpoint === RECURRING && r.method === 'POST' && r.query.individuId === String(driver.individuId));
       expect(posts.map(([r]) => r.status)).toEqual([200, 200]);
       expect(posts[0]![1]).toBeGreaterThanOrEqual(secondArrived);
       expect(weekInSim(sim, driver.individuId, clock.now().getTime())).toEqual(lines(WEEK_B));

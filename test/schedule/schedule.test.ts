@@ -22,7 +22,15 @@ function lastModal(): string {
   return JSON.stringify(t.slack.callsTo('views.update').slice(-1)[0]?.args.view);
 }
 
-const WEEK = { LUNDI: '00:00-07:30, 19:00-23:59', MARDI: '00:00-07:30, 19:00-23:59', MERCREDI: '00:00-07:30, 19:00-23:59', JEUDI: '00:00-07:30, 19:00-23:59', VENDREDI: '00:00-07:30, 19:00-23:59', SAMEDI: '00:00-23:59', DIMANCHE: '00:00-23:59' };
+const WEEK = {
+  LUNDI: '00:00-07:30, 19:00-23:59',
+  MARDI: '00:00-07:30, 19:00-23:59',
+  MERCREDI: '00:00-07:30, 19:00-23:59',
+  JEUDI: '00:00-07:30, 19:00-23:59',
+  VENDREDI: '00:00-07:30, 19:00-23:59',
+  SAMEDI: '00:00-23:59',
+  DIMANCHE: '00:00-23:59',
+};
 
 beforeAll(async () => {
   t = await startTestService({});
@@ -57,7 +65,9 @@ describe('private hours from Slack', () => {
     expect(answer.response_action).toBe('update');
     await eventually(() => lastModal().includes('Ocean contient maintenant'));
     const writes = t.sim.requests.slice(before).filter((r) => r.method !== 'GET');
-    expect(writes.map((r) => [r.method, r.endpoint, r.query])).toEqual([['DELETE', RECURRING, { individuId: String(individuId), horaireIndividuIds: String(lundi!.id) }]]);
+    expect(writes.map((r) => [r.method, r.endpoint, r.query])).toEqual([
+      ['DELETE', RECURRING, { individuId: String(individuId), horaireIndividuIds: String(lundi!.id) }],
+    ]);
     expect(lastModal()).toContain('lun. 00:00–07:30');
     expect(lastModal()).not.toContain('lun. 00:00–07:30, 19:00');
   });
@@ -84,9 +94,16 @@ describe('private hours from Slack', () => {
     expect(lastModal()).toContain('mar. 00:00–08:00, 19:00–23:59');
   });
 
-  it('invalid ranges are refused on their field, in the user\'s language, before Ocean is called', async () => {
+  it("invalid ranges are refused on their field, in the user's language, before Ocean is called", async () => {
     const before = t.sim.requests.length;
-    const { answer } = await submit('schedule_form', { ...WEEK, MERCREDI: '9h-8h', JEUDI: 'soon', VENDREDI: '0:00-1:00,1:00-2:00,2:00-3:00,3:00-4:00,4:00-5:00,5:00-6:00,6:00-7:00', SAMEDI: '10:00-12:00, 11:00-13:00', DIMANCHE: '23:00-24:30' });
+    const { answer } = await submit('schedule_form', {
+      ...WEEK,
+      MERCREDI: '9h-8h',
+      JEUDI: 'soon',
+      VENDREDI: '0:00-1:00,1:00-2:00,2:00-3:00,3:00-4:00,4:00-5:00,5:00-6:00,6:00-7:00',
+      SAMEDI: '10:00-12:00, 11:00-13:00',
+      DIMANCHE: '23:00-24:30',
+    });
     expect(answer.response_action).toBe('errors');
     expect(answer.errors).toEqual({
       MERCREDI: expect.stringContaining('le début doit précéder la fin'),
@@ -109,7 +126,12 @@ describe('private hours from Slack', () => {
     await submit('period_form', { description: 'Congés  d’hiver', from: '21/12/2026', to: '23/12/2026' });
     await eventually(() => lastModal().includes('Congés d’hiver'));
     const post = t.sim.requestsTo(EXCEPTIONAL_POST, 'POST').slice(-1)[0]!;
-    expect(post.query).toEqual({ individuId: String(individuId), description: 'Congés d’hiver', dateDebut: '20/12/2026 23:00:00 Z', dateFin: '23/12/2026 23:00:00 Z' });
+    expect(post.query).toEqual({
+      individuId: String(individuId),
+      description: 'Congés d’hiver',
+      dateDebut: '20/12/2026 23:00:00 Z',
+      dateFin: '23/12/2026 23:00:00 Z',
+    });
     expect(post.body).toBeUndefined();
   });
 
@@ -138,7 +160,7 @@ describe('private hours from Slack', () => {
     expect(t.sim.requestsTo(EXCEPTIONAL, 'DELETE')).toHaveLength(1);
   });
 
-  it('only the driver edits their own hours; a manager may view anyone\'s', async () => {
+  it("only the driver edits their own hours; a manager may view anyone's", async () => {
     const person = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_DRV' });
     const before = t.sim.requests.length;
     const other = viewSubmissionBody({ user: 'U_OTHER', callbackId: 'schedule_form', state: `sch:${person!.id}`, values: WEEK });
@@ -163,16 +185,38 @@ describe('private hours from Teams', () => {
     const user = { id: '29:drv', name: 'Driver' };
     t.connector.members.set(user.id, { id: user.id, name: 'Driver', email: t.sim.fleet.byIndex(14).email! });
     const send = async (fields: Record<string, unknown>) => {
-      const res = await fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(teamsActivity(t.connector.url, user, fields)) });
+      const res = await fetch(`${t.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(teamsActivity(t.connector.url, user, fields)),
+      });
       return res.text();
     };
     await send({ type: 'message', text: 'privacy schedule' });
     const person = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${user.id}` });
-    const form = await send({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'period_add', data: { actionId: 'period_add', value: `sch:${person!.id}` } } } });
+    const form = await send({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'period_add', data: { actionId: 'period_add', value: `sch:${person!.id}` } } },
+    });
     expect(form).toContain('Input.Text');
-    const saved = await send({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'period_form', data: { formId: 'period_form', state: `sch:${person!.id}`, description: 'Pont', from: '07/12/2026', to: '07/12/2026' } } } });
+    const saved = await send({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: {
+        action: {
+          type: 'Action.Execute',
+          verb: 'period_form',
+          data: { formId: 'period_form', state: `sch:${person!.id}`, description: 'Pont', from: '07/12/2026', to: '07/12/2026' },
+        },
+      },
+    });
     expect(saved).toContain('Ocean contient maintenant');
     expect(saved).toContain('07/12/2026 → 07/12/2026 (Pont)');
-    expect(t.sim.requestsTo(EXCEPTIONAL_POST, 'POST').slice(-1)[0]!.query).toMatchObject({ individuId: String(t.sim.fleet.byIndex(14).individuId), dateDebut: '06/12/2026 23:00:00 Z', dateFin: '07/12/2026 23:00:00 Z' });
+    expect(t.sim.requestsTo(EXCEPTIONAL_POST, 'POST').slice(-1)[0]!.query).toMatchObject({
+      individuId: String(t.sim.fleet.byIndex(14).individuId),
+      dateDebut: '06/12/2026 23:00:00 Z',
+      dateFin: '07/12/2026 23:00:00 Z',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { FORM_IDS, ACTION_IDS } from '../../src/views/views';
+import { ACTION_IDS, FORM_IDS } from '../../src/views/views';
 import { clicked, typed, user } from '../support/chat';
 import { startTestService, TEST_DAY, type TestService } from '../support/service';
 
@@ -13,12 +13,25 @@ const as = (id: string, index: number) => user(id, { email: t.sim.fleet.byIndex(
 const actor = (id: string, index: number) => t.service.core.people.identify(as(id, index));
 
 describe('authorization', () => {
-  it('nothing a driver does can touch another driver\'s prompt, hours or periods', async () => {
+  it("nothing a driver does can touch another driver's prompt, hours or periods", async () => {
     const owner = await actor('owner', 9);
     const other = await actor('other', 11);
     await t.service.core.store.people.link(owner.person.id, owner.individuId, 'email');
-    const prompt = await t.service.core.store.prompts.claim({ individuId: owner.individuId!, day: TEST_DAY, personId: owner.person.id, trips: { asked: [{ id: 1, vehicleId: 5000, numeroEmbarque: 100, start: null, end: null, fromTown: null, toTown: null, distanceMeter: 1, durationSec: 1 }], alreadyPrivate: 0 }, worker: 'w', leaseMs: 1 });
-    const before = { requests: t.sim.requests.filter((r) => r.method !== 'GET').length, audit: (await t.service.core.store.auditLog.trail(1000)).filter((e) => !e.action.endsWith('.refused')).length };
+    const prompt = await t.service.core.store.prompts.claim({
+      individuId: owner.individuId!,
+      day: TEST_DAY,
+      personId: owner.person.id,
+      trips: {
+        asked: [{ id: 1, vehicleId: 5000, numeroEmbarque: 100, start: null, end: null, fromTown: null, toTown: null, distanceMeter: 1, durationSec: 1 }],
+        alreadyPrivate: 0,
+      },
+      worker: 'w',
+      leaseMs: 1,
+    });
+    const before = {
+      requests: t.sim.requests.filter((r) => r.method !== 'GET').length,
+      audit: (await t.service.core.store.auditLog.trail(1000)).filter((e) => !e.action.endsWith('.refused')).length,
+    };
     expect(other.individuId).not.toBeNull();
     const router = t.service.core.router;
     const intruder = as('other', 11);

@@ -1,12 +1,12 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Service } from '../../adapters/service';
 import { loadConfig } from '../../src/config';
 import { boot } from '../../src/main';
-import { teamsActivity } from '../support/fake-connector';
 import { clicked, typed, user } from '../support/chat';
+import { teamsActivity } from '../support/fake-connector';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 
 /*
@@ -23,7 +23,7 @@ function jwt(header: Record<string, unknown>, payload: Record<string, unknown>, 
   return `${part(header)}.${part(payload)}.${signature}`;
 }
 
-describe('Teams: only the fleet\'s tenants are served', () => {
+describe("Teams: only the fleet's tenants are served", () => {
   let t: TestService;
   beforeAll(async () => {
     t = await startTestService({ slack: false });
@@ -34,9 +34,13 @@ describe('Teams: only the fleet\'s tenants are served', () => {
   const send = (activity: Record<string, unknown>) =>
     fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
 
-  it('someone of another tenant with the manager\'s e-mail runs no turn, gets no reply, and is logged as refused', async () => {
+  it("someone of another tenant with the manager's e-mail runs no turn, gets no reply, and is logged as refused", async () => {
     const before = t.sim.requests.length;
-    const foreign = { ...teamsActivity(t.connector.url, BOSS, { type: 'message', text: 'privacy-report last-month' }), conversation: { id: 'a:conv-evil', conversationType: 'personal', tenantId: 'TENANT_EVIL' }, channelData: { tenant: { id: 'TENANT_EVIL' } } };
+    const foreign = {
+      ...teamsActivity(t.connector.url, BOSS, { type: 'message', text: 'privacy-report last-month' }),
+      conversation: { id: 'a:conv-evil', conversationType: 'personal', tenantId: 'TENANT_EVIL' },
+      channelData: { tenant: { id: 'TENANT_EVIL' } },
+    };
     const res = await send(foreign);
     expect(res.status).toBeLessThan(500);
     await new Promise((r) => setTimeout(r, 300));
@@ -51,7 +55,12 @@ describe('Teams: only the fleet\'s tenants are served', () => {
 
   it('a person stored under their Teams id keeps their link and conversation when Teams gives their AAD id', async () => {
     const driver = t.sim.fleet.byIndex(15);
-    const old = await t.service.core.store.people.see({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: CAMILLE.id, email: 'camille.private@elsewhere.example' });
+    const old = await t.service.core.store.people.see({
+      platform: 'teams',
+      workspaceId: 'TENANT_FLEET',
+      chatUserId: CAMILLE.id,
+      email: 'camille.private@elsewhere.example',
+    });
     await t.service.core.store.people.link(old.id, driver.individuId, 'manual');
     await t.service.core.store.conversations.save(old.id, { conversation: { id: 'a:old' } });
     t.connector.members.set(CAMILLE.id, { id: CAMILLE.id, name: CAMILLE.name, email: 'camille.private@elsewhere.example' });
@@ -64,13 +73,22 @@ describe('Teams: only the fleet\'s tenants are served', () => {
 });
 
 describe('Teams with an app id: forged tokens', () => {
-  it('alg:none and HS256 tokens get 401 with no detail, and the refusal names the caller\'s address', async () => {
+  it("alg:none and HS256 tokens get 401 with no detail, and the refusal names the caller's address", async () => {
     const t = await startTestService({ slack: false, teams: { appId: '00000000-0000-0000-0000-000000000001', password: 'secret' } });
     try {
-      const claims = { iss: 'https://api.botframework.com', aud: '00000000-0000-0000-0000-000000000001', exp: Math.floor(Date.now() / 1000) + 3600, serviceurl: t.connector.url };
+      const claims = {
+        iss: 'https://api.botframework.com',
+        aud: '00000000-0000-0000-0000-000000000001',
+        exp: Math.floor(Date.now() / 1000) + 3600,
+        serviceurl: t.connector.url,
+      };
       const forged = [jwt({ alg: 'none', typ: 'JWT' }, claims), jwt({ alg: 'HS256', typ: 'JWT', kid: 'x' }, claims, 'c2lnbmF0dXJl')];
       for (const token of forged) {
-        const res = await fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(teamsActivity(t.connector.url, BOSS, { type: 'message', text: 'help' })) });
+        const res = await fetch(`${t.url}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(teamsActivity(t.connector.url, BOSS, { type: 'message', text: 'help' })),
+        });
         expect(res.status).toBe(401);
         expect(await res.text()).toBe('');
       }
@@ -104,7 +122,9 @@ describe('who may link whom', () => {
     const camille = t.sim.fleet.byIndex(2);
     const [answer] = await typed(t, profiles('U_0'), `privacy link <@U_0> ${camille.email!}`);
     expect(answer!.summary).toContain('vous relier vous-même');
-    expect((await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_0' }))?.individu_id).not.toBe(camille.individuId);
+    expect((await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_0' }))?.individu_id).not.toBe(
+      camille.individuId,
+    );
   });
 
   it('a driver whose e-mail is a user of the platform cannot be linked to someone else, so their prompts stay theirs', async () => {
@@ -127,7 +147,13 @@ describe('who may link whom', () => {
     const before = t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_NEW').length;
     const [linked] = await typed(t, profiles('U_0'), `privacy link <@U_NEW> ${julien.individuId}`);
     expect(linked!.summary).toContain('est relié');
-    const told = await eventually(() => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_NEW').slice(before)[0]);
+    const told = await eventually(
+      () =>
+        t.slack
+          .callsTo('chat.postMessage')
+          .filter((c) => c.args.channel === 'D_U_NEW')
+          .slice(before)[0],
+    );
     expect(String(told.args.text)).toContain('relié(e) à la fiche Ocean');
     await typed(t, profiles('U_0'), 'privacy unlink <@U_NEW>');
     await eventually(() => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_NEW').length === before + 2);
@@ -148,11 +174,17 @@ describe('forgetting a person, and forgetting with time', () => {
   });
   afterAll(() => t.stop());
 
-  it('a manager\'s forget delivers or cancels the pending answers, erases the rest, and the driver is not prompted until they write', async () => {
+  it("a manager's forget delivers or cancels the pending answers, erases the rest, and the driver is not prompted until they write", async () => {
     const driver = t.sim.fleet.byIndex(11);
     const prompt = (await t.service.core.store.prompts.forDay(TEST_DAY)).find((p) => p.individu_id === driver.individuId)!;
     t.sim.setFaults({ failNext: { status: 503, count: 1000 }, only: 'vieprivee/v1/etapeViePriveePosteriori' });
-    await t.service.core.store.answers.record({ promptId: prompt.id, tripIds: [(prompt.trips as { asked: { id: number }[] }).asked[0]!.id], choice: 'private', answeredBy: prompt.person_id!, history: { individuId: driver.individuId, trips: t.service.core.suggestions.answered(prompt) } });
+    await t.service.core.store.answers.record({
+      promptId: prompt.id,
+      tripIds: [(prompt.trips as { asked: { id: number }[] }).asked[0]!.id],
+      choice: 'private',
+      answeredBy: prompt.person_id!,
+      history: { individuId: driver.individuId, trips: t.service.core.suggestions.answered(prompt) },
+    });
     expect(await t.service.core.store.history.of(driver.individuId)).toHaveLength(1);
     const boss = { ...user('U_0', {}, 'slack', 'T_FLEET'), profile: async () => ({ chatUserId: 'U_0', email: t.sim.fleet.byIndex(0).email }) };
     const [answer] = await typed(t, boss, 'privacy forget <@U_11>');
@@ -168,7 +200,12 @@ describe('forgetting a person, and forgetting with time', () => {
     // The next day's run leaves them alone (Slack would find them by e-mail otherwise)…
     const looked = t.slack.callsTo('users.lookupByEmail').length;
     await t.service.core.dailyRun.run('2026-11-23');
-    expect(t.slack.callsTo('users.lookupByEmail').slice(looked).map((c) => c.args.email)).not.toContain(driver.email);
+    expect(
+      t.slack
+        .callsTo('users.lookupByEmail')
+        .slice(looked)
+        .map((c) => c.args.email),
+    ).not.toContain(driver.email);
     // …until they write to the bot.
     await typed(t, { ...user('U_11', {}, 'slack', 'T_FLEET'), profile: async () => ({ chatUserId: 'U_11', email: driver.email }) }, 'privacy help');
     expect(await t.service.core.store.erasure.forgotten([driver.individuId])).toEqual(new Set());
@@ -179,7 +216,13 @@ describe('forgetting a person, and forgetting with time', () => {
     expect(prompts.length).toBeGreaterThan(1);
     // One answer still waits for Ocean: its prompt stays until it is delivered.
     const waiting = prompts[0]!;
-    await t.service.core.store.answers.record({ promptId: waiting.id, tripIds: [(waiting.trips as { asked: { id: number }[] }).asked[0]!.id], choice: 'private', answeredBy: waiting.person_id!, history: { individuId: waiting.individu_id, trips: t.service.core.suggestions.answered(waiting) } });
+    await t.service.core.store.answers.record({
+      promptId: waiting.id,
+      tripIds: [(waiting.trips as { asked: { id: number }[] }).asked[0]!.id],
+      choice: 'private',
+      answeredBy: waiting.person_id!,
+      history: { individuId: waiting.individu_id, trips: t.service.core.suggestions.answered(waiting) },
+    });
     expect(await t.service.core.store.history.of(waiting.individu_id)).toHaveLength(1);
     t.clock.set('2027-12-31T02:20:00Z'); // more than 400 days later
     const purged = await t.service.core.retention.purge();
@@ -200,9 +243,12 @@ describe('"accept suggestions" trusts the store, not the button', () => {
   });
   afterAll(() => t.stop());
 
-  const slackUser = (index: number) => ({ ...user(`U_${index}`, {}, 'slack', 'T_FLEET'), profile: async () => ({ chatUserId: `U_${index}`, email: t.sim.fleet.byIndex(index).email }) });
+  const slackUser = (index: number) => ({
+    ...user(`U_${index}`, {}, 'slack', 'T_FLEET'),
+    profile: async () => ({ chatUserId: `U_${index}`, email: t.sim.fleet.byIndex(index).email }),
+  });
 
-  it('a forged payload answers nothing: another driver\'s prompt, a page that does not exist, a made-up action value', async () => {
+  it("a forged payload answers nothing: another driver's prompt, a page that does not exist, a made-up action value", async () => {
     const store = t.service.core.store;
     const [nine, eleven] = [9, 11].map((i) => t.sim.fleet.byIndex(i));
     const theirs = (await store.prompts.of(eleven!.individuId, TEST_DAY))!;
@@ -211,7 +257,20 @@ describe('"accept suggestions" trusts the store, not the button', () => {
     const trips = t.service.core.suggestions.answered(theirs);
     for (const weeks of [1, 2, 3]) {
       for (const trip of trips.values()) {
-        await store.db.insertInto('answered_trips').values({ individu_id: eleven!.individuId, trip_id: trip.tripId * 10 + weeks, from_town: trip.fromTown, to_town: trip.toTown, start_at: new Date(trip.startAt.getTime() - weeks * 7 * 86_400_000), weekend: trip.weekend, start_minute: trip.startMinute, choice: 'private', answered_at: trip.startAt }).execute();
+        await store.db
+          .insertInto('answered_trips')
+          .values({
+            individu_id: eleven!.individuId,
+            trip_id: trip.tripId * 10 + weeks,
+            from_town: trip.fromTown,
+            to_town: trip.toTown,
+            start_at: new Date(trip.startAt.getTime() - weeks * 7 * 86_400_000),
+            weekend: trip.weekend,
+            start_minute: trip.startMinute,
+            choice: 'private',
+            answered_at: trip.startAt,
+          })
+          .execute();
       }
     }
     expect((await t.service.core.suggestions.forPrompt(theirs, [])).size).toBe(trips.size);
@@ -249,7 +308,9 @@ describe('the sandbox web chat answers this machine only', () => {
   });
 
   it('refuses a client on another address of this machine, whatever HOST says', async () => {
-    const other = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const other = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (!other) return console.warn('no non-loopback address on this machine: the outside-client case is not exercised');
     const port = new URL(service.url).port;
     expect(await statusWithHost(`http://${other.address}:${port}/web/api/people`, `127.0.0.1:${port}`)).toBe(403);
@@ -260,10 +321,12 @@ describe('the sandbox web chat answers this machine only', () => {
 /** A GET with a Host header of our choosing (fetch will not set one). */
 function statusWithHost(url: string, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers: { host } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', reject);
+    http
+      .get(url, { headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
   });
 }
 

@@ -18,7 +18,9 @@ async function slash(t: TestService, user: string, command: string, text: string
 
 /** The value of a button of the prompt Slack received for `channel`. */
 function promptButton(t: TestService, channel: string, suffix: string): { action_id: string; value: string } {
-  const dm = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === channel && (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'privacy_prompt');
+  const dm = t.slack
+    .callsTo('chat.postMessage')
+    .find((c) => c.args.channel === channel && (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'privacy_prompt');
   const blocks = (dm?.args.blocks ?? []) as { type: string; elements?: { action_id: string; value: string }[] }[];
   const found = blocks.flatMap((b) => b.elements ?? []).find((e) => e.value?.endsWith(suffix));
   if (!found) throw new Error(`no button ${suffix} in the prompt sent to ${channel}`);
@@ -69,7 +71,7 @@ describe('work after the acknowledgement', () => {
 });
 
 describe('replays', () => {
-  it('a click replayed within Slack\'s window, to this instance or another, does not undo a change of mind', async () => {
+  it("a click replayed within Slack's window, to this instance or another, does not undo a change of mind", async () => {
     const store = await Store.open({});
     const a = await startTestService({ teams: false, store });
     const b = await startTestService({ teams: false, store, simulator: a.sim, fakeSlack: a.slack });

@@ -1,4 +1,4 @@
-import { startTestService, eventually, TEST_DAY, type TestService } from '../support/service';
+import { eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 import { blockActionsBody, eventBody, post, sign, slashBody, viewSubmissionBody } from '../support/slack-requests';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -29,7 +29,7 @@ function texts(body: Record<string, unknown>): string {
 }
 
 describe('slash commands through the real Bolt app', () => {
-  it('acknowledges at once and answers /privacy help in the user\'s language', async () => {
+  it("acknowledges at once and answers /privacy help in the user's language", async () => {
     const { res, responses } = await slash('U_BOB', '/privacy', 'help');
     expect(res.status).toBe(200);
     expect(res.text).toBe('');
@@ -47,7 +47,7 @@ describe('slash commands through the real Bolt app', () => {
     expect(t.sim.requests.slice(oceanBefore).filter((r) => r.endpoint === 'analyse/preformattedPrivacy')).toEqual([]);
   });
 
-  it('an unknown subcommand quotes what was typed and lists what would work, whole and in the user\'s words', async () => {
+  it("an unknown subcommand quotes what was typed and lists what would work, whole and in the user's words", async () => {
     const { responses } = await slash('U_ALICE', '/privacy', 'horaire');
     const [answer] = await eventually(() => (responses().length ? responses() : undefined));
     expect(texts(answer as Record<string, unknown>)).toContain('« horaire »');
@@ -70,10 +70,17 @@ describe('slash commands through the real Bolt app', () => {
     expect(texts(answers[0] as Record<string, unknown>)).toContain('Preparing the report for October 2026');
     expect(texts(answers[1] as Record<string, unknown>)).toContain('Private / professional usage');
     const [analysis] = t.sim.requestsTo('analyse/preformattedPrivacy').slice(-1);
-    expect(analysis?.body).toMatchObject({ renderMode: 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS', criteria: 'ALL', periode: { debut: '2026-09-30T22:00:00.000Z', fin: '2026-10-31T23:00:00.000Z' } });
+    expect(analysis?.body).toMatchObject({
+      renderMode: 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS',
+      criteria: 'ALL',
+      periode: { debut: '2026-09-30T22:00:00.000Z', fin: '2026-10-31T23:00:00.000Z' },
+    });
     const complete = await eventually(() => t.slack.callsTo('files.completeUploadExternal').slice(-1)[0]);
     expect(complete.args.channel_id).toBe('D_U_BOSS');
-    const uploads = t.slack.callsTo('files.getUploadURLExternal').slice(-2).map((c) => c.args.filename);
+    const uploads = t.slack
+      .callsTo('files.getUploadURLExternal')
+      .slice(-2)
+      .map((c) => c.args.filename);
     expect(uploads).toEqual(['privacy-report-vehicle.png', 'privacy-report-vehicle.csv']);
   });
 
@@ -163,7 +170,7 @@ describe('the daily prompt and its buttons in Slack', () => {
     await eventually(() => t.sim.state.tripMarks.get(idEtape) === false);
   });
 
-  it('someone clicking a button of another driver\'s prompt changes nothing and is told so', async () => {
+  it("someone clicking a button of another driver's prompt changes nothing and is told so", async () => {
     const b = button('private', 1);
     // The earlier tests' answers are delivered first: what follows must change nothing at all.
     await t.service.core.outbox.drain();
@@ -203,7 +210,12 @@ describe('editing private hours in a Slack modal', () => {
   it('invalid ranges come back as field errors in the modal, and nothing reaches Ocean', async () => {
     const person = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_ALICE' });
     const before = t.sim.requests.length;
-    const body = viewSubmissionBody({ user: 'U_ALICE', callbackId: 'schedule_form', state: `sch:${person?.id}`, values: { LUNDI: '18:00-08:00', MARDI: '08:00-09:00, 08:30-10:00', MERCREDI: '' } });
+    const body = viewSubmissionBody({
+      user: 'U_ALICE',
+      callbackId: 'schedule_form',
+      state: `sch:${person?.id}`,
+      values: { LUNDI: '18:00-08:00', MARDI: '08:00-09:00, 08:30-10:00', MERCREDI: '' },
+    });
     const res = await post(t.url, body, FORM, sign(body));
     expect(res.status).toBe(200);
     const answer = JSON.parse(res.text) as { response_action: string; errors: Record<string, string> };
@@ -231,6 +243,11 @@ describe("Slack's rate limits", () => {
     const started = Date.now();
     await t.service.slack?.port.sendDirect(person!, { summary: 'hello', blocks: [{ type: 'text', text: 'hello' }] });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect(t.slack.calls.filter((c) => c.method.startsWith('chat.postMessage')).slice(-2).map((c) => c.method)).toEqual(['chat.postMessage:429', 'chat.postMessage']);
+    expect(
+      t.slack.calls
+        .filter((c) => c.method.startsWith('chat.postMessage'))
+        .slice(-2)
+        .map((c) => c.method),
+    ).toEqual(['chat.postMessage:429', 'chat.postMessage']);
   });
 });

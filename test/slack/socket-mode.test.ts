@@ -19,7 +19,11 @@ beforeAll(async () => {
   slack = new FakeSlack();
   await slack.start();
   slack.socketUrl = socket.url;
-  t = await startTestService({ teams: false, fakeSlack: slack, config: { slack: { botToken: 'xoxb-test-token', signingSecret: undefined, appToken: 'xapp-1-A_PRIVACY-test', apiUrl: slack.apiUrl } } });
+  t = await startTestService({
+    teams: false,
+    fakeSlack: slack,
+    config: { slack: { botToken: 'xoxb-test-token', signingSecret: undefined, appToken: 'xapp-1-A_PRIVACY-test', apiUrl: slack.apiUrl } },
+  });
   addFleetToSlack(t);
 });
 afterAll(async () => {
@@ -37,7 +41,16 @@ it('starts with an app-level token and no signing secret', () => {
 
 it('a slash command is acknowledged on the socket and answered with its content through response_url', async () => {
   const responseUrl = slack.responseUrl();
-  const ack = await socket.send('slash_commands', { team_id: 'T_FLEET', user_id: 'U_11', command: '/privacy', text: 'help', response_url: responseUrl, trigger_id: 'sm-1', channel_id: 'D_U_11', api_app_id: 'A_PRIVACY' });
+  const ack = await socket.send('slash_commands', {
+    team_id: 'T_FLEET',
+    user_id: 'U_11',
+    command: '/privacy',
+    text: 'help',
+    response_url: responseUrl,
+    trigger_id: 'sm-1',
+    channel_id: 'D_U_11',
+    api_app_id: 'A_PRIVACY',
+  });
   expect(ack.payload ?? {}).toEqual({});
   const answer = await eventually(() => slack.responses.find((r) => responseUrl.endsWith(r.id)));
   expect(JSON.stringify(answer.body)).toMatch(/Vie privée — aide|Privacy — help/);
@@ -46,7 +59,9 @@ it('a slash command is acknowledged on the socket and answered with its content 
 it('a click is acknowledged on the socket after its answer is stored, and the message is updated', async () => {
   await t.service.core.dailyRun.run(TEST_DAY);
   const dm = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'D_U_11');
-  const button = ((dm?.args.blocks ?? []) as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.value?.endsWith(':0:private'))!;
+  const button = ((dm?.args.blocks ?? []) as { elements?: { action_id: string; value: string }[] }[])
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.value?.endsWith(':0:private'))!;
   const promptId = Number(button.value.split(':')[1]);
   const payload = {
     type: 'block_actions',
@@ -75,7 +90,14 @@ it('a modal submission with invalid hours gets its field errors in the acknowled
     team: { id: 'T_FLEET' },
     api_app_id: 'A_PRIVACY',
     trigger_id: 'sm-3',
-    view: { id: 'V_1', type: 'modal', callback_id: 'schedule_form', private_metadata: `sch:${person!.id}`, title: { type: 'plain_text', text: 'Horaires' }, state: { values } },
+    view: {
+      id: 'V_1',
+      type: 'modal',
+      callback_id: 'schedule_form',
+      private_metadata: `sch:${person!.id}`,
+      title: { type: 'plain_text', text: 'Horaires' },
+      state: { values },
+    },
   });
   expect(ack.payload).toMatchObject({ response_action: 'errors', errors: { LUNDI: expect.stringContaining('le début doit précéder la fin') } });
 });

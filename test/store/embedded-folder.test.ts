@@ -48,7 +48,9 @@ describe('the embedded store folder at start', () => {
     fs.rmSync(path.join(folder, 'PG_VERSION'));
     const before = snapshot(folder);
     const line = await refusedStart(dataDir);
-    expect(line).toBe(`Store error: ${folder} is not empty but is not a complete store (PG_VERSION is missing). Nothing in it was changed: restore the folder from a backup, or move it aside to start with an empty store`);
+    expect(line).toBe(
+      `Store error: ${folder} is not empty but is not a complete store (PG_VERSION is missing). Nothing in it was changed: restore the folder from a backup, or move it aside to start with an empty store`,
+    );
     expect(snapshot(folder)).toEqual(before);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -64,7 +66,7 @@ describe('the embedded store folder at start', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('garbage in the WAL gives the damaged-store line, not PostgreSQL\'s abort, and the files stay as they were', async () => {
+  it("garbage in the WAL gives the damaged-store line, not PostgreSQL's abort, and the files stay as they were", async () => {
     const { dataDir, folder } = copyOfStore();
     const segment = fs.readdirSync(path.join(folder, 'pg_wal')).find((f) => /^[0-9A-F]{24}$/.test(f)) as string;
     const fd = fs.openSync(path.join(folder, 'pg_wal', segment), 'r+');
@@ -72,7 +74,9 @@ describe('the embedded store folder at start', () => {
     fs.closeSync(fd);
     const before = snapshot(folder);
     const line = await refusedStart(dataDir);
-    expect(line).toBe(`Store error: ${folder} is damaged: PostgreSQL could not start on its files. Nothing in it was changed: restore the folder from a backup, or move it aside to start with an empty store`);
+    expect(line).toBe(
+      `Store error: ${folder} is damaged: PostgreSQL could not start on its files. Nothing in it was changed: restore the folder from a backup, or move it aside to start with an empty store`,
+    );
     expect(snapshot(folder)).toEqual(before);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -94,7 +98,7 @@ describe('the embedded store folder at start', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('an empty folder (the Docker image\'s /data) is a first start', async () => {
+  it("an empty folder (the Docker image's /data) is a first start", async () => {
     const dataDir = tempDir('store-empty');
     const service = await startService({ DATA_DIR: dataDir });
     expect((await fetch(`${service.url}/readyz`)).status).toBe(200);

@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { isLoopbackAddress, isLoopbackHost } from '../../adapters/http';
 import { Store } from '../../src/store';
-import { runToExit, startService, tempDir, type RunningService } from '../support/service-child';
+import { type RunningService, runToExit, startService, tempDir } from '../support/service-child';
 
 /*
  * Issue 16: one process at a time opens an embedded store. `npm run daily` beside a running
@@ -54,7 +54,13 @@ describe('one process at a time on an embedded store', () => {
     service = await startService({ DATA_DIR: dataDir });
     const second = await runToExit({ DATA_DIR: dataDir });
     expect(second.code).toBe(1);
-    expect(second.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^Store error: ${folder.replace(/[/.]/g, '\\$&')} is in use by process ${service.child.pid} \\(main\\.js, since .*\\): one process at a time opens the embedded store\\. Stop that one first, or give this one another DATA_DIR`))]);
+    expect(second.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Store error: ${folder.replace(/[/.]/g, '\\$&')} is in use by process ${service.child.pid} \\(main\\.js, since .*\\): one process at a time opens the embedded store\\. Stop that one first, or give this one another DATA_DIR`,
+        ),
+      ),
+    ]);
     expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
   });
 
@@ -92,7 +98,7 @@ describe('one process at a time on an embedded store', () => {
     expect(holder().pid).toBe(service.child.pid);
   });
 
-  it('the hand-off route takes loopback callers that show the lock\'s token, with a loopback Host', async () => {
+  it("the hand-off route takes loopback callers that show the lock's token, with a loopback Host", async () => {
     service = await startService({ DATA_DIR: dataDir });
     const { url, token } = holder();
     expect(url).toBe(service.url);

@@ -121,7 +121,27 @@ describeTls('PostgreSQL over TLS, as DATABASE_URL says', () => {
   beforeAll(async () => {
     dir = tempDir('pg-tls');
     // A self-signed certificate for "localhost" only: 127.0.0.1 does not match its name.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'ca.pem'), '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'ca.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     key = fs.readFileSync(path.join(dir, 'key.pem'), 'utf8');
     cert = fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8');
     tlsOnly = await terminator({ key, cert, offerTls: true, requireTls: true });
@@ -167,7 +187,7 @@ describeTls('PostgreSQL over TLS, as DATABASE_URL says', () => {
   }
 
   it.each([
-    ['no sslmode (libpq\'s prefer)', ''],
+    ["no sslmode (libpq's prefer)", ''],
     ['sslmode=prefer', 'sslmode=prefer'],
     ['sslmode=require', 'sslmode=require'],
     ['sslmode=no-verify (Heroku)', 'sslmode=no-verify'],
@@ -178,9 +198,11 @@ describeTls('PostgreSQL over TLS, as DATABASE_URL says', () => {
     expect(tlsOnly.tls).toBeGreaterThan(before);
   });
 
-  it('sslmode=verify-full with the server\'s CA in sslrootcert checks the certificate and the host name', async () => {
+  it("sslmode=verify-full with the server's CA in sslrootcert checks the certificate and the host name", async () => {
     await opens(at(tlsOnly, 'localhost', `sslmode=verify-full&sslrootcert=${encodeURIComponent(path.join(dir, 'ca.pem'))}`));
-    expect(await refusal(at(tlsOnly, '127.0.0.1', `sslmode=verify-full&sslrootcert=${encodeURIComponent(path.join(dir, 'ca.pem'))}`))).toMatch(/refused the connection: .*(altnames|Hostname)/i);
+    expect(await refusal(at(tlsOnly, '127.0.0.1', `sslmode=verify-full&sslrootcert=${encodeURIComponent(path.join(dir, 'ca.pem'))}`))).toMatch(
+      /refused the connection: .*(altnames|Hostname)/i,
+    );
   });
 
   it('sslmode=verify-ca checks the certificate but not the host name', async () => {
@@ -188,11 +210,15 @@ describeTls('PostgreSQL over TLS, as DATABASE_URL says', () => {
   });
 
   it('sslmode=verify-full without the CA is refused with what to change', async () => {
-    expect(await refusal(at(tlsOnly, 'localhost', 'sslmode=verify-full'))).toMatch(/^PostgreSQL at localhost:\d+\/test refused the connection: self[- ]signed certificate.* \(sslmode=verify-full\): name the server's CA with sslrootcert=<file>, or use sslmode=no-verify/);
+    expect(await refusal(at(tlsOnly, 'localhost', 'sslmode=verify-full'))).toMatch(
+      /^PostgreSQL at localhost:\d+\/test refused the connection: self[- ]signed certificate.* \(sslmode=verify-full\): name the server's CA with sslrootcert=<file>, or use sslmode=no-verify/,
+    );
   });
 
   it('sslmode=disable against a TLS-only server says to ask for TLS', async () => {
-    expect(await refusal(at(tlsOnly, '127.0.0.1', 'sslmode=disable'))).toMatch(/no encryption \(sslmode=disable\): this server accepts only TLS connections; use sslmode=require, no-verify or verify-full$/);
+    expect(await refusal(at(tlsOnly, '127.0.0.1', 'sslmode=disable'))).toMatch(
+      /no encryption \(sslmode=disable\): this server accepts only TLS connections; use sslmode=require, no-verify or verify-full$/,
+    );
   });
 
   it('PGSSLMODE is read when the URL names no sslmode', async () => {
@@ -219,10 +245,14 @@ describeTls('PostgreSQL over TLS, as DATABASE_URL says', () => {
   });
 
   it('sslmode=require against a server without TLS is refused with what to change', async () => {
-    expect(await refusal(at(noTls, '127.0.0.1', 'sslmode=require'))).toMatch(/does not support SSL connections \(sslmode=require\): this server has no TLS; use sslmode=prefer or disable$/);
+    expect(await refusal(at(noTls, '127.0.0.1', 'sslmode=require'))).toMatch(
+      /does not support SSL connections \(sslmode=require\): this server has no TLS; use sslmode=prefer or disable$/,
+    );
   });
 
   it('an unreadable sslrootcert is named', async () => {
-    expect(await refusal(at(tlsOnly, 'localhost', 'sslmode=verify-full&sslrootcert=/nonexistent/ca.pem'))).toBe("DATABASE_URL's sslrootcert (/nonexistent/ca.pem) cannot be read: ENOENT");
+    expect(await refusal(at(tlsOnly, 'localhost', 'sslmode=verify-full&sslrootcert=/nonexistent/ca.pem'))).toBe(
+      "DATABASE_URL's sslrootcert (/nonexistent/ca.pem) cannot be read: ENOENT",
+    );
   });
 });

@@ -2,6 +2,7 @@ import { ManualClock } from '../../src/clock';
 import { SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES } from '../../src/privacy/suggestion-rule';
 
 const RULE = { count: SUGGESTION_AGREEING, windowMinutes: SUGGESTION_WINDOW_MINUTES };
+
 import type { Store } from '../../src/store';
 import { postgresUnavailableReason, storeTargets } from '../support/stores';
 
@@ -77,7 +78,11 @@ describe.each(targets)('the store on $name', (target) => {
   it('a prompt is claimed once per driver and day, whoever asks', async () => {
     const person = await store.people.see(alice);
     const input = { individuId: 1110000401, day: '2026-11-24', personId: person.id, trips: [{ id: 1 }], leaseMs: 60_000 };
-    const claims = await Promise.all([store.prompts.claim({ ...input, worker: 'a' }), store.prompts.claim({ ...input, worker: 'b' }), store.prompts.claim({ ...input, worker: 'c' })]);
+    const claims = await Promise.all([
+      store.prompts.claim({ ...input, worker: 'a' }),
+      store.prompts.claim({ ...input, worker: 'b' }),
+      store.prompts.claim({ ...input, worker: 'c' }),
+    ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(claims.find(Boolean)?.day).toBe('2026-11-24');
     expect(await store.prompts.claim({ ...input, day: '2026-11-25', worker: 'a' })).toBeDefined();
@@ -142,9 +147,14 @@ describe.each(targets)('the store on $name', (target) => {
         ]);
         clock.advance(60_000);
         await store.answers.record({ promptId: prompt.id, tripIds: [1], choice: 'professional', answeredBy: person.id, requestKey: 'k2', history: trips });
-        expect((await store.history.of(7)).find((r) => r.trip_id === 1)).toMatchObject({ choice: 'professional', answered_at: new Date('2026-11-25T07:31:00Z') });
+        expect((await store.history.of(7)).find((r) => r.trip_id === 1)).toMatchObject({
+          choice: 'professional',
+          answered_at: new Date('2026-11-25T07:31:00Z'),
+        });
         // The first click replayed: nothing changes, in the outbox or in the history.
-        expect(await store.answers.record({ promptId: prompt.id, tripIds: [1], choice: 'private', answeredBy: person.id, requestKey: 'k1', history: trips })).toMatchObject({ replayed: true });
+        expect(
+          await store.answers.record({ promptId: prompt.id, tripIds: [1], choice: 'private', answeredBy: person.id, requestKey: 'k1', history: trips }),
+        ).toMatchObject({ replayed: true });
         expect((await store.history.of(7)).find((r) => r.trip_id === 1)?.choice).toBe('professional');
         // Another driver's history is apart.
         expect(await store.history.of(8)).toEqual([]);
@@ -161,19 +171,59 @@ describe.each(targets)('the store on $name', (target) => {
       it('per-trip answers with onlyUnanswered leave trips already answered as they are', async () => {
         const { person, prompt } = await promptWithPerson();
         await store.answers.record({ promptId: prompt.id, tripIds: [1], choice: 'professional', answeredBy: person.id });
-        const result = await store.answers.record({ promptId: prompt.id, picks: [{ tripId: 1, choice: 'private' }, { tripId: 2, choice: 'private' }, { tripId: 3, choice: 'professional' }], onlyUnanswered: true, answeredBy: person.id, history: history(slot(1, '2026-11-03'), slot(2, '2026-11-03'), slot(3, '2026-11-03')) });
+        const result = await store.answers.record({
+          promptId: prompt.id,
+          picks: [
+            { tripId: 1, choice: 'private' },
+            { tripId: 2, choice: 'private' },
+            { tripId: 3, choice: 'professional' },
+          ],
+          onlyUnanswered: true,
+          answeredBy: person.id,
+          history: history(slot(1, '2026-11-03'), slot(2, '2026-11-03'), slot(3, '2026-11-03')),
+        });
         expect(result).toMatchObject({ created: 2, tripIds: [2, 3] });
-        expect((await store.answers.latest(prompt.id)).map((a) => [a.trip_id, a.choice])).toEqual([[1, 'professional'], [2, 'private'], [3, 'professional']]);
+        expect((await store.answers.latest(prompt.id)).map((a) => [a.trip_id, a.choice])).toEqual([
+          [1, 'professional'],
+          [2, 'private'],
+          [3, 'professional'],
+        ]);
         expect((await store.history.of(7)).map((r) => r.trip_id).sort()).toEqual([2, 3]);
       });
 
       it('reads, for all the trips of a prompt in one query, the latest three near each on its route and kind of day', async () => {
         const { person, prompt } = await promptWithPerson();
-        const past = [slot(1, '2026-10-27'), slot(2, '2026-11-03'), slot(3, '2026-11-10', 540), slot(4, '2026-11-17', 420), slot(5, '2026-11-17', 600), slot(6, '2026-11-14'), slot(7, '2026-11-17', 480, ['Lyon', 'Bron'])];
-        await store.answers.record({ promptId: prompt.id, tripIds: past.map((t) => t.tripId), choice: 'private', answeredBy: person.id, history: history(...past) });
-        const rows = await store.history.near(7, [{ ...slot(100, '2026-11-24'), tripId: 100 }, { ...slot(101, '2026-11-24', 480, ['Lyon', 'Bron']), tripId: 101 }], RULE);
+        const past = [
+          slot(1, '2026-10-27'),
+          slot(2, '2026-11-03'),
+          slot(3, '2026-11-10', 540),
+          slot(4, '2026-11-17', 420),
+          slot(5, '2026-11-17', 600),
+          slot(6, '2026-11-14'),
+          slot(7, '2026-11-17', 480, ['Lyon', 'Bron']),
+        ];
+        await store.answers.record({
+          promptId: prompt.id,
+          tripIds: past.map((t) => t.tripId),
+          choice: 'private',
+          answeredBy: person.id,
+          history: history(...past),
+        });
+        const rows = await store.history.near(
+          7,
+          [
+            { ...slot(100, '2026-11-24'), tripId: 100 },
+            { ...slot(101, '2026-11-24', 480, ['Lyon', 'Bron']), tripId: 101 },
+          ],
+          RULE,
+        );
         // Lyon → Écully on weekdays within 90 minutes of 08:00: 4, 3, 2 (5 is 10:00, 6 a Saturday, 1 older).
-        expect(rows.filter((r) => r.toTown === 'Écully').map((r) => r.tripId).sort()).toEqual([2, 3, 4]);
+        expect(
+          rows
+            .filter((r) => r.toTown === 'Écully')
+            .map((r) => r.tripId)
+            .sort(),
+        ).toEqual([2, 3, 4]);
         expect(rows.filter((r) => r.toTown === 'Bron').map((r) => r.tripId)).toEqual([7]);
         expect(await store.history.near(8, [{ ...slot(100, '2026-11-24'), tripId: 100 }], RULE)).toEqual([]);
       });
@@ -201,7 +251,13 @@ describe.each(targets)('the store on $name', (target) => {
 
       it('a driver erased loses their history; the retention purge takes old history', async () => {
         const { person, prompt } = await promptWithPerson();
-        await store.answers.record({ promptId: prompt.id, tripIds: [1, 2], choice: 'private', answeredBy: person.id, history: history(slot(1, '2025-10-01'), slot(2, '2026-11-03')) });
+        await store.answers.record({
+          promptId: prompt.id,
+          tripIds: [1, 2],
+          choice: 'private',
+          answeredBy: person.id,
+          history: history(slot(1, '2025-10-01'), slot(2, '2026-11-03')),
+        });
         expect(await store.history.before(new Date('2025-10-27T00:00:00Z'))).toBe(1);
         expect((await store.history.of(7)).map((r) => r.trip_id)).toEqual([2]);
         await store.once(undefined, (tx) => tx.erasure.erase(7, [person.id], []).then(() => undefined));
@@ -232,7 +288,7 @@ describe.each(targets)('the store on $name', (target) => {
       expect(await store.answers.stats()).toMatchObject({ pending: 0, refused: 1 });
     });
 
-    it('a changed mind supersedes the pending answer; the trip\'s deliveries never overlap', async () => {
+    it("a changed mind supersedes the pending answer; the trip's deliveries never overlap", async () => {
       const { person, prompt } = await promptWithPerson();
       const { row: first } = await record(prompt.id, 5, 'private', person.id);
       const [claimed] = await store.answers.claimDue('w', 10, 30_000);
@@ -255,7 +311,9 @@ describe.each(targets)('the store on $name', (target) => {
 
     it('the same answer arriving twice at once (a double click) is stored once', async () => {
       const { person, prompt } = await promptWithPerson();
-      const results = await Promise.all(Array.from({ length: 4 }, () => store.answers.record({ promptId: prompt.id, tripIds: [9], choice: 'private', answeredBy: person.id })));
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => store.answers.record({ promptId: prompt.id, tripIds: [9], choice: 'private', answeredBy: person.id })),
+      );
       expect(results.map((r) => r.created).sort()).toEqual([0, 0, 0, 1]);
       expect(await store.answers.latest(prompt.id)).toHaveLength(1);
     });
@@ -267,7 +325,11 @@ describe.each(targets)('the store on $name', (target) => {
       // The first click again, within Slack's 5-minute window: the driver's change of mind stands.
       expect(await record(prompt.id, 9, 'private', person.id, 'slack:click-1')).toMatchObject({ replayed: true, created: 0 });
       expect((await store.answers.latest(prompt.id)).map((a) => a.choice)).toEqual(['professional']);
-      const replays = await Promise.all([1, 2, 3].map(() => store.answers.record({ promptId: prompt.id, tripIds: [10, 11], choice: 'private', answeredBy: person.id, requestKey: 'slack:click-3' })));
+      const replays = await Promise.all(
+        [1, 2, 3].map(() =>
+          store.answers.record({ promptId: prompt.id, tripIds: [10, 11], choice: 'private', answeredBy: person.id, requestKey: 'slack:click-3' }),
+        ),
+      );
       expect(replays.map((r) => r.replayed).sort()).toEqual([false, true, true]);
       expect((await store.answers.latest(prompt.id)).filter((a) => a.trip_id !== 9)).toHaveLength(2);
     });
@@ -311,7 +373,14 @@ describe.each(targets)('the store on $name', (target) => {
   });
 
   it('keeps one digest channel per workspace: chosen again elsewhere it moves, "here off" elsewhere leaves it', async () => {
-    const channel = (id: string) => ({ platform: 'teams' as const, workspaceId: 'TENANT', channelId: id, reference: { conversation: { id } }, locale: 'fr', setBy: 'teams:TENANT:boss' });
+    const channel = (id: string) => ({
+      platform: 'teams' as const,
+      workspaceId: 'TENANT',
+      channelId: id,
+      reference: { conversation: { id } },
+      locale: 'fr',
+      setBy: 'teams:TENANT:boss',
+    });
     await store.reportChannels.save(channel('19:a'));
     await store.reportChannels.save({ ...channel('19:other-tenant'), workspaceId: 'OTHER' });
     await store.reportChannels.save(channel('19:b'));
@@ -324,9 +393,10 @@ describe.each(targets)('the store on $name', (target) => {
     expect((await store.reportChannels.all()).map((c) => c.channel_id)).toEqual(['19:other-tenant']);
   });
 
-  it('reads a period\'s sent prompts and the trips that got an answer, for non-responders', async () => {
+  it("reads a period's sent prompts and the trips that got an answer, for non-responders", async () => {
     const person = await store.people.see(alice);
-    const prompt = (day: string) => store.prompts.claim({ individuId: 7, day, personId: person.id, trips: { asked: [], alreadyPrivate: 0 }, worker: 'w', leaseMs: 1000 });
+    const prompt = (day: string) =>
+      store.prompts.claim({ individuId: 7, day, personId: person.id, trips: { asked: [], alreadyPrivate: 0 }, worker: 'w', leaseMs: 1000 });
     const [monday, tuesday, wednesday] = [await prompt('2026-11-23'), await prompt('2026-11-24'), await prompt('2026-11-25')];
     for (const p of [monday, tuesday]) await store.prompts.markSent(p!.id, { platform: 'slack' });
     await store.answers.record({ promptId: monday!.id, tripIds: [1, 2], choice: 'private', answeredBy: person.id });

@@ -135,7 +135,17 @@ export class FakeSlack {
       case 'users.info': {
         const user = this.users.get(String(args.user));
         if (!user) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id: user.id, team_id: user.team, name: user.name, real_name: user.name, locale: user.locale, profile: { email: user.email, real_name: user.name } } };
+        return {
+          ok: true,
+          user: {
+            id: user.id,
+            team_id: user.team,
+            name: user.name,
+            real_name: user.name,
+            locale: user.locale,
+            profile: { email: user.email, real_name: user.name },
+          },
+        };
       }
       case 'users.lookupByEmail': {
         const user = [...this.users.values()].find((u) => u.email === args.email);

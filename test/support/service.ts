@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import { startService, type Service } from '../../adapters/service';
+import { type Service, startService } from '../../adapters/service';
 import type { CoreOptions } from '../../src/app';
-import { ManualClock, type Clock } from '../../src/clock';
+import { type Clock, ManualClock } from '../../src/clock';
 import type { Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { MANAGER_INDEX } from '../../src/sandbox/fleet';
@@ -82,7 +82,14 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
         ? null
         : typeof teams === 'object'
           ? { appId: teams.appId, appPassword: teams.password, tenantId: TEAMS_TENANT, appType: 'SingleTenant', emulator: false, tenants: [TEAMS_TENANT] }
-          : { appId: undefined, appPassword: undefined, tenantId: undefined, appType: 'SingleTenant', emulator: true, tenants: options.teamsTenants ?? [TEAMS_TENANT] },
+          : {
+              appId: undefined,
+              appPassword: undefined,
+              tenantId: undefined,
+              appType: 'SingleTenant',
+              emulator: true,
+              tenants: options.teamsTenants ?? [TEAMS_TENANT],
+            },
     publicUrl: 'http://127.0.0.1',
     databaseUrl: options.databaseUrl,
     dataDir: './data',
@@ -146,7 +153,14 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
 /** Slack users for every driver of the seeded fleet who has an e-mail: U_<index>. */
 export function addFleetToSlack(t: TestService): void {
   for (const d of t.sim.fleet.drivers) {
-    if (d.email) t.slack.addUser({ id: `U_${d.index}`, team: 'T_FLEET', email: d.email, locale: d.index % 4 === 0 ? 'en-GB' : 'fr-FR', name: `${d.firstName} ${d.lastName}` });
+    if (d.email)
+      t.slack.addUser({
+        id: `U_${d.index}`,
+        team: 'T_FLEET',
+        email: d.email,
+        locale: d.index % 4 === 0 ? 'en-GB' : 'fr-FR',
+        name: `${d.firstName} ${d.lastName}`,
+      });
   }
 }
 

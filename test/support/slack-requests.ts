@@ -36,7 +36,18 @@ export function slashBody(fields: { command: string; text: string; user: string;
   }).toString();
 }
 
-export function blockActionsBody(fields: { user: string; team?: string; actionId: string; value: string; responseUrl: string; channel?: string; ts?: string; ephemeral?: boolean; container?: Record<string, unknown>; triggerId?: string }): string {
+export function blockActionsBody(fields: {
+  user: string;
+  team?: string;
+  actionId: string;
+  value: string;
+  responseUrl: string;
+  channel?: string;
+  ts?: string;
+  ephemeral?: boolean;
+  container?: Record<string, unknown>;
+  triggerId?: string;
+}): string {
   const payload = {
     type: 'block_actions',
     user: { id: fields.user, team_id: fields.team ?? 'T_FLEET' },
@@ -44,7 +55,12 @@ export function blockActionsBody(fields: { user: string; team?: string; actionId
     api_app_id: 'A_PRIVACY',
     trigger_id: fields.triggerId ?? `trigger-${randomUUID()}`,
     response_url: fields.responseUrl,
-    container: fields.container ?? { type: 'message', channel_id: fields.channel ?? `D_${fields.user}`, message_ts: fields.ts ?? '1700000001.000100', is_ephemeral: Boolean(fields.ephemeral) },
+    container: fields.container ?? {
+      type: 'message',
+      channel_id: fields.channel ?? `D_${fields.user}`,
+      message_ts: fields.ts ?? '1700000001.000100',
+      is_ephemeral: Boolean(fields.ephemeral),
+    },
     channel: { id: fields.channel ?? `D_${fields.user}` },
     message: { ts: fields.ts ?? '1700000001.000100' },
     actions: [{ type: 'button', action_id: fields.actionId, block_id: 'b1', value: fields.value, action_ts: '1700000002.0' }],
@@ -52,7 +68,14 @@ export function blockActionsBody(fields: { user: string; team?: string; actionId
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-export function viewSubmissionBody(fields: { user: string; callbackId: string; state: string; values: Record<string, string>; viewId?: string; triggerId?: string }): string {
+export function viewSubmissionBody(fields: {
+  user: string;
+  callbackId: string;
+  state: string;
+  values: Record<string, string>;
+  viewId?: string;
+  triggerId?: string;
+}): string {
   const values = Object.fromEntries(Object.entries(fields.values).map(([k, v]) => [k, { value: { type: 'plain_text_input', value: v } }]));
   const payload = {
     type: 'view_submission',
@@ -60,11 +83,26 @@ export function viewSubmissionBody(fields: { user: string; callbackId: string; s
     team: { id: 'T_FLEET' },
     api_app_id: 'A_PRIVACY',
     trigger_id: fields.triggerId ?? `trigger-${randomUUID()}`,
-    view: { id: fields.viewId ?? 'V_MODAL', type: 'modal', callback_id: fields.callbackId, private_metadata: fields.state, title: { type: 'plain_text', text: 'Form' }, state: { values } },
+    view: {
+      id: fields.viewId ?? 'V_MODAL',
+      type: 'modal',
+      callback_id: fields.callbackId,
+      private_metadata: fields.state,
+      title: { type: 'plain_text', text: 'Form' },
+      state: { values },
+    },
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
 export function eventBody(event: Record<string, unknown>, team = 'T_FLEET'): string {
-  return JSON.stringify({ token: 'legacy', team_id: team, api_app_id: 'A_PRIVACY', type: 'event_callback', event_id: `Ev${Date.now()}${Math.random()}`, event_time: Math.floor(Date.now() / 1000), event });
+  return JSON.stringify({
+    token: 'legacy',
+    team_id: team,
+    api_app_id: 'A_PRIVACY',
+    type: 'event_callback',
+    event_id: `Ev${Date.now()}${Math.random()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
 }

@@ -19,7 +19,10 @@ export function postgresUnavailableReason(): string | null {
     const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 2000 });
     c.connect().then(() => c.query('select 1')).then(() => c.end()).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); });`;
   const result = spawnSync(process.execPath, ['-e', probe, TEST_DATABASE_URL], { encoding: 'utf8', timeout: 5000, cwd: process.cwd() });
-  cachedReason = result.status === 0 ? null : `no PostgreSQL server answers at ${TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')} (${(result.stderr || result.error?.message || 'timeout').trim().split('\n')[0]}); set TEST_DATABASE_URL to run them`;
+  cachedReason =
+    result.status === 0
+      ? null
+      : `no PostgreSQL server answers at ${TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')} (${(result.stderr || result.error?.message || 'timeout').trim().split('\n')[0]}); set TEST_DATABASE_URL to run them`;
   return cachedReason;
 }
 

@@ -23,8 +23,18 @@ export function teamsMessage(connectorUrl: string, user: TeamsUser, text: string
 }
 
 /** A click on a card's Action.Execute button. */
-export function teamsInvoke(connectorUrl: string, user: TeamsUser, data: Record<string, unknown>, fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return teamsActivity(connectorUrl, user, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: String(data.actionId ?? data.formId), data } }, ...fields });
+export function teamsInvoke(
+  connectorUrl: string,
+  user: TeamsUser,
+  data: Record<string, unknown>,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return teamsActivity(connectorUrl, user, {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    value: { action: { type: 'Action.Execute', verb: String(data.actionId ?? data.formId), data } },
+    ...fields,
+  });
 }
 
 /** The bot being installed in the user's personal scope: the conversation is kept for proactive messages. */

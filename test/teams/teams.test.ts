@@ -1,5 +1,5 @@
-import { teamsActivity } from '../support/fake-connector';
 import { cardProblems, cardsOf } from '../support/cards';
+import { teamsActivity } from '../support/fake-connector';
 import { eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 
 let t: TestService;
@@ -24,7 +24,11 @@ function message(user: { id: string; name: string }, text: string) {
 }
 
 function invoke(user: { id: string; name: string }, data: Record<string, unknown>) {
-  return teamsActivity(t.connector.url, user, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: String(data.actionId ?? data.formId), data } } });
+  return teamsActivity(t.connector.url, user, {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    value: { action: { type: 'Action.Execute', verb: String(data.actionId ?? data.formId), data } },
+  });
 }
 
 /** Every card the bot sent so far passes the Adaptive Cards parser with no warning. */
@@ -58,12 +62,18 @@ describe('Teams through the real CloudAdapter', () => {
     const person = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     expect(person?.email).toBe(t.sim.fleet.byIndex(9).email);
     expect(person?.individu_id).toBe(t.sim.fleet.byIndex(9).individuId);
-    expect((await t.service.core.store.conversations.of(person!.id))?.reference).toMatchObject({ serviceUrl: t.connector.url, conversation: { id: `a:conv-${ALICE.id}` } });
+    expect((await t.service.core.store.conversations.of(person!.id))?.reference).toMatchObject({
+      serviceUrl: t.connector.url,
+      conversation: { id: `a:conv-${ALICE.id}` },
+    });
   });
 
   it('answers "help" with a card, and the bot\'s @mention is ignored', async () => {
     t.connector.reset();
-    await send({ ...message(ALICE, '<at>Privacy</at> help'), entities: [{ type: 'mention', text: '<at>Privacy</at>', mentioned: { id: '28:bot', name: 'Privacy' } }] });
+    await send({
+      ...message(ALICE, '<at>Privacy</at> help'),
+      entities: [{ type: 'mention', text: '<at>Privacy</at>', mentioned: { id: '28:bot', name: 'Privacy' } }],
+    });
     expect(allText(t.connector.sent()[0]!.body)).toContain('Vie privée — aide');
     expectValidCards();
   });
@@ -138,7 +148,7 @@ describe('the daily prompt in Teams', () => {
     expectValidCards();
   });
 
-  it('someone acting on another driver\'s card changes nothing and is told so', async () => {
+  it("someone acting on another driver's card changes nothing and is told so", async () => {
     const prompt = Number((execute('private', 1).value as string).split(':')[1]);
     const before = await t.service.core.store.answers.latest(prompt);
     const res = await send(invoke(BOB, execute('private', 1)));
@@ -181,21 +191,43 @@ describe('private hours in a Teams card', () => {
     const invalid = await send(invoke(ALICE, { formId: 'schedule_form', state: `sch:${person!.id}`, LUNDI: '25:00-26:00' }));
     expect(JSON.stringify(invalid.body)).toContain('00:00 à 23:59');
     expect(t.sim.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
-    const saved = await send(invoke(ALICE, { formId: 'schedule_form', state: `sch:${person!.id}`, LUNDI: '18:00-23:59', MARDI: '', MERCREDI: '', JEUDI: '', VENDREDI: '', SAMEDI: '', DIMANCHE: '' }));
+    const saved = await send(
+      invoke(ALICE, {
+        formId: 'schedule_form',
+        state: `sch:${person!.id}`,
+        LUNDI: '18:00-23:59',
+        MARDI: '',
+        MERCREDI: '',
+        JEUDI: '',
+        VENDREDI: '',
+        SAMEDI: '',
+        DIMANCHE: '',
+      }),
+    );
     expect(JSON.stringify(saved.body)).toContain('Ocean contient maintenant');
     expect(JSON.stringify(saved.body)).toContain('18:00–23:59');
     const post = t.sim.requestsTo('vieprivee/v1/horairesViePriveeRecurrentesIndividu', 'POST').slice(-1)[0];
-    expect(post?.body).toEqual({ innerMap: { map: { LUNDI: { VIE_PRIVEE: [{ idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 18, finHeure: 23, debutMinute: 0, finMinute: 59 }] } } } });
+    expect(post?.body).toEqual({
+      innerMap: {
+        map: { LUNDI: { VIE_PRIVEE: [{ idJourSemaine: 'LUNDI', typeHoraires: 'VIE_PRIVEE', debutHeure: 18, finHeure: 23, debutMinute: 0, finMinute: 59 }] } },
+      },
+    });
   });
 
-  it('the request id of the activity\'s HTTP request goes with the Ocean calls its turn makes', async () => {
+  it("the request id of the activity's HTTP request goes with the Ocean calls its turn makes", async () => {
     const person = await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${ALICE.id}` });
     const activity = invoke(ALICE, { actionId: 'schedule_edit', value: `sch:${person!.id}` });
-    const res = await fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-teams-31' }, body: JSON.stringify(activity) });
+    const res = await fetch(`${t.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-teams-31' },
+      body: JSON.stringify(activity),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('req-teams-31');
     const traced = t.sim.requests.filter((r) => r.requestId === 'req-teams-31').map((r) => r.endpoint);
-    expect(traced).toEqual(expect.arrayContaining(['vieprivee/v1/horairesViePriveeRecurrentesIndividu', 'vieprivee/v1/horairesViePriveeExceptionnellesIndividu']));
+    expect(traced).toEqual(
+      expect.arrayContaining(['vieprivee/v1/horairesViePriveeRecurrentesIndividu', 'vieprivee/v1/horairesViePriveeExceptionnellesIndividu']),
+    );
   });
 });
 
@@ -206,7 +238,11 @@ describe('Teams with an app id', () => {
       const before = secured.sim.requests.length;
       const res = await send(message(ALICE, 'privacy-report'), secured.url);
       expect(res.status).toBe(401);
-      const forged = await fetch(`${secured.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.jwt' }, body: JSON.stringify(message(ALICE, 'help')) });
+      const forged = await fetch(`${secured.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.jwt' },
+        body: JSON.stringify(message(ALICE, 'help')),
+      });
       expect(forged.status).toBe(401);
       expect(secured.connector.calls).toEqual([]);
       expect(secured.sim.requests.length).toBe(before);

@@ -6,11 +6,13 @@ import { typeErrors } from './typecheck';
 describe('a long table of names full of & < >', () => {
   const view: View = {
     summary: 'Rapport & <co>',
-    blocks: [{
-      type: 'table',
-      columns: [{ label: 'Nom' }, { label: 'Privé (km)', align: 'right' }],
-      rows: Array.from({ length: 300 }, (_, i) => [`<&> Dupont & Fils <${i}> \`\`\``, String(i)]),
-    }],
+    blocks: [
+      {
+        type: 'table',
+        columns: [{ label: 'Nom' }, { label: 'Privé (km)', align: 'right' }],
+        rows: Array.from({ length: 300 }, (_, i) => [`<&> Dupont & Fils <${i}> \`\`\``, String(i)]),
+      },
+    ],
   };
 
   it('is cut into sections of at most 3,000 characters as Slack counts them', () => {

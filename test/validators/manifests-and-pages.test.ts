@@ -16,7 +16,8 @@ const ROOT = path.resolve(__dirname, '../..');
  * (strip-bom) that jest's CommonJS loader cannot require.
  */
 function teamsSchemaErrors(manifest: unknown): string[] {
-  const script = "require('@microsoft/app-manifest').AppManifestUtils.validateAgainstSchema(JSON.parse(require('fs').readFileSync(0, 'utf8'))).then((e) => process.stdout.write(JSON.stringify(e)))";
+  const script =
+    "require('@microsoft/app-manifest').AppManifestUtils.validateAgainstSchema(JSON.parse(require('fs').readFileSync(0, 'utf8'))).then((e) => process.stdout.write(JSON.stringify(e)))";
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, input: JSON.stringify(manifest) }).toString('utf8')) as string[];
 }
 
@@ -25,8 +26,13 @@ const ENV = { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', PUBLIC_U
 describe('the Slack manifest', () => {
   const manifest = parseYaml(fs.readFileSync(path.join(ROOT, 'manifest/slack/manifest.yml'), 'utf8')) as Record<string, any>;
 
-  it('type-checks against @slack/web-api\'s manifest type', () => {
-    expect(typeErrors(["import type { AppsManifestValidateArguments } from '@slack/web-api';"], [{ label: 'manifest.yml', type: "AppsManifestValidateArguments['manifest']", value: manifest }])).toEqual([]);
+  it("type-checks against @slack/web-api's manifest type", () => {
+    expect(
+      typeErrors(
+        ["import type { AppsManifestValidateArguments } from '@slack/web-api';"],
+        [{ label: 'manifest.yml', type: "AppsManifestValidateArguments['manifest']", value: manifest }],
+      ),
+    ).toEqual([]);
   });
 
   it('keeps to what that type documents: a bot display name of a-z, 0-9, -, _ and . only, the human name kept for display', () => {
@@ -45,22 +51,37 @@ describe('the Slack manifest', () => {
 });
 
 describe('the Teams package', () => {
-  it('passes Microsoft\'s manifest schema 1.19, as shipped in @microsoft/app-manifest', () => {
+  it("passes Microsoft's manifest schema 1.19, as shipped in @microsoft/app-manifest", () => {
     const manifest = teamsManifest(ENV);
     expect(manifest.$schema).toBe('https://developer.microsoft.com/json-schemas/teams/v1.19/MicrosoftTeams.schema.json');
     expect(teamsSchemaErrors(manifest)).toEqual([]);
-    expect(teamsSchemaErrors({ ...manifest, name: { short: 'x'.repeat(31), full: 'x' } })).toEqual(['/name/short must NOT have more than 30 characters. Details: {"limit":30}']);
+    expect(teamsSchemaErrors({ ...manifest, name: { short: 'x'.repeat(31), full: 'x' } })).toEqual([
+      '/name/short must NOT have more than 30 characters. Details: {"limit":30}',
+    ]);
   });
 
-  it('links to real HTTPS pages for its privacy policy, terms of use and website: the service\'s own by default', () => {
-    expect(teamsManifest(ENV).developer).toMatchObject({ privacyUrl: 'https://bot.example.com/privacy', termsOfUseUrl: 'https://bot.example.com/terms', websiteUrl: 'https://bot.example.com/about' });
+  it("links to real HTTPS pages for its privacy policy, terms of use and website: the service's own by default", () => {
+    expect(teamsManifest(ENV).developer).toMatchObject({
+      privacyUrl: 'https://bot.example.com/privacy',
+      termsOfUseUrl: 'https://bot.example.com/terms',
+      websiteUrl: 'https://bot.example.com/about',
+    });
   });
 
-  it('uses an organisation\'s own pages when PRIVACY_URL, TERMS_URL and WEBSITE_URL are set, and refuses http', () => {
-    const own = { ...ENV, PRIVACY_URL: 'https://fleet.example.org/vie-privee', TERMS_URL: 'https://fleet.example.org/cgu', WEBSITE_URL: 'https://fleet.example.org' };
+  it("uses an organisation's own pages when PRIVACY_URL, TERMS_URL and WEBSITE_URL are set, and refuses http", () => {
+    const own = {
+      ...ENV,
+      PRIVACY_URL: 'https://fleet.example.org/vie-privee',
+      TERMS_URL: 'https://fleet.example.org/cgu',
+      WEBSITE_URL: 'https://fleet.example.org',
+    };
     expect(teamsManifest(own).developer).toMatchObject({ privacyUrl: own.PRIVACY_URL, termsOfUseUrl: own.TERMS_URL, websiteUrl: own.WEBSITE_URL });
     expect(() => teamsManifest({ ...ENV, PRIVACY_URL: 'http://fleet.example.org/p' })).toThrow('PRIVACY_URL must be an https:// URL');
-    expect(loadConfig({ PRIVACY_URL: 'https://fleet.example.org/p', PUBLIC_URL: 'https://bot.example.com' })).toMatchObject({ privacyUrl: 'https://fleet.example.org/p', termsUrl: 'https://bot.example.com/terms', websiteUrl: 'https://bot.example.com/about' });
+    expect(loadConfig({ PRIVACY_URL: 'https://fleet.example.org/p', PUBLIC_URL: 'https://bot.example.com' })).toMatchObject({
+      privacyUrl: 'https://fleet.example.org/p',
+      termsUrl: 'https://bot.example.com/terms',
+      websiteUrl: 'https://bot.example.com/about',
+    });
     expect(() => loadConfig({ TERMS_URL: 'http://fleet.example.org/t' })).toThrow('TERMS_URL must be the https URL of your terms of use');
   });
 
@@ -93,7 +114,7 @@ describe('the Teams package', () => {
       expect(x >= 48 && x < 144 && y >= 48 && y < 144).toBe(true);
     }
     expect(icon.data[3]).toBe(255); // a solid square background
-    expect(symbol).toBeGreaterThan(96 * 96 / 4);
+    expect(symbol).toBeGreaterThan((96 * 96) / 4);
   });
 });
 
@@ -116,11 +137,11 @@ describe('the public pages the Teams app links to', () => {
     expect(fr.text).toContain('effacés 400 jours');
   });
 
-  it('each page is in English too, by ?lang=en or by the browser\'s language', async () => {
+  it("each page is in English too, by ?lang=en or by the browser's language", async () => {
     const en = await page('/privacy?lang=en');
     for (const heading of ['What the bot keeps', 'For how long', 'Who sees what', 'Contact']) expect(en.text).toContain(heading);
     expect((await page('/terms', { 'accept-language': 'en-GB,en;q=0.8' })).text).toContain('<h1>Terms of use</h1>');
-    expect((await page('/terms')).text).toContain("<h1>Conditions d&#39;utilisation</h1>");
+    expect((await page('/terms')).text).toContain('<h1>Conditions d&#39;utilisation</h1>');
     expect((await page('/about?lang=en')).text).toContain('<h1>Ocean privacy bot</h1>');
     expect((await page('/about')).status).toBe(200);
   });

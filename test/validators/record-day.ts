@@ -58,10 +58,17 @@ async function slash(t: TestService, user: string, command: string, text: string
   await post(t.url, body, FORM, sign(body));
   await eventually(() => t.slack.responses.some((r) => responseUrl.endsWith(r.id)), 20_000);
   // A report's second answer (the table) comes after "preparing…".
-  if (command === '/privacy-report') await eventually(() => t.slack.responses.filter((r) => responseUrl.endsWith(r.id)).length >= 2 || undefined, 20_000).catch(() => undefined);
+  if (command === '/privacy-report')
+    await eventually(() => t.slack.responses.filter((r) => responseUrl.endsWith(r.id)).length >= 2 || undefined, 20_000).catch(() => undefined);
 }
 
-async function click(t: TestService, user: string, actionId: string, value: string, extra: Partial<Parameters<typeof blockActionsBody>[0]> = {}): Promise<void> {
+async function click(
+  t: TestService,
+  user: string,
+  actionId: string,
+  value: string,
+  extra: Partial<Parameters<typeof blockActionsBody>[0]> = {},
+): Promise<void> {
   const body = blockActionsBody({ user, actionId, value, responseUrl: t.slack.responseUrl(), ...extra });
   await post(t.url, body, FORM, sign(body));
 }
@@ -73,7 +80,11 @@ async function submit(t: TestService, callbackId: string, state: string, values:
 }
 
 async function teams(t: TestService, user: { id: string; name: string }, fields: Record<string, unknown>, invokes: TeamsPayload[]): Promise<void> {
-  const res = await fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(teamsActivity(t.connector.url, user, fields)) });
+  const res = await fetch(`${t.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(teamsActivity(t.connector.url, user, fields)),
+  });
   const text = await res.text();
   if (fields.type === 'invoke' && text) invokes.push({ via: 'invoke', body: JSON.parse(text) as Record<string, unknown> });
 }
@@ -87,12 +98,23 @@ function invoke(data: Record<string, unknown>): Record<string, unknown> {
  * the driver's history: their prompt then suggests an answer for each, with the accept button.
  */
 let seededTripId = 800_000;
-async function seedSuggestions(t: TestService, individuId: number, trips: { fromTown: string | null; toTown: string | null; start: string | null }[]): Promise<void> {
+async function seedSuggestions(
+  t: TestService,
+  individuId: number,
+  trips: { fromTown: string | null; toTown: string | null; start: string | null }[],
+): Promise<void> {
   for (const trip of trips) {
     for (const weeks of [1, 2, 3]) {
       const start = trip.start && DateTime.fromISO(trip.start).minus({ weeks }).toISO();
       const slot = tripSlot({ ...trip, start }, 'Europe/Paris');
-      if (slot) await recordAnswered(t.service.core.store.db, individuId, { ...slot, tripId: (seededTripId += 1) }, 'private', new Date(slot.startAt.getTime() + 86_400_000));
+      if (slot)
+        await recordAnswered(
+          t.service.core.store.db,
+          individuId,
+          { ...slot, tripId: (seededTripId += 1) },
+          'private',
+          new Date(slot.startAt.getTime() + 86_400_000),
+        );
     }
   }
 }
@@ -127,15 +149,27 @@ export async function recordRepresentativeDay(): Promise<Recording> {
 
   // Both drivers repeat yesterday's trips: their prompts carry suggestions and the accept button.
   for (const who of [driver, teamsDriver]) {
-    const trips = fleet.trips(who.vehicleId!, TEST_DAY, 'Europe/Paris').map((trip) => ({ fromTown: trip.from.town, toTown: trip.to.town, start: trip.start.toISO() }));
+    const trips = fleet
+      .trips(who.vehicleId!, TEST_DAY, 'Europe/Paris')
+      .map((trip) => ({ fromTown: trip.from.town, toTown: trip.to.town, start: trip.start.toISO() }));
     await seedSuggestions(t, who.individuId, trips);
   }
 
   // The daily prompt, to Slack and to Teams.
   await slash(t, SLACK_DRIVER, '/privacy', '');
   await t.service.core.dailyRun.run(TEST_DAY);
-  const slackPrompt = JSON.stringify(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D_${SLACK_DRIVER}`).map((c) => c.args.blocks));
-  const teamsPrompt = JSON.stringify(t.connector.sent().filter((c) => c.conversationId === `a:conv-${TEAMS_DRIVER.id}`).map((c) => c.body));
+  const slackPrompt = JSON.stringify(
+    t.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === `D_${SLACK_DRIVER}`)
+      .map((c) => c.args.blocks),
+  );
+  const teamsPrompt = JSON.stringify(
+    t.connector
+      .sent()
+      .filter((c) => c.conversationId === `a:conv-${TEAMS_DRIVER.id}`)
+      .map((c) => c.body),
+  );
 
   // A click on each, delivered to Ocean, and the message redrawn.
   await click(t, SLACK_DRIVER, 'trip_answer:0', answerValue(slackPrompt));
@@ -143,13 +177,33 @@ export async function recordRepresentativeDay(): Promise<Recording> {
   await eventually(() => t.slack.callsTo('chat.update').length > 0 && t.connector.updated().length > 0, 15_000);
 
   // A 45-trip day, paged.
-  for (const [platform, chatUserId] of [['slack', SLACK_DRIVER], ['teams', `aad-${TEAMS_DRIVER.id}`]] as const) {
+  for (const [platform, chatUserId] of [
+    ['slack', SLACK_DRIVER],
+    ['teams', `aad-${TEAMS_DRIVER.id}`],
+  ] as const) {
     const person = await t.service.core.store.people.find({ platform, workspaceId: platform === 'slack' ? 'T_FLEET' : 'TENANT_FLEET', chatUserId });
     const who = platform === 'slack' ? driver : teamsDriver;
     const car = fleet.vehicle(who.vehicleId!)!;
-    const asked = Array.from({ length: 45 }, (_, i) => ({ id: 70_000 + i, vehicleId: car.id, numeroEmbarque: car.numeroEmbarque, start: new Date(Date.UTC(2026, 10, 20, 5, i)).toISOString(), end: new Date(Date.UTC(2026, 10, 20, 5, i + 1)).toISOString(), fromTown: 'Villeurbanne', toTown: 'Lyon', distanceMeter: 1000, durationSec: 60 }));
+    const asked = Array.from({ length: 45 }, (_, i) => ({
+      id: 70_000 + i,
+      vehicleId: car.id,
+      numeroEmbarque: car.numeroEmbarque,
+      start: new Date(Date.UTC(2026, 10, 20, 5, i)).toISOString(),
+      end: new Date(Date.UTC(2026, 10, 20, 5, i + 1)).toISOString(),
+      fromTown: 'Villeurbanne',
+      toTown: 'Lyon',
+      distanceMeter: 1000,
+      durationSec: 60,
+    }));
     await seedSuggestions(t, who.individuId, asked.slice(0, 1));
-    const prompt = await t.service.core.store.prompts.claim({ individuId: who.individuId, day: '2026-11-20', personId: person!.id, trips: { asked, alreadyPrivate: 0 }, worker: 'test', leaseMs: 1 });
+    const prompt = await t.service.core.store.prompts.claim({
+      individuId: who.individuId,
+      day: '2026-11-20',
+      personId: person!.id,
+      trips: { asked, alreadyPrivate: 0 },
+      worker: 'test',
+      leaseMs: 1,
+    });
     // A page shown, then its suggestions accepted (the other pages stay open, the day unanswered).
     if (platform === 'slack') {
       await click(t, SLACK_DRIVER, 'prompt_page:0', `pg:${prompt!.id}:1`);
@@ -169,7 +223,17 @@ export async function recordRepresentativeDay(): Promise<Recording> {
   await click(t, SLACK_DRIVER, 'schedule_edit:0', `sch:${slackPerson!.id}`);
   await eventually(() => t.slack.callsTo('views.open').length > 0);
   acks.push(await submit(t, 'schedule_form', `sch:${slackPerson!.id}`, { LUNDI: '25:00-26:00' }));
-  acks.push(await submit(t, 'schedule_form', `sch:${slackPerson!.id}`, { LUNDI: '18:00-23:59', MARDI: '', MERCREDI: '', JEUDI: '', VENDREDI: '', SAMEDI: '', DIMANCHE: '' }));
+  acks.push(
+    await submit(t, 'schedule_form', `sch:${slackPerson!.id}`, {
+      LUNDI: '18:00-23:59',
+      MARDI: '',
+      MERCREDI: '',
+      JEUDI: '',
+      VENDREDI: '',
+      SAMEDI: '',
+      DIMANCHE: '',
+    }),
+  );
   await click(t, SLACK_DRIVER, 'period_add:0', `sch:${slackPerson!.id}`);
   acks.push(await submit(t, 'period_form', `sch:${slackPerson!.id}`, { description: HOSTILE.description, from: '10/12/2026', to: '12/12/2026' }));
   await eventually(() => t.slack.callsTo('views.update').length >= 2, 15_000);
@@ -178,9 +242,29 @@ export async function recordRepresentativeDay(): Promise<Recording> {
   await teams(t, TEAMS_DRIVER, { type: 'message', text: 'privacy schedule' }, invokes);
   await teams(t, TEAMS_DRIVER, invoke({ actionId: 'schedule_edit', value: `sch:${teamsPerson!.id}` }), invokes);
   await teams(t, TEAMS_DRIVER, invoke({ formId: 'schedule_form', state: `sch:${teamsPerson!.id}`, LUNDI: '25:00-26:00' }), invokes);
-  await teams(t, TEAMS_DRIVER, invoke({ formId: 'schedule_form', state: `sch:${teamsPerson!.id}`, LUNDI: '18:00-23:59', MARDI: '', MERCREDI: '', JEUDI: '', VENDREDI: '', SAMEDI: '', DIMANCHE: '' }), invokes);
+  await teams(
+    t,
+    TEAMS_DRIVER,
+    invoke({
+      formId: 'schedule_form',
+      state: `sch:${teamsPerson!.id}`,
+      LUNDI: '18:00-23:59',
+      MARDI: '',
+      MERCREDI: '',
+      JEUDI: '',
+      VENDREDI: '',
+      SAMEDI: '',
+      DIMANCHE: '',
+    }),
+    invokes,
+  );
   await teams(t, TEAMS_DRIVER, invoke({ actionId: 'period_add', value: `sch:${teamsPerson!.id}` }), invokes);
-  await teams(t, TEAMS_DRIVER, invoke({ formId: 'period_form', state: `sch:${teamsPerson!.id}`, description: HOSTILE.description, from: '14/12/2026', to: '15/12/2026' }), invokes);
+  await teams(
+    t,
+    TEAMS_DRIVER,
+    invoke({ formId: 'period_form', state: `sch:${teamsPerson!.id}`, description: HOSTILE.description, from: '14/12/2026', to: '15/12/2026' }),
+    invokes,
+  );
   await teams(t, TEAMS_DRIVER, { type: 'message', text: 'privacy schedule' }, invokes);
 
   // The App Home tab.
@@ -192,7 +276,8 @@ export async function recordRepresentativeDay(): Promise<Recording> {
   for (const text of ['help', 'bogus words here', HOSTILE.command]) await slash(t, SLACK_DRIVER, '/privacy', text);
   await slash(t, SLACK_DRIVER, '/privacy-report', '');
   await slash(t, 'U_STRANGER', '/privacy', '');
-  for (const text of ['privacy-report last-month', 'privacy-report last-month by vehicle', 'privacy-report 2026-13', 'help']) await teams(t, TEAMS_BOSS, { type: 'message', text }, invokes);
+  for (const text of ['privacy-report last-month', 'privacy-report last-month by vehicle', 'privacy-report 2026-13', 'help'])
+    await teams(t, TEAMS_BOSS, { type: 'message', text }, invokes);
   for (const text of ['bogus words here', 'privacy-report', `privacy ${HOSTILE.description}`]) await teams(t, TEAMS_DRIVER, { type: 'message', text }, invokes);
   await eventually(() => t.slack.callsTo('views.publish').length > 0);
 
@@ -202,7 +287,17 @@ export async function recordRepresentativeDay(): Promise<Recording> {
   for (const text of ['privacy-report 2026 by vehicle', 'privacy-report unanswered']) await teams(t, TEAMS_BOSS, { type: 'message', text }, invokes);
   await click(t, SLACK_BOSS, 'remind_unanswered:0', `rmd:${TEST_DAY}:${TEST_DAY}`);
   const channel = '19:reports@thread.tacv2';
-  await teams(t, TEAMS_BOSS, { type: 'message', text: 'privacy-report here', conversation: { id: `${channel};messageid=1`, conversationType: 'channel', tenantId: 'TENANT_FLEET' }, channelData: { tenant: { id: 'TENANT_FLEET' }, channel: { id: channel } } }, invokes);
+  await teams(
+    t,
+    TEAMS_BOSS,
+    {
+      type: 'message',
+      text: 'privacy-report here',
+      conversation: { id: `${channel};messageid=1`, conversationType: 'channel', tenantId: 'TENANT_FLEET' },
+      channelData: { tenant: { id: 'TENANT_FLEET' }, channel: { id: channel } },
+    },
+    invokes,
+  );
   await t.service.core.digest.run(t.clock.now());
 
   // A week later the day is closed: a click is refused and the prompt drawn without buttons.
@@ -214,10 +309,16 @@ export async function recordRepresentativeDay(): Promise<Recording> {
   await t.service.core.outbox.drain();
 
   const slack: SlackPayload[] = [
-    ...t.slack.calls.filter((c) => ['chat.postMessage', 'chat.update'].includes(c.method)).map((c) => ({ via: c.method, surface: 'message' as const, body: c.args })),
+    ...t.slack.calls
+      .filter((c) => ['chat.postMessage', 'chat.update'].includes(c.method))
+      .map((c) => ({ via: c.method, surface: 'message' as const, body: c.args })),
     ...t.slack.responses.map((r) => ({ via: 'response_url', surface: 'message' as const, body: r.body })),
-    ...t.slack.calls.filter((c) => ['views.open', 'views.update'].includes(c.method)).map((c) => ({ via: c.method, surface: 'modal' as const, body: c.args.view as Record<string, unknown> })),
-    ...t.slack.calls.filter((c) => c.method === 'views.publish').map((c) => ({ via: c.method, surface: 'home' as const, body: c.args.view as Record<string, unknown> })),
+    ...t.slack.calls
+      .filter((c) => ['views.open', 'views.update'].includes(c.method))
+      .map((c) => ({ via: c.method, surface: 'modal' as const, body: c.args.view as Record<string, unknown> })),
+    ...t.slack.calls
+      .filter((c) => c.method === 'views.publish')
+      .map((c) => ({ via: c.method, surface: 'home' as const, body: c.args.view as Record<string, unknown> })),
     ...acks.filter((a) => a.body.view).map((a) => ({ ...a, body: a.body.view as Record<string, unknown> })),
   ];
   const recorded: TeamsPayload[] = [

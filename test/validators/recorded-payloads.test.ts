@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { cardProblems, cardsOf } from '../support/cards';
-import { HOSTILE, recordRepresentativeDay, type Recording } from './record-day';
+import { HOSTILE, type Recording, recordRepresentativeDay } from './record-day';
 import { typeErrors } from './typecheck';
 
 /*
@@ -18,24 +18,36 @@ afterAll(() => day?.t.stop());
 const TEAMS_MAX_ACTIVITY_BYTES = 40 * 1024;
 
 function walk(node: unknown, visit: (node: Record<string, unknown>, path: string) => void, path = ''): void {
-  if (Array.isArray(node)) node.forEach((n, i) => walk(n, visit, `${path}[${i}]`));
-  else if (node && typeof node === 'object') {
+  if (Array.isArray(node)) {
+    for (const [i, n] of node.entries()) walk(n, visit, `${path}[${i}]`);
+  } else if (node && typeof node === 'object') {
     visit(node as Record<string, unknown>, path);
     for (const [k, v] of Object.entries(node)) walk(v, visit, `${path}.${k}`);
   }
 }
 
 function allCards() {
-  return day.teams.flatMap((p) => (p.via === 'invoke' ? [{ via: p.via, card: (p.body as { value?: Record<string, unknown> }).value! }] : cardsOf(p.body).map((card) => ({ via: p.via, card }))));
+  return day.teams.flatMap((p) =>
+    p.via === 'invoke' ? [{ via: p.via, card: (p.body as { value?: Record<string, unknown> }).value! }] : cardsOf(p.body).map((card) => ({ via: p.via, card })),
+  );
 }
 
 describe('every Slack surface the service sent', () => {
   it('covers messages, updates, responses, modals and the App Home', () => {
     const vias = new Set(day.slack.map((p) => `${p.via}/${p.surface}`));
-    expect([...vias].sort()).toEqual(expect.arrayContaining(['chat.postMessage/message', 'chat.update/message', 'response_url/message', 'views.open/modal', 'views.update/modal', 'views.publish/home']));
+    expect([...vias].sort()).toEqual(
+      expect.arrayContaining([
+        'chat.postMessage/message',
+        'chat.update/message',
+        'response_url/message',
+        'views.open/modal',
+        'views.update/modal',
+        'views.publish/home',
+      ]),
+    );
   });
 
-  it('covers the managers\' year, non-responders, the weekly digest in a DM and in the channel, and a day closed', () => {
+  it("covers the managers' year, non-responders, the weekly digest in a DM and in the channel, and a day closed", () => {
     const sent = (channel: string) => JSON.stringify(day.slack.filter((p) => p.body.channel === channel));
     expect(sent('D_U_BOSS')).toContain('Weekly digest');
     expect(sent('C0REPORTS1')).toContain('Rapport hebdomadaire');
@@ -60,7 +72,7 @@ describe('every Slack surface the service sent', () => {
     expect(typeErrors(["import type { HomeView, KnownBlock, ModalView } from '@slack/types';"], values)).toEqual([]);
   });
 
-  it('keeps within Block Kit\'s documented limits, counted on the text Slack receives', () => {
+  it("keeps within Block Kit's documented limits, counted on the text Slack receives", () => {
     const problems: string[] = [];
     for (const p of day.slack) {
       const blocks = (p.body.blocks ?? []) as unknown[];
@@ -98,16 +110,19 @@ describe('every Teams activity and card the service sent', () => {
     expect(new Set(day.teams.map((p) => p.via))).toEqual(new Set(['sent', 'updated', 'invoke']));
   });
 
-  it('covers the managers\' year, non-responders, the weekly digest in a personal chat and in the channel, and a day closed', () => {
+  it("covers the managers' year, non-responders, the weekly digest in a personal chat and in the channel, and a day closed", () => {
     const all = JSON.stringify(day.teams);
-    for (const text of ['Avantage en nature', 'Trajets sans réponse', 'Rapport hebdomadaire', 'Ce canal recevra', 'Le délai de réponse est passé']) expect(all).toContain(text);
+    for (const text of ['Avantage en nature', 'Trajets sans réponse', 'Rapport hebdomadaire', 'Ce canal recevra', 'Le délai de réponse est passé'])
+      expect(all).toContain(text);
     expect(day.t.connector.sent().filter((c) => c.conversationId === '19:reports@thread.tacv2').length).toBe(2);
   });
 
   it('covers suggestions: the reason under a trip and the accept action, and the accepted card', () => {
     const all = JSON.stringify(day.teams);
     for (const text of ['Suggestion : privé les 3 dernières fois', '"verb":"accept_suggestions"', 'Accepter les suggestions']) expect(all).toContain(text);
-    expect(day.teams.some((p) => p.via === 'invoke' && JSON.stringify(p.body).includes('Page 3/3') && JSON.stringify(p.body).includes('Privé — enregistrement…'))).toBe(true);
+    expect(
+      day.teams.some((p) => p.via === 'invoke' && JSON.stringify(p.body).includes('Page 3/3') && JSON.stringify(p.body).includes('Privé — enregistrement…')),
+    ).toBe(true);
   });
 
   it('passes the Adaptive Cards parser with no warning', () => {
@@ -115,24 +130,35 @@ describe('every Teams activity and card the service sent', () => {
     expect(problems).toEqual([]);
   });
 
-  it('type-checks against Microsoft\'s card model with Teams\' msteams extension (@microsoft/teams.cards) and botframework-schema\'s invoke response', () => {
+  it("type-checks against Microsoft's card model with Teams' msteams extension (@microsoft/teams.cards) and botframework-schema's invoke response", () => {
     const cards = allCards().map(({ via, card }, i) => ({ label: `${via} card #${i}`, type: 'IAdaptiveCard', value: card }));
     const invokes = day.teams.filter((p) => p.via === 'invoke').map((p, i) => ({ label: `invoke #${i}`, type: 'AdaptiveCardInvokeResponse', value: p.body }));
-    const attachments = day.teams.filter((p) => p.via !== 'invoke').map((p, i) => ({ label: `${p.via} #${i} attachments`, type: 'Attachment[]', value: p.body.attachments ?? [] }));
+    const attachments = day.teams
+      .filter((p) => p.via !== 'invoke')
+      .map((p, i) => ({ label: `${p.via} #${i} attachments`, type: 'Attachment[]', value: p.body.attachments ?? [] }));
     expect(invokes.length).toBeGreaterThan(5);
-    expect(typeErrors(["import type { IAdaptiveCard } from '@microsoft/teams.cards';", "import type { AdaptiveCardInvokeResponse, Attachment } from 'botframework-schema';"], [...cards, ...invokes, ...attachments])).toEqual([]);
+    expect(
+      typeErrors(
+        ["import type { IAdaptiveCard } from '@microsoft/teams.cards';", "import type { AdaptiveCardInvokeResponse, Attachment } from 'botframework-schema';"],
+        [...cards, ...invokes, ...attachments],
+      ),
+    ).toEqual([]);
   });
 
   it('answers every invoke with a card that replaces the clicked one', () => {
-    for (const p of day.teams.filter((x) => x.via === 'invoke')) expect(p.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.5' } });
+    for (const p of day.teams.filter((x) => x.via === 'invoke'))
+      expect(p.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.5' } });
   });
 
   it('keeps every activity under 40 KB of JSON once base64 images are left out (Teams refuses about 100 KB)', () => {
-    const sizes = day.teams.map((p) => ({ via: p.via, bytes: Buffer.byteLength(JSON.stringify(p.body).replace(/data:image\/[a-z]+;base64,[A-Za-z0-9+/=]+/g, 'data:')) }));
+    const sizes = day.teams.map((p) => ({
+      via: p.via,
+      bytes: Buffer.byteLength(JSON.stringify(p.body).replace(/data:image\/[a-z]+;base64,[A-Za-z0-9+/=]+/g, 'data:')),
+    }));
     expect(sizes.filter((s) => s.bytes > TEAMS_MAX_ACTIVITY_BYTES)).toEqual([]);
   });
 
-  it('keeps the inline chart within Teams\' 1024×1024 pixels and 1 MB', () => {
+  it("keeps the inline chart within Teams' 1024×1024 pixels and 1 MB", () => {
     const images = allCards().flatMap(({ card }) => {
       const found: string[] = [];
       walk(card, (node) => {
