@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { startService } from '../adapters/service';
 import { createLogger } from '../src/logger';
 import { Fleet } from '../src/sandbox/fleet';
@@ -31,8 +32,9 @@ async function main(): Promise<void> {
   const store = await Store.open();
   const config = benchConfig({ baseUrl: sim.baseUrl, login: sim.login, password: sim.password }, slack.apiUrl, SECRET);
   const service = await startService(config, { logger: createLogger('silent'), store, jobs: false });
-  // Prompts for a past week: plenty of trips to click.
-  const days = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'];
+  // Prompts for the last five days, still open to answers: plenty of trips to click.
+  const today = DateTime.now().setZone(config.timezone);
+  const days = [5, 4, 3, 2, 1].map((back) => today.minus({ days: back }).toISODate()!);
   for (const day of days) await service.core.dailyRun.run(day);
   const prompts = (await Promise.all(days.map((d) => store.prompts.forDay(d)))).flat().filter((p) => p.status === 'sent');
   const clicks: { user: string; value: string; channel: string; ts: string }[] = [];
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     const started = now();
     await fetch(`${service.url}/slack/events`, { method: 'POST', headers: signed(body), body });
     for (;;) {
+      if (now() - started > 30_000) throw new Error(`click ${click.value} not shown as recorded within 30 s`);
       const done = slack.calls
         .slice(before)
         .some((c) => c.method === 'chat.update' && c.args.channel === click.channel && JSON.stringify(c.args.blocks).includes('enregistré à'));
