@@ -37,27 +37,44 @@ export class AnswerService {
   /** Records the click of `person` (as the store knows them); `requestKey` makes a replay change nothing. */
   async record(person: Person | undefined, payload: AnswerPayload, requestKey?: string): Promise<RecordedClick> {
     const { store } = this.deps;
-    const prompt = await store.prompts.byId(payload.promptId);
-    if (!prompt) return { ok: false, reason: 'promptUnknown', person };
-    if (!person || person.individu_id === null || person.individu_id !== prompt.individu_id) {
-      if (person) await store.auditLog.add(personRef(person), 'answer.refused', `prompt:${prompt.id}`, { reason: 'notYourPrompt' });
-      return { ok: false, reason: 'notYourPrompt', person };
-    }
-    if (!this.deps.window.isOpen(prompt.day)) return { ok: false, reason: 'closed', person, prompt };
+    const owned = await this.answerable(person, payload.promptId, {});
+    if ('refused' in owned) return owned.refused;
+    const { prompt } = owned;
     const { asked } = promptTrips(prompt);
-    const chosen = payload.trip === 'all' ? asked : asked[payload.trip] ? [asked[payload.trip]] : [];
+    const one = payload.trip === 'all' ? undefined : asked[payload.trip];
+    const chosen = payload.trip === 'all' ? asked : one ? [one] : [];
     if (!chosen.length) return { ok: false, reason: 'badButton', person };
     const { replayed, created } = await store.answers.record({
       promptId: prompt.id,
-      tripIds: chosen.map((trip) => trip!.id),
+      tripIds: chosen.map((trip) => trip.id),
       choice: payload.choice,
-      answeredBy: person.id,
+      answeredBy: owned.person.id,
       requestKey,
-      audit: { actor: personRef(person), details: { trip: payload.trip, choice: payload.choice } },
-      history: { individuId: prompt.individu_id, trips: this.deps.suggestions.answered(prompt) },
+      audit: { actor: personRef(owned.person), details: { trip: payload.trip, choice: payload.choice } },
+      history: { individuId: prompt.individu_id, trips: this.deps.suggestions.answered(prompt, chosen) },
     });
     if (replayed) return { ok: false, reason: 'replayed', person };
-    return { ok: true, prompt, person, created, page: payload.trip === 'all' ? 0 : pageOfTrip(payload.trip) };
+    return { ok: true, prompt, person: owned.person, created, page: payload.trip === 'all' ? 0 : pageOfTrip(payload.trip) };
+  }
+
+  /**
+   * The prompt a button names, when `person` is its driver and its day is still open; the
+   * refusal otherwise (written to the audit log when the prompt is someone else's).
+   */
+  private async answerable(
+    person: Person | undefined,
+    promptId: number,
+    auditDetails: Record<string, unknown>,
+  ): Promise<{ prompt: DailyPromptRow; person: Person } | { refused: RecordedClick }> {
+    const { store } = this.deps;
+    const prompt = await store.prompts.byId(promptId);
+    if (!prompt) return { refused: { ok: false, reason: 'promptUnknown', person } };
+    if (!person || person.individu_id === null || person.individu_id !== prompt.individu_id) {
+      if (person) await store.auditLog.add(personRef(person), 'answer.refused', `prompt:${prompt.id}`, { reason: 'notYourPrompt', ...auditDetails });
+      return { refused: { ok: false, reason: 'notYourPrompt', person } };
+    }
+    if (!this.deps.window.isOpen(prompt.day)) return { refused: { ok: false, reason: 'closed', person, prompt } };
+    return { prompt, person };
   }
 
   /**
@@ -68,13 +85,9 @@ export class AnswerService {
    */
   async acceptSuggestions(person: Person | undefined, target: { promptId: number; page: number }, requestKey?: string): Promise<RecordedClick> {
     const { store } = this.deps;
-    const prompt = await store.prompts.byId(target.promptId);
-    if (!prompt) return { ok: false, reason: 'promptUnknown', person };
-    if (!person || person.individu_id === null || person.individu_id !== prompt.individu_id) {
-      if (person) await store.auditLog.add(personRef(person), 'answer.refused', `prompt:${prompt.id}`, { reason: 'notYourPrompt', suggestions: true });
-      return { ok: false, reason: 'notYourPrompt', person };
-    }
-    if (!this.deps.window.isOpen(prompt.day)) return { ok: false, reason: 'closed', person, prompt };
+    const owned = await this.answerable(person, target.promptId, { suggestions: true });
+    if ('refused' in owned) return owned.refused;
+    const { prompt } = owned;
     const { asked } = promptTrips(prompt);
     const first = target.page * MAX_TRIPS_PER_MESSAGE;
     if (first >= asked.length) return { ok: false, reason: 'badButton', person };
@@ -84,19 +97,19 @@ export class AnswerService {
     // Nothing left to accept: still one request, so that a replay is told apart (and ignored).
     if (!picks.length)
       return (await store.claim(requestKey))
-        ? { ok: false, reason: 'noSuggestion', person, prompt, page: target.page }
+        ? { ok: false, reason: 'noSuggestion', person: owned.person, prompt, page: target.page }
         : { ok: false, reason: 'replayed', person };
     const { replayed, created } = await store.answers.record({
       promptId: prompt.id,
       picks,
       onlyUnanswered: true,
-      answeredBy: person.id,
+      answeredBy: owned.person.id,
       requestKey,
-      audit: { actor: personRef(person), details: { suggestions: picks.length, page: target.page } },
-      history: { individuId: prompt.individu_id, trips: this.deps.suggestions.answered(prompt) },
+      audit: { actor: personRef(owned.person), details: { suggestions: picks.length, page: target.page } },
+      history: { individuId: prompt.individu_id, trips: this.deps.suggestions.answered(prompt, onPage) },
     });
     if (replayed) return { ok: false, reason: 'replayed', person };
-    return { ok: true, prompt, person, created, page: target.page };
+    return { ok: true, prompt, person: owned.person, created, page: target.page };
   }
 
   /** The prompt as it stands, on one page, with the driver's suggestions; `answers` when the caller has just read them. */

@@ -53,13 +53,16 @@ export class Suggestions {
     }
   }
 
-  /** The prompt's trips as the driver's history keeps them once answered (by trip id). */
-  answered(prompt: DailyPromptRow): Map<number, AnsweredTrip> {
-    const trips = new Map<number, AnsweredTrip>();
-    for (const trip of promptTrips(prompt).asked) {
+  /**
+   * Trips of `prompt` as the driver's history keeps them once answered (by trip id): those being
+   * answered when given (a click works out only its own), every trip of the prompt otherwise.
+   */
+  answered(prompt: DailyPromptRow, trips: readonly Trip[] = promptTrips(prompt).asked): Map<number, AnsweredTrip> {
+    const slots = new Map<number, AnsweredTrip>();
+    for (const trip of trips) {
       const slot = tripSlot(trip, this.deps.zone);
-      if (slot) trips.set(trip.id, { ...slot, tripId: trip.id });
+      if (slot) slots.set(trip.id, { ...slot, tripId: trip.id });
     }
-    return trips;
+    return slots;
   }
 }

@@ -32,10 +32,9 @@ export class HistoryTable {
 
   /**
    * For each trip, the driver's latest answered trips on its route and kind of day, started
-   * before it and within `rule.windowMinutes` of its time of day: at most `rule.count` (what the
-   * rule in privacy/suggestion-rule.ts needs), in one query for
-   * every trip of a prompt (the rule in suggestion-rule.ts decides); none at all when the driver
-   * turned suggestions off.
+   * before it and within `rule.windowMinutes` of its time of day: at most `rule.count`, in one
+   * query for every trip of a prompt (the rule in privacy/suggestion-rule.ts decides); none at
+   * all when the driver turned suggestions off.
    */
   async near(individuId: number, trips: readonly (TripSlot & { tripId: number })[], rule: { count: number; windowMinutes: number }): Promise<HistoryRow[]> {
     if (!trips.length) return [];
