@@ -55,6 +55,8 @@ function answer(drivers: number): string {
   ]);
 }
 
+const OCTOBER = { first: '2026-10-01', last: '2026-10-31', kind: 'month' } as const;
+
 async function main(): Promise<void> {
   const drivers = 5000;
   const body = answer(drivers);
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
     t,
     'octobre 2026',
     'driver',
+    OCTOBER,
   );
   global.gc?.();
   const before = process.memoryUsage().rss;
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
     step('validate the envelope (zod)');
     const data = readAnalysis(results, { by: 'driver', drivers: new Map(), vehicles: new Map() });
     step('validate 5,000 nodes (zod) and aggregate rows');
-    const rendered = await service.render(data, t, 'octobre 2026', 'driver');
+    const rendered = await service.render(data, t, 'octobre 2026', 'driver', OCTOBER);
     step('render table, chart and CSV');
     return rendered;
   });

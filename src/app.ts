@@ -18,6 +18,7 @@ import { OverviewService } from './privacy/overview';
 import { PeopleService } from './privacy/people';
 import { ChatPorts } from './privacy/ports';
 import { PromptMessages } from './privacy/prompt-messages';
+import { PeriodKeys } from './privacy/report-keys';
 import { ReportService } from './privacy/reports';
 import { RetentionService } from './privacy/retention';
 import { ScheduleService } from './privacy/schedules';
@@ -163,7 +164,14 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     metrics: { sent: (p) => metrics.promptsSent.inc({ platform: p }), failed: (p) => metrics.promptsFailed.inc({ platform: p }) },
   });
   const schedules = new ScheduleService({ ocean, trips, store, zone, clock, logger: logger.child({ component: 'schedules' }) });
-  const reports = new ReportService({ ocean, directory, store, zone, logger: logger.child({ component: 'report' }) });
+  const reports = new ReportService({
+    ocean,
+    directory,
+    store,
+    zone,
+    keys: new PeriodKeys({ privateKeys: config.ocean.privateKeys, professionalKeys: config.ocean.professionalKeys }),
+    logger: logger.child({ component: 'report' }),
+  });
   const retention = new RetentionService({
     store,
     deliverDue: () => outbox.drain(),

@@ -56,6 +56,8 @@ const EnvSchema = z.object({
       .optional(),
   ),
   OCEAN_TRIP_TIMES: optionalText.pipe(z.enum(['utc', 'fleet'], { message: 'must be utc or fleet (how Ocean writes trip times; see the README)' }).optional()),
+  OCEAN_PRIVATE_KEYS: optionalText.transform(keyList),
+  OCEAN_PROFESSIONAL_KEYS: optionalText.transform(keyList),
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
@@ -166,6 +168,9 @@ export interface Config {
     codeExploitant?: string;
     /** How a daily record's trip times are read: UTC (when unset), or the fleet's TIMEZONE. */
     tripTimes?: TripTimesReading;
+    /** Keys of the analysis' `*ByPeriodMap` maps read as private / professional; unset: the built-in guesses. */
+    privateKeys?: string[];
+    professionalKeys?: string[];
   };
   /** Slack over HTTP (signing secret) or Socket Mode (app-level token, no signing secret needed). */
   slack: { botToken: string; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string | undefined } | null;
@@ -247,6 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.MICROSOFT_APP_ID && appType !== 'MultiTenant' && !e.MICROSOFT_APP_TENANT_ID) {
     throw new ConfigError('MICROSOFT_APP_TENANT_ID', `is required when MICROSOFT_APP_TYPE is ${appType}${e.MICROSOFT_APP_TYPE ? '' : ' (the default)'}`);
   }
+  const both = e.OCEAN_PRIVATE_KEYS?.find((k) => e.OCEAN_PROFESSIONAL_KEYS?.includes(k));
+  if (both) throw new ConfigError('OCEAN_PROFESSIONAL_KEYS', `must not repeat a key of OCEAN_PRIVATE_KEYS ("${both}" is in both)`);
   const tenants = e.TEAMS_TENANTS.length ? e.TEAMS_TENANTS : e.MICROSOFT_APP_TENANT_ID ? [e.MICROSOFT_APP_TENANT_ID] : [];
   if (e.MICROSOFT_APP_ID && !tenants.length) {
     throw new ConfigError(
@@ -269,6 +276,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       customerId: e.OCEAN_CUSTOMER_ID,
       codeExploitant: e.OCEAN_CODE_EXPLOITANT,
       tripTimes: e.OCEAN_TRIP_TIMES,
+      privateKeys: e.OCEAN_PRIVATE_KEYS,
+      professionalKeys: e.OCEAN_PROFESSIONAL_KEYS,
     },
     slack:
       e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)
@@ -303,6 +312,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     termsUrl: e.TERMS_URL ?? ownPage(e, '/terms'),
     websiteUrl: e.WEBSITE_URL ?? ownPage(e, '/about'),
   };
+}
+
+/** Comma-separated keys as Ocean writes them (compared in upper case); unset or empty: none given. */
+function keyList(value: string | undefined): string[] | undefined {
+  const keys = [
+    ...new Set(
+      (value ?? '')
+        .split(',')
+        .map((k) => k.trim().toUpperCase())
+        .filter(Boolean),
+    ),
+  ];
+  return keys.length ? keys : undefined;
 }
 
 /** One of the service's public pages (adapters/pages.ts) on PUBLIC_URL. */

@@ -37,6 +37,14 @@ describe('configuration', () => {
     expect(loadConfig({ WEEKLY_REPORT_CRON: 'OFF' }).weeklyReportCron).toBeNull();
   });
 
+  it("reads the operator's keys of Ocean's analysis, and refuses a key on both sides", () => {
+    expect(loadConfig({}).ocean).toMatchObject({ privateKeys: undefined, professionalKeys: undefined });
+    const config = loadConfig({ OCEAN_PRIVATE_KEYS: ' vie_privee , PRIVE,', OCEAN_PROFESSIONAL_KEYS: 'VIE_PROFESSIONNELLE' });
+    expect(config.ocean).toMatchObject({ privateKeys: ['VIE_PRIVEE', 'PRIVE'], professionalKeys: ['VIE_PROFESSIONNELLE'] });
+    const both = failure({ OCEAN_PRIVATE_KEYS: 'VIE_PRIVEE,PRO', OCEAN_PROFESSIONAL_KEYS: 'pro' });
+    expect(both.message).toBe('OCEAN_PROFESSIONAL_KEYS must not repeat a key of OCEAN_PRIVATE_KEYS ("PRO" is in both)');
+  });
+
   it("Ocean credentials turn the sandbox off and default to Ocean's documented base URL", () => {
     const config = loadConfig({ OCEAN_LOGIN: 'api', OCEAN_PASSWORD: 'pw', OCEAN_CUSTOMER_ID: '21', MANAGER_EMAILS: 'A@x.fr, b@y.fr', REMINDER_CRON: 'off' });
     expect(config.sandbox).toBe(false);

@@ -149,8 +149,11 @@ export const en: Catalogue = {
     csvTitle: 'Full report (CSV)',
     columns: {
       name: 'Name',
+      driver: 'Driver',
+      vehicle: 'Vehicle',
       privateKm: 'Private (km)',
       professionalKm: 'Pro (km)',
+      unclassifiedKm: 'Unclassified (km)',
       privateShare: 'Private share (%)',
       privateDuration: 'Private time',
       professionalDuration: 'Pro time',
@@ -175,6 +178,7 @@ export const en: Catalogue = {
     chartUnavailable: 'The chart could not be drawn; the table and the CSV are complete.',
     yearToDate: '{{year}} (to {{day}})',
     split: {
+      none: 'Cost, fuel and electricity: no private / pro split while part of the kilometres is unclassified.',
       ocean: 'Cost, fuel and electricity: private / pro split given by Ocean.',
       distance: 'Cost, fuel and electricity: split pro rata of private and professional kilometres (Ocean does not give this split).',
       mixed:
@@ -183,6 +187,28 @@ export const en: Catalogue = {
     splitFrom: {
       ocean: 'Ocean',
       distance: 'pro rata of km',
+      mixed: 'Ocean and pro rata of km',
+      none: 'not computed (unclassified km)',
+    },
+    unclassified_one:
+      "{{km}} km not classified by Ocean's answer: key {{keys}}. No private share or split is computed for the rows concerned; the operator can classify this key with OCEAN_PRIVATE_KEYS or OCEAN_PROFESSIONAL_KEYS.",
+    unclassified_other:
+      "{{km}} km not classified by Ocean's answer: keys {{keys}}. No private share or split is computed for the rows concerned; the operator can classify these keys with OCEAN_PRIVATE_KEYS or OCEAN_PROFESSIONAL_KEYS.",
+    guessedKeys:
+      "Ocean does not document its analysis' keys; read by guess: {{keys}}. The operator can confirm them with OCEAN_PRIVATE_KEYS and OCEAN_PROFESSIONAL_KEYS.",
+    keyReading: {
+      private: '{{key}} = private',
+      professional: '{{key}} = professional',
+    },
+    chartLeftOut_one: 'Left out of the chart for lack of room (in the CSV): {{names}}{{more}}.',
+    chartLeftOut_other: 'Left out of the chart for lack of room (all in the CSV): {{names}}{{more}}.',
+    andMore_one: ' and {{count}} more',
+    andMore_other: ' and {{count}} more',
+    fileName: {
+      report: 'privacy',
+      benefit: 'benefit-in-kind',
+      driver: 'by-driver',
+      vehicle: 'by-vehicle',
     },
   },
   benefit: {
@@ -198,6 +224,9 @@ export const en: Catalogue = {
       vehicle: 'Vehicle',
       driver: 'Driver',
       allDrivers: 'All drivers',
+      line: 'Line',
+      vehicleLine: 'Vehicle',
+      driverLine: "A driver's part",
       privateKm: 'Private (km)',
       totalKm: 'Total (km)',
       privateShare: 'Private share (%)',

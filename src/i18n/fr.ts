@@ -152,8 +152,11 @@ export const fr = {
     csvTitle: 'Rapport complet (CSV)',
     columns: {
       name: 'Nom',
+      driver: 'Conducteur',
+      vehicle: 'Véhicule',
       privateKm: 'Privé (km)',
       professionalKm: 'Pro (km)',
+      unclassifiedKm: 'Non classé (km)',
       privateShare: 'Part privée (%)',
       privateDuration: 'Durée privée',
       professionalDuration: 'Durée pro',
@@ -178,6 +181,7 @@ export const fr = {
     chartUnavailable: "Le graphique n'a pas pu être dessiné ; le tableau et le CSV sont complets.",
     yearToDate: '{{year}} (jusqu’au {{day}})',
     split: {
+      none: 'Coût, carburant et électricité : pas de répartition privé / pro tant qu’une partie des kilomètres n’est pas classée.',
       ocean: 'Coût, carburant et électricité : répartition privé / pro donnée par Ocean.',
       distance: 'Coût, carburant et électricité : répartis au prorata des kilomètres privés et professionnels (Ocean ne donne pas cette répartition).',
       mixed:
@@ -186,6 +190,28 @@ export const fr = {
     splitFrom: {
       ocean: 'Ocean',
       distance: 'prorata des km',
+      mixed: 'Ocean et prorata des km',
+      none: 'non calculée (km non classés)',
+    },
+    unclassified_one:
+      '{{km}} km non classés par la réponse d’Ocean : clé {{keys}}. Aucune part privée ni répartition n’est calculée pour les lignes concernées ; l’exploitant peut classer cette clé avec OCEAN_PRIVATE_KEYS ou OCEAN_PROFESSIONAL_KEYS.',
+    unclassified_other:
+      '{{km}} km non classés par la réponse d’Ocean : clés {{keys}}. Aucune part privée ni répartition n’est calculée pour les lignes concernées ; l’exploitant peut classer ces clés avec OCEAN_PRIVATE_KEYS ou OCEAN_PROFESSIONAL_KEYS.',
+    guessedKeys:
+      'Ocean ne documente pas les clés de son analyse ; lues par supposition : {{keys}}. L’exploitant peut les confirmer avec OCEAN_PRIVATE_KEYS et OCEAN_PROFESSIONAL_KEYS.',
+    keyReading: {
+      private: '{{key}} = privé',
+      professional: '{{key}} = professionnel',
+    },
+    chartLeftOut_one: 'Hors du graphique, faute de place (dans le CSV) : {{names}}{{more}}.',
+    chartLeftOut_other: 'Hors du graphique, faute de place (tous dans le CSV) : {{names}}{{more}}.',
+    andMore_one: ' et {{count}} autre',
+    andMore_other: ' et {{count}} autres',
+    fileName: {
+      report: 'vie-privee',
+      benefit: 'avantage-en-nature',
+      driver: 'par-conducteur',
+      vehicle: 'par-vehicule',
     },
   },
   benefit: {
@@ -202,6 +228,9 @@ export const fr = {
       vehicle: 'Véhicule',
       driver: 'Conducteur',
       allDrivers: 'Tous les conducteurs',
+      line: 'Ligne',
+      vehicleLine: 'Véhicule',
+      driverLine: 'Part d’un conducteur',
       privateKm: 'Privé (km)',
       totalKm: 'Total (km)',
       privateShare: 'Part privée (%)',

@@ -1,7 +1,7 @@
 import type { CallContext } from '../ocean/client';
 import { type Driver, driverName, type OceanDirectory } from './directory';
 import type { Period } from './periods';
-import { prorate, type ReadOptions, type ReportRow } from './report-rows';
+import { byPrivateShare, prorate, type ReadOptions, type ReportData, type ReportRow, sumRows } from './report-rows';
 import type { ReportService } from './reports';
 
 /** A vehicle's year and, within it, each driver's part of it. */
@@ -11,8 +11,13 @@ export interface VehicleBenefit {
 }
 
 export interface Benefit {
+  /** In the order every view shows them (byPrivateShare), each vehicle's drivers too. */
   vehicles: VehicleBenefit[];
+  /** The sum of the vehicles' rows (their drivers' parts are within them). */
   totals: ReportRow;
+  /** Columns of unknown keys and the keys read, for the lines every view of a report carries. */
+  extraColumns: string[];
+  keysUsed: ReportData['keysUsed'];
 }
 
 export interface BenefitDeps {
@@ -24,14 +29,17 @@ export interface BenefitDeps {
 
 /** Vehicles per analysis filtered by vehicle (a request body of a few kilobytes). */
 const VEHICLES_PER_ANALYSIS = 200;
-/** Kilometres the drivers' parts may differ from their vehicle's by (Ocean's roundings): 10 m. */
-const TOLERANCE_METERS = 10;
+/** Metres the drivers' parts may differ from their vehicle's by: Ocean's roundings (10 m), and ours, half of 100 m a row. */
+const tolerance = (rows: number) => 10 + 50 * rows;
 
 /**
  * The benefit in kind of a company car: per vehicle and, within it, per driver (the benefit is
  * the employee's), the year's private and total kilometres, and its cost, fuel and energy
  * split in the same proportion. Always a pro-rata by distance, whatever Ocean's analysis splits
- * itself: that is the formula the CSV states.
+ * itself: that is the formula the CSV states. The split is made per vehicle (and per driver's
+ * part) and the totals are the sums of the vehicles: a vehicle with no private kilometre has no
+ * private fuel, whatever the rest of the fleet does. A vehicle with unclassified distance gets no
+ * share at all (see report-keys.ts).
  *
  * Ocean analyses by vehicle or by driver, never both. A vehicle Ocean's directory gives one
  * driver is that driver's. The others (shared, or with no driver) are analysed by driver, all
@@ -61,7 +69,14 @@ export class BenefitInKind {
     await this.together(period, context, options, others, drivers);
     const wrong = [...others.values()].filter((entry) => !addsUp(entry));
     await this.oneByOne(period, context, options, wrong);
-    return { vehicles, totals: prorate({ ...byVehicle.totals }) };
+    for (const entry of vehicles) entry.drivers.sort(byPrivateShare);
+    vehicles.sort((a, b) => byPrivateShare(a.vehicle, b.vehicle));
+    return {
+      vehicles,
+      totals: sumRows(vehicles.map((v) => v.vehicle)),
+      extraColumns: byVehicle.extraColumns,
+      keysUsed: byVehicle.keysUsed,
+    };
   }
 
   /** The shared vehicles' drivers, from analyses of all of them at once: each driver where the directory puts them. */
@@ -98,8 +113,9 @@ export class BenefitInKind {
 
 /** Whether a vehicle's drivers' kilometres add up to the vehicle's. */
 function addsUp(entry: VehicleBenefit): boolean {
-  const meters = (row: ReportRow) => row.privateMeters + row.professionalMeters;
+  const meters = (row: ReportRow) => row.privateMeters + row.professionalMeters + row.unclassifiedMeters;
   const drivers = entry.drivers.reduce((sum, row) => sum + meters(row), 0);
   const privateMeters = entry.drivers.reduce((sum, row) => sum + row.privateMeters, 0);
-  return Math.abs(drivers - meters(entry.vehicle)) <= TOLERANCE_METERS && Math.abs(privateMeters - entry.vehicle.privateMeters) <= TOLERANCE_METERS;
+  const allowed = tolerance(entry.drivers.length + 1);
+  return Math.abs(drivers - meters(entry.vehicle)) <= allowed && Math.abs(privateMeters - entry.vehicle.privateMeters) <= allowed;
 }

@@ -1,9 +1,10 @@
 import type { Translator } from '../i18n';
 import type { Block, View } from '../views/views';
 import type { Benefit, VehicleBenefit } from './benefit-in-kind';
+import type { Period } from './periods';
 import { csvFile, csvNumber, neutralise } from './report-csv';
-import { euros } from './report-format';
-import { privateShare, type ReportRow } from './report-rows';
+import { keyNotes, reportFileName, screenFigures } from './report-format';
+import { DIGITS, privateShare, type ReportRow } from './report-rows';
 
 /** Vehicles shown in the chat (each with its drivers); the CSV has them all. */
 export const BENEFIT_TABLE_VEHICLES = 10;
@@ -11,38 +12,39 @@ export const BENEFIT_TABLE_VEHICLES = 10;
 /**
  * The year's benefit in kind as the manager reads it: totals, the vehicles with the highest
  * private share and their drivers, the chart, and the CSV of every vehicle and driver whose
- * header states the pro-rata formula.
+ * header states the pro-rata formula. The totals are the sums of the vehicles' rows.
  */
-export async function benefitView(benefit: Benefit, t: Translator, label: string, chart: (rows: ReportRow[]) => Promise<Block[]>): Promise<View> {
+export async function benefitView(
+  benefit: Benefit,
+  t: Translator,
+  label: string,
+  period: Period,
+  chart: (rows: ReportRow[]) => Promise<Block[]>,
+): Promise<View> {
   const title = t.t('benefit.title', { year: label });
   if (!benefit.vehicles.length) return { summary: title, title, blocks: [{ type: 'text', text: t.t('report.empty', { period: label }) }] };
   const c = (key: string) => t.t(`benefit.columns.${key}`);
-  const sorted = [...benefit.vehicles].sort(
-    (a, b) =>
-      privateShare(b.vehicle) - privateShare(a.vehicle) || b.vehicle.privateMeters - a.vehicle.privateMeters || a.vehicle.name.localeCompare(b.vehicle.name),
-  );
+  const f = screenFigures(t);
   const totals = benefit.totals;
-  const line = (name: string, row: ReportRow) => [
-    name,
-    t.number(row.privateMeters / 1000),
-    t.number(totalMeters(row) / 1000),
-    t.number(privateShare(row)),
-    euros(row.privateCost, t),
-  ];
-  const rows = sorted.slice(0, BENEFIT_TABLE_VEHICLES).flatMap((v) => [line(v.vehicle.name, v.vehicle), ...v.drivers.map((d) => line(`  ↳ ${d.name}`, d))]);
+  const line = (name: string, row: ReportRow) => [name, f.km(row.privateMeters), f.km(totalMeters(row)), f.share(row), f.split(row, row.privateCost, f.money)];
+  const rows = benefit.vehicles
+    .slice(0, BENEFIT_TABLE_VEHICLES)
+    .flatMap((v) => [line(v.vehicle.name, v.vehicle), ...v.drivers.map((d) => line(`  ↳ ${d.name}`, d))]);
+  const ofTotal = (part: number, whole: number, format: (v: number) => string) => f.split(totals, 0, () => `${format(part)} / ${format(whole)}`);
   const blocks: Block[] = [
     { type: 'text', text: t.t('benefit.intro') },
     {
       type: 'fields',
       fields: [
-        { label: c('privateKm'), value: t.number(totals.privateMeters / 1000) },
-        { label: c('totalKm'), value: t.number(totalMeters(totals) / 1000) },
-        { label: c('privateShare'), value: t.number(privateShare(totals)) },
-        { label: c('privateCost'), value: `${euros(totals.privateCost, t)} / ${euros(totals.cost, t)}` },
-        { label: c('privateFuel'), value: `${t.number(totals.privateFuelL)} / ${t.number(totals.fuelL)}` },
-        { label: c('privateEnergy'), value: `${t.number(totals.privateEnergyKWh)} / ${t.number(totals.energyKWh)}` },
+        { label: c('privateKm'), value: f.km(totals.privateMeters) },
+        { label: c('totalKm'), value: f.km(totalMeters(totals)) },
+        { label: c('privateShare'), value: f.share(totals) },
+        { label: c('privateCost'), value: ofTotal(totals.privateCost, totals.cost, f.money) },
+        { label: c('privateFuel'), value: ofTotal(totals.privateFuelL, totals.fuelL, f.litres) },
+        { label: c('privateEnergy'), value: ofTotal(totals.privateEnergyKWh, totals.energyKWh, f.kwh) },
       ],
     },
+    ...keyNotes(benefit, t),
     { type: 'text', text: t.t('benefit.prorata'), tone: 'muted' },
     { type: 'heading', text: t.t('benefit.topTitle') },
     {
@@ -58,32 +60,38 @@ export async function benefitView(benefit: Benefit, t: Translator, label: string
       footer: line(t.t('report.totals'), totals),
     },
   ];
-  if (sorted.length > BENEFIT_TABLE_VEHICLES)
-    blocks.push({ type: 'text', text: t.t('benefit.rest', { count: sorted.length - BENEFIT_TABLE_VEHICLES }), tone: 'muted' });
-  blocks.push(...(await chart(sorted.map((v) => v.vehicle))));
+  if (benefit.vehicles.length > BENEFIT_TABLE_VEHICLES)
+    blocks.push({ type: 'text', text: t.t('benefit.rest', { count: benefit.vehicles.length - BENEFIT_TABLE_VEHICLES }), tone: 'muted' });
+  blocks.push(...(await chart(benefit.vehicles.map((v) => v.vehicle))));
   blocks.push({
     type: 'file',
-    name: `benefit-in-kind-${label.slice(0, 4)}.csv`,
+    name: reportFileName('benefit', period, 'vehicle', 'csv', t),
     mime: 'text/csv',
-    data: benefitCsv(sorted, totals, t),
+    data: benefitCsv(benefit, t),
     title: t.t('benefit.csvTitle'),
   });
   return { summary: title, title, blocks };
 }
 
 /**
- * One line per vehicle (all its drivers), then one per driver of it. The header names each
- * derived figure's formula: the share is private km over total km, and cost, fuel and energy
- * are the whole times that share.
+ * One line per vehicle (all its drivers), then one per driver's part of it, each saying which it
+ * is in the first column: the vehicle lines alone add up to the Total line (a spreadsheet's
+ * SUMIF on that column gives it), a driver's parts are within their vehicle's. The header names
+ * each derived figure's formula: the share is private km over total km, and cost, fuel and
+ * energy are the whole times that share. A row with unclassified distance has no share and no
+ * private part (empty cells).
  */
-export function benefitCsv(vehicles: VehicleBenefit[], totals: ReportRow, t: Translator): Buffer {
+export function benefitCsv(benefit: Pick<Benefit, 'vehicles' | 'totals'>, t: Translator): Buffer {
   const c = (key: string) => t.t(`benefit.columns.${key}`);
   const num = csvNumber(t);
+  const unclassifiedColumn = benefit.totals.unclassifiedMeters > 0;
   const header = [
+    c('line'),
     c('vehicle'),
     c('driver'),
     c('privateKm'),
     c('totalKm'),
+    ...(unclassifiedColumn ? [t.t('report.columns.unclassifiedKm')] : []),
     c('shareFormula'),
     c('cost'),
     c('costFormula'),
@@ -92,29 +100,36 @@ export function benefitCsv(vehicles: VehicleBenefit[], totals: ReportRow, t: Tra
     c('energy'),
     c('energyFormula'),
   ];
-  const line = (vehicle: string, driver: string, row: ReportRow) => [
-    vehicle,
-    driver,
-    num(row.privateMeters / 1000, 1),
-    num(totalMeters(row) / 1000, 1),
-    num(privateShare(row), 1),
-    num(row.cost, 2),
-    num(row.privateCost, 2),
-    num(row.fuelL, 2),
-    num(row.privateFuelL, 2),
-    num(row.energyKWh, 2),
-    num(row.privateEnergyKWh, 2),
-  ];
+  const line = (kind: string, vehicle: string, driver: string, row: ReportRow) => {
+    const share = privateShare(row);
+    const split = (value: number, digits: number) => (row.splitFrom === 'none' ? '' : num(value, digits));
+    return [
+      kind,
+      vehicle,
+      driver,
+      num(row.privateMeters / 1000, DIGITS.km),
+      num(totalMeters(row) / 1000, DIGITS.km),
+      ...(unclassifiedColumn ? [num(row.unclassifiedMeters / 1000, DIGITS.km)] : []),
+      share === undefined ? '' : num(share, DIGITS.share),
+      num(row.cost, DIGITS.money),
+      split(row.privateCost, DIGITS.money),
+      num(row.fuelL, DIGITS.litres),
+      split(row.privateFuelL, DIGITS.litres),
+      num(row.energyKWh, DIGITS.kwh),
+      split(row.privateEnergyKWh, DIGITS.kwh),
+    ];
+  };
   const records = [header];
-  const allDrivers = c('allDrivers');
-  for (const { vehicle, drivers } of vehicles) {
-    records.push(line(neutralise(vehicle.name), allDrivers, vehicle));
-    for (const driver of drivers) records.push(line(neutralise(vehicle.name), neutralise(driver.name), driver));
+  const [vehicleLine, driverLine] = [c('vehicleLine'), c('driverLine')];
+  for (const { vehicle, drivers } of benefit.vehicles as VehicleBenefit[]) {
+    records.push(line(vehicleLine, neutralise(vehicle.name), c('allDrivers'), vehicle));
+    for (const driver of drivers) records.push(line(driverLine, neutralise(vehicle.name), neutralise(driver.name), driver));
   }
-  records.push(line(t.t('report.totals'), '', totals));
+  records.push(line(t.t('report.totals'), '', '', benefit.totals));
   return csvFile(records);
 }
 
+/** Every kilometre of the row, classified or not. */
 function totalMeters(row: ReportRow): number {
-  return row.privateMeters + row.professionalMeters;
+  return row.privateMeters + row.professionalMeters + row.unclassifiedMeters;
 }

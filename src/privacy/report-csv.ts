@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Translator } from '../i18n';
-import { privateShare, type ReportData, type ReportRow } from './report-rows';
+import { DIGITS, privateShare, type ReportData, type ReportRow, type SplitSource } from './report-rows';
 
 /*
  * The CSV is made for French Excel first and for any RFC 4180 reader:
@@ -8,16 +8,21 @@ import { privateShare, type ReportData, type ReportRow } from './report-rows';
  *  - `;` between fields, because French Excel takes `,` as the decimal separator;
  *  - decimal comma in French, point in English, never a thousands separator;
  *  - CRLF line endings and double-quote quoting as RFC 4180 says (with `;` as the delimiter).
+ * Rows come in the order the chat shows them, each figure with the digits the chat shows, and
+ * the Total line is their sum: a spreadsheet's SUM() of a column gives it. A figure that is not
+ * computed (a share, a split, where part of the distance is unclassified) is an empty cell.
  */
-export function reportCsv(data: ReportData, t: Translator): Buffer {
+export function reportCsv(data: ReportData, t: Translator, by: 'driver' | 'vehicle'): Buffer {
   const c = (key: string) => t.t(`report.columns.${key}`);
   const num = csvNumber(t);
   // Asked once, not per row: a translation lookup costs more than the rest of a line.
-  const splitFrom = { ocean: t.t('report.splitFrom.ocean'), distance: t.t('report.splitFrom.distance') };
+  const splitFrom = Object.fromEntries(SPLIT_SOURCES.map((s) => [s, t.t(`report.splitFrom.${s}`)])) as Record<SplitSource, string>;
+  const unclassifiedColumn = data.totals.unclassifiedMeters > 0;
   const header = [
-    c('name'),
+    c(by === 'driver' ? 'driver' : 'vehicle'),
     c('privateKm'),
     c('professionalKm'),
+    ...(unclassifiedColumn ? [c('unclassifiedKm')] : []),
     c('privateShare'),
     `${c('privateDuration')} (h)`,
     `${c('professionalDuration')} (h)`,
@@ -33,28 +38,35 @@ export function reportCsv(data: ReportData, t: Translator): Buffer {
     c('splitFrom'),
     ...data.extraColumns,
   ];
-  const line = (row: ReportRow, name: string) => [
-    name,
-    num(row.privateMeters / 1000, 1),
-    num(row.professionalMeters / 1000, 1),
-    num(privateShare(row), 1),
-    num(row.privateSeconds / 3600, 2),
-    num(row.professionalSeconds / 3600, 2),
-    num(row.cost, 2),
-    num(row.fuelL, 2),
-    num(row.energyKWh, 2),
-    num(row.privateCost, 2),
-    num(row.professionalCost, 2),
-    num(row.privateFuelL, 2),
-    num(row.professionalFuelL, 2),
-    num(row.privateEnergyKWh, 2),
-    num(row.professionalEnergyKWh, 2),
-    splitFrom[row.splitFrom],
-    ...data.extraColumns.map((col) => num(row.extra[col] ?? 0, 2)),
-  ];
+  const line = (row: ReportRow, name: string) => {
+    const split = (value: number, digits: number) => (row.splitFrom === 'none' ? '' : num(value, digits));
+    const share = privateShare(row);
+    return [
+      name,
+      num(row.privateMeters / 1000, DIGITS.km),
+      num(row.professionalMeters / 1000, DIGITS.km),
+      ...(unclassifiedColumn ? [num(row.unclassifiedMeters / 1000, DIGITS.km)] : []),
+      share === undefined ? '' : num(share, DIGITS.share),
+      num(row.privateSeconds / 3600, DIGITS.hours),
+      num(row.professionalSeconds / 3600, DIGITS.hours),
+      num(row.cost, DIGITS.money),
+      num(row.fuelL, DIGITS.litres),
+      num(row.energyKWh, DIGITS.kwh),
+      split(row.privateCost, DIGITS.money),
+      split(row.professionalCost, DIGITS.money),
+      split(row.privateFuelL, DIGITS.litres),
+      split(row.professionalFuelL, DIGITS.litres),
+      split(row.privateEnergyKWh, DIGITS.kwh),
+      split(row.professionalEnergyKWh, DIGITS.kwh),
+      splitFrom[row.splitFrom],
+      ...data.extraColumns.map((col) => num(row.extra[col] ?? 0, 0)),
+    ];
+  };
   const records = [header, ...data.rows.map((r) => line(r, neutralise(r.name))), line(data.totals, t.t('report.totals'))];
   return csvFile(records);
 }
+
+const SPLIT_SOURCES = ['ocean', 'distance', 'mixed', 'none'] as const satisfies readonly SplitSource[];
 
 /** A number as the CSV writes it: fixed digits, the language's decimal mark, no thousands separator. */
 export function csvNumber(t: Translator): (value: number, digits: number) => string {

@@ -1,31 +1,53 @@
 import { type AnalysisResult, AnalysisTotal, AnalysisTree } from '../ocean/schemas';
 import type { Driver, DriverVehicle } from './directory';
+import { GUESSED_KEYS, type KeyKind, type KeySource, normalKey, type PeriodKeys } from './report-keys';
 
-/** One line of the manager report: totals only, never a trip, a place or a time of day. */
+/**
+ * One line of the manager report: totals only, never a trip, a place or a time of day.
+ *
+ * Every figure is rounded once, when the row is made, to the digits every view shows (see
+ * DIGITS): the screen, the CSV and the chart then print the same numbers, and a total, being the
+ * sum of rounded rows, is exactly the sum a spreadsheet makes of the CSV's column.
+ */
 export interface ReportRow {
   id: string;
   name: string;
   privateMeters: number;
   professionalMeters: number;
+  /** Distance Ocean gave under a key read as neither private nor professional. */
+  unclassifiedMeters: number;
   privateSeconds: number;
   professionalSeconds: number;
+  unclassifiedSeconds: number;
   cost: number;
   fuelL: number;
   energyKWh: number;
-  /** Cost, fuel and energy split between private and professional use. */
+  /** Cost, fuel and energy split between private and professional use (0 when `splitFrom` is `none`). */
   privateCost: number;
   professionalCost: number;
   privateFuelL: number;
   professionalFuelL: number;
   privateEnergyKWh: number;
   professionalEnergyKWh: number;
-  /** Where that split comes from: Ocean's analysis, or the distance (pro-rata of private km). */
+  /** Where that split comes from: Ocean's analysis, the distance (pro-rata of private km), both (a total), or nowhere. */
   splitFrom: SplitSource;
-  /** Values under period-map keys we do not know, by column name (`distanceInMeterByPeriodMap.X`). */
+  /** Values under period-map keys we do not know, by column name (`distanceInMeterByPeriodMap.X`), in metres or seconds. */
   extra: Record<string, number>;
 }
 
-export type SplitSource = 'ocean' | 'distance';
+/** `none`: not computed, because part of the row's distance is unclassified (no share is derived from a guess). */
+export type SplitSource = 'ocean' | 'distance' | 'mixed' | 'none';
+
+/** Digits after the decimal mark every view shows: km, hours, euros, litres, kWh, percent. */
+export const DIGITS = { km: 1, hours: 2, money: 2, litres: 1, kwh: 1, share: 1 } as const;
+
+const round = (value: number, digits: number) => {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+};
+/** Metres to the 100 m a tenth of a kilometre shows; seconds to the 36 s a hundredth of an hour shows. */
+const roundMeters = (meters: number) => round(meters / 1000, DIGITS.km) * 1000;
+const roundSeconds = (seconds: number) => round(seconds / 3600, DIGITS.hours) * 3600;
 
 /** A row of zeros, split by distance until Ocean says otherwise. */
 export function emptyRow(id: string, name: string): ReportRow {
@@ -34,8 +56,10 @@ export function emptyRow(id: string, name: string): ReportRow {
     name,
     privateMeters: 0,
     professionalMeters: 0,
+    unclassifiedMeters: 0,
     privateSeconds: 0,
     professionalSeconds: 0,
+    unclassifiedSeconds: 0,
     cost: 0,
     fuelL: 0,
     energyKWh: 0,
@@ -50,36 +74,81 @@ export function emptyRow(id: string, name: string): ReportRow {
   };
 }
 
-/**
- * Splits cost, fuel and energy by distance: the private part is the whole times private km over
- * total km (all professional when the row has no distance). For rows Ocean did not split.
- */
-export function prorate(row: ReportRow): ReportRow {
-  const total = row.privateMeters + row.professionalMeters;
-  const share = total > 0 ? row.privateMeters / total : 0;
-  row.privateCost = row.cost * share;
-  row.professionalCost = row.cost - row.privateCost;
-  row.privateFuelL = row.fuelL * share;
-  row.professionalFuelL = row.fuelL - row.privateFuelL;
-  row.privateEnergyKWh = row.energyKWh * share;
-  row.professionalEnergyKWh = row.energyKWh - row.privateEnergyKWh;
-  row.splitFrom = 'distance';
+/** Rounds a row's figures to the digits shown (see DIGITS). Summing rounded rows then only needs `tidy`. */
+function roundRow(row: ReportRow): ReportRow {
+  row.privateMeters = roundMeters(row.privateMeters);
+  row.professionalMeters = roundMeters(row.professionalMeters);
+  row.unclassifiedMeters = roundMeters(row.unclassifiedMeters);
+  row.privateSeconds = roundSeconds(row.privateSeconds);
+  row.professionalSeconds = roundSeconds(row.professionalSeconds);
+  row.unclassifiedSeconds = roundSeconds(row.unclassifiedSeconds);
+  row.cost = round(row.cost, DIGITS.money);
+  row.fuelL = round(row.fuelL, DIGITS.litres);
+  row.energyKWh = round(row.energyKWh, DIGITS.kwh);
+  row.privateCost = round(row.privateCost, DIGITS.money);
+  row.professionalCost = round(row.professionalCost, DIGITS.money);
+  row.privateFuelL = round(row.privateFuelL, DIGITS.litres);
+  row.professionalFuelL = round(row.professionalFuelL, DIGITS.litres);
+  row.privateEnergyKWh = round(row.privateEnergyKWh, DIGITS.kwh);
+  row.professionalEnergyKWh = round(row.professionalEnergyKWh, DIGITS.kwh);
+  for (const key of Object.keys(row.extra)) row.extra[key] = Math.round(row.extra[key] ?? 0);
   return row;
 }
 
-/** Adds `row`'s figures into `into` (a split from Ocean stays one only if both were). */
+/**
+ * Splits cost, fuel and energy by distance, on the row's rounded figures: the private part is
+ * the whole times private km over total km, rounded; the professional part is the rest, so the
+ * two add up to the whole to the last digit. A row with unclassified distance gets no split:
+ * its share would come from a guess.
+ */
+export function prorate(row: ReportRow): ReportRow {
+  roundRow(row);
+  const total = row.privateMeters + row.professionalMeters;
+  const classified = row.unclassifiedMeters === 0;
+  const share = classified && total > 0 ? row.privateMeters / total : 0;
+  const part = (whole: number, digits: number): [number, number] => {
+    if (!classified) return [0, 0];
+    const privatePart = round(whole * share, digits);
+    return [privatePart, round(whole - privatePart, digits)];
+  };
+  [row.privateCost, row.professionalCost] = part(row.cost, DIGITS.money);
+  [row.privateFuelL, row.professionalFuelL] = part(row.fuelL, DIGITS.litres);
+  [row.privateEnergyKWh, row.professionalEnergyKWh] = part(row.energyKWh, DIGITS.kwh);
+  row.splitFrom = classified ? 'distance' : 'none';
+  return row;
+}
+
+/** Where a sum's split comes from, given its parts'. */
+function combine(a: SplitSource, b: SplitSource): SplitSource {
+  if (a === 'none' || b === 'none') return 'none';
+  return a === b ? a : 'mixed';
+}
+
+/** Adds `row`'s figures into `into`. */
 export function addRow(into: ReportRow, row: ReportRow): ReportRow {
   for (const key of SUMMED) into[key] += row[key];
-  into.splitFrom = into.splitFrom === 'ocean' && row.splitFrom === 'ocean' ? 'ocean' : 'distance';
+  into.splitFrom = combine(into.splitFrom, row.splitFrom);
   for (const [k, v] of Object.entries(row.extra)) into.extra[k] = (into.extra[k] ?? 0) + v;
   return into;
+}
+
+/** The sum of rows, rounded again so that adding decimals in binary leaves no trace (0.1 + 0.2). */
+export function sumRows(rows: readonly ReportRow[], id = 'total', name = 'total'): ReportRow {
+  const total = emptyRow(id, name);
+  rows.forEach((row, i) => {
+    if (i === 0) total.splitFrom = row.splitFrom;
+    addRow(total, row);
+  });
+  return roundRow(total);
 }
 
 const SUMMED = [
   'privateMeters',
   'professionalMeters',
+  'unclassifiedMeters',
   'privateSeconds',
   'professionalSeconds',
+  'unclassifiedSeconds',
   'cost',
   'fuelL',
   'energyKWh',
@@ -91,75 +160,117 @@ const SUMMED = [
   'professionalEnergyKWh',
 ] as const satisfies readonly (keyof ReportRow)[];
 
-export function privateShare(row: Pick<ReportRow, 'privateMeters' | 'professionalMeters'>): number {
+/**
+ * Private km over private and professional km, in percent, rounded to the digits shown; none
+ * when part of the distance is unclassified (a share must not come from a guess).
+ */
+export function privateShare(row: Pick<ReportRow, 'privateMeters' | 'professionalMeters' | 'unclassifiedMeters'>): number | undefined {
+  if (row.unclassifiedMeters > 0) return undefined;
   const total = row.privateMeters + row.professionalMeters;
-  return total > 0 ? (100 * row.privateMeters) / total : 0;
+  return total > 0 ? round((100 * row.privateMeters) / total, DIGITS.share) : 0;
 }
 
-/*
- * Ocean does not document the keys of the `*ByPeriodMap` maps (REFERENCE §8). These are the
- * keys we read as private or professional; any other key becomes a column of its own.
+/**
+ * The order of every view (screen, CSV, chart): rows whose share cannot be computed first (they
+ * need the operator), then the highest private share, the most private km, then by name.
  */
-const PRIVATE_KEYS = new Set(['VIE_PRIVEE', 'PRIVEE', 'PRIVE', 'PRIVATE', 'PERSO', 'PERSONNEL', 'VP', 'TRUE', 'HORS_HORAIRE']);
-const PROFESSIONAL_KEYS = new Set(['PROFESSIONNEL', 'PROFESSIONNELLE', 'PRO', 'PROFESSIONAL', 'TRAVAIL', 'WORK', 'FALSE', 'DANS_HORAIRE']);
-
-export type KeyKind = 'private' | 'professional' | 'unknown';
-
-export function classifyKey(key: string): KeyKind {
-  const k = key.trim().toUpperCase();
-  if (PRIVATE_KEYS.has(k)) return 'private';
-  if (PROFESSIONAL_KEYS.has(k)) return 'professional';
-  return 'unknown';
+export function byPrivateShare(a: ReportRow, b: ReportRow): number {
+  const sa = privateShare(a) ?? Number.POSITIVE_INFINITY;
+  const sb = privateShare(b) ?? Number.POSITIVE_INFINITY;
+  return sb - sa || b.privateMeters - a.privateMeters || a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id);
 }
 
 export interface ReadOptions {
   by: 'driver' | 'vehicle';
   drivers: Map<number, Driver>;
   vehicles: Map<number, DriverVehicle>;
+  /** How the analysis' undocumented keys are read (the built-in guesses unless configured). */
+  keys?: PeriodKeys;
   /** Told once per unknown key (the caller logs it once per process). */
   onUnknownKey?: (map: string, key: string) => void;
+  /** Told when Ocean's own total differs from the sum of its rows (the report shows the sum). */
+  onTotalMismatch?: (difference: Partial<Record<(typeof SUMMED)[number], number>>) => void;
+}
+
+/** A key a report read its distance or its split under, and why it was read so. */
+export interface KeyUse {
+  key: string;
+  kind: Exclude<KeyKind, 'unknown'>;
+  source: KeySource;
 }
 
 export interface ReportData {
+  /** Sorted as every view shows them (byPrivateShare). */
   rows: ReportRow[];
+  /** The sum of `rows`. */
   totals: ReportRow;
   extraColumns: string[];
+  /** The keys read as private or professional, with why. */
+  keysUsed: KeyUse[];
 }
 
-/** Where a report's cost, fuel and energy split comes from, for its label: one source, or both. */
-export function splitSources(data: ReportData): SplitSource | 'mixed' {
-  const sources = new Set(data.rows.map((r) => r.splitFrom));
-  if (!data.rows.length) return data.totals.splitFrom;
-  return sources.size > 1 ? 'mixed' : ([...sources][0] as SplitSource);
+/** Where a report's cost, fuel and energy split comes from, for its label. */
+export function splitSources(data: ReportData): SplitSource {
+  return data.totals.splitFrom;
+}
+
+/** The keys under which some distance was left unclassified, and how much. */
+export function unclassified(data: Pick<ReportData, 'extraColumns' | 'totals'>): { meters: number; keys: string[] } {
+  const prefix = `${DISTANCE_MAP}.`;
+  const keys = data.extraColumns.filter((c) => c.startsWith(prefix) && (data.totals.extra[c] ?? 0) !== 0).map((c) => c.slice(prefix.length));
+  return { meters: data.totals.unclassifiedMeters, keys };
+}
+
+/** The keys read by our guess alone (not the operator's setting): a figure computed from them says so. */
+export function guessedKeys(data: Pick<ReportData, 'keysUsed'>): KeyUse[] {
+  return data.keysUsed.filter((k) => k.source === 'guess');
+}
+
+const DISTANCE_MAP = 'distanceInMeterByPeriodMap';
+
+/** A piece of a report as Ocean's analysis of one period gives it: rows not yet rounded nor split by distance. */
+export interface ReportPiece {
+  rows: ReportRow[];
+  extraColumns: string[];
+  keysUsed: KeyUse[];
 }
 
 /**
- * One report from the reports of consecutive periods (a period longer than Ocean analyses at
- * once): rows with the same id are added up, and a split by distance is made again on the
- * whole, so that it is the period's pro-rata and not a sum of pro-ratas.
+ * One report from the analyses of consecutive periods (a period longer than Ocean analyses at
+ * once, or just one): rows with the same id are added up, then each row is rounded once to the
+ * digits shown and split by distance on the whole period (a period's pro-rata, not a sum of
+ * pro-ratas), unless Ocean split every piece of it itself. The rows are sorted as every view
+ * shows them and the totals are their sum.
  */
-export function mergeReports(parts: ReportData[]): ReportData {
-  if (parts.length === 1) return parts[0] as ReportData;
+export function mergeReports(pieces: ReportPiece[]): ReportData {
   const rows = new Map<string, ReportRow>();
-  const totals = emptyRow('total', 'total');
-  totals.splitFrom = 'ocean';
-  for (const part of parts) {
-    for (const row of part.rows) {
+  for (const piece of pieces) {
+    for (const row of piece.rows) {
       const known = rows.get(row.id);
       if (known) addRow(known, row);
       else rows.set(row.id, { ...row, extra: { ...row.extra } });
     }
-    addRow(totals, part.totals);
   }
-  const merged = [...rows.values()];
-  for (const row of [...merged, totals]) if (row.splitFrom === 'distance') prorate(row);
-  const extraColumns = [...new Set(parts.flatMap((p) => p.extraColumns))].sort();
-  return { rows: merged, totals, extraColumns };
+  const settled = [...rows.values()].map((row) => (row.splitFrom === 'ocean' ? roundRow(row) : prorate(row)));
+  settled.sort(byPrivateShare);
+  const extraColumns = [...new Set(pieces.flatMap((p) => p.extraColumns))].sort();
+  const keys = new Map(pieces.flatMap((p) => p.keysUsed).map((k) => [`${k.kind}:${k.key}`, k]));
+  return { rows: settled, totals: sumRows(settled), extraColumns, keysUsed: [...keys.values()] };
 }
 
-/** Turns Ocean's analysis tree into rows and a totals row. */
+/** Ocean's analysis of one period as a report (see mergeReports). */
 export function readAnalysis(results: AnalysisResult[], options: ReadOptions): ReportData {
+  return mergeReports([readPiece(results, options)]);
+}
+
+/**
+ * Turns Ocean's analysis tree into rows. Ocean's own total of the tree is not shown: where it
+ * differs from the sum of the rows, the difference is told to the caller.
+ */
+export function readPiece(results: AnalysisResult[], options: ReadOptions): ReportPiece {
   const rows: ReportRow[] = [];
+  const keysUsed = new Map<string, KeyUse>();
+  const reader = { ...options, keys: options.keys ?? GUESSED_KEYS, used: keysUsed };
   let cumul: ReportRow | undefined;
   for (const result of results) {
     const tree =
@@ -167,19 +278,33 @@ export function readAnalysis(results: AnalysisResult[], options: ReadOptions): R
         ? (result.synthesisTreeByVehicle ?? result.synthesisTreeByDriver)
         : (result.synthesisTreeByDriver ?? result.synthesisTreeByVehicle);
     if (!tree) continue;
-    collect(tree.nodes ?? {}, rows, options, 0);
+    collect(tree.nodes ?? {}, rows, reader, 0);
     const total = tree.entityTotalCumul ?? tree.content?.entityTotal;
-    if (total && !cumul) cumul = toRow('total', 'total', total, options);
+    if (total && !cumul) cumul = toRow('total', 'total', total, { ...reader, onUnknownKey: undefined, used: new Map() });
   }
-  const extraColumns = [...new Set(rows.flatMap((r) => Object.keys(r.extra)).concat(cumul ? Object.keys(cumul.extra) : []))].sort();
-  const summed = sum(rows);
-  // Ocean's own cumul when it has one; our sum when it is empty (the documented example).
-  const totals = cumul && cumul.privateMeters + cumul.professionalMeters > 0 ? cumul : summed;
-  return { rows, totals: { ...totals, id: 'total', name: 'total' }, extraColumns };
+  if (cumul && rows.length) tellMismatch(cumul, rows, options);
+  const extraColumns = [...new Set(rows.flatMap((r) => Object.keys(r.extra)))].sort();
+  return { rows, extraColumns, keysUsed: [...keysUsed.values()] };
 }
 
+/** Ocean's total against the sum of the rows, beyond a rounding (a metre, a cent). The documented example's total is empty: no mismatch. */
+function tellMismatch(ocean: ReportRow, rows: ReportRow[], options: ReadOptions): void {
+  if (!options.onTotalMismatch || ocean.privateMeters + ocean.professionalMeters + ocean.unclassifiedMeters === 0) return;
+  const sum = emptyRow('total', 'total');
+  for (const row of rows) addRow(sum, row);
+  const unit = { privateMeters: 1, professionalMeters: 1, unclassifiedMeters: 1, cost: 0.01, fuelL: 0.01, energyKWh: 0.01 } as const;
+  const difference: Partial<Record<(typeof SUMMED)[number], number>> = {};
+  for (const key of Object.keys(unit) as (keyof typeof unit)[]) {
+    const delta = ocean[key] - sum[key];
+    if (Math.abs(delta) > unit[key]) difference[key] = Math.round(delta * 100) / 100;
+  }
+  if (Object.keys(difference).length) options.onTotalMismatch(difference);
+}
+
+type Reader = ReadOptions & { keys: PeriodKeys; used: Map<string, KeyUse> };
+
 /** `nodes` is undocumented: totals keyed by id, or nested trees. Both are read. */
-function collect(nodes: Record<string, unknown>, rows: ReportRow[], options: ReadOptions, depth: number): void {
+function collect(nodes: Record<string, unknown>, rows: ReportRow[], options: Reader, depth: number): void {
   for (const [key, value] of Object.entries(nodes)) {
     // Only a node with a tree's own keys is read as a tree: a plain total is parsed once (a fleet has thousands).
     const asTree = treeShaped(value) ? AnalysisTree.safeParse(value) : undefined;
@@ -213,36 +338,59 @@ function nameFor(key: string, total: AnalysisTotal, options: ReadOptions): strin
   return `${first} ${last}`.trim() || `#${key}`;
 }
 
-function toRow(id: string, name: string, total: AnalysisTotal, options: ReadOptions): ReportRow {
+function toRow(id: string, name: string, total: AnalysisTotal, options: Reader): ReportRow {
   const row: ReportRow = { ...emptyRow(id, name), cost: total.cost ?? 0, fuelL: total.consoL ?? 0, energyKWh: total.consoKWh ?? 0 };
   const maps = total.total ?? {};
-  const split = (mapName: string, map: Record<string, number | null> | null | undefined, assign: (kind: 'private' | 'professional', value: number) => void) => {
+  const split = (
+    mapName: string,
+    map: Record<string, number | null> | null | undefined,
+    assign: (kind: KeyKind, value: number) => void,
+    keepUnknown = true,
+  ) => {
     for (const [key, raw] of Object.entries(map ?? {})) {
       const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
-      const kind = classifyKey(key);
-      if (kind === 'unknown') {
+      const reading = options.keys.read(key);
+      if (reading.kind === 'unknown') {
         options.onUnknownKey?.(mapName, key);
-        row.extra[`${mapName}.${key}`] = (row.extra[`${mapName}.${key}`] ?? 0) + value;
-      } else assign(kind, value);
+        if (keepUnknown) row.extra[`${mapName}.${key}`] = (row.extra[`${mapName}.${key}`] ?? 0) + value;
+      } else if (value !== 0) note(options, key, reading.kind, reading.source);
+      assign(reading.kind, value);
     }
   };
-  split('distanceInMeterByPeriodMap', maps.distanceInMeterByPeriodMap, (k, v) => (k === 'private' ? (row.privateMeters += v) : (row.professionalMeters += v)));
-  split('durationInSecByPeriodMap', maps.durationInSecByPeriodMap, (k, v) => (k === 'private' ? (row.privateSeconds += v) : (row.professionalSeconds += v)));
+  split(DISTANCE_MAP, maps.distanceInMeterByPeriodMap, (k, v) => {
+    if (k === 'private') row.privateMeters += v;
+    else if (k === 'professional') row.professionalMeters += v;
+    else row.unclassifiedMeters += v;
+  });
+  split('durationInSecByPeriodMap', maps.durationInSecByPeriodMap, (k, v) => {
+    if (k === 'private') row.privateSeconds += v;
+    else if (k === 'professional') row.professionalSeconds += v;
+    else row.unclassifiedSeconds += v;
+  });
   // Electric distance and battery use are parts of the above: kept only under unknown keys, as columns.
   split('distanceElectriqueInMeterByPeriodMap', maps.distanceElectriqueInMeterByPeriodMap, () => undefined);
   split('utilisationBatterieByPeriodMap', maps.utilisationBatterieByPeriodMap, () => undefined);
-  return splitUse(row, total.useByFlag);
+  return splitUse(row, total.useByFlag, options);
+}
+
+function note(options: Reader, key: string, kind: Exclude<KeyKind, 'unknown'>, source: KeySource): void {
+  const name = `${kind}:${normalKey(key)}`;
+  if (!options.used.has(name)) options.used.set(name, { key: normalKey(key), kind, source });
 }
 
 /**
- * Cost, fuel and energy per private/professional flag when Ocean's analysis gives them (see
- * AnalysisTree), else pro-rata by distance.
+ * Cost, fuel and energy per private/professional flag when Ocean's analysis gives them all
+ * under keys we read (see AnalysisTree); else the row is left to the split by distance that
+ * mergeReports makes: a split with a flag we cannot read would not add up to the whole.
  */
-function splitUse(row: ReportRow, byFlag: AnalysisTotal['useByFlag']): ReportRow {
-  const flags = Object.entries(byFlag ?? {}).filter(([flag]) => classifyKey(flag) !== 'unknown');
-  if (!flags.length) return prorate(row);
-  for (const [flag, use] of flags) {
-    if (classifyKey(flag) === 'private') {
+function splitUse(row: ReportRow, byFlag: AnalysisTotal['useByFlag'], options: Reader): ReportRow {
+  const flags = Object.entries(byFlag ?? {}).map(([flag, use]) => ({ flag, use, reading: options.keys.read(flag) }));
+  const unknown = flags.filter((f) => f.reading.kind === 'unknown');
+  for (const f of unknown) options.onUnknownKey?.('useByFlag', f.flag);
+  if (!flags.length || unknown.length) return row;
+  for (const { flag, use, reading } of flags) {
+    note(options, flag, reading.kind as Exclude<KeyKind, 'unknown'>, reading.source);
+    if (reading.kind === 'private') {
       row.privateCost += use.cost;
       row.privateFuelL += use.consoL;
       row.privateEnergyKWh += use.consoKWh;
@@ -254,12 +402,4 @@ function splitUse(row: ReportRow, byFlag: AnalysisTotal['useByFlag']): ReportRow
   }
   row.splitFrom = 'ocean';
   return row;
-}
-
-function sum(rows: ReportRow[]): ReportRow {
-  const total = emptyRow('total', 'total');
-  total.splitFrom = 'ocean';
-  for (const r of rows) addRow(total, r);
-  if (!rows.length) total.splitFrom = 'distance';
-  return total;
 }

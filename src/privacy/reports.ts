@@ -12,8 +12,9 @@ import type { Period } from './periods';
 import { AnalysisPeriods, type AnalysisQuery } from './report-analysis';
 import { barChartPng, MAX_CHART_BARS } from './report-chart';
 import { reportCsv } from './report-csv';
-import { euros } from './report-format';
-import { mergeReports, privateShare, type ReadOptions, type ReportData, readAnalysis, splitSources } from './report-rows';
+import { keyNotes, reportFileName, screenFigures } from './report-format';
+import type { PeriodKeys } from './report-keys';
+import { mergeReports, type ReadOptions, type ReportData, readPiece, splitSources } from './report-rows';
 
 export interface ReportDeps {
   ocean: OceanClient;
@@ -21,6 +22,8 @@ export interface ReportDeps {
   store: Store;
   zone: string;
   logger?: Log;
+  /** How the analysis' undocumented keys are read (OCEAN_PRIVATE_KEYS, OCEAN_PROFESSIONAL_KEYS); the built-in guesses when absent. */
+  keys?: PeriodKeys;
   /** Draws the chart (the real one unless a test brings a renderer that fails). */
   chart?: typeof barChartPng;
 }
@@ -36,6 +39,7 @@ export const TABLE_ROWS = 10;
  */
 export class ReportService {
   private readonly unknownKeys = new Set<string>();
+  private totalMismatchTold = false;
   private readonly periods: AnalysisPeriods;
   private readonly benefit: BenefitInKind;
 
@@ -62,11 +66,20 @@ export class ReportService {
       by,
       drivers: new Map(drivers.map((d) => [d.individuId, d])),
       vehicles,
+      keys: this.deps.keys,
       onUnknownKey: (map, key) => {
         const name = `${map}.${key}`;
         if (this.unknownKeys.has(name)) return;
         this.unknownKeys.add(name);
-        this.deps.logger?.warn({ map, key }, 'unknown key in an Ocean period map: kept as its own column');
+        this.deps.logger?.warn(
+          { map, key },
+          'unknown key in an Ocean analysis: its distance is shown as unclassified and no share is derived from it; OCEAN_PRIVATE_KEYS or OCEAN_PROFESSIONAL_KEYS can classify it',
+        );
+      },
+      onTotalMismatch: (difference) => {
+        if (this.totalMismatchTold) return;
+        this.totalMismatchTold = true;
+        this.deps.logger?.warn({ difference }, "Ocean's total of an analysis differs from the sum of its rows: reports show the sum (told once)");
       },
     };
   }
@@ -84,7 +97,7 @@ export class ReportService {
       this.periods.fetch({ first: period.first, last: period.last, renderMode, filter }, context),
       options ?? this.readOptions(by),
     ]);
-    return mergeReports(pieces.map((results) => readAnalysis(results, read)));
+    return mergeReports(pieces.map((results) => readPiece(results, read)));
   }
 
   async report(actor: Actor, period: Period, by: 'driver' | 'vehicle'): Promise<View> {
@@ -99,70 +112,93 @@ export class ReportService {
         benefitInKind: true,
         rows: benefit.vehicles.length,
       });
-      return benefitView(benefit, t, label, (rows) => this.chart(rows, t, label, 'vehicle'));
+      return benefitView(benefit, t, label, period, (rows) => this.chart(rows, t, label, 'vehicle', period));
     }
     const data = await this.data(period, by, actor);
     await this.deps.store.auditLog.add(actor.ref, 'report', null, { first: period.first, last: period.last, by, rows: data.rows.length });
-    return this.render(data, t, label, by);
+    return this.render(data, t, label, by, period);
   }
 
-  async render(data: ReportData, t: Translator, label: string, by: 'driver' | 'vehicle'): Promise<View> {
+  async render(data: ReportData, t: Translator, label: string, by: 'driver' | 'vehicle', period: Period): Promise<View> {
     const title = `${t.t('report.title', { period: label })} (${t.t(by === 'driver' ? 'report.byDriver' : 'report.byVehicle')})`;
     if (!data.rows.length) return { summary: title, title, blocks: [{ type: 'text', text: t.t('report.empty', { period: label }) }] };
     const c = (key: string) => t.t(`report.columns.${key}`);
-    const sorted = [...data.rows].sort((a, b) => privateShare(b) - privateShare(a) || b.privateMeters - a.privateMeters || a.name.localeCompare(b.name));
+    const f = screenFigures(t);
     const totals = data.totals;
+    const pair = (a: number, b: number, format: (v: number) => string) => f.split(totals, 0, () => `${format(a)} / ${format(b)}`);
     const blocks: Block[] = [
       {
         type: 'fields',
         fields: [
-          { label: c('privateKm'), value: t.number(totals.privateMeters / 1000) },
-          { label: c('professionalKm'), value: t.number(totals.professionalMeters / 1000) },
-          { label: c('privateShare'), value: t.number(privateShare(totals)) },
-          { label: c('costEur'), value: euros(totals.cost, t) },
-          { label: c('privateProfessionalCost'), value: `${euros(totals.privateCost, t)} / ${euros(totals.professionalCost, t)}` },
-          { label: c('fuel'), value: t.number(totals.fuelL) },
-          { label: c('privateProfessionalFuel'), value: `${t.number(totals.privateFuelL)} / ${t.number(totals.professionalFuelL)}` },
-          { label: c('energy'), value: t.number(totals.energyKWh) },
-          { label: c('privateProfessionalEnergy'), value: `${t.number(totals.privateEnergyKWh)} / ${t.number(totals.professionalEnergyKWh)}` },
+          { label: c('privateKm'), value: f.km(totals.privateMeters) },
+          { label: c('professionalKm'), value: f.km(totals.professionalMeters) },
+          ...(totals.unclassifiedMeters > 0 ? [{ label: c('unclassifiedKm'), value: f.km(totals.unclassifiedMeters) }] : []),
+          { label: c('privateShare'), value: f.share(totals) },
+          { label: c('costEur'), value: f.money(totals.cost) },
+          { label: c('privateProfessionalCost'), value: pair(totals.privateCost, totals.professionalCost, f.money) },
+          { label: c('fuel'), value: f.litres(totals.fuelL) },
+          { label: c('privateProfessionalFuel'), value: pair(totals.privateFuelL, totals.professionalFuelL, f.litres) },
+          { label: c('energy'), value: f.kwh(totals.energyKWh) },
+          { label: c('privateProfessionalEnergy'), value: pair(totals.privateEnergyKWh, totals.professionalEnergyKWh, f.kwh) },
         ],
       },
+      ...keyNotes(data, t),
       { type: 'text', text: t.t(`report.split.${splitSources(data)}`), tone: 'muted' },
       { type: 'heading', text: t.t('report.topTitle') },
       {
         type: 'table',
         columns: [
-          { label: c('name') },
+          { label: c(by === 'driver' ? 'driver' : 'vehicle') },
           { label: c('privateKm'), align: 'right' },
           { label: c('professionalKm'), align: 'right' },
           { label: c('privateShare'), align: 'right' },
         ],
-        rows: sorted
-          .slice(0, TABLE_ROWS)
-          .map((r) => [r.name, t.number(r.privateMeters / 1000), t.number(r.professionalMeters / 1000), t.number(privateShare(r))]),
-        footer: [t.t('report.totals'), t.number(totals.privateMeters / 1000), t.number(totals.professionalMeters / 1000), t.number(privateShare(totals))],
+        rows: data.rows.slice(0, TABLE_ROWS).map((r) => [r.name, f.km(r.privateMeters), f.km(r.professionalMeters), f.share(r)]),
+        footer: [t.t('report.totals'), f.km(totals.privateMeters), f.km(totals.professionalMeters), f.share(totals)],
       },
     ];
-    if (sorted.length > TABLE_ROWS) blocks.push({ type: 'text', text: t.t('report.rest', { count: sorted.length - TABLE_ROWS }), tone: 'muted' });
-    blocks.push(...(await this.chart(sorted, t, label, by)));
-    blocks.push({ type: 'file', name: `privacy-report-${by}.csv`, mime: 'text/csv', data: reportCsv(data, t), title: t.t('report.csvTitle') });
+    if (data.rows.length > TABLE_ROWS) blocks.push({ type: 'text', text: t.t('report.rest', { count: data.rows.length - TABLE_ROWS }), tone: 'muted' });
+    blocks.push(...(await this.chart(data.rows, t, label, by, period)));
+    blocks.push({
+      type: 'file',
+      name: reportFileName('report', period, by, 'csv', t),
+      mime: 'text/csv',
+      data: reportCsv(data, t, by),
+      title: t.t('report.csvTitle'),
+    });
     return { summary: title, title, blocks };
   }
 
-  /** The chart, or a line saying it could not be drawn: the table and the CSV never depend on it. */
-  async chart(sorted: ReportData['rows'], t: Translator, label: string, by: 'driver' | 'vehicle'): Promise<Block[]> {
-    const shown = Math.min(sorted.length, MAX_CHART_BARS);
-    const subtitle = shown < sorted.length ? t.t('report.chartShown', { shown, total: sorted.length }) : undefined;
+  /**
+   * The chart, or a line saying it could not be drawn: the table and the CSV never depend on it.
+   * Every row is drawn while the bars stay readable; beyond, the line under the chart names the
+   * rows left out (the CSV has them all).
+   */
+  async chart(rows: ReportData['rows'], t: Translator, label: string, by: 'driver' | 'vehicle', period: Period): Promise<Block[]> {
+    const shown = Math.min(rows.length, MAX_CHART_BARS);
+    const left = rows.slice(shown);
+    const subtitle = left.length ? t.t('report.chartShown', { shown, total: rows.length }) : undefined;
     try {
       const png = await (this.deps.chart ?? barChartPng)(
-        sorted.map((r) => ({ name: r.name, privateKm: r.privateMeters / 1000, professionalKm: r.professionalMeters / 1000 })),
+        rows.slice(0, shown).map((r) => ({ name: r.name, privateKm: r.privateMeters / 1000, professionalKm: r.professionalMeters / 1000 })),
         { title: label, subtitle, privateLabel: t.t('common.private'), professionalLabel: t.t('common.professional'), axis: 'km', locale: t.locale },
       );
       const alt = t.t('report.chartAlt', { by: t.t(by === 'driver' ? 'report.driver' : 'report.vehicle') });
-      return [{ type: 'image', png, alt: subtitle ? `${alt} (${subtitle})` : alt, name: `privacy-report-${by}.png` }];
+      const blocks: Block[] = [{ type: 'image', png, alt: subtitle ? `${alt} (${subtitle})` : alt, name: reportFileName('report', period, by, 'png', t) }];
+      if (left.length) blocks.push({ type: 'text', tone: 'muted', text: leftOut(left, t) });
+      return blocks;
     } catch (error) {
       this.deps.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'report chart not drawn');
       return [{ type: 'text', text: t.t('report.chartUnavailable'), tone: 'muted' }];
     }
   }
 }
+
+/** Names of the rows the chart leaves out, the first few by name and how many more. */
+function leftOut(rows: ReportData['rows'], t: Translator): string {
+  const named = rows.slice(0, LEFT_OUT_NAMED).map((r) => r.name);
+  const more = rows.length - named.length;
+  return t.t('report.chartLeftOut', { count: rows.length, names: named.join(', '), more: more ? t.t('report.andMore', { count: more }) : '' });
+}
+
+const LEFT_OUT_NAMED = 10;

@@ -114,7 +114,9 @@ export class WeeklyDigest {
     const label = this.deps.reports.periodLabel(period, t);
     const title = t.t('digest.title', { period: label });
     const made = await data;
-    const report = made ? await this.deps.reports.render(made, t, label, 'driver') : textView(t.t('digest.reportUnavailable', { period: label }), 'warning');
+    const report = made
+      ? await this.deps.reports.render(made, t, label, 'driver', period)
+      : textView(t.t('digest.reportUnavailable', { period: label }), 'warning');
     return [{ ...report, summary: title, title }, nonRespondersView(await list, t, label, period, this.deps.zone)];
   }
 

@@ -40,11 +40,14 @@ export interface AnalysisInput {
   request: WireAnalysis;
   extraPeriodKeys: string[];
   split: 'periodMaps' | 'flags';
+  /** The key of professional use, when a test plays an Ocean that names it otherwise (it is undocumented). */
+  professionalKey?: string;
 }
 
 export function buildAnalysis(input: AnalysisInput): unknown[] {
   const { fleet, state, zone, request } = input;
-  const mapKeys = input.split === 'periodMaps' ? [PRIVATE_KEY, PROFESSIONAL_KEY, ...input.extraPeriodKeys] : [];
+  const professionalKey = input.professionalKey ?? PROFESSIONAL_KEY;
+  const mapKeys = input.split === 'periodMaps' ? [PRIVATE_KEY, professionalKey, ...input.extraPeriodKeys] : [];
   const byVehicle = request.byVehicle;
   const persons = filterIds(request.filter.persons);
   const vehicleIds = filterIds(request.filter.vehicleIds);
@@ -70,7 +73,7 @@ export function buildAnalysis(input: AnalysisInput): unknown[] {
         if (persons && !persons.has(driver.individuId)) continue;
         if (entities && !entities.has(driver.entityId)) continue;
         if (groups && !groups.has(driver.groupId)) continue;
-        const flag = state.isPrivate(trip) ? PRIVATE_KEY : PROFESSIONAL_KEY;
+        const flag = state.isPrivate(trip) ? PRIVATE_KEY : professionalKey;
         const id = byVehicle ? vehicle.id : driver.individuId;
         let s = sums.get(id);
         if (!s) {

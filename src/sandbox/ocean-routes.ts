@@ -29,6 +29,8 @@ export interface RouteContext {
   zone: string;
   now: () => Date;
   extraPeriodKeys: string[];
+  /** The analysis' key of professional use (PROFESSIONNEL unless a test plays another Ocean). */
+  professionalKey?: string;
   maxAnalysisDays: number;
   /** When set, the retroactive request must carry this `codeExploitant`. */
   codeExploitant?: string;
@@ -250,7 +252,15 @@ const ROUTE_TABLE: Record<string, Handler> = {
     if (request.fin - request.debut > ctx.maxAnalysisDays * 86_400_000 + 3_600_000) return bad(`Période trop longue (${ctx.maxAnalysisDays} jours au maximum)`);
     return {
       status: 200,
-      body: buildAnalysis({ fleet: ctx.fleet, state: ctx.state, zone: ctx.zone, request, extraPeriodKeys: ctx.extraPeriodKeys, split: ctx.analysisSplit }),
+      body: buildAnalysis({
+        fleet: ctx.fleet,
+        state: ctx.state,
+        zone: ctx.zone,
+        request,
+        extraPeriodKeys: ctx.extraPeriodKeys,
+        split: ctx.analysisSplit,
+        professionalKey: ctx.professionalKey,
+      }),
     };
   },
 };

@@ -2,7 +2,8 @@ import { parse } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
 import { translator } from '../../src/i18n';
 import type { Period } from '../../src/privacy/periods';
-import { barChartPng, barChartSvg, type ChartBar } from '../../src/privacy/report-chart';
+import { barChartPng, barChartSvg, type ChartBar, MAX_CHART_BARS } from '../../src/privacy/report-chart';
+import { sumRows } from '../../src/privacy/report-rows';
 import { ReportService } from '../../src/privacy/reports';
 import type { Block, View } from '../../src/views/views';
 import { user } from '../support/chat';
@@ -36,9 +37,9 @@ function drawnTexts(svg: string): string[] {
 }
 
 describe('the report chart', () => {
-  it('fits what Teams shows inline: at most 1024×1024 pixels and 1 MB, even with 25 long names', async () => {
+  it('fits what Teams shows inline: at most 1024×1024 pixels and 1 MB, even with as many long names as it draws', async () => {
     const png = await barChartPng(
-      bars(27, (i) => `AB-${100 + i}-CD · Renault Mégane E-Tech 100 % électrique`),
+      bars(MAX_CHART_BARS, (i) => `AB-${100 + i}-CD · Renault Mégane E-Tech 100 % électrique`),
       { ...LABELS, locale: 'fr' },
     );
     const image = PNG.sync.read(png);
@@ -82,11 +83,34 @@ describe('the report as the manager gets it', () => {
     return t.service.core.reports.report(actor, WEEK, by);
   }
 
-  it('says how many rows the chart leaves out, and that the CSV has them all', async () => {
-    const view = await report('driver');
+  it('draws every row of the fleet when they fit, and says nothing is left out', async () => {
+    const drawn: ChartBar[][] = [];
+    const reports = new ReportService({
+      ...reportDeps(),
+      chart: async (bars) => {
+        drawn.push(bars);
+        return barChartPng(bars, { ...LABELS, locale: 'fr' });
+      },
+    });
+    const view = await reports.render(await t.service.core.reports.data(WEEK, 'driver'), translator('fr'), 'semaine', 'driver', WEEK);
     const rows = (parse(block(view, 'file')!.data, { delimiter: ';', bom: true }) as string[][]).length - 2;
     expect(rows).toBeGreaterThan(25);
-    expect(block(view, 'image')!.alt).toContain(`25 lignes sur ${rows} dans le graphique, toutes dans le CSV`);
+    expect(drawn[0]).toHaveLength(rows);
+    expect(block(view, 'image')!.alt).not.toContain('lignes sur');
+    expect(view.blocks.some((b) => b.type === 'text' && b.text.includes('Hors du graphique'))).toBe(false);
+  });
+
+  it('beyond what fits, names the rows the chart leaves out and says the CSV has them', async () => {
+    const data = await t.service.core.reports.data(WEEK, 'driver');
+    const many = Array.from({ length: 3 }, (_, copy) => data.rows.map((r) => ({ ...r, id: `${r.id}-${copy}`, name: `${r.name} ${copy + 1}` }))).flat();
+    const view = await t.service.core.reports.render({ ...data, rows: many, totals: sumRows(many) }, translator('fr'), 'semaine', 'driver', WEEK);
+    expect(many.length).toBeGreaterThan(MAX_CHART_BARS);
+    expect(block(view, 'image')!.alt).toContain(`${MAX_CHART_BARS} lignes sur ${many.length} dans le graphique, toutes dans le CSV`);
+    const note = view.blocks.find((b): b is Extract<Block, { type: 'text' }> => b.type === 'text' && b.text.startsWith('Hors du graphique'))!;
+    expect(note.text).toContain(many[MAX_CHART_BARS]!.name);
+    expect(note.text).toContain(`et ${many.length - MAX_CHART_BARS - 10} autres`);
+    const csvNames = (parse(block(view, 'file')!.data, { delimiter: ';', bom: true }) as string[][]).map((r) => r[0]);
+    for (const row of many.slice(MAX_CHART_BARS)) expect(csvNames).toContain(row.name);
   });
 
   it('gives costs in euros with cents, in the summary and in the CSV header', async () => {
@@ -98,18 +122,20 @@ describe('the report as the manager gets it', () => {
     expect(block(en, 'fields')!.fields.find((f) => f.label === 'Cost (€)')?.value).toMatch(/^€\d{1,3}(,\d{3})*\.\d{2}$/);
   });
 
+  function reportDeps() {
+    const core = t.service.core;
+    return { ocean: core.ocean, directory: core.directory, store: core.store, zone: 'Europe/Paris' };
+  }
+
   it('a chart that cannot be drawn leaves the table and the CSV, and says so', async () => {
     const core = t.service.core;
     const reports = new ReportService({
-      ocean: core.ocean,
-      directory: core.directory,
-      store: core.store,
-      zone: 'Europe/Paris',
+      ...reportDeps(),
       chart: async () => {
         throw new Error('SVG data parsing failed');
       },
     });
-    const view = await reports.render(await core.reports.data(WEEK, 'driver'), translator('fr'), 'semaine', 'driver');
+    const view = await reports.render(await core.reports.data(WEEK, 'driver'), translator('fr'), 'semaine', 'driver', WEEK);
     expect(block(view, 'table')!.rows.length).toBeGreaterThan(0);
     expect(block(view, 'file')).toBeDefined();
     expect(block(view, 'image')).toBeUndefined();
@@ -123,7 +149,7 @@ describe('a hostile name in Ocean', () => {
     try {
       const driver = t.sim.fleet.drivers.find((d) => d.vehicleId && d.index > 0)!;
       driver.lastName = 'Martin\u0001\u0007 <!channel> [Vérifiez](https://evil.example)';
-      const view = await t.service.core.reports.render(await t.service.core.reports.data(WEEK, 'driver'), translator('fr'), 'semaine', 'driver');
+      const view = await t.service.core.reports.render(await t.service.core.reports.data(WEEK, 'driver'), translator('fr'), 'semaine', 'driver', WEEK);
       expect(block(view, 'table')).toBeDefined();
       expect(PNG.sync.read(block(view, 'image')!.png).width).toBeGreaterThan(0);
       expect(block(view, 'file')!.data.toString('utf8')).toContain('Martin');
