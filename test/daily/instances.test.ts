@@ -70,6 +70,9 @@ describeServerOnly()('several instances on one PostgreSQL server', () => {
       }
       await eventually(async () => (await a.service.core.store.answers.latest(row!.id)).every((x) => x.status === 'delivered'));
       await new Promise((r) => setTimeout(r, 500));
+      // One stored answer (the second click found the same choice already there), tried once.
+      const rows = await a.service.core.store.db.selectFrom('trip_answers').select(['status', 'attempts']).where('prompt_id', '=', row!.id).execute();
+      expect(rows).toEqual([{ status: 'delivered', attempts: 1 }]);
       expect(sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori')).toHaveLength(1);
     } finally {
       await Promise.all([a.stop(), b.stop()]);

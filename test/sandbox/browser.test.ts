@@ -106,7 +106,7 @@ const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
     expect(await chart.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(600);
     const csv = await page.getByTestId('csv').first().getAttribute('href');
     const download = await fetch(`${service.url}${csv}`);
-    expect(download.headers.get('content-disposition')).toContain('privacy-report-vehicle.csv');
+    expect(download.headers.get('content-disposition')).toMatch(/vie-privee-\d{4}-\d{2}-par-vehicule\.csv/);
     await page.screenshot({ path: path.join(SHOTS, '4-manager-report.png'), fullPage: true });
 
     // The page has an icon, and the conversation is still there after a reload.

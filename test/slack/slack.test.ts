@@ -81,7 +81,7 @@ describe('slash commands through the real Bolt app', () => {
       .callsTo('files.getUploadURLExternal')
       .slice(-2)
       .map((c) => c.args.filename);
-    expect(uploads).toEqual(['privacy-report-vehicle.png', 'privacy-report-vehicle.csv']);
+    expect(uploads).toEqual(['privacy-2026-10-by-vehicle.png', 'privacy-2026-10-by-vehicle.csv']);
   });
 
   it('someone Ocean does not know is told why, in one sentence, and whom to ask', async () => {
