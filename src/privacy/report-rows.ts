@@ -287,16 +287,21 @@ export function readPiece(results: AnalysisResult[], options: ReadOptions): Repo
   return { rows, extraColumns, keysUsed: [...keysUsed.values()] };
 }
 
-/** Ocean's total against the sum of the rows, beyond a rounding (a metre, a cent). The documented example's total is empty: no mismatch. */
+/**
+ * Ocean's total against the sum of the rows, beyond what rounding explains: each row and the total
+ * rounded to a metre or a cent by Ocean may differ by half of one each. The documented example's
+ * total is empty: no mismatch.
+ */
 function tellMismatch(ocean: ReportRow, rows: ReportRow[], options: ReadOptions): void {
   if (!options.onTotalMismatch || ocean.privateMeters + ocean.professionalMeters + ocean.unclassifiedMeters === 0) return;
   const sum = emptyRow('total', 'total');
   for (const row of rows) addRow(sum, row);
   const unit = { privateMeters: 1, professionalMeters: 1, unclassifiedMeters: 1, cost: 0.01, fuelL: 0.01, energyKWh: 0.01 } as const;
   const difference: Partial<Record<(typeof SUMMED)[number], number>> = {};
+  const roundings = (rows.length + 1) / 2;
   for (const key of Object.keys(unit) as (keyof typeof unit)[]) {
     const delta = ocean[key] - sum[key];
-    if (Math.abs(delta) > unit[key]) difference[key] = Math.round(delta * 100) / 100;
+    if (Math.abs(delta) > unit[key] * Math.max(1, roundings) + 1e-9) difference[key] = Math.round(delta * 100) / 100;
   }
   if (Object.keys(difference).length) options.onTotalMismatch(difference);
 }
