@@ -48,7 +48,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const dataDir = path.resolve(options.dataDir);
   const folder = path.join(dataDir, 'pglite');
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new StoreError(`DATA_DIR ${dataDir} cannot be created (${(error as NodeJS.ErrnoException).code}): check the path and its permissions`);
   }
