@@ -8,6 +8,7 @@ import { withSandboxOcean } from './sandbox/bootstrap';
 import { ephemeralDisk, ephemeralStoreRefusal } from './store/ephemeral';
 import { StoreError } from './store/errors';
 import { inUse, type LockHolder, storeHolder } from './store/lock';
+import { createOwnerOnly } from './store/permissions';
 
 /**
  * One-off commands: `daily --date YYYY-MM-DD` runs the daily prompt for that day now
@@ -21,6 +22,7 @@ async function cli(args: string[]): Promise<number> {
     process.stderr.write('usage: npm run daily -- --date YYYY-MM-DD\n');
     return 2;
   }
+  createOwnerOnly();
   const at = rest.indexOf('--date');
   let config: Config;
   try {

@@ -4,12 +4,14 @@ import { createLogger } from './logger';
 import { withSandboxOcean } from './sandbox/bootstrap';
 import { ephemeralDisk, ephemeralStoreRefusal } from './store/ephemeral';
 import { StoreError } from './store/errors';
+import { createOwnerOnly, widerThanOwner } from './store/permissions';
 
 /**
  * The composition root: read the configuration, start the Ocean simulator in sandbox mode, start
  * the service, and stop it cleanly on SIGTERM / SIGINT.
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
+  createOwnerOnly();
   let config: Config;
   try {
     config = loadConfig(env);
@@ -56,6 +58,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
 /** Starts the service from a configuration: with the simulator and the web chat in sandbox mode. */
 export async function boot(config: Config, env: NodeJS.ProcessEnv = {}): Promise<Service> {
   const logger = createLogger(config.logLevel);
+  const wide = config.databaseUrl ? undefined : widerThanOwner(config.dataDir);
+  if (wide) logger.warn({ dataDir: config.dataDir }, wide);
   const sandbox = await withSandboxOcean(config, logger);
   config = sandbox.config;
   const { simulator } = sandbox;

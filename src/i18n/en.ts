@@ -46,6 +46,8 @@ export const en: Catalogue = {
     notSaved: 'Your answer could not be saved: nothing changed. Please try again in a moment.',
     linkSelf: 'You cannot link yourself to an Ocean record: ask another manager.',
     linkTaken: 'The Ocean record "{{who}}" already belongs to another person of this chat workspace (same e-mail address): it cannot be linked to {{name}}.',
+    ownerUnchecked:
+      'I could not check with the chat platform who owns the e-mail address of the Ocean record "{{who}}": nothing was linked. Please try again in a few minutes.',
     forgetSelf: 'You cannot erase yourself: ask another manager.',
     ambiguousName: 'Several people are called "{{who}}": name them with a mention or their e-mail address.',
     dayClosed:

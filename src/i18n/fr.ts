@@ -47,6 +47,8 @@ export const fr = {
     linkSelf: 'Vous ne pouvez pas vous relier vous-même à une fiche Ocean : demandez-le à un autre gestionnaire.',
     linkTaken:
       'La fiche Ocean « {{who}} » appartient déjà à une autre personne de cet espace de discussion (même adresse e-mail) : elle ne peut pas être reliée à {{name}}.',
+    ownerUnchecked:
+      "Je n'ai pas pu vérifier auprès de la plateforme de discussion à qui appartient l'adresse e-mail de la fiche Ocean « {{who}} » : rien n'a été relié. Réessayez dans quelques minutes.",
     forgetSelf: 'Vous ne pouvez pas vous effacer vous-même : demandez-le à un autre gestionnaire.',
     ambiguousName: 'Plusieurs personnes s’appellent « {{who}} » : désignez-la par une mention ou par son adresse e-mail.',
     dayClosed:

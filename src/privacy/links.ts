@@ -7,7 +7,9 @@ import { type Driver, driverName, type OceanDirectory } from './directory';
 import { type Actor, localeOf, personRef } from './people';
 import { type ChatPorts, canDiscover } from './ports';
 
-export type LinkOutcome = { ok: true; driver?: Driver } | { ok: false; reason: 'linkSelf' | 'individuNotFound' | 'linkTaken' | 'replayed'; driver?: Driver };
+export type LinkOutcome =
+  | { ok: true; driver?: Driver }
+  | { ok: false; reason: 'linkSelf' | 'individuNotFound' | 'linkTaken' | 'ownerUnchecked' | 'replayed'; driver?: Driver };
 
 export interface LinkDeps {
   store: Store;
@@ -31,7 +33,9 @@ export class LinkService {
     const { directory, store } = this.deps;
     const driver = /^\d+$/.test(who) ? await directory.byId(Number(who)) : await directory.byEmail(who);
     if (!driver) return { ok: false, reason: 'individuNotFound' };
-    if (await this.ownedBySomeoneElse(driver, target)) return { ok: false, reason: 'linkTaken', driver };
+    const owned = await this.ownedBySomeoneElse(driver, target);
+    if (owned === 'unknown') return { ok: false, reason: 'ownerUnchecked', driver };
+    if (owned) return { ok: false, reason: 'linkTaken', driver };
     const done = await store.once(requestKey, async (tx) => {
       await tx.people.link(target.id, driver.individuId, 'manual');
       await tx.auditLog.add(manager.ref, 'link', personRef(target), { individuId: driver.individuId });
@@ -52,16 +56,27 @@ export class LinkService {
     return { ok: true };
   }
 
-  /** The driver's own e-mail belongs to another user of the target's platform (known to us, or found there). */
-  private async ownedBySomeoneElse(driver: Driver, target: Person): Promise<boolean> {
+  /**
+   * The driver's own e-mail belongs to another user of the target's platform (known to us, or
+   * found there); 'unknown' when the platform could not be asked: no link is made on a guess.
+   */
+  private async ownedBySomeoneElse(driver: Driver, target: Person): Promise<boolean | 'unknown'> {
     if (!driver.email) return false;
     if (target.email === driver.email) return false;
     const known = await this.deps.store.people.byEmail(driver.email);
     if (known.some((p) => p.platform === target.platform && p.id !== target.id)) return true;
     const port = this.deps.ports.get(target.platform);
     if (!port || !canDiscover(port)) return false;
-    const found = await port.discover(driver.email).catch(() => undefined);
-    return Boolean(found && found.chatUserId !== target.chat_user_id);
+    try {
+      const found = await port.discover(driver.email);
+      return Boolean(found && found.chatUserId !== target.chat_user_id);
+    } catch (error) {
+      this.deps.logger?.warn(
+        { platform: target.platform, err: error instanceof Error ? error.message : String(error) },
+        "a link was refused: the e-mail's owner could not be looked up",
+      );
+      return 'unknown';
+    }
   }
 
   /** A direct message to the person a manager just linked or unlinked; a failure is logged, not thrown. */

@@ -10,6 +10,7 @@ import { StoreError } from './errors';
 import { damagedStore, inspectStoreFolder } from './folder';
 import { StoreLock } from './lock';
 import type { Database } from './schema';
+import { copyBeforeStart } from './start-copy';
 import { connectionFailure, tlsOption, withoutTlsParameters } from './tls';
 import { ReservingPool } from './urgent';
 
@@ -47,14 +48,15 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const dataDir = path.resolve(options.dataDir);
   const folder = path.join(dataDir, 'pglite');
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new StoreError(`DATA_DIR ${dataDir} cannot be created (${(error as NodeJS.ErrnoException).code}): check the path and its permissions`);
   }
   const lock = StoreLock.acquire(dataDir, folder);
   try {
-    if (inspectStoreFolder(folder) === 'new') await createStore(folder);
-    return { db: pgliteDb(await openPGlite(folder), () => lock.release()), kind: 'pglite' };
+    const created = inspectStoreFolder(folder) === 'new';
+    if (created) await createStore(folder);
+    return { db: pgliteDb(await openPGlite(folder, !created), () => lock.release()), kind: 'pglite' };
   } catch (error) {
     lock.release();
     throw error;
@@ -91,20 +93,28 @@ async function connectServer(databaseUrl: string, options: ConnectOptions): Prom
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: new ReservingPool(pool, max - Math.min(2, max - 1)) }) }), kind: 'postgres' };
 }
 
-async function openPGlite(folder: string | undefined): Promise<PGlite> {
+/** `keepCopy`: an existing store, copied first so that a refused start leaves it as it was. */
+async function openPGlite(folder: string | undefined, keepCopy = false): Promise<PGlite> {
+  const copy = folder && keepCopy ? copyBeforeStart(folder) : undefined;
   const pidFile = folder && path.join(folder, 'postmaster.pid');
   const hadPidFile = pidFile !== undefined && fs.existsSync(pidFile);
   try {
-    return await PGlite.create({
+    const pglite = await PGlite.create({
       dataDir: folder,
       startParams: PGLITE_START_PARAMS,
       parsers: { [INT8]: (value: string) => Number(value), [DATE]: (value: string) => value },
     });
+    copy?.discard();
+    return pglite;
   } catch (error) {
     if (!folder) throw error;
+    if (copy) {
+      copy.restore();
+      throw damagedStore(folder);
+    }
     // PostgreSQL wrote its pid file before it gave up on the files: take back what we added.
     if (!hadPidFile && pidFile) fs.rmSync(pidFile, { force: true });
-    throw damagedStore(folder);
+    throw damagedStore(folder, keepCopy ? 'no room for a copy' : undefined);
   }
 }
 

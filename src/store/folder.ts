@@ -61,6 +61,10 @@ function damagedFile(folder: string): string | undefined {
 }
 
 /** The message for a store PostgreSQL itself could not start on. */
-export function damagedStore(folder: string): StoreError {
+export function damagedStore(folder: string, uncopied?: 'no room for a copy'): StoreError {
+  if (uncopied)
+    return new StoreError(
+      `${folder} is damaged: PostgreSQL could not start on its files, and DATA_DIR had no room to copy them first, so its control file and WAL may have been rewritten: restore the folder from a backup, or move it aside to start with an empty store`,
+    );
   return new StoreError(`${folder} is damaged: PostgreSQL could not start on its files. ${WHAT_TO_DO}`);
 }

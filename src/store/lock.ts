@@ -8,7 +8,7 @@ import { StoreError } from './errors';
  * One process at a time opens an embedded store: PGlite is PostgreSQL in single-user mode, and two
  * of them on one folder would each write their own version of the files. The holder writes its
  * pid into `<DATA_DIR>/pglite.lock`, created exclusively; a lock whose process is gone (killed,
- * crashed) is stale and taken over at once. The process's start time is recorded as well, so a
+ * crashed, or a zombie its parent has not reaped yet) is stale and taken over at once. The process's start time is recorded as well, so a
  * pid reused by another program after a reboot does not pass for the holder. A plain pid file
  * rather than a lock refreshed on a timer (proper-lockfile): PGlite's queries run on the event
  * loop, and a timer held up by one would let a second writer in.
@@ -150,6 +150,8 @@ function isAlive(holder: LockHolder): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
+  // A zombie (killed, not yet reaped by its parent) holds no file and no lock.
+  if (isZombie(holder.pid)) return false;
   const started = processStart(holder.pid);
   return !(holder.started && started && started !== holder.started);
 }
@@ -174,6 +176,16 @@ function removeStale(file: string, stale: LockHolder | undefined): void {
     }
   }
   fs.rmSync(aside, { force: true });
+}
+
+/** Linux: the process is dead and only waits for its parent to collect its exit status (state Z or X). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
 }
 
 /** Linux: boot id and start time in clock ticks, which together name one process. */

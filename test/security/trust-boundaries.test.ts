@@ -127,6 +127,25 @@ describe('who may link whom', () => {
     );
   });
 
+  it("while Slack cannot say who owns the driver's e-mail, the link is refused with a try-again message and nothing is linked", async () => {
+    t.slack.addUser({ id: 'U_THIRD', team: 'T_FLEET', email: 'third@elsewhere.example', name: 'Third' });
+    const driver = t.sim.fleet.byIndex(4);
+    t.slack.failing.set('users.lookupByEmail', 'internal_error');
+    try {
+      const [answer] = await typed(t, profiles('U_0'), `privacy link <@U_THIRD> ${driver.email!}`);
+      expect(answer!.summary).toContain('Réessayez');
+      expect(answer!.summary).toContain(driver.email!);
+      expect(t.slack.callsTo('users.lookupByEmail:internal_error').length).toBeGreaterThan(0);
+    } finally {
+      t.slack.failing.delete('users.lookupByEmail');
+    }
+    const third = await t.service.core.store.people.find({ platform: 'slack', workspaceId: 'T_FLEET', chatUserId: 'U_THIRD' });
+    expect(third?.individu_id ?? null).toBeNull();
+    // Once Slack answers again, the driver's own account is found and the link refused for good.
+    const [again] = await typed(t, profiles('U_0'), `privacy link <@U_THIRD> ${driver.email!}`);
+    expect(again!.summary).toContain('appartient déjà');
+  });
+
   it('a driver whose e-mail is a user of the platform cannot be linked to someone else, so their prompts stay theirs', async () => {
     t.slack.addUser({ id: 'U_OTHER', team: 'T_FLEET', email: 'other@elsewhere.example', name: 'Other' });
     const camille = t.sim.fleet.byIndex(2);

@@ -81,6 +81,20 @@ describe('the embedded store folder at start', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it.each([
+    ['its database folder base/5 removed', (folder: string) => fs.rmSync(path.join(folder, 'base', '5'), { recursive: true })],
+    ['its pg_class table emptied', (folder: string) => fs.truncateSync(path.join(folder, 'base', '5', '1259'), 0)],
+  ])('a store with %s is refused, and every file is left byte for byte as it was', async (_what, damage) => {
+    const { dataDir, folder } = copyOfStore();
+    damage(folder);
+    const before = snapshot(folder);
+    const line = await refusedStart(dataDir);
+    expect(line).toContain(`${folder} is damaged: PostgreSQL could not start on its files. Nothing in it was changed`);
+    expect(snapshot(folder)).toEqual(before);
+    expect(fs.existsSync(`${folder}.before-start`)).toBe(false);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it('a table file cut off in the middle of a page is refused as damaged', async () => {
     const { dataDir, folder } = copyOfStore();
     const db = path.join(folder, 'base', fs.readdirSync(path.join(folder, 'base')).sort().pop() as string);

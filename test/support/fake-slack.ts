@@ -42,6 +42,8 @@ export class FakeSlack {
   latencyMs = 0;
   /** What `apps.connections.open` hands out (a FakeSocketMode's URL). */
   socketUrl = '';
+  /** Methods answered `{ ok: false, error }` whatever is asked (Slack failing for that method). */
+  failing = new Map<string, string>();
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -107,6 +109,11 @@ export class FakeSlack {
       limit.remaining -= 1;
       this.calls.push({ method: `${method}:429`, args, at: Date.now() });
       return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfter) });
+    }
+    const failure = this.failing.get(method);
+    if (failure) {
+      this.calls.push({ method: `${method}:${failure}`, args, at: Date.now() });
+      return json(200, { ok: false, error: failure });
     }
     const allowed = this.perSecond.get(method) ?? 0;
     if (allowed > 0) {

@@ -42,8 +42,11 @@ function collect(child: ChildProcess): { out: () => string; err: () => string; e
 }
 
 /** Starts the service and waits until it says where it listens; rejects with its output if it exits first. */
-export async function startService(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningService> {
-  const child = spawn(process.execPath, [MAIN], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startService(env: Record<string, string>, timeoutMs = 60_000, how: 'node' | 'npm start' = 'node'): Promise<RunningService> {
+  const child =
+    how === 'node'
+      ? spawn(process.execPath, [MAIN], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('npm', ['start', '--silent'], { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const { out, err, exited } = collect(child);
   const started = Date.now();
   let url: string | undefined;
