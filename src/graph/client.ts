@@ -36,6 +36,9 @@ const ErrorBodySchema = z.object({ error: z.object({ code: z.string().optional()
 
 type Bucket = 'install' | 'read' | 'directory';
 
+/** What a queued call returns when its turn came during a pause. */
+const PAUSED = Symbol('paused');
+
 /**
  * The few Microsoft Graph calls that install the Teams app for a user and find their chat with
  * the bot, with an application token per tenant. Teams' installation calls are paced per tenant
@@ -46,6 +49,8 @@ export class GraphClient {
   private readonly tokens: GraphTokens;
   private readonly agent = new Agent({ connections: 32, keepAliveTimeout: 30_000 });
   private readonly limiters = new Map<string, Bottleneck>();
+  /** Until when a tenant's bucket waits after a 429. */
+  private readonly pausedUntil = new Map<string, number>();
   private readonly base: string;
   private readonly retryPolicy;
 
@@ -135,23 +140,36 @@ export class GraphClient {
     return limiter;
   }
 
-  /** One Graph call through its tenant's pace, retried on 429 (after Retry-After) and 5xx. */
+  /**
+   * One Graph call through its tenant's pace, retried on 429 (after Retry-After) and 5xx. A call
+   * whose turn comes while its bucket is paused goes back in the queue, so that nothing leaves
+   * before the pause is over and the calls after it keep their pace.
+   */
   private call(tenantId: string, bucket: Bucket, method: 'GET' | 'POST', path: string, endpoint: string, body?: unknown): Promise<unknown> {
+    const key = `${tenantId}|${bucket}`;
     const limiter = this.limiter(tenantId, bucket);
-    return this.retryPolicy.execute(() =>
-      limiter.schedule(async () => {
-        try {
-          return await this.send(tenantId, method, path, endpoint, body);
-        } catch (error) {
-          if (error instanceof GraphError && error.kind === 'rateLimited') this.pause(tenantId, bucket, limiter, error.retryAfterMs ?? 1000);
-          throw error;
-        }
-      }),
-    );
+    return this.retryPolicy.execute(async () => {
+      for (;;) {
+        const outcome = await limiter.schedule(async () => {
+          if ((this.pausedUntil.get(key) ?? 0) > Date.now()) return PAUSED;
+          try {
+            return { value: await this.send(tenantId, method, path, endpoint, body) };
+          } catch (error) {
+            if (error instanceof GraphError && error.kind === 'rateLimited') this.pause(key, tenantId, bucket, limiter, error.retryAfterMs ?? 1000);
+            throw error;
+          }
+        });
+        if (outcome !== PAUSED) return outcome.value;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, (this.pausedUntil.get(key) ?? 0) - Date.now())));
+      }
+    });
   }
 
   /** Graph said 429: nothing more leaves for this tenant's bucket until Retry-After has passed. */
-  private pause(tenantId: string, bucket: Bucket, limiter: Bottleneck, retryAfterMs: number): void {
+  private pause(key: string, tenantId: string, bucket: Bucket, limiter: Bottleneck, retryAfterMs: number): void {
+    const until = Date.now() + retryAfterMs;
+    if (until <= (this.pausedUntil.get(key) ?? 0)) return;
+    this.pausedUntil.set(key, until);
     this.settings.onRateLimited?.(tenantId, retryAfterMs);
     this.settings.logger?.warn({ bucket, retryAfterMs }, 'Graph asked to slow down (429)');
     void limiter.updateSettings({ reservoir: 0 });

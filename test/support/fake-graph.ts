@@ -81,6 +81,9 @@ export interface FakeGraphOptions {
 
 type Bucket = 'install' | 'read';
 
+/** How long after a 429 a call may still arrive that was sent before the client read it. */
+const IN_FLIGHT_MS = 20;
+
 export class FakeGraph {
   readonly calls: GraphCall[] = [];
   /** Users by e-mail (lower case): their id and tenant. */
@@ -93,7 +96,7 @@ export class FakeGraph {
   readonly created = new Map<string, number>();
   private readonly counters = new Map<string, number>();
   /** When a tenant's bucket may be called again after a 429, and calls that came before that. */
-  private readonly pausedUntil = new Map<string, number>();
+  private readonly pausedUntil = new Map<string, { at: number; until: number }>();
   readonly earlyAfter429: GraphCall[] = [];
   private server = http.createServer((req, res) => void this.handle(req, res));
   url = '';
@@ -154,7 +157,15 @@ export class FakeGraph {
     const path = decodeURIComponent(url.pathname.replace(/^\/v1\.0/, ''));
     const method = req.method ?? 'GET';
     const tenant = /^Bearer fake-(.+)-\d+$/.exec(req.headers.authorization ?? '')?.[1];
-    const call: GraphCall = { method, path, query: decodeURIComponent(url.search), tenant, status: 0, at: Date.now(), body: text ? JSON.parse(text) : undefined };
+    const call: GraphCall = {
+      method,
+      path,
+      query: decodeURIComponent(url.search),
+      tenant,
+      status: 0,
+      at: Date.now(),
+      body: text ? JSON.parse(text) : undefined,
+    };
     this.calls.push(call);
     const answer = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
@@ -166,12 +177,14 @@ export class FakeGraph {
     const kind = callKind(method, path);
     if (kind === 'install' || kind === 'installations' || kind === 'chat') {
       const bucket = `${tenant}|${bucketOf(kind)}`;
-      if ((this.pausedUntil.get(bucket) ?? 0) > call.at) this.earlyAfter429.push(call);
+      // A call that arrives well after the 429 left was sent after it (one already on the wire arrives within a few ms).
+      const paused = this.pausedUntil.get(bucket);
+      if (paused && paused.until > call.at && call.at - paused.at > IN_FLIGHT_MS) this.earlyAfter429.push(call);
       const n = (this.counters.get(bucket) ?? 0) + 1;
       this.counters.set(bucket, n);
       const throttle = this.options.throttle;
       if (throttle && n % throttle.every === 0) {
-        this.pausedUntil.set(bucket, call.at + throttle.retryAfterSeconds * 1000);
+        this.pausedUntil.set(bucket, { at: call.at, until: call.at + throttle.retryAfterSeconds * 1000 });
         return error(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': String(throttle.retryAfterSeconds) });
       }
     }

@@ -39,7 +39,7 @@ describe("an administrator's install (TEAMS_INSTALL_WELCOME=once, the default)",
   });
   afterAll(() => t.stop());
 
-  it('keeps each driver\'s personal conversation and welcomes each once, whatever activities Teams sends', async () => {
+  it("keeps each driver's personal conversation and welcomes each once, whatever activities Teams sends", async () => {
     await Promise.all(DRIVERS.map((index) => installFor(t, index)));
     for (const index of DRIVERS) {
       const welcomes = sentTo(t, index);
