@@ -116,9 +116,10 @@ describe('configuration', () => {
     });
     // Plain http only for a fake on loopback.
     expect(() => loadConfig({ ...teams, GRAPH_API_URL: 'http://graph.example.com/v1.0' })).toThrow(/^GRAPH_API_URL must be an https URL/);
-    expect(loadConfig({ ...teams, MICROSOFT_LOGIN_URL: 'http://127.0.0.1:4300', TEAMS_INSTALL_FOR_DRIVERS: 'true', TEAMS_APP_CATALOG_ID: 'c' }).teams?.install?.loginUrl).toBe(
-      'http://127.0.0.1:4300',
-    );
+    expect(
+      loadConfig({ ...teams, MICROSOFT_LOGIN_URL: 'http://127.0.0.1:4300', TEAMS_INSTALL_FOR_DRIVERS: 'true', TEAMS_APP_CATALOG_ID: 'c' }).teams?.install
+        ?.loginUrl,
+    ).toBe('http://127.0.0.1:4300');
   });
 
   it('Slack in Socket Mode needs no signing secret; RETENTION_DAYS is at least a month', () => {
