@@ -3,8 +3,7 @@ import { DelegateBackoff, handleWhen, retry } from 'cockatiel';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import type { Log } from '../log';
-import { parseRetryAfter } from '../ocean/errors';
-import { GraphError, graphKindForStatus } from './errors';
+import { GraphError, graphKindForStatus, retryAfterMs } from './errors';
 import { GraphTokens } from './token';
 
 export interface GraphSettings {
@@ -211,7 +210,7 @@ export class GraphClient {
       endpoint,
       status: response.statusCode,
       code,
-      retryAfterMs: response.statusCode === 429 || response.statusCode === 503 ? parseRetryAfter(response.headers['retry-after'], new Date()) : undefined,
+      retryAfterMs: response.statusCode === 429 || response.statusCode === 503 ? retryAfterMs(response.headers['retry-after']) : undefined,
     });
   }
 

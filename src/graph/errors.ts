@@ -47,3 +47,12 @@ export function graphKindForStatus(status: number): GraphErrorKind {
   if (status === 429) return 'rateLimited';
   return 'unavailable';
 }
+
+/** Graph's `Retry-After`: seconds (an HTTP date is read too, in case). */
+export function retryAfterMs(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
