@@ -4,7 +4,7 @@
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
-const ALL = ['ocean-client', 'report', 'daily-fanout', 'morning-burst', 'click-latency', 'soak', 'chaos', 'memory', 'boot'];
+const ALL = ['ocean-client', 'report', 'daily-fanout', 'morning-burst', 'click-latency', 'soak', 'chaos', 'memory', 'boot', 'teams-installs'];
 const chosen = process.argv.slice(2).filter((a) => ALL.includes(a));
 const names = chosen.length ? chosen : ALL;
 let failed = 0;

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { ChatRouter } from './chat/router';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
+import { GraphClient } from './graph';
 import { Scheduler } from './jobs/scheduler';
 import type { Logger } from './logger';
 import { Metrics } from './metrics';
@@ -18,6 +19,7 @@ import { OverviewService } from './privacy/overview';
 import { PeopleService } from './privacy/people';
 import { ChatPorts } from './privacy/ports';
 import { PromptMessages } from './privacy/prompt-messages';
+import { TeamsInstaller } from './privacy/reach/teams-installs';
 import { PeriodKeys } from './privacy/report-keys';
 import { ReportService } from './privacy/reports';
 import { RetentionService } from './privacy/retention';
@@ -51,6 +53,8 @@ export interface Core {
   retention: RetentionService;
   nonResponders: NonResponders;
   digest: WeeklyDigest;
+  /** Installs the Teams app for drivers through Microsoft Graph (TEAMS_INSTALL_FOR_DRIVERS); absent when off. */
+  teamsInstaller?: TeamsInstaller;
   router: ChatRouter;
   ports: ChatPorts;
   scheduler: Scheduler<DigestReport>;
@@ -147,6 +151,28 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     },
   });
   const answers = new AnswerService({ store, zone, window: answerWindow, suggestions });
+  const install = config.teams?.install;
+  const graph = install
+    ? new GraphClient({
+        graphUrl: install.graphUrl,
+        loginUrl: install.loginUrl,
+        clientId: install.clientId,
+        clientSecret: install.clientSecret,
+        logger: logger.child({ component: 'graph' }),
+        onRateLimited: () => metrics.chatRateLimited.inc({ platform: 'graph' }),
+      })
+    : undefined;
+  const installer =
+    graph && install && config.teams
+      ? new TeamsInstaller({
+          store,
+          graph,
+          ports,
+          tenants: config.teams.tenants,
+          teamsAppId: install.teamsAppId,
+          logger: logger.child({ component: 'teams-installs' }),
+        })
+      : undefined;
   const dailyRun = new DailyRun({
     store,
     directory,
@@ -160,6 +186,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     defaultLocale: config.defaultLocale,
     worker,
     leaseMs: options.promptLeaseMs ?? config.dailyClaimLeaseMs,
+    installer,
     logger: logger.child({ component: 'daily' }),
     metrics: { sent: (p) => metrics.promptsSent.inc({ platform: p }), failed: (p) => metrics.promptsFailed.inc({ platform: p }) },
   });
@@ -212,6 +239,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     defaultLocale: config.defaultLocale,
     logger: logger.child({ component: 'chat' }),
     onAnswersRecorded: () => outbox.kick(),
+    installWelcome: config.teams?.installWelcome,
   });
   const scheduler = new Scheduler({
     store,
@@ -251,6 +279,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     retention,
     nonResponders,
     digest,
+    teamsInstaller: installer,
     router,
     ports,
     scheduler,
@@ -259,6 +288,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     async close() {
       await scheduler.stop();
       await ocean.close();
+      await graph?.close();
       if (!options.store) await store.close();
     },
   };

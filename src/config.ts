@@ -75,6 +75,21 @@ const EnvSchema = z.object({
       .map((t) => t.trim())
       .filter(Boolean),
   ),
+  TEAMS_INSTALL_WELCOME: optionalText.pipe(z.enum(['once', 'off'], { message: 'must be once or off' }).optional()),
+  TEAMS_INSTALL_FOR_DRIVERS: bool(false),
+  TEAMS_APP_CATALOG_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\w-]{1,100}$/, "must be the app's id in your organisation's Teams catalogue (see docs/deployment.md)")
+      .optional(),
+  ),
+  GRAPH_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://graph.microsoft.com/v1.0' }).optional()),
+  MICROSOFT_LOGIN_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://login.microsoftonline.com' }).optional(),
+  ),
+  TEAMS_SERVICE_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://smba.trafficmanager.net/teams/' }).optional(),
+  ),
   PUBLIC_URL: optionalText.pipe(
     z.url({ protocol: /^https?$/, message: 'must be the http(s) URL where this service is reached, such as https://bot.example.com' }).optional(),
   ),
@@ -182,6 +197,12 @@ export interface Config {
     appType: string;
     emulator: boolean;
     tenants: string[];
+    /** One welcome when the app is installed for someone (by them, an administrator or the bot), or none. */
+    installWelcome?: 'once' | 'off';
+    /** The Bot Connector for chats the bot opened itself, until a conversation in the tenant gives its own. */
+    serviceUrl?: string;
+    /** Installing the app for drivers through Microsoft Graph (TEAMS_INSTALL_FOR_DRIVERS); null: off. */
+    install?: TeamsInstallSettings | null;
   } | null;
   /** Where users' browsers reach this service (links to report files in Teams). */
   publicUrl: string;
@@ -209,6 +230,16 @@ export interface Config {
   privacyUrl?: string;
   termsUrl?: string;
   websiteUrl?: string;
+}
+
+export interface TeamsInstallSettings {
+  /** The bot's Entra app registration and its secret: client credentials for Graph. */
+  clientId: string;
+  clientSecret: string;
+  /** The app's id in the organisation's catalogue (TEAMS_APP_CATALOG_ID). */
+  teamsAppId: string;
+  graphUrl: string;
+  loginUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -266,6 +297,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const emulatorSetting = bool(sandbox).safeParse(e.TEAMS_EMULATOR);
   if (!emulatorSetting.success) throw new ConfigError('TEAMS_EMULATOR', 'must be true or false');
   const teamsOn = Boolean(e.MICROSOFT_APP_ID) || emulatorSetting.data;
+  // Microsoft's endpoints over plain http only on loopback (fakes in tests); anything else is a mistake.
+  for (const name of ['GRAPH_API_URL', 'MICROSOFT_LOGIN_URL'] as const) {
+    const url = e[name];
+    if (url && new URL(url).protocol === 'http:' && !/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(new URL(url).hostname)) {
+      throw new ConfigError(name, 'must be an https URL (plain http is for a fake on 127.0.0.1 only)');
+    }
+  }
+  let install: TeamsInstallSettings | null = null;
+  if (e.TEAMS_INSTALL_FOR_DRIVERS) {
+    if (!e.MICROSOFT_APP_ID)
+      throw new ConfigError('MICROSOFT_APP_ID', 'is required when TEAMS_INSTALL_FOR_DRIVERS is true (the app registration that installs the app)');
+    if (!e.MICROSOFT_APP_PASSWORD)
+      throw new ConfigError('MICROSOFT_APP_PASSWORD', 'is required when TEAMS_INSTALL_FOR_DRIVERS is true (client credentials for Microsoft Graph)');
+    if (!e.TEAMS_APP_CATALOG_ID)
+      throw new ConfigError('TEAMS_APP_CATALOG_ID', "is required when TEAMS_INSTALL_FOR_DRIVERS is true: the app's id in your organisation's Teams catalogue");
+    install = {
+      clientId: e.MICROSOFT_APP_ID,
+      clientSecret: e.MICROSOFT_APP_PASSWORD,
+      teamsAppId: e.TEAMS_APP_CATALOG_ID,
+      graphUrl: e.GRAPH_API_URL ?? 'https://graph.microsoft.com/v1.0',
+      loginUrl: e.MICROSOFT_LOGIN_URL ?? 'https://login.microsoftonline.com',
+    };
+  }
   return {
     port: e.PORT,
     sandbox,
@@ -291,6 +345,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           appType,
           emulator: !e.MICROSOFT_APP_ID && emulatorSetting.data,
           tenants,
+          installWelcome: e.TEAMS_INSTALL_WELCOME ?? 'once',
+          serviceUrl: e.TEAMS_SERVICE_URL ?? 'https://smba.trafficmanager.net/teams/',
+          install,
         }
       : null,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

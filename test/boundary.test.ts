@@ -14,6 +14,7 @@ const ROOT = path.resolve(__dirname, '..');
 const LAYERS: { layer: number; name: string; match: RegExp }[] = [
   { layer: 0, name: 'base', match: /^src\/(domain|clock|log|logger|metrics)\.ts$|^src\/(i18n|views)\// },
   { layer: 1, name: 'ocean', match: /^src\/ocean\// },
+  { layer: 1, name: 'graph', match: /^src\/graph\// },
   { layer: 1, name: 'store', match: /^src\/store\// },
   { layer: 1, name: 'jobs', match: /^src\/jobs\// },
   { layer: 1, name: 'sandbox', match: /^src\/sandbox\// },
@@ -33,6 +34,8 @@ const FORBIDDEN_PAIRS: [string, string, string][] = [
   ['store', 'ocean', 'the store knows nothing of Ocean'],
   ['ocean', 'jobs', 'the Ocean client knows nothing of jobs'],
   ['store', 'jobs', 'the store knows nothing of jobs'],
+  ['graph', 'store', 'the Graph client knows nothing of persistence'],
+  ['graph', 'ocean', 'the Graph client is a far end of its own'],
 ];
 
 /** Platform SDKs and the HTTP framework, and where each may be used. */

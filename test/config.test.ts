@@ -100,6 +100,28 @@ describe('configuration', () => {
     expect(loadConfig({ TEAMS_TENANTS: 'tenant-1' }).teams?.tenants).toEqual(['tenant-1']);
   });
 
+  it('Teams reach: one welcome by default; installing for drivers needs the app registration, its secret and the catalogue id', () => {
+    const teams = { MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TENANT_ID: 'tenant-1' };
+    expect(loadConfig(teams).teams).toMatchObject({ installWelcome: 'once', install: null, serviceUrl: 'https://smba.trafficmanager.net/teams/' });
+    expect(loadConfig({ ...teams, TEAMS_INSTALL_WELCOME: 'off' }).teams?.installWelcome).toBe('off');
+    expect(() => loadConfig({ ...teams, TEAMS_INSTALL_WELCOME: 'twice' })).toThrow(/^TEAMS_INSTALL_WELCOME must be once or off/);
+    expect(() => loadConfig({ ...teams, TEAMS_INSTALL_FOR_DRIVERS: 'true' })).toThrow(/^TEAMS_APP_CATALOG_ID is required when TEAMS_INSTALL_FOR_DRIVERS/);
+    expect(() => loadConfig({ TEAMS_INSTALL_FOR_DRIVERS: 'true', TEAMS_APP_CATALOG_ID: 'x' })).toThrow(/^MICROSOFT_APP_ID is required/);
+    expect(loadConfig({ ...teams, TEAMS_INSTALL_FOR_DRIVERS: 'true', TEAMS_APP_CATALOG_ID: 'cat-1' }).teams?.install).toEqual({
+      clientId: 'app',
+      clientSecret: 'pw',
+      teamsAppId: 'cat-1',
+      graphUrl: 'https://graph.microsoft.com/v1.0',
+      loginUrl: 'https://login.microsoftonline.com',
+    });
+    // Plain http only for a fake on loopback.
+    expect(() => loadConfig({ ...teams, GRAPH_API_URL: 'http://graph.example.com/v1.0' })).toThrow(/^GRAPH_API_URL must be an https URL/);
+    expect(
+      loadConfig({ ...teams, MICROSOFT_LOGIN_URL: 'http://127.0.0.1:4300', TEAMS_INSTALL_FOR_DRIVERS: 'true', TEAMS_APP_CATALOG_ID: 'c' }).teams?.install
+        ?.loginUrl,
+    ).toBe('http://127.0.0.1:4300');
+  });
+
   it('Slack in Socket Mode needs no signing secret; RETENTION_DAYS is at least a month', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack?.signingSecret).toBeUndefined();
     expect(loadConfig({}).retentionDays).toBe(400);

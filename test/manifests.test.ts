@@ -55,6 +55,8 @@ describe('app manifests', () => {
       scopes: ['team'],
       commands: [{ title: 'privacy-report here' }, { title: 'privacy-report here off' }],
     });
+    // Installing the app for drivers through Graph (TEAMS_INSTALL_FOR_DRIVERS) needs the app registration declared.
+    expect(manifest.webApplicationInfo).toEqual({ id: '${MICROSOFT_APP_ID}', resource: 'api://${PUBLIC_HOST}/${MICROSOFT_APP_ID}' });
     const color = PNG.sync.read(fs.readFileSync(path.join(ROOT, 'manifest/teams/color.png')));
     const outline = PNG.sync.read(fs.readFileSync(path.join(ROOT, 'manifest/teams/outline.png')));
     expect([color.width, color.height, outline.width, outline.height]).toEqual([192, 192, 32, 32]);

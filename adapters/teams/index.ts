@@ -85,7 +85,7 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
     const urls = await shareFiles(view);
     return toCard(view, { fileUrl: (block) => urls.get(block) });
   };
-  const port = new TeamsPort(adapter, appId, core.store, card, () => core.metrics.chatRateLimited.inc({ platform: 'teams' }));
+  const port = new TeamsPort(adapter, appId, core.store, card, () => core.metrics.chatRateLimited.inc({ platform: 'teams' }), settings.serviceUrl);
   core.ports.register(port);
 
   /**
@@ -179,9 +179,10 @@ export function mountTeams(app: Express, core: Core, requests: RequestTracker): 
         if (welcome) await say(context, welcome);
         await next();
       });
+      // Some tenants announce a personal install with a conversationUpdate (the bot and the user
+      // added), often beside the installationUpdate: both keep the conversation, one welcome.
       this.onMembersAdded(async (context, next) => {
-        const added = context.activity.membersAdded ?? [];
-        if (personal(context.activity) && added.some((m) => m.id !== context.activity.recipient.id)) {
+        if (personal(context.activity) && context.activity.membersAdded?.length) {
           const welcome = await core.router.reachable(request(context), TurnContext.getConversationReference(context.activity), true);
           if (welcome) await say(context, welcome);
         }

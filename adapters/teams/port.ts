@@ -1,6 +1,6 @@
 import { CardFactory, type CloudAdapter, type ConversationReference, MessageFactory, type TurnContext } from 'botbuilder';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import { type ChannelTarget, ChatDeliveryError, type ChatPort, type MessageRef } from '../../src/privacy/ports';
+import { type ChannelTarget, ChatDeliveryError, type ChatOpeningPort, type MessageRef, type OpenedChat } from '../../src/privacy/ports';
 import type { Person, Store } from '../../src/store';
 import type { View } from '../../src/views/views';
 import type { Card } from './cards';
@@ -20,12 +20,31 @@ const connectorRetry = retry(
 );
 
 /**
+ * Whether Teams refused a message because the user blocked the bot: a 403 whose body names
+ * `MessageWritesBlocked` (Microsoft's documented subCode) or `ConversationBlockedByUser` (the
+ * Bot Connector's error code for the same), as opposed to an app that was removed.
+ */
+function blockedByUser(error: unknown): boolean {
+  const e = error as { message?: string; body?: unknown; bodyAsText?: string; response?: { bodyAsText?: string; parsedBody?: unknown } };
+  const said = [e?.message, e?.bodyAsText, e?.response?.bodyAsText, safeJson(e?.body), safeJson(e?.response?.parsedBody)].join(' ');
+  return /MessageWritesBlocked|ConversationBlockedByUser/.test(said);
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return value === undefined ? '' : JSON.stringify(value);
+  } catch {
+    return '';
+  }
+}
+
+/**
  * Proactive messages to Teams from stored conversation references (continueConversationAsync):
  * a person's personal chat, or a channel chosen for the weekly digest. A person's reference that
  * Teams refuses (the user uninstalled the bot, left the tenant) is marked inactive instead of
  * being retried forever.
  */
-export class TeamsPort implements ChatPort {
+export class TeamsPort implements ChatOpeningPort {
   readonly platform = 'teams' as const;
 
   constructor(
@@ -35,7 +54,25 @@ export class TeamsPort implements ChatPort {
     /** A view as a card, its files shared by link (for longer than a reply's: the message may be read days later). */
     private readonly card: (view: View) => Promise<Card>,
     private readonly onRateLimited?: () => void,
+    /** The Bot Connector for a chat the bot opened itself when no conversation of its tenant gives one (TEAMS_SERVICE_URL). */
+    private readonly serviceUrl = 'https://smba.trafficmanager.net/teams/',
   ) {}
+
+  /**
+   * A reference to a chat the bot opened through Microsoft Graph (the app installed for the
+   * user): Teams takes the chat id as the conversation id. Its service URL is the one Teams gave
+   * last in that tenant, which Microsoft asks bots to prefer to the well-known one.
+   */
+  async referenceForChat(chat: OpenedChat): Promise<Partial<ConversationReference>> {
+    const seen = (await this.store.conversations.latestOfWorkspace('teams', chat.workspaceId)) as Partial<ConversationReference> | undefined;
+    return {
+      channelId: 'msteams',
+      serviceUrl: seen?.serviceUrl ?? this.serviceUrl,
+      conversation: { id: chat.chatId, conversationType: 'personal', tenantId: chat.workspaceId, isGroup: false, name: '' },
+      user: { id: chat.chatUserId, aadObjectId: chat.chatUserId, name: '' },
+      bot: seen?.bot ?? { id: `28:${this.appId}`, name: '' },
+    };
+  }
 
   private async reference(person: Person): Promise<Partial<ConversationReference>> {
     const stored = await this.store.conversations.of(person.id);
@@ -66,7 +103,16 @@ export class TeamsPort implements ChatPort {
       const status = statusOf(error);
       if (status === 403 || status === 404) {
         await onGone();
-        throw new ChatDeliveryError('gone', `Teams answered ${status}: the bot cannot post there any more`, undefined, { cause: error });
+        const blocked = status === 403 && blockedByUser(error);
+        throw new ChatDeliveryError(
+          'gone',
+          `Teams answered ${status}${blocked ? ' (blocked by the user)' : ''}: the bot cannot post there any more`,
+          undefined,
+          {
+            cause: error,
+            blocked,
+          },
+        );
       }
       throw new ChatDeliveryError(status === 429 ? 'rateLimited' : 'failed', `Teams: ${error instanceof Error ? error.message : String(error)}`, undefined, {
         cause: error,

@@ -33,8 +33,10 @@ export class DigestCommands {
   async unanswered(actor: Actor, period: Period = this.openDays()): Promise<View> {
     const t = actor.t;
     const list = await this.deps.nonResponders.list(period);
+    // Who gets no prompt at all, and why (no e-mail, not in the tenant, install refused, blocked the bot).
+    const unreachable = await this.deps.nonResponders.unreachable();
     await this.deps.store.auditLog.add(actor.ref, 'report.unanswered', null, { first: period.first, last: period.last, drivers: list.length });
-    return nonRespondersView(list, t, this.deps.reports.periodLabel(period, t), period, this.deps.zone);
+    return nonRespondersView(list, t, this.deps.reports.periodLabel(period, t), period, this.deps.zone, unreachable);
   }
 
   /** The manager's "remind them now": one reminder per waiting day, claimed with the click's request. */

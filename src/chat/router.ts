@@ -12,6 +12,7 @@ import { type Actor, type ChatRequest, localeOf, type PeopleService } from '../p
 import type { MessageRef } from '../privacy/ports';
 import type { PromptMessages } from '../privacy/prompt-messages';
 import { pageOfTrip } from '../privacy/prompt-view';
+import { noteReached } from '../privacy/reach';
 import type { ReportService } from '../privacy/reports';
 import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedules';
@@ -46,6 +47,8 @@ export interface RouterDeps {
   logger?: Log;
   /** Answers were just recorded: start delivering them. */
   onAnswersRecorded?: () => void;
+  /** Whether a person the app was installed for gets one welcome (TEAMS_INSTALL_WELCOME; default once). */
+  installWelcome?: 'once' | 'off';
 }
 
 /**
@@ -153,8 +156,15 @@ export class ChatRouter {
   async reachable(request: ChatRequest, reference: unknown, greet: boolean): Promise<View | undefined> {
     const person = (await this.deps.people.known(request)) ?? (await this.deps.people.identify(request)).person;
     const known = await this.deps.store.conversations.of(person.id);
-    if (!known?.active || JSON.stringify(known.reference) !== JSON.stringify(reference)) await this.deps.store.conversations.save(person.id, reference);
-    if (!greet || known) return undefined;
+    if (!known?.active || JSON.stringify(known.reference) !== JSON.stringify(reference)) {
+      await this.deps.store.conversations.save(person.id, reference);
+      if (person.individu_id !== null) await noteReached(this.deps.store, person.individu_id);
+    }
+    // One welcome per person, taken in the store: Teams announces one install with two
+    // activities (sometimes twice each), an administrator's install reaches hundreds at once, and
+    // someone who wrote to the bot first needs none.
+    const first = await this.deps.store.reach.claimWelcome(person.id);
+    if (!greet || !first || this.deps.installWelcome === 'off') return undefined;
     const t = translator(localeOf(person, this.deps.defaultLocale));
     return { summary: t.t('welcome.title'), title: t.t('welcome.title'), blocks: [{ type: 'text', text: t.t('welcome.text') }] };
   }

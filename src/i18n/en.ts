@@ -268,6 +268,19 @@ export const en: Catalogue = {
     alreadyReminded_other: '{{count}} days had had their reminder already: one per day.',
     nothingToRemind: 'No reminder to send: no open day is waiting for answers any more.',
     noneSent: 'No reminder sent.',
+    unreachable: {
+      title: 'Drivers the bot cannot reach',
+      intro_one: '{{count}} driver gets no prompt: the bot cannot reach them.',
+      intro_other: '{{count}} drivers get no prompt: the bot cannot reach them.',
+      why: 'Why',
+      reasons: {
+        noEmail: 'No e-mail in Ocean',
+        notInTenant: 'Not found in the Microsoft directory',
+        installRefused: 'Teams app install refused',
+        blocked: 'Blocked the bot in Teams',
+        notInstalled: 'App not installed yet',
+      },
+    },
   },
   digest: {
     title: 'Weekly digest — {{period}}',

@@ -272,6 +272,19 @@ export const fr = {
     alreadyReminded_other: '{{count}} journées avaient déjà reçu leur rappel : un seul par journée.',
     nothingToRemind: 'Aucun rappel à envoyer : plus aucune journée ouverte n’attend de réponse.',
     noneSent: 'Aucun rappel envoyé.',
+    unreachable: {
+      title: 'Conducteurs injoignables',
+      intro_one: '{{count}} conducteur ne reçoit aucune question : le bot ne peut pas le joindre.',
+      intro_other: '{{count}} conducteurs ne reçoivent aucune question : le bot ne peut pas les joindre.',
+      why: 'Pourquoi',
+      reasons: {
+        noEmail: 'Pas d’e-mail dans Ocean',
+        notInTenant: 'Introuvable dans l’annuaire Microsoft',
+        installRefused: 'Installation de l’application Teams refusée',
+        blocked: 'A bloqué le bot dans Teams',
+        notInstalled: 'Application pas encore installée',
+      },
+    },
   },
   digest: {
     title: 'Rapport hebdomadaire — {{period}}',

@@ -10,6 +10,7 @@ import { localeOf } from './people';
 import { ChatDeliveryError, type ChatPorts, canDiscover, type MessageRef } from './ports';
 import type { PromptMessages } from './prompt-messages';
 import { promptView } from './prompt-view';
+import { noteReached, noteUnreachable, type UnreachableReason, unreachableReasons } from './reach';
 import type { Suggestions } from './suggestions';
 import { promptTrips } from './trip';
 import type { TripsService } from './trips';
@@ -32,6 +33,8 @@ export interface DailyRunDeps {
   concurrency?: number;
   /** A claim older than this, never sent, is taken over (its worker died). */
   leaseMs?: number;
+  /** Reaches drivers the bot cannot yet (Teams installs through Graph), before they are prompted. */
+  installer?: { reach(drivers: Driver[]): Promise<unknown> };
 }
 
 export type DriverOutcome = 'sent' | 'alreadyDone' | 'noTrips' | 'privateModeOff' | 'unreachable' | 'failed' | 'busy' | 'resumed';
@@ -62,11 +65,20 @@ export class DailyRun {
     // Drivers a manager had the bot forget are not prompted until they write to the bot again.
     const forgotten = await this.deps.store.erasure.forgotten(drivers.map((d) => d.individuId));
     drivers = drivers.filter((d) => !forgotten.has(d.individuId));
+    if (this.deps.installer) {
+      await this.deps.installer.reach(drivers).catch((error: unknown) => {
+        this.deps.logger?.error({ err: describe(error) }, 'reaching drivers before the prompts failed; prompting those already reachable');
+      });
+    }
+    const problems = await unreachableReasons(
+      this.deps.store,
+      drivers.map((d) => d.individuId),
+    );
     let next = 0;
     const worker = async () => {
       while (next < drivers.length) {
         const driver = drivers[next++] as Driver;
-        const outcome = await this.forDriver(driver, day, done.get(driver.individuId), report).catch((error: unknown) => {
+        const outcome = await this.forDriver(driver, day, done.get(driver.individuId), report, problems.get(driver.individuId)).catch((error: unknown) => {
           this.deps.logger?.error({ individuId: driver.individuId, err: describe(error) }, 'daily prompt failed for a driver');
           return 'failed' as const;
         });
@@ -78,12 +90,23 @@ export class DailyRun {
     return report;
   }
 
-  private async forDriver(driver: Driver, day: IsoDay, existing: DailyPromptRow | undefined, report: RunReport): Promise<DriverOutcome> {
+  private async forDriver(
+    driver: Driver,
+    day: IsoDay,
+    existing: DailyPromptRow | undefined,
+    report: RunReport,
+    problem: UnreachableReason | undefined,
+  ): Promise<DriverOutcome> {
     if (existing && existing.status !== 'claimed' && existing.status !== 'failed') return 'alreadyDone';
     // Private mode off on every vehicle: Ocean records no private use, there is nothing to ask.
     if (privateModeOff(driver)) return 'privateModeOff';
     const people = await this.reachablePeople(driver);
-    if (!people.length) return 'unreachable';
+    if (!people.length) {
+      // Why, for the managers' unanswered list: a reason found while installing the app stays.
+      const reason = !driver.email ? 'noEmail' : (problem ?? 'notInstalled');
+      if (reason !== problem) await noteUnreachable(this.deps.store, driver.individuId, reason);
+      return 'unreachable';
+    }
     const { trips, alreadyPrivate } = await this.deps.trips.driverDay(driver, day);
     if (!trips.length) return 'noTrips';
     const person = people[0] as Person;
@@ -96,7 +119,11 @@ export class DailyRun {
       leaseMs: this.deps.leaseMs ?? 5 * 60_000,
     });
     if (!prompt) return 'busy';
-    return this.send(prompt, people, report);
+    const gone = { blocked: false };
+    const outcome = await this.send(prompt, people, report, gone);
+    if (outcome === 'unreachable') await noteUnreachable(this.deps.store, driver.individuId, gone.blocked ? 'blocked' : 'notInstalled');
+    else if (problem && (outcome === 'sent' || outcome === 'resumed')) await noteReached(this.deps.store, driver.individuId);
+    return outcome;
   }
 
   /** The people linked to the driver on a platform we serve, the one used last first. */
@@ -121,7 +148,8 @@ export class DailyRun {
     return people.filter((p) => ports.get(p.platform));
   }
 
-  private async send(prompt: DailyPromptRow, people: Person[], report: RunReport): Promise<DriverOutcome> {
+  /** Sends the prompt to the first of `people` a platform delivers to; `gone.blocked` tells whether one had blocked the bot. */
+  private async send(prompt: DailyPromptRow, people: Person[], report: RunReport, gone = { blocked: false }): Promise<DriverOutcome> {
     const { store, ports } = this.deps;
     for (const person of people) {
       const port = ports.get(person.platform);
@@ -151,7 +179,10 @@ export class DailyRun {
         return 'sent';
       } catch (error) {
         this.deps.metrics?.failed?.(person.platform);
-        if (error instanceof ChatDeliveryError && error.kind === 'gone') continue; // try their other platform
+        if (error instanceof ChatDeliveryError && error.kind === 'gone') {
+          if (error.blocked) gone.blocked = true;
+          continue; // try their other platform
+        }
         await store.prompts.markFailed(prompt.id, describe(error));
         throw error;
       }

@@ -3,14 +3,27 @@ import type { IsoDay } from '../ocean/dates';
 import { encodeRemind } from '../views/payloads';
 import { ACTION_IDS, type Block, textView, type View } from '../views/views';
 import type { NonResponder, ReminderOutcome } from './non-responders';
+import { notReachableBlocks, type UnreachableDriver } from './reach';
 
 /** Drivers listed in the chat, those with the most trips waiting first. */
 export const NON_RESPONDERS_SHOWN = 25;
 
 /** The period's non-responders for a manager: counts and dates only, and the button to remind them now. */
-export function nonRespondersView(list: NonResponder[], t: Translator, label: string, period: { first: IsoDay; last: IsoDay }, zone: string): View {
+export function nonRespondersView(
+  list: NonResponder[],
+  t: Translator,
+  label: string,
+  period: { first: IsoDay; last: IsoDay },
+  zone: string,
+  unreachable: UnreachableDriver[] = [],
+): View {
   const title = t.t('unanswered.title', { period: label });
-  if (!list.length) return { summary: title, title, blocks: [{ type: 'text', text: t.t('unanswered.none', { period: label }), tone: 'success' }] };
+  if (!list.length)
+    return {
+      summary: title,
+      title,
+      blocks: [{ type: 'text', text: t.t('unanswered.none', { period: label }), tone: 'success' }, ...notReachableBlocks(unreachable, t)],
+    };
   const c = (key: string) => t.t(`unanswered.columns.${key}`);
   const blocks: Block[] = [
     { type: 'text', text: t.t('unanswered.intro', { count: list.length }) },
@@ -32,6 +45,7 @@ export function nonRespondersView(list: NonResponder[], t: Translator, label: st
   } else if (list.some((p) => p.open > 0)) {
     blocks.push({ type: 'text', text: t.t('unanswered.allReminded'), tone: 'muted' });
   }
+  blocks.push(...notReachableBlocks(unreachable, t));
   return { summary: title, title, blocks };
 }
 

@@ -12,14 +12,18 @@ export type DeliveryErrorKind = 'rateLimited' | 'gone' | 'failed';
 
 /** What an adapter throws when a message cannot be sent; the job decides what to do from `kind`. */
 export class ChatDeliveryError extends Error {
+  /** With kind `gone`: the person blocked the bot (Teams' 403 MessageWritesBlocked), rather than removed it. */
+  readonly blocked: boolean;
+
   constructor(
     readonly kind: DeliveryErrorKind,
     message: string,
     readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; blocked?: boolean },
   ) {
     super(message, options);
     this.name = 'ChatDeliveryError';
+    this.blocked = options?.blocked ?? false;
   }
 }
 
@@ -85,4 +89,23 @@ export interface DiscoveringPort extends ChatPort {
 
 export function canDiscover(port: ChatPort): port is DiscoveringPort {
   return typeof (port as Partial<DiscoveringPort>).discover === 'function';
+}
+
+/** A personal chat between the bot and a user that the bot opened itself (Teams: the app installed through Microsoft Graph). */
+export interface OpenedChat {
+  /** The workspace (a Teams tenant id). */
+  workspaceId: string;
+  /** The user as the platform keys them (a Teams user's Entra object id). */
+  chatUserId: string;
+  /** The chat's id (Graph's chat id). */
+  chatId: string;
+}
+
+export interface ChatOpeningPort extends ChatPort {
+  /** How to reach that chat later, as the conversation store keeps it. */
+  referenceForChat(chat: OpenedChat): Promise<unknown>;
+}
+
+export function canOpenChats(port: ChatPort): port is ChatOpeningPort {
+  return typeof (port as Partial<ChatOpeningPort>).referenceForChat === 'function';
 }

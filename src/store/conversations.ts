@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock';
+import type { Platform } from '../domain';
 import type { Database } from './schema';
 
 /** How to reach a person later on platforms that need it (Teams conversation references). */
@@ -26,5 +27,20 @@ export class ConversationTable {
 
   async deactivate(personId: number): Promise<void> {
     await this.db.updateTable('conversation_refs').set({ active: false, updated_at: this.clock.now() }).where('person_id', '=', personId).execute();
+  }
+
+  /** The reference most recently kept for someone of this workspace (a Teams tenant's service URL is read from it). */
+  async latestOfWorkspace(platform: Platform, workspaceId: string): Promise<unknown> {
+    const row = await this.db
+      .selectFrom('conversation_refs as c')
+      .innerJoin('people as p', 'p.id', 'c.person_id')
+      .select('c.reference')
+      .where('p.platform', '=', platform)
+      .where('p.workspace_id', '=', workspaceId)
+      .where('c.active', '=', true)
+      .orderBy('c.updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.reference;
   }
 }

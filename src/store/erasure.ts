@@ -59,6 +59,11 @@ export class ErasureTable {
     const prompts = individuId === null ? undefined : await this.db.deleteFrom('daily_prompts').where('individu_id', '=', individuId).executeTakeFirst();
     // The trips they answered, kept for their suggestions, go with them.
     if (individuId !== null) await this.db.deleteFrom('answered_trips').where('individu_id', '=', individuId).execute();
+    // How the bot reached them (or why it could not) goes too.
+    if (individuId !== null) {
+      await this.db.deleteFrom('reach_problems').where('individu_id', '=', individuId).execute();
+      await this.db.deleteFrom('teams_installs').where('individu_id', '=', individuId).execute();
+    }
     // Answers given from one of these people on a prompt not theirs (a manager testing) go too.
     if (personIds.length) await this.db.deleteFrom('trip_answers').where('answered_by', 'in', personIds).execute();
     const people = personIds.length ? await this.db.deleteFrom('people').where('id', 'in', personIds).executeTakeFirst() : undefined;

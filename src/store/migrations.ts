@@ -235,4 +235,37 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('people').dropColumn('suggestions').execute();
     },
   },
+  '2026-12-03-005-teams-reach': {
+    async up(db: Kysely<any>) {
+      // When a person was welcomed: one welcome per person, whatever install activities arrive
+      // (Teams sends installationUpdate and conversationUpdate for one install, sometimes twice).
+      // People the bot already reached were welcomed when it first met them.
+      await db.schema.alterTable('people').addColumn('welcomed_at', 'timestamptz').execute();
+      await sql`update people set welcomed_at = now() where id in (select person_id from conversation_refs)`.execute(db);
+      // Why a driver cannot be reached (no e-mail, not in the tenant, install refused, blocked the
+      // bot), for the managers' unanswered list; cleared once the driver is reached.
+      await db.schema
+        .createTable('reach_problems')
+        .addColumn('individu_id', 'bigint', (c) => c.primaryKey())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .addColumn('noted_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      // The Teams app installed for a driver through Microsoft Graph: a restart resumes from here
+      // and never installs twice.
+      await db.schema
+        .createTable('teams_installs')
+        .addColumn('individu_id', 'bigint', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('installation_id', 'text')
+        .addColumn('installed_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('teams_installs').ifExists().execute();
+      await db.schema.dropTable('reach_problems').ifExists().execute();
+      await db.schema.alterTable('people').dropColumn('welcomed_at').execute();
+    },
+  },
 };

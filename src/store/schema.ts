@@ -28,6 +28,8 @@ export interface PeopleTable {
   role: Role | null;
   /** Suggestions from the driver's own answers (`/privacy suggestions off|on`); set on all of a driver's accounts. */
   suggestions: Generated<boolean>;
+  /** When the bot welcomed them (once, whatever install activities arrive); null: not yet. */
+  welcomed_at: Timestamp | null;
   last_seen_at: Timestamp;
   created_at: Generated<Date>;
 }
@@ -150,8 +152,30 @@ export interface AnsweredTripsTable {
   answered_at: Timestamp;
 }
 
+/** Why a driver cannot be reached, as last found; removed once they are reached. */
+export interface ReachProblemsTable {
+  individu_id: number;
+  reason: string;
+  /** What the far end said (a Graph error code), for the logs and operators; never shown to managers. */
+  detail: string | null;
+  noted_at: Timestamp;
+}
+
+/** The Teams app installed for a driver through Microsoft Graph (TEAMS_INSTALL_FOR_DRIVERS). */
+export interface TeamsInstallsTable {
+  individu_id: number;
+  tenant_id: string;
+  /** The driver's Entra object id in that tenant. */
+  user_id: string;
+  /** Graph's id of the installation in their personal scope, once known. */
+  installation_id: string | null;
+  installed_at: Timestamp;
+}
+
 export interface Database {
   answered_trips: AnsweredTripsTable;
+  reach_problems: ReachProblemsTable;
+  teams_installs: TeamsInstallsTable;
   people: PeopleTable;
   conversation_refs: ConversationRefsTable;
   daily_prompts: DailyPromptsTable;
@@ -174,3 +198,4 @@ export type AuditEntry = Selectable<AuditLogTable>;
 export type PromptMessageRow = Selectable<PromptMessagesTable>;
 export type AnsweredTripRow = Selectable<AnsweredTripsTable>;
 export type ReportChannelRow = Selectable<ReportChannelsTable>;
+export type TeamsInstallRow = Selectable<TeamsInstallsTable>;

@@ -11,6 +11,7 @@ import { HistoryTable } from './history';
 import { migrations } from './migrations';
 import { PeopleTable } from './people';
 import { PromptTable } from './prompts';
+import { ReachTable } from './reach';
 import { ReportChannelTable } from './report-channels';
 import { claimRequest } from './requests';
 import { RunTable } from './runs';
@@ -51,6 +52,8 @@ export class Store {
   readonly reportChannels: ReportChannelTable;
   /** The trips drivers answered, for suggestions. */
   readonly history: HistoryTable;
+  /** Why drivers cannot be reached, the Teams installs made for them, the one welcome. */
+  readonly reach: ReachTable;
 
   private constructor(
     readonly db: Kysely<Database>,
@@ -67,6 +70,7 @@ export class Store {
     this.erasure = new ErasureTable(db, clock);
     this.reportChannels = new ReportChannelTable(db, clock);
     this.history = new HistoryTable(db);
+    this.reach = new ReachTable(db, clock);
   }
 
   static async open(options: StoreOptions = {}): Promise<Store> {
@@ -134,7 +138,7 @@ export class Store {
 
   /** Empties every table (tests). */
   async truncateAll(): Promise<void> {
-    await sql`truncate answered_trips, forgotten, report_channels, shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(
+    await sql`truncate reach_problems, teams_installs, answered_trips, forgotten, report_channels, shared_files, handled_requests, prompt_messages, audit_log, cron_claims, trip_answers, daily_prompts, conversation_refs, people restart identity cascade`.execute(
       this.db,
     );
   }

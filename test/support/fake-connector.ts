@@ -27,7 +27,7 @@ export interface FakeMember {
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   readonly members = new Map<string, FakeMember>();
-  private failures: { status: number; count: number }[] = [];
+  private failures: { status: number; count: number; body?: unknown }[] = [];
   private server = http.createServer((req, res) => void this.handle(req, res));
   private next = 1;
   url = '';
@@ -44,12 +44,12 @@ export class FakeConnector {
   }
 
   /** The next `count` sends or updates answer `status`; a negative count clears pending failures. */
-  fail(status: number, count: number): void {
+  fail(status: number, count: number, body?: unknown): void {
     if (count < 0) {
       this.failures.length = 0;
       return;
     }
-    this.failures.push({ status, count });
+    this.failures.push({ status, count, body });
   }
 
   /** Activities the bot sent (new messages), newest last. */
@@ -94,7 +94,7 @@ export class FakeConnector {
     if (failure && req.method !== 'GET') {
       failure.count -= 1;
       this.calls.push({ ...call, method: `${call.method}:${failure.status}` });
-      return json(failure.status, { error: { code: 'Failure', message: `status ${failure.status}` } });
+      return json(failure.status, failure.body ?? { error: { code: 'Failure', message: `status ${failure.status}` } });
     }
     this.calls.push(call);
     if (req.method === 'POST' && match?.[2] === 'activities') return json(200, { id: `activity-${this.next++}` });

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { type Service, startService } from '../../adapters/service';
 import type { CoreOptions } from '../../src/app';
 import { type Clock, ManualClock } from '../../src/clock';
-import type { Config } from '../../src/config';
+import type { Config, TeamsInstallSettings } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { MANAGER_INDEX } from '../../src/sandbox/fleet';
 import { OceanSimulator, type SimulatorOptions } from '../../src/sandbox/simulator';
@@ -22,6 +22,10 @@ export interface TestServiceOptions {
   teams?: boolean | { appId: string; password: string };
   /** The tenants Teams serves (default: the test tenant). */
   teamsTenants?: string[];
+  /** Teams (emulator mode) installs the app for drivers through these Graph settings (TEAMS_INSTALL_FOR_DRIVERS). */
+  teamsInstall?: TeamsInstallSettings;
+  /** TEAMS_INSTALL_WELCOME. */
+  teamsWelcome?: 'once' | 'off';
   web?: boolean;
   store?: Store;
   databaseUrl?: string;
@@ -89,6 +93,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
               appType: 'SingleTenant',
               emulator: true,
               tenants: options.teamsTenants ?? [TEAMS_TENANT],
+              serviceUrl: connector.url,
+              installWelcome: options.teamsWelcome,
+              install: options.teamsInstall ?? null,
             },
     publicUrl: 'http://127.0.0.1',
     databaseUrl: options.databaseUrl,

@@ -58,3 +58,46 @@ export function teamsChannelMessage(connectorUrl: string, user: TeamsUser, text:
     channelData: { tenant: { id: 'TENANT_FLEET' }, team: { id: '19:team@thread.tacv2' }, channel: { id: TEAM_CHANNEL } },
   });
 }
+
+/**
+ * What Teams sends the bot when the app is installed in a user's personal scope by someone else
+ * (an administrator's setup policy, or Microsoft Graph): an `installationUpdate` with action `add`
+ * and, from some tenants, a `conversationUpdate` adding the bot and the user, both at once. As in
+ * Microsoft's documented payloads: no name for the user, their AAD object id, the tenant in
+ * channelData (and on the conversation for installationUpdate only).
+ */
+export function teamsInstalledFor(
+  connectorUrl: string,
+  user: { id: string; aadObjectId: string },
+  tenant = 'TENANT_FLEET',
+  bot = '28:bot',
+): { installationUpdate: Record<string, unknown>; conversationUpdate: Record<string, unknown> } {
+  const base = {
+    channelId: 'msteams',
+    serviceUrl: connectorUrl,
+    timestamp: new Date().toISOString(),
+    from: { id: user.id, aadObjectId: user.aadObjectId },
+    recipient: { id: bot, name: 'Vie privée Ocean' },
+    channelData: { tenant: { id: tenant } },
+  };
+  const conversationId = `a:1${user.aadObjectId}`;
+  return {
+    installationUpdate: {
+      ...base,
+      type: 'installationUpdate',
+      id: `f:${Math.random().toString(36).slice(2)}`,
+      action: 'add',
+      locale: 'fr-FR',
+      entities: [{ type: 'clientInfo', locale: 'fr-FR' }],
+      conversation: { id: conversationId, conversationType: 'personal', tenantId: tenant },
+      channelData: { ...base.channelData, source: { name: 'message' } },
+    },
+    conversationUpdate: {
+      ...base,
+      type: 'conversationUpdate',
+      id: `f:${Math.random().toString(36).slice(2)}`,
+      membersAdded: [{ id: bot }, { id: user.id, aadObjectId: user.aadObjectId }],
+      conversation: { id: conversationId, conversationType: 'personal' },
+    },
+  };
+}

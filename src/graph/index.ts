@@ -1,0 +1,2 @@
+export { GraphClient, type GraphSettings } from './client';
+export { GraphError, type GraphErrorKind } from './errors';
