@@ -7,6 +7,7 @@ import { OceanSimulator } from '../../src/sandbox/simulator';
 import { Store } from '../../src/store';
 import { addFleetToSlack, eventually, promptsPerChannel, startTestService, TEST_DAY, TEST_NOW } from '../support/service';
 import { blockActionsBody, post, sign } from '../support/slack-requests';
+import { settled } from '../support/wait';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -194,7 +195,7 @@ describe('the daily prompt', () => {
       await eventually(async () => (await t.service.core.store.answers.latest(prompt!.id)).some((a) => a.status === 'refused'));
       const update = await eventually(() => t.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks).includes('refusé par Ocean')));
       expect(update).toBeDefined();
-      await new Promise((r) => setTimeout(r, 200));
+      await settled(t.service);
       expect(t.sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori')).toHaveLength(1);
       expect((await t.service.core.store.answers.stats()).refused).toBe(1);
     } finally {

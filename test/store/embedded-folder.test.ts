@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { Store } from '../../src/store';
 import { ROOT, runToExit, snapshot, startService, tempDir } from '../support/service-child';
+import { eventually } from '../support/wait';
 
 /*
  * Issue 16, the embedded store: a folder that is not a complete store, or whose files are damaged,
@@ -125,14 +126,14 @@ describe('a store left by a process killed with SIGKILL', () => {
       }
     })();`;
 
-  async function killWhileWriting(dataDir: string, afterMs: number): Promise<number> {
+  /** Kills the writer once `afterWrites` of its writes were acknowledged; returns the last acknowledged id. */
+  async function killWhileWriting(dataDir: string, afterWrites: number): Promise<number> {
     const child = spawn(process.execPath, ['-e', WRITER, dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    // Wait until writes are flowing, then let them run a while before the kill.
-    for (let waited = 0; !out.includes('\n') && waited < 60_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, afterMs));
+    // Writes flowing, killed in the middle of them: after a few, after more.
+    await eventually(() => out.split('\n').length > afterWrites || child.exitCode !== null, { timeout: 60_000, interval: 5 });
     child.kill('SIGKILL');
     await exited;
     const acked = out.trim().split('\n').map(Number);
@@ -142,8 +143,8 @@ describe('a store left by a process killed with SIGKILL', () => {
   it('opens normally at the next start, with every acknowledged write, however often it happens', async () => {
     const { dataDir } = copyOfStore();
     let acknowledged = 0;
-    for (const afterMs of [300, 1100, 2300]) {
-      acknowledged = await killWhileWriting(dataDir, afterMs);
+    for (const afterWrites of [1, 60, 400]) {
+      acknowledged = await killWhileWriting(dataDir, afterWrites);
       expect(acknowledged).toBeGreaterThan(0);
       // The lock of the dead process is there; the next start takes it over and PostgreSQL recovers.
       expect(fs.existsSync(path.join(dataDir, 'pglite.lock'))).toBe(true);

@@ -134,21 +134,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   };
 }
 
-/** Polls until `check` holds (real-time work: the outbox, async handlers after ack). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<NonNullable<T>> {
-  const started = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() - started > timeoutMs) throw last instanceof Error ? last : new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Polls until `check` holds: see ./wait.ts (re-exported here for the tests that import it from this file). */
+export { eventually, settled } from './wait';
 
 /** Slack users for every driver of the seeded fleet who has an e-mail: U_<index>. */
 export function addFleetToSlack(t: TestService): void {
