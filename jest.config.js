@@ -7,6 +7,8 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   testTimeout: 30000,
+  // One migrated PGlite store, copied by the tests that need a fresh one (test/support/test-store.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   // Integration tests start real HTTP servers and databases; two workers match the CI machine.
   maxWorkers: 2,

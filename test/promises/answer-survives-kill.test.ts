@@ -8,6 +8,7 @@ import { eventually } from '../support/service';
 import { type RunningService, startService, tempDir } from '../support/service-child';
 import { blockActionsBody, SIGNING_SECRET, sign } from '../support/slack-requests';
 import { postgresUnavailableReason } from '../support/stores';
+import { copyTemplateInto } from '../support/test-store';
 
 /*
  * The first promise: an acknowledged answer is never lost. The real service runs as a child
@@ -35,6 +36,7 @@ if (serverReason) console.warn(`PostgreSQL-server case of the SIGKILL test skipp
 const targets: (() => Promise<StoreUnderTest>)[] = [
   async () => {
     const dir = tempDir('privacy-kill');
+    await copyTemplateInto(dir);
     return { name: 'PGlite', env: { DATA_DIR: dir }, open: () => Store.open({ dataDir: dir }), cleanup: async () => undefined };
   },
   ...(serverReason

@@ -8,6 +8,7 @@ import { boot } from '../../src/main';
 import { clicked, typed, user } from '../support/chat';
 import { teamsActivity } from '../support/fake-connector';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
+import { copyTemplateInto } from '../support/test-store';
 import { settled } from '../support/wait';
 
 /*
@@ -332,5 +333,6 @@ function statusWithHost(url: string, host: string): Promise<number> {
 }
 
 async function startSandbox(dataDir: string): Promise<Service> {
+  await copyTemplateInto(dataDir);
   return boot(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), { HOST: '0.0.0.0' });
 }

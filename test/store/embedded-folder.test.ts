@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { Store } from '../../src/store';
 import { ROOT, runToExit, snapshot, startService, tempDir } from '../support/service-child';
+import { copyTemplateInto } from '../support/test-store';
 import { eventually } from '../support/wait';
 
 /*
@@ -20,8 +21,7 @@ let template: string;
 beforeAll(async () => {
   // One store made the way a first start makes it, copied for each case.
   template = tempDir('store-template');
-  const store = await Store.open({ dataDir: template });
-  await store.close();
+  await copyTemplateInto(template);
 });
 
 afterAll(() => fs.rmSync(template, { recursive: true, force: true }));

@@ -6,10 +6,11 @@ import type { Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { MANAGER_INDEX } from '../../src/sandbox/fleet';
 import { OceanSimulator, type SimulatorOptions } from '../../src/sandbox/simulator';
-import { Store } from '../../src/store';
+import type { Store } from '../../src/store';
 import { FakeConnector } from './fake-connector';
 import { FakeSlack } from './fake-slack';
 import { SIGNING_SECRET } from './slack-requests';
+import { openTestStore } from './test-store';
 
 /** Wednesday 25 November 2026, 08:30 in Paris: "yesterday" is a working Tuesday. */
 export const TEST_NOW = '2026-11-25T07:30:00Z';
@@ -106,7 +107,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...options.config,
   };
   // In memory unless a test brings its own store (or a PostgreSQL server).
-  const store = options.store ?? (options.databaseUrl ? undefined : await Store.open({ clock: options.realClock ?? clock }));
+  const store = options.store ?? (options.databaseUrl ? undefined : await openTestStore({ clock: options.realClock ?? clock }));
   const service = await startService(config, {
     logger,
     clock: options.realClock ?? clock,
