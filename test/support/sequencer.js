@@ -8,8 +8,8 @@ const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
 const KNOWN_SECONDS = {
-  'test/sandbox/clone.test.ts': 60,
-  'test/validators/recorded-payloads.test.ts': 45,
+  'test/sandbox/clone.test.ts': 30,
+  'test/validators/recorded-payloads.test.ts': 15,
   'test/promises/answer-survives-kill-pglite.test.ts': 30,
   'test/promises/answer-survives-kill-postgres.test.ts': 30,
   'test/store/embedded-folder.test.ts': 30,
