@@ -87,6 +87,7 @@ export function isLoopbackHost(host: string | undefined): boolean {
  */
 export class RequestTracker {
   private running = 0;
+  private open = 0;
   private idle: (() => void)[] = [];
 
   constructor(private readonly core: Core) {}
@@ -96,6 +97,10 @@ export class RequestTracker {
     const id = typeof given === 'string' && /^[\w\-.:]{1,100}$/.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', id);
     (req as unknown as { id: string }).id = id;
+    this.open += 1;
+    res.once('close', () => {
+      this.open -= 1;
+    });
     if (!this.core.logger.isLevelEnabled('debug')) return;
     const started = process.hrtime.bigint();
     res.once('close', () => {
@@ -113,6 +118,11 @@ export class RequestTracker {
       this.running -= 1;
       if (this.running === 0) for (const done of this.idle.splice(0)) done();
     }
+  }
+
+  /** Requests not yet answered, and work going on after an answer (0 when idle). */
+  busy(): number {
+    return this.open + this.running;
   }
 
   /** Resolves when no such work runs any more (or after `timeoutMs`). */

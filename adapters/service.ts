@@ -28,6 +28,12 @@ export interface Service {
   teams: TeamsTransport | undefined;
   web: WebPort | undefined;
   simulator: OceanSimulator | undefined;
+  /**
+   * Work in flight, 0 when idle: requests being answered, what handlers do after their
+   * acknowledgement, answers being delivered to Ocean, jobs running. Tests wait for 0 before
+   * checking that something did not happen (test/support/wait.ts `settled`).
+   */
+  busy(): number;
   stop(): Promise<void>;
 }
 
@@ -84,6 +90,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     teams,
     web,
     simulator: options.simulator,
+    busy: () => requests.busy() + core.busy(),
     stop() {
       // Graceful: stop taking requests, let those under way finish (with the work they do after
       // their acknowledgement), stop the jobs (the outbox finishes its batch), then close the

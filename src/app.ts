@@ -61,6 +61,8 @@ export interface Core {
   worker: string;
   /** Ocean answered the last time we asked (for /readyz). */
   oceanReachable: () => boolean;
+  /** Work under way in the background: jobs and answers being delivered (0 when idle). */
+  busy(): number;
   close(): Promise<void>;
 }
 
@@ -285,6 +287,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     scheduler,
     worker,
     oceanReachable: () => lastOceanOk,
+    busy: () => scheduler.busy() + outbox.busy(),
     async close() {
       await scheduler.stop();
       await ocean.close();

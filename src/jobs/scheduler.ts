@@ -112,6 +112,11 @@ export class Scheduler<R extends { failed: number } = { failed: number }> {
     void this.track(this.resumeIncomplete());
   }
 
+  /** Jobs under way (a daily run, a reminder, a digest, a purge, a resumed run); 0 when idle. */
+  busy(): number {
+    return this.running.size;
+  }
+
   async stop(): Promise<void> {
     for (const task of this.tasks) await task.destroy();
     this.tasks = [];

@@ -43,8 +43,15 @@ export class Outbox {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Drains asked for directly (`drain()`), under way. */
+  private direct = 0;
 
   constructor(private readonly deps: OutboxDeps) {}
+
+  /** Deliveries under way (0 when idle): a graceful stop, or a test, waits for them. */
+  busy(): number {
+    return (this.draining ? 1 : 0) + this.direct;
+  }
 
   start(intervalMs = 2000): void {
     this.stopped = false;
@@ -79,8 +86,13 @@ export class Outbox {
 
   /** Delivers every due answer; resolves with how many reached Ocean. */
   async drain(): Promise<number> {
-    if (this.draining) await this.draining.catch(() => undefined);
-    return this.drainLoop();
+    this.direct += 1;
+    try {
+      if (this.draining) await this.draining.catch(() => undefined);
+      return await this.drainLoop();
+    } finally {
+      this.direct -= 1;
+    }
   }
 
   private async drainLoop(): Promise<number> {

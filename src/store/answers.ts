@@ -142,13 +142,13 @@ export class AnswerTable {
   /**
    * Frees every delivery lease. Only for a store one process opens (the embedded store, locked):
    * whatever holds a lease at its start is a process that died, and its answers need not wait
-   * for the lease to run out.
+   * for the lease to run out. Superseded answers too: a trip's newer answer waits while an older
+   * one of the trip holds a lease (its delivery may be under way).
    */
   async releaseLeases(): Promise<number> {
     const freed = await this.db
       .updateTable('trip_answers')
       .set({ locked_until: null, locked_by: null })
-      .where('status', '=', 'pending')
       .where('locked_until', 'is not', null)
       .executeTakeFirst();
     return Number(freed.numUpdatedRows);

@@ -4,6 +4,7 @@ import { promptTrips } from '../../src/privacy/trip';
 import { OceanSimulator } from '../../src/sandbox/simulator';
 import { eventually, startTestService, TEST_DAY, TEST_NOW, type TestService } from '../support/service';
 import { blockActionsBody, post, sign } from '../support/slack-requests';
+import { settled } from '../support/wait';
 
 /*
  * A driver's answer reaches Ocean's retroactive endpoint through the outbox. Only Ocean's
@@ -80,7 +81,7 @@ describe('delivering an answer to Ocean', () => {
     expect(answer.status).toBe('refused');
     expect(isUnconfirmed(answer)).toBe(true);
     expect(answer.delivered_at).toBeNull();
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t.service);
     expect(stepsFor(t, idEtape)).toHaveLength(1);
     expect((await t.service.core.store.auditLog.trail()).some((e) => e.action === 'answer.unconfirmed' && e.subject === `answer:${answer.id}`)).toBe(true);
     expect(t.logs.join('')).toContain('not counted as saved');

@@ -4,9 +4,10 @@ import { localDayBounds, yesterday } from '../../src/ocean/dates';
 import { promptTrips } from '../../src/privacy/trip';
 import { NO_EMAIL_INDEXES, NO_VEHICLE_INDEXES, RECURRING_PRIVATE_INDEXES, SHARED_VEHICLE_INDEXES } from '../../src/sandbox/fleet';
 import { OceanSimulator } from '../../src/sandbox/simulator';
-import { Store } from '../../src/store';
 import { addFleetToSlack, eventually, promptsPerChannel, startTestService, TEST_DAY, TEST_NOW } from '../support/service';
 import { blockActionsBody, post, sign } from '../support/slack-requests';
+import { openTestStore } from '../support/test-store';
+import { settled } from '../support/wait';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -137,7 +138,7 @@ describe('the daily prompt', () => {
     const clock = new ManualClock(TEST_NOW);
     const sim = new OceanSimulator({ clock });
     await sim.start();
-    const store = await Store.open({ clock });
+    const store = await openTestStore({ clock });
     const first = await startTestService({ teams: false, simulator: sim, clock, store });
     const driver = sim.fleet.byIndex(9);
     let promptId = 0;
@@ -194,7 +195,7 @@ describe('the daily prompt', () => {
       await eventually(async () => (await t.service.core.store.answers.latest(prompt!.id)).some((a) => a.status === 'refused'));
       const update = await eventually(() => t.slack.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks).includes('refusé par Ocean')));
       expect(update).toBeDefined();
-      await new Promise((r) => setTimeout(r, 200));
+      await settled(t.service);
       expect(t.sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori')).toHaveLength(1);
       expect((await t.service.core.store.answers.stats()).refused).toBe(1);
     } finally {

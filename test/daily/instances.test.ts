@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import pg from 'pg';
 import { ManualClock } from '../../src/clock';
 import { OceanSimulator } from '../../src/sandbox/simulator';
 import { Store } from '../../src/store';
@@ -9,8 +10,23 @@ import { freshSchema } from '../support/pg-schema';
 import { addFleetToSlack, eventually, promptsPerChannel, startTestService, TEST_DAY, TEST_NOW } from '../support/service';
 import { blockActionsBody, post, sign } from '../support/slack-requests';
 import { describeServerOnly } from '../support/stores';
+import { settled } from '../support/wait';
 
 const ROOT = path.resolve(__dirname, '../..');
+
+/** Prompts claimed within the last second (DAILY_CLAIM_LEASE_SECONDS=1): a killed worker's claims still held. */
+async function claimsHeld(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      "select count(*)::int as n from daily_prompts where status = 'claimed' and claimed_at > now() - interval '1 second'",
+    );
+    return rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}
 
 describeServerOnly()('several instances on one PostgreSQL server', () => {
   it('instances starting together in a schema of a database that other schemas share all migrate it and start', async () => {
@@ -69,7 +85,8 @@ describeServerOnly()('several instances on one PostgreSQL server', () => {
         await post(target.url, body, 'application/x-www-form-urlencoded', sign(body));
       }
       await eventually(async () => (await a.service.core.store.answers.latest(row!.id)).every((x) => x.status === 'delivered'));
-      await new Promise((r) => setTimeout(r, 500));
+      // Both instances idle (no delivery under way anywhere): Ocean has had every request it will get.
+      await Promise.all([settled(a.service), settled(b.service)]);
       // One stored answer (the second click found the same choice already there), tried once.
       const rows = await a.service.core.store.db.selectFrom('trip_answers').select(['status', 'attempts']).where('prompt_id', '=', row!.id).execute();
       expect(rows).toEqual([{ status: 'delivered', attempts: 1 }]);
@@ -115,7 +132,7 @@ describeServerOnly()('several instances on one PostgreSQL server', () => {
       const partial = promptsPerChannel({ slack } as never).size;
       expect(partial).toBeGreaterThanOrEqual(6);
       for (let attempt = 0; attempt < 5; attempt += 1) {
-        await new Promise((r) => setTimeout(r, 1100)); // the dead worker's claims expire
+        await eventually(async () => (await claimsHeld(db.url)) === 0, { timeout: 10_000, interval: 50 }); // the dead worker's claims expire
         const again = await run();
         expect(again.code).toBe(0);
         if (!/"busy": [1-9]/.test(again.out)) break;

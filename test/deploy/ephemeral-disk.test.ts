@@ -4,6 +4,7 @@ import { ephemeralDisk } from '../../src/store/ephemeral';
 import { freshSchema } from '../support/pg-schema';
 import { runToExit, startService, tempDir } from '../support/service-child';
 import { describeServerOnly } from '../support/stores';
+import { copyTemplateInto } from '../support/test-store';
 
 /*
  * Issue 18: on a platform that throws the disk away at restart, the embedded store would lose
@@ -35,6 +36,7 @@ describe('an embedded store on a disk the platform throws away', () => {
   });
 
   it('with ALLOW_EPHEMERAL_STORE=true it starts, and logs the warning at every start', async () => {
+    await copyTemplateInto(dataDir);
     for (let start = 0; start < 2; start += 1) {
       const service = await startService({ DYNO: 'web.1', ALLOW_EPHEMERAL_STORE: 'true', DATA_DIR: dataDir });
 

@@ -6,6 +6,7 @@ import { cardsOf } from '../support/cards';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { blockActionsBody, post, sign, slashBody } from '../support/slack-requests';
 import { sendToTeams, teamsInstall, teamsInvoke, teamsMessage } from '../support/teams';
+import { settled } from '../support/wait';
 
 /*
  * `/privacy-report [period] unanswered` on Slack, Teams and the web chat: per driver, how many
@@ -159,7 +160,7 @@ describe('non-responders', () => {
     const audited = async () => (await t.service.core.store.auditLog.trail(500)).filter((e) => e.action === 'reminders').length;
     expect(await audited()).toBe(1);
     const replayed = await slackClick('U_0', 'remind_unanswered:0', value, trigger);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t.service);
     expect(t.slack.responses.find((r) => r.id === replayed)).toBeUndefined();
     expect(await audited()).toBe(1);
     const second = await slackClick('U_0', 'remind_unanswered:0', value);
@@ -167,7 +168,7 @@ describe('non-responders', () => {
       /^Aucun rappel envoyé\. \d+ journées avaient déjà reçu leur rappel : un seul par journée\.$/,
     );
     expect(await t.service.core.dailyRun.remind(DAYS[2]!)).toBe(0);
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(t.service);
     expect(dms()).toHaveLength(waiting.length);
     expect(await slackUnanswered(`${PERIOD} sans-reponse`)).toContain('Chaque journée en attente a déjà reçu son rappel');
   });

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config';
 import { boot } from '../../src/main';
 import { yesterday } from '../../src/ocean/dates';
 import { RECURRING_PRIVATE_INDEXES, SHARED_VEHICLE_INDEXES } from '../../src/sandbox/fleet';
+import { copyTemplateInto } from '../support/test-store';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = fs.existsSync(CHROMIUM);
@@ -22,6 +23,7 @@ const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'privacy-sandbox-'));
+    await copyTemplateInto(dataDir);
     service = await boot(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,

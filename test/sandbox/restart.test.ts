@@ -8,6 +8,7 @@ import { yesterday } from '../../src/ocean/dates';
 import { EXCEPTIONAL_PRIVATE_INDEX, RECURRING_PRIVATE_INDEXES, SHARED_VEHICLE_INDEXES } from '../../src/sandbox/fleet';
 import type { Block, FormView, View } from '../../src/views/views';
 import { eventually } from '../support/service';
+import { copyTemplateInto } from '../support/test-store';
 
 const ZONE = 'Europe/Paris';
 
@@ -58,8 +59,9 @@ async function reportFigures(service: Service, manager: string): Promise<unknown
 describe('a restart of the sandbox', () => {
   let dataDir: string;
   let service: Service | undefined;
-  beforeAll(() => {
+  beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'privacy-restart-'));
+    await copyTemplateInto(dataDir);
   });
   afterAll(async () => {
     await service?.stop();

@@ -55,6 +55,11 @@ async function submit(t: TestService, user: string, personId: number, week: Week
   return post(t.url, body, FORM, sign(body));
 }
 
+/** How many requests about the driver's recurring private hours Ocean has received. */
+function ocean(sim: OceanSimulator, individuId: number): number {
+  return sim.requestsTo(RECURRING).filter((r) => r.query.individuId === String(individuId)).length;
+}
+
 function savedViews(t: TestService, from: number): string[] {
   return t.slack
     .callsTo('views.update')
@@ -97,8 +102,10 @@ describe('saving private hours', () => {
     const { driver, personId } = await person(t, RECURRING_PRIVATE_INDEXES[1] as number, 'U_TWO');
     t.sim.setFaults({ latencyMs: 15 });
     const views = t.slack.callsTo('views.update').length;
+    const reached = ocean(t.sim, driver.individuId);
     await submit(t, 'U_TWO', personId, WEEK_A);
-    await new Promise((r) => setTimeout(r, 150));
+    // The second comes once the first is under way: it has read the week from Ocean.
+    await eventually(() => ocean(t.sim, driver.individuId) > reached);
     await submit(t, 'U_TWO', personId, WEEK_B);
     const secondArrived = t.sim.requests.length;
     await eventually(() => savedViews(t, views).length === 2, 20_000);
@@ -163,8 +170,9 @@ describeServerOnly()('saving private hours from two instances', () => {
       const { driver, personId } = await person(a, RECURRING_PRIVATE_INDEXES[4] as number, 'U_FIVE');
       sim.setFaults({ latencyMs: 15 });
       const views = slack.callsTo('views.update').length;
+      const reached = ocean(sim, driver.individuId);
       await submit(a, 'U_FIVE', personId, WEEK_A);
-      await new Promise((r) => setTimeout(r, 150));
+      await eventually(() => ocean(sim, driver.individuId) > reached);
       await submit(b, 'U_FIVE', personId, WEEK_B);
       const secondArrived = sim.requests.length;
       await eventually(() => savedViews(a, views).length === 2, 25_000);

@@ -4,6 +4,7 @@ import { readAnalysis } from '../../src/privacy/report-rows';
 import { teamsActivity } from '../support/fake-connector';
 import { startTestService, TEST_DAY, type TestService } from '../support/service';
 import { post, sign, slashBody } from '../support/slack-requests';
+import { settled } from '../support/wait';
 
 /*
  * Hostile input at every inbound surface: correctly signed Slack requests around hostile JSON,
@@ -73,7 +74,7 @@ describe('hostile input', () => {
       ),
       { numRuns: 120 },
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t.service);
     const answersAfter = await t.service.core.store.db
       .selectFrom('trip_answers')
       .select((eb) => eb.fn.countAll().as('n'))

@@ -8,6 +8,8 @@ import { boot } from '../../src/main';
 import { clicked, typed, user } from '../support/chat';
 import { teamsActivity } from '../support/fake-connector';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
+import { copyTemplateInto } from '../support/test-store';
+import { settled } from '../support/wait';
 
 /*
  * Trust boundaries, each tried as an attacker or an unlucky operator would: a user of another
@@ -43,7 +45,7 @@ describe("Teams: only the fleet's tenants are served", () => {
     };
     const res = await send(foreign);
     expect(res.status).toBeLessThan(500);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t.service);
     expect(t.connector.calls).toEqual([]);
     expect(t.sim.requests.slice(before)).toEqual([]);
     expect(await t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_EVIL', chatUserId: `aad-${BOSS.id}` })).toBeUndefined();
@@ -350,5 +352,6 @@ function statusWithHost(url: string, host: string): Promise<number> {
 }
 
 async function startSandbox(dataDir: string): Promise<Service> {
+  await copyTemplateInto(dataDir);
   return boot(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), { HOST: '0.0.0.0' });
 }

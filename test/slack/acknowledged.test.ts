@@ -1,6 +1,6 @@
-import { Store } from '../../src/store';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 import { blockActionsBody, post, sign, slashBody } from '../support/slack-requests';
+import { openTestStore } from '../support/test-store';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -72,7 +72,7 @@ describe('work after the acknowledgement', () => {
 
 describe('replays', () => {
   it("a click replayed within Slack's window, to this instance or another, does not undo a change of mind", async () => {
-    const store = await Store.open({});
+    const store = await openTestStore();
     const a = await startTestService({ teams: false, store });
     const b = await startTestService({ teams: false, store, simulator: a.sim, fakeSlack: a.slack });
     try {

@@ -1,5 +1,6 @@
 import { eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 import { blockActionsBody, eventBody, post, sign, slashBody, viewSubmissionBody } from '../support/slack-requests';
+import { settled } from '../support/wait';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -59,7 +60,7 @@ describe('slash commands through the real Bolt app', () => {
     const { responses } = await slash('U_ALICE', '/privacy-report', '');
     const [answer] = await eventually(() => (responses().length ? responses() : undefined));
     expect(texts(answer as Record<string, unknown>)).toContain('réservée aux gestionnaires');
-    await new Promise((r) => setTimeout(r, 100));
+    await settled(t.service);
     expect(responses()).toHaveLength(1);
     expect(t.sim.requestsTo('analyse/preformattedPrivacy')).toHaveLength(before);
   });
@@ -104,7 +105,7 @@ describe('requests that are not from Slack', () => {
     expect((await post(t.url, body, FORM, {})).status).toBe(401);
     const tampered = body.replace('last-month', 'yesterday');
     expect((await post(t.url, tampered, FORM, sign(body))).status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(t.service);
     expect(answered()).toEqual([]);
     const headers = sign(body);
     expect((await post(t.url, body, FORM, headers)).status).toBe(200);
@@ -183,7 +184,7 @@ describe('the daily prompt and its buttons in Slack', () => {
     const reply = await eventually(() => t.slack.responses.find((r) => responseUrl.endsWith(r.id)));
     expect(JSON.stringify(reply.body)).toContain("someone else's trips");
     expect(await t.service.core.store.answers.latest(promptId)).toEqual(answersBefore);
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(t.service);
     expect(t.sim.requestsTo('vieprivee/v1/etapeViePriveePosteriori')).toHaveLength(before);
   });
 

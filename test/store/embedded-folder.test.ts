@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
-import { Store } from '../../src/store';
-import { ROOT, runToExit, snapshot, startService, tempDir } from '../support/service-child';
+import { runToExit, snapshot, startService, tempDir } from '../support/service-child';
+import { copyTemplateInto } from '../support/test-store';
 
 /*
  * Issue 16, the embedded store: a folder that is not a complete store, or whose files are damaged,
  * stops the start with one line naming it and what to do, and its files stay as they were. A
  * store left by a process killed with SIGKILL is not damaged: PostgreSQL replays its WAL and
- * every write that was acknowledged is there.
+ * every write that was acknowledged is there (embedded-killed.test.ts).
  */
 
 jest.setTimeout(120_000);
@@ -19,8 +17,7 @@ let template: string;
 beforeAll(async () => {
   // One store made the way a first start makes it, copied for each case.
   template = tempDir('store-template');
-  const store = await Store.open({ dataDir: template });
-  await store.close();
+  await copyTemplateInto(template);
 });
 
 afterAll(() => fs.rmSync(template, { recursive: true, force: true }));
@@ -120,56 +117,6 @@ describe('the embedded store folder at start', () => {
     expect(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
     // The store, no lock left behind, and (sandbox mode) the Ocean simulator's state.
     expect(fs.readdirSync(dataDir).sort()).toEqual(['ocean-simulator.json', 'pglite']);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-});
-
-describe('a store left by a process killed with SIGKILL', () => {
-  // Writes one row after another through the store, printing each id once its insert resolved.
-  const WRITER = `
-    const { Store } = require(${JSON.stringify(path.join(ROOT, 'dist/src/store/index.js'))});
-    const { sql } = require('kysely');
-    (async () => {
-      const store = await Store.open({ dataDir: process.argv[1] });
-      await sql\`create table if not exists acknowledged (id int primary key, body text)\`.execute(store.db);
-      const start = (await sql\`select coalesce(max(id), 0) as n from acknowledged\`.execute(store.db)).rows[0].n;
-      for (let id = start + 1; ; id += 1) {
-        await sql\`insert into acknowledged (id, body) values (\${id}, \${'x'.repeat(500)})\`.execute(store.db);
-        process.stdout.write(id + '\\n');
-      }
-    })();`;
-
-  async function killWhileWriting(dataDir: string, afterMs: number): Promise<number> {
-    const child = spawn(process.execPath, ['-e', WRITER, dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    // Wait until writes are flowing, then let them run a while before the kill.
-    for (let waited = 0; !out.includes('\n') && waited < 60_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, afterMs));
-    child.kill('SIGKILL');
-    await exited;
-    const acked = out.trim().split('\n').map(Number);
-    return acked[acked.length - 1] ?? 0;
-  }
-
-  it('opens normally at the next start, with every acknowledged write, however often it happens', async () => {
-    const { dataDir } = copyOfStore();
-    let acknowledged = 0;
-    for (const afterMs of [300, 1100, 2300]) {
-      acknowledged = await killWhileWriting(dataDir, afterMs);
-      expect(acknowledged).toBeGreaterThan(0);
-      // The lock of the dead process is there; the next start takes it over and PostgreSQL recovers.
-      expect(fs.existsSync(path.join(dataDir, 'pglite.lock'))).toBe(true);
-      const service = await startService({ DATA_DIR: dataDir });
-      expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
-      expect((await service.stop()).code).toBe(0);
-      const store = await Store.open({ dataDir });
-      const { rows } = await sql<{ n: number; top: number }>`select count(*)::int as n, max(id) as top from acknowledged`.execute(store.db);
-      await store.close();
-      expect(rows[0]?.top).toBeGreaterThanOrEqual(acknowledged);
-      expect(rows[0]?.n).toBe(rows[0]?.top); // no hole
-    }
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });

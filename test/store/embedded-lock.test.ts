@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { isLoopbackAddress, isLoopbackHost } from '../../adapters/http';
-import { Store } from '../../src/store';
 import { type RunningService, runToExit, startService, tempDir } from '../support/service-child';
+import { copyTemplateInto } from '../support/test-store';
 
 /*
  * Issue 16: one process at a time opens an embedded store. `npm run daily` beside a running
@@ -23,7 +23,7 @@ let service: RunningService | undefined;
 beforeAll(async () => {
   dataDir = tempDir('store-lock');
   folder = path.join(dataDir, 'pglite');
-  await (await Store.open({ dataDir })).close();
+  await copyTemplateInto(dataDir);
 });
 
 afterEach(async () => {

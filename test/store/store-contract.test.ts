@@ -309,6 +309,16 @@ describe.each(targets)('the store on $name', (target) => {
       expect((await store.answers.claimDue('alive', 10, 30_000)).map((r) => r.locked_by)).toEqual(['alive']);
     });
 
+    it("the leases freed at an embedded store's start include a superseded answer's: the trip's newer answer is due at once", async () => {
+      const { person, prompt } = await promptWithPerson();
+      const { row: first } = await record(prompt.id, 5, 'private', person.id);
+      expect((await store.answers.claimDue('dead', 10, 60_000)).map((r) => r.id)).toEqual([first.id]);
+      // The driver changed their mind while the first was being delivered; then the process died.
+      const { row: second } = await record(prompt.id, 5, 'professional', person.id);
+      expect(await store.answers.releaseLeases()).toBe(1);
+      expect((await store.answers.claimDue('next', 10, 60_000)).map((r) => r.id)).toEqual([second.id]);
+    });
+
     it('the same answer arriving twice at once (a double click) is stored once', async () => {
       const { person, prompt } = await promptWithPerson();
       const results = await Promise.all(

@@ -6,10 +6,11 @@ import type { Config, TeamsInstallSettings } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { MANAGER_INDEX } from '../../src/sandbox/fleet';
 import { OceanSimulator, type SimulatorOptions } from '../../src/sandbox/simulator';
-import { Store } from '../../src/store';
+import type { Store } from '../../src/store';
 import { FakeConnector } from './fake-connector';
 import { FakeSlack } from './fake-slack';
 import { SIGNING_SECRET } from './slack-requests';
+import { openTestStore } from './test-store';
 
 /** Wednesday 25 November 2026, 08:30 in Paris: "yesterday" is a working Tuesday. */
 export const TEST_NOW = '2026-11-25T07:30:00Z';
@@ -113,7 +114,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...options.config,
   };
   // In memory unless a test brings its own store (or a PostgreSQL server).
-  const store = options.store ?? (options.databaseUrl ? undefined : await Store.open({ clock: options.realClock ?? clock }));
+  const store = options.store ?? (options.databaseUrl ? undefined : await openTestStore({ clock: options.realClock ?? clock }));
   const service = await startService(config, {
     logger,
     clock: options.realClock ?? clock,
@@ -141,21 +142,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   };
 }
 
-/** Polls until `check` holds (real-time work: the outbox, async handlers after ack). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<NonNullable<T>> {
-  const started = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() - started > timeoutMs) throw last instanceof Error ? last : new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Polls until `check` holds: see ./wait.ts (re-exported here for the tests that import it from this file). */
+export { eventually, settled } from './wait';
 
 /** Slack users for every driver of the seeded fleet who has an e-mail: U_<index>. */
 export function addFleetToSlack(t: TestService): void {

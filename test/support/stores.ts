@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Clock } from '../../src/clock';
 import { Store } from '../../src/store';
+import { openTestStore } from './test-store';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -33,7 +34,7 @@ export interface StoreTarget {
 }
 
 export function pgliteTarget(): StoreTarget {
-  return { name: 'PGlite', open: (clock) => Store.open({ clock }), cleanup: async () => undefined };
+  return { name: 'PGlite', open: (clock) => openTestStore({ clock }), cleanup: async () => undefined };
 }
 
 /** A private schema on the server per test file, dropped at the end. */

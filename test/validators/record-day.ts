@@ -56,10 +56,10 @@ async function slash(t: TestService, user: string, command: string, text: string
   const responseUrl = t.slack.responseUrl();
   const body = slashBody({ command, text, user, responseUrl });
   await post(t.url, body, FORM, sign(body));
-  await eventually(() => t.slack.responses.some((r) => responseUrl.endsWith(r.id)), 20_000);
-  // A report's second answer (the table) comes after "preparing…".
-  if (command === '/privacy-report')
-    await eventually(() => t.slack.responses.filter((r) => responseUrl.endsWith(r.id)).length >= 2 || undefined, 20_000).catch(() => undefined);
+  const first = await eventually(() => t.slack.responses.find((r) => responseUrl.endsWith(r.id)), 20_000);
+  // A report's second answer (the table) comes after "preparing…"; a refusal or an error is the only answer.
+  if (/Preparing the report|Préparation du rapport/.test(JSON.stringify(first.body)))
+    await eventually(() => t.slack.responses.filter((r) => responseUrl.endsWith(r.id)).length >= 2, 20_000);
 }
 
 async function click(

@@ -1,15 +1,16 @@
 import { DateTime } from 'luxon';
 import { OceanSimulator } from '../../src/sandbox/simulator';
-import { Store } from '../../src/store';
+import type { Store } from '../../src/store';
 import { FakeConnector, teamsActivity } from '../support/fake-connector';
 import { FakeSlack } from '../support/fake-slack';
-import { freshSchema } from '../support/pg-schema';
 import { eventually } from '../support/service';
-import { type RunningService, startService, tempDir } from '../support/service-child';
+import { type RunningService, startService } from '../support/service-child';
 import { blockActionsBody, SIGNING_SECRET, sign } from '../support/slack-requests';
-import { postgresUnavailableReason } from '../support/stores';
 
 /*
+ * Shared by answer-survives-kill-pglite.test.ts and answer-survives-kill-postgres.test.ts (one
+ * file per store, so that the two run side by side on jest's two workers).
+ *
  * The first promise: an acknowledged answer is never lost. The real service runs as a child
  * process; a driver clicks in Slack or Teams, and the process is killed with SIGKILL the moment
  * the HTTP 200 arrives (a deploy, an OOM kill). After a restart on the same store, Ocean gets
@@ -22,39 +23,16 @@ const TEAMS_USER = { id: '29:nine', name: 'Nine' };
 const FORM = 'application/x-www-form-urlencoded';
 const ETAPE = 'vieprivee/v1/etapeViePriveePosteriori';
 
-interface StoreUnderTest {
+export interface StoreUnderTest {
   name: string;
   env: Record<string, string>;
   open(): Promise<Store>;
   cleanup(): Promise<void>;
 }
 
-const serverReason = postgresUnavailableReason();
-if (serverReason) console.warn(`PostgreSQL-server case of the SIGKILL test skipped: ${serverReason}`);
-
-const targets: (() => Promise<StoreUnderTest>)[] = [
-  async () => {
-    const dir = tempDir('privacy-kill');
-    return { name: 'PGlite', env: { DATA_DIR: dir }, open: () => Store.open({ dataDir: dir }), cleanup: async () => undefined };
-  },
-  ...(serverReason
-    ? []
-    : [
-        async () => {
-          const schema = await freshSchema();
-          return {
-            name: 'PostgreSQL',
-            env: { DATABASE_URL: schema.url },
-            open: () => Store.open({ databaseUrl: schema.url, poolSize: 2 }),
-            cleanup: () => schema.drop(),
-          };
-        },
-      ]),
-];
-
-describe.each(targets.map((open, i) => [i === 0 ? 'PGlite' : 'PostgreSQL', open] as const))(
-  'an answer acknowledged, then SIGKILL, on %s',
-  (_name, openTarget) => {
+/** The SIGKILL test on the store `openTarget` gives. */
+export function describeAnswerSurvivesKill(name: string, openTarget: () => Promise<StoreUnderTest>): void {
+  describe(`an answer acknowledged, then SIGKILL, on ${name}`, () => {
     let sim: OceanSimulator;
     let slack: FakeSlack;
     let connector: FakeConnector;
@@ -188,5 +166,5 @@ describe.each(targets.map((open, i) => [i === 0 ? 'PGlite' : 'PostgreSQL', open]
       const sent = sim.requestsTo(ETAPE).filter((r) => r.status === 200);
       expect(new Set(sent.map((r) => r.query.idEtape))).toEqual(new Set(tripIds.map(String)));
     }, 180_000);
-  },
-);
+  });
+}

@@ -1,0 +1,42 @@
+// The order jest starts test files in: the longest first, so that neither worker is left with a
+// long file at the end while the other idles. Jest knows a file's time from its cache of the last
+// run; a clean clone (CI) has none, and jest then goes by file size, which starts the fresh-clone
+// test (a small file, a minute of npm install and build) last. The files below are known to be
+// long, with their seconds on an idle 2-core machine: a file without a time from the cache takes
+// its estimate from here, or from its size. Add a file when the summary's slowest list shows it.
+const path = require('node:path');
+const Sequencer = require('@jest/test-sequencer').default;
+
+const KNOWN_SECONDS = {
+  'test/sandbox/clone.test.ts': 30,
+  'test/validators/recorded-payloads.test.ts': 15,
+  'test/promises/answer-survives-kill-pglite.test.ts': 30,
+  'test/promises/answer-survives-kill-postgres.test.ts': 30,
+  'test/store/embedded-folder.test.ts': 30,
+  'test/store/embedded-killed.test.ts': 25,
+  'test/store/embedded-lock.test.ts': 20,
+  'test/report/report.test.ts': 20,
+  'test/sandbox/browser.test.ts': 15,
+  'test/security/trust-boundaries.test.ts': 15,
+};
+
+/** Unknown files: about a second per kilobyte of test code. */
+const secondsFromSize = (bytes) => bytes / 1000;
+
+class LongestFirst extends Sequencer {
+  sort(tests) {
+    const root = path.resolve(__dirname, '../..');
+    const estimate = (test) => {
+      const cached = this.time(test);
+      if (cached != null) return cached;
+      const known = KNOWN_SECONDS[path.relative(root, test.path).split(path.sep).join('/')];
+      return 1000 * (known ?? secondsFromSize(test.context.hasteFS.getSize(test.path) ?? 0));
+    };
+    const failed = (test) => (this.hasFailed(test) ? 1 : 0);
+    const ms = new Map(tests.map((test) => [test, estimate(test)]));
+    // Files that failed last time first (the quickest feedback), then the longest.
+    return [...tests].sort((a, b) => failed(b) - failed(a) || ms.get(b) - ms.get(a));
+  }
+}
+
+module.exports = LongestFirst;
