@@ -121,6 +121,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   const trips = new TripsService(ocean, directory, zone, clock);
   const answerWindow = new AnswerWindow(zone, config.answerDeadlineDays, clock);
   const suggestions = new Suggestions({ store, zone, logger: logger.child({ component: 'suggestions' }) });
+  const overview = new OverviewService({ store, clock, window: answerWindow, suggestions, zone });
   const messages = new PromptMessages({
     store,
     ports,
@@ -128,6 +129,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     zone,
     window: answerWindow,
     suggestions,
+    overview,
     defaultLocale: config.defaultLocale,
     logger: logger.child({ component: 'messages' }),
   });
@@ -199,7 +201,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     people,
     answers,
     links: new LinkService({ store, directory, ports, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'links' }) }),
-    overview: new OverviewService({ store, clock, window: answerWindow }),
+    overview,
     messages,
     reports,
     nonResponders,

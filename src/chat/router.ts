@@ -7,7 +7,7 @@ import type { AnswerService, RecordedClick } from '../privacy/answers';
 import { privateModeOff } from '../privacy/directory';
 import type { LinkService } from '../privacy/links';
 import type { NonResponders } from '../privacy/non-responders';
-import type { OverviewService } from '../privacy/overview';
+import type { OverviewService, OverviewSubject } from '../privacy/overview';
 import { type Actor, type ChatRequest, localeOf, type PeopleService } from '../privacy/people';
 import type { MessageRef } from '../privacy/ports';
 import type { PromptMessages } from '../privacy/prompt-messages';
@@ -16,7 +16,7 @@ import type { ReportService } from '../privacy/reports';
 import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedules';
 import type { DailyPromptRow, Person, Store } from '../store';
-import { decodeAcceptSuggestions, decodeAnswer, decodePage } from '../views/payloads';
+import { decodeAcceptSuggestions, decodeAnswer, decodeOverviewDays, decodePage } from '../views/payloads';
 import { ACTION_IDS, type ActionOutcome, type SubmitOutcome, textView, type View } from '../views/views';
 
 export type { ActionOutcome, SubmitOutcome };
@@ -164,15 +164,13 @@ export class ChatRouter {
     const actor = await this.deps.people.identify(request);
     const unlinked = this.cannotAnswer(actor);
     if (unlinked) return unlinked;
-    const { summary, pending } = await this.deps.overview.of(actor);
-    const prompts = await Promise.all(pending.map(({ prompt, answers }) => this.deps.answers.view(prompt, actor.t, 0, answers)));
+    const { view } = await this.deps.overview.of(this.overviewSubject(actor));
     const hours = await this.deps.schedules.view(actor, actor).catch((error: unknown) => errorView(error, actor.t));
     return {
-      summary: summary.summary,
-      title: summary.title,
+      summary: view.summary,
+      title: view.title,
       blocks: [
-        ...summary.blocks.filter((b) => b.type !== 'actions'),
-        ...prompts.flatMap((view): View['blocks'] => [{ type: 'divider' }, { type: 'heading', text: view.title ?? view.summary }, ...view.blocks]),
+        ...view.blocks.filter((b) => !(b.type === 'actions' && b.actions.some((a) => a.actionId === ACTION_IDS.showSchedule))),
         { type: 'divider' },
         ...(hours.title ? [{ type: 'heading' as const, text: hours.title }] : []),
         ...hours.blocks,
@@ -219,12 +217,10 @@ export class ChatRouter {
       case 'overview': {
         const unlinked = this.cannotAnswer(actor);
         if (unlinked) return void (await show(unlinked));
-        const { summary, pending } = await this.deps.overview.of(actor);
-        await show(summary);
-        for (const { prompt, answers } of pending) {
-          const shown = await show(await this.deps.answers.view(prompt, t, 0, answers), { promptId: prompt.id });
-          if (shown) await this.deps.messages.remember(prompt.id, actor.person.id, shown);
-        }
+        // One message with the open days; its buttons answer the same prompts as the daily messages.
+        const { view, promptIds } = await this.deps.overview.of(this.overviewSubject(actor));
+        const shown = await show(view);
+        if (shown) await this.deps.messages.rememberOverview(promptIds, actor.person.id, this.overviewSubject(actor).name, shown, 0);
         return;
       }
       case 'schedule': {
@@ -308,12 +304,28 @@ export class ChatRouter {
             this.failed(recorded.error, 'answer', request);
             return show({ reply: textView(t.t('errors.notSaved'), 'error') });
           }
+          if (recorded.reason === 'closed' && payload?.overview !== undefined) {
+            const { zone, window } = this.deps;
+            const day = { day: t.longDay(recorded.prompt.day, zone), until: t.longDay(window.lastDay(recorded.prompt.day), zone) };
+            await show({
+              update: await this.overviewAgain(request, recorded.person, payload.overview, context),
+              reply: textView(t.t('errors.dayClosed', day), 'warning'),
+            });
+            return this.deps.messages.redraw(recorded.prompt.id, context.message);
+          }
           if (recorded.reason === 'closed') return this.closedDay(recorded.prompt, t, clickedPage, context, show);
           if (recorded.reason === 'noSuggestion')
             return show({ update: await this.deps.answers.view(recorded.prompt, t, recorded.page), reply: textView(t.t('prompt.noSuggestion'), 'muted') });
           return show({ reply: textView(t.t(`errors.${recorded.reason}`), recorded.reason === 'notYourPrompt' ? 'warning' : 'error') });
         }
         const { prompt, page } = recorded;
+        if (payload?.overview !== undefined) {
+          // Clicked in the overview: it is drawn again (a day answered leaves it), the day's other messages follow.
+          await show({ update: await this.overviewAgain(request, recorded.person, payload.overview, context) });
+          await this.deps.messages.redraw(prompt.id, context.message);
+          this.deps.onAnswersRecorded?.();
+          return;
+        }
         const here = context.message && { ...context.message, page };
         if (here) await this.deps.messages.remember(prompt.id, recorded.person.id, here, context.messageTtlMs);
         await show({ update: await this.deps.answers.view(prompt, t, page) });
@@ -353,6 +365,17 @@ export class ChatRouter {
             await this.deps.messages.remember(outcome.prompt.id, actor.person.id, { ...context.message, page: target.page }, context.messageTtlMs);
           return { update: outcome.view };
         }
+        case ACTION_IDS.overviewDays: {
+          const offset = decodeOverviewDays(value);
+          if (offset === undefined) return { reply: textView(t.t('errors.badButton'), 'error') };
+          const unlinked = this.cannotAnswer(actor);
+          if (unlinked) return { reply: unlinked };
+          const subject = this.overviewSubject(actor);
+          const drawn = await this.deps.overview.of(subject, offset);
+          if (context.message)
+            await this.deps.messages.rememberOverview(drawn.promptIds, actor.person.id, subject.name, context.message, offset, context.messageTtlMs);
+          return { update: drawn.view };
+        }
         case ACTION_IDS.remind: {
           const outcome = await this.digest.remind(actor, request, value);
           if (outcome !== 'replayed') return outcome;
@@ -373,6 +396,23 @@ export class ChatRouter {
       this.failed(error, `action ${actionId}`, request);
       return { reply: errorView(error, t) };
     }
+  }
+
+  /** The overview a button sat in, drawn again from `offset` and remembered with the days it now shows. */
+  private async overviewAgain(request: ChatRequest, person: Person, offset: number, context: ClickContext): Promise<View> {
+    const subject = this.overviewSubject(await this.deps.people.actorFor(person, request.requestId));
+    const drawn = await this.deps.overview.of(subject, offset);
+    if (context.message) await this.deps.messages.rememberOverview(drawn.promptIds, person.id, subject.name, context.message, offset, context.messageTtlMs);
+    return drawn.view;
+  }
+
+  /** Whose overview: the driver linked to the actor, greeted by their first name. */
+  private overviewSubject(actor: Actor): OverviewSubject {
+    return {
+      individuId: actor.individuId as number,
+      name: actor.driver ? actor.driver.firstName : (actor.person.display_name ?? ''),
+      t: actor.t,
+    };
   }
 
   /** The person a manager's command names, or what to say when there is none. */

@@ -4,16 +4,20 @@ import { translator } from '../i18n';
 import type { Log } from '../log';
 import type { Store } from '../store';
 import type { AnswerWindow } from './answer-window';
+import type { OverviewService } from './overview';
 import { localeOf } from './people';
 import { ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
 import { promptView } from './prompt-view';
 import type { Suggestions } from './suggestions';
 import { promptTrips } from './trip';
 
-/** A message's identity on its platform, whatever page of the prompt it shows. */
+/** What a reference carries beside the message's identity: whose, which page, whether it is the overview. */
+const NOT_IDENTITY = new Set(['platform', 'personId', 'page', 'overview', 'name']);
+
+/** A message's identity on its platform, whatever page of the prompt (or of the overview) it shows. */
 export function messageKey(ref: MessageRef): string {
   const fields = Object.entries(ref)
-    .filter(([key, value]) => key !== 'platform' && key !== 'personId' && key !== 'page' && value !== undefined && value !== null)
+    .filter(([key, value]) => !NOT_IDENTITY.has(key) && value !== undefined && value !== null)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `${key}=${String(value)}`);
   return `${ref.platform}:${fields.join('&')}`;
@@ -27,6 +31,8 @@ export interface PromptMessagesDeps {
   window: AnswerWindow;
   suggestions: Suggestions;
   defaultLocale: Locale;
+  /** Draws a driver's `/privacy` overview again (a message showing it is kept in step too). */
+  overview?: OverviewService;
   logger?: Log;
 }
 
@@ -41,7 +47,22 @@ export class PromptMessages {
   /** Remembers that `ref` shows the prompt (the page it shows is kept with it); `ttlMs` for messages that stop being editable. */
   async remember(promptId: number, personId: number | null, ref: MessageRef, ttlMs?: number): Promise<void> {
     const expiresAt = ttlMs === undefined ? null : new Date(this.deps.clock.now().getTime() + ttlMs);
-    await this.deps.store.prompts.addMessage({ promptId, personId, refKey: messageKey(ref), ref, expiresAt });
+    const refKey = messageKey(ref);
+    // A message shows one thing at a time: an overview turned into a day's prompt shows no other day.
+    await this.deps.store.prompts.forgetMessagesAt(refKey, personId, promptId);
+    await this.deps.store.prompts.addMessage({ promptId, personId, refKey, ref: { ...ref, overview: undefined, name: undefined }, expiresAt });
+  }
+
+  /**
+   * Remembers that `ref` shows a driver's `/privacy` overview from its `offset`-th open day,
+   * with the days of `promptIds`: an answer to any of them draws it again.
+   */
+  async rememberOverview(promptIds: number[], personId: number, name: string, ref: MessageRef, offset: number, ttlMs?: number): Promise<void> {
+    const expiresAt = ttlMs === undefined ? null : new Date(this.deps.clock.now().getTime() + ttlMs);
+    const refKey = messageKey(ref);
+    await this.deps.store.prompts.forgetMessagesAt(refKey, personId);
+    for (const promptId of promptIds)
+      await this.deps.store.prompts.addMessage({ promptId, personId, refKey, ref: { ...ref, page: undefined, overview: offset, name }, expiresAt });
   }
 
   /** Redraws every message showing the prompt (but `except`, just drawn by the caller). */
@@ -62,11 +83,12 @@ export class PromptMessages {
       if (!port || !person) continue;
       const t = translator(localeOf(person, this.deps.defaultLocale));
       try {
-        await port.updateMessage(
-          person,
-          ref,
-          promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0, deadline, suggestions }),
-        );
+        const overview = typeof ref.overview === 'number' && this.deps.overview && person.individu_id !== null ? ref.overview : undefined;
+        const view =
+          overview !== undefined
+            ? (await (this.deps.overview as OverviewService).of({ individuId: person.individu_id as number, name: String(ref.name ?? ''), t }, overview)).view
+            : promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0, deadline, suggestions });
+        await port.updateMessage(person, ref, view);
       } catch (error) {
         if (error instanceof ChatDeliveryError && error.kind === 'gone') {
           await store.prompts.forgetMessage(message.id);

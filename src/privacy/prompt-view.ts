@@ -6,7 +6,7 @@ import { isUnconfirmed } from './answer-status';
 import type { Deadline } from './answer-window';
 import { shownDistances } from './day-distances';
 import type { Suggestion } from './suggestion-rule';
-import { promptTrips } from './trip';
+import { promptTrips, type Trip } from './trip';
 
 /** Trips shown in one message: each takes two blocks, and Block Kit allows 50 a message. */
 export const MAX_TRIPS_PER_MESSAGE = 20;
@@ -63,14 +63,7 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
       : answer || !closed
         ? answerStatus(answer, t, options.zone)
         : { status: t.t('prompt.closedTrip'), tone: 'muted' as const };
-    const line = t.t('prompt.trip', {
-      start: trip.start ? t.time(new Date(trip.start), options.zone) : '?',
-      end: trip.end ? t.time(new Date(trip.end), options.zone) : '?',
-      from: trip.fromTown ?? t.t('prompt.unknownTown'),
-      to: trip.toTown ?? t.t('prompt.unknownTown'),
-      distance: t.km(distances[index] ?? trip.distanceMeter),
-      duration: t.duration(trip.durationSec),
-    });
+    const line = tripLine(trip, distances[index] ?? trip.distanceMeter, t, options.zone);
     blocks.push({
       type: 'item',
       text: line,
@@ -129,6 +122,18 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
   } else if (accept.length) blocks.push({ type: 'actions', actions: accept });
   if (alreadyPrivate > 0) blocks.push({ type: 'text', text: t.t('prompt.alreadyPrivate', { count: alreadyPrivate }), tone: 'muted' });
   return { summary: t.t('prompt.title', { day }), title: t.t('prompt.title', { day }), blocks };
+}
+
+/** One trip as the driver reads it: times, towns, distance (as the day's lines show it), duration. */
+export function tripLine(trip: Trip, shownMeters: number, t: Translator, zone: string): string {
+  return t.t('prompt.trip', {
+    start: trip.start ? t.time(new Date(trip.start), zone) : '?',
+    end: trip.end ? t.time(new Date(trip.end), zone) : '?',
+    from: trip.fromTown ?? t.t('prompt.unknownTown'),
+    to: trip.toTown ?? t.t('prompt.unknownTown'),
+    distance: t.km(shownMeters),
+    duration: t.duration(trip.durationSec),
+  });
 }
 
 /** Why a trip is suggested, in the driver's words: "privé les 3 dernières fois, Lyon → Écully". */

@@ -12,12 +12,15 @@ export interface AnswerPayload {
   /** Position of the trip in the prompt, or 'all' for the whole day. */
   trip: number | 'all';
   choice: Choice;
+  /** Clicked in the `/privacy` overview, showing its open days from this one: the overview is drawn again. */
+  overview?: number;
 }
 
-const ANSWER = /^ans:(\d{1,12}):(\d{1,3}|all):(private|professional)$/;
+const ANSWER = /^ans:(\d{1,12}):(\d{1,3}|all):(private|professional)(?::o(\d{1,3}))?$/;
 
 export function encodeAnswer(payload: AnswerPayload): string {
-  return `ans:${payload.promptId}:${payload.trip}:${payload.choice}`;
+  const overview = payload.overview === undefined ? '' : `:o${payload.overview}`;
+  return `ans:${payload.promptId}:${payload.trip}:${payload.choice}${overview}`;
 }
 
 export function decodeAnswer(value: unknown): AnswerPayload | undefined {
@@ -26,7 +29,18 @@ export function decodeAnswer(value: unknown): AnswerPayload | undefined {
   if (!match) return undefined;
   const promptId = Number(match[1]);
   const trip = match[2] === 'all' ? 'all' : Number(match[2]);
-  return { promptId, trip, choice: match[3] as Choice };
+  return { promptId, trip, choice: match[3] as Choice, ...(match[4] !== undefined ? { overview: Number(match[4]) } : {}) };
+}
+
+/** The `/privacy` overview's open days from `offset` on (the most urgent first): `ovw:<offset>`. */
+export function encodeOverviewDays(offset: number): string {
+  return `ovw:${offset}`;
+}
+
+export function decodeOverviewDays(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^ovw:(\d{1,3})$/.exec(value);
+  return match ? Number(match[1]) : undefined;
 }
 
 /**

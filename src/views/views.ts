@@ -83,6 +83,7 @@ export const ACTION_IDS = {
   answer: 'trip_answer',
   acceptSuggestions: 'accept_suggestions',
   page: 'prompt_page',
+  overviewDays: 'overview_days',
   editSchedule: 'schedule_edit',
   showSchedule: 'schedule_show',
   addPeriod: 'period_add',
