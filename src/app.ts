@@ -180,6 +180,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     zone,
     clock,
     retentionDays: config.retentionDays,
+    messages,
     logger: logger.child({ component: 'retention' }),
   });
   const nonResponders = new NonResponders({ store, directory, window: answerWindow, reminders: dailyRun });

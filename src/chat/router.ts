@@ -16,7 +16,7 @@ import type { ReportService } from '../privacy/reports';
 import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedules';
 import type { DailyPromptRow, Person, Store } from '../store';
-import { decodeAcceptSuggestions, decodeAnswer, decodeOverviewDays, decodePage } from '../views/payloads';
+import { decodeAcceptSuggestions, decodeAnswer, decodeForget, decodeOverviewDays, decodePage, encodeForget } from '../views/payloads';
 import { ACTION_IDS, type ActionOutcome, type SubmitOutcome, textView, type View } from '../views/views';
 
 export type { ActionOutcome, SubmitOutcome };
@@ -69,7 +69,7 @@ export interface Click {
 }
 
 /** Commands whose effect is written with the key of their request (see `typed`). */
-const CHANGES = new Set<Command['kind']>(['language', 'suggestions', 'link', 'unlink', 'forget', 'reportChannel']);
+const CHANGES = new Set<Command['kind']>(['language', 'suggestions', 'link', 'unlink', 'reportChannel']);
 /** What the bot takes in a channel, where everyone reads its answers: nobody's trips or hours. */
 const IN_CHANNELS = new Set<Command['kind']>(['reportChannel', 'help']);
 
@@ -258,17 +258,11 @@ export class ChatRouter {
         return void (await show(textView(t.t(command.kind === 'link' ? 'link.done' : 'link.undone', { who, name }), 'success')));
       }
       case 'forget': {
+        // Erasing cannot be undone: the manager is first told whom and what, and confirms with a button.
         const subject = await this.subject(actor, request, command.target);
         if ('error' in subject) return void (await show(subject.error));
-        const who = subject.person.display_name ?? describe(command.target);
-        const outcome = await this.deps.retention.forget(actor, subject.person, request.requestKey);
-        if (!outcome.ok) {
-          if (outcome.reason === 'replayed') return this.replayed(request, 'command forget');
-          return void (await show(textView(t.t('errors.forgetSelf'), 'error')));
-        }
-        return void (await show(
-          textView(t.t('forget.done', { who, prompts: outcome.prompts, delivered: outcome.delivered, cancelled: outcome.cancelled }), 'success'),
-        ));
+        if (subject.person.id === actor.person.id) return void (await show(textView(t.t('errors.forgetSelf'), 'error')));
+        return void (await show(await this.forgetConfirmation(actor, subject.person)));
       }
     }
   }
@@ -376,6 +370,10 @@ export class ChatRouter {
             await this.deps.messages.rememberOverview(drawn.promptIds, actor.person.id, subject.name, context.message, offset, context.messageTtlMs);
           return { update: drawn.view };
         }
+        case ACTION_IDS.forgetConfirm:
+          return await this.forgetConfirmed(actor, request, value);
+        case ACTION_IDS.forgetCancel:
+          return { update: textView(t.t('forget.cancelled'), 'muted') };
         case ACTION_IDS.remind: {
           const outcome = await this.digest.remind(actor, request, value);
           if (outcome !== 'replayed') return outcome;
@@ -396,6 +394,60 @@ export class ChatRouter {
       this.failed(error, `action ${actionId}`, request);
       return { reply: errorView(error, t) };
     }
+  }
+
+  /** What `privacy forget` shows: whom and what would be erased, and a button naming them to confirm. */
+  private async forgetConfirmation(actor: Actor, person: Person): Promise<View> {
+    const t = actor.t;
+    const who = personName(person);
+    const extent = await this.deps.retention.extentOf(person, (day) => this.deps.window.isOpen(day));
+    const lines = [
+      t.t('forget.confirmPrompts', { count: extent.prompts, answers: t.t('forget.answers', { count: extent.answers }) }),
+      ...(extent.openDays ? [t.t('forget.confirmOpenDays', { count: extent.openDays })] : []),
+      t.t('forget.confirmAccounts', { count: extent.accounts }),
+      t.t('forget.confirmKept'),
+    ];
+    return {
+      summary: t.t('forget.confirmTitle', { who }),
+      title: t.t('forget.confirmTitle', { who }),
+      blocks: [
+        { type: 'text', text: lines.map((l) => `• ${l}`).join('\n'), tone: 'warning' },
+        { type: 'text', text: t.t('forget.confirmAfter'), tone: 'muted' },
+        {
+          type: 'actions',
+          actions: [
+            { actionId: ACTION_IDS.forgetConfirm, label: t.t('forget.confirmYes', { who }), value: encodeForget(person.id), style: 'danger' },
+            { actionId: ACTION_IDS.forgetCancel, label: t.t('forget.confirmNo'), value: encodeForget(person.id) },
+          ],
+        },
+      ],
+    };
+  }
+
+  /** The manager confirmed: checked again (a manager, not themselves, the person still known), then erased once. */
+  private async forgetConfirmed(actor: Actor, request: ChatRequest, value: string): Promise<ActionOutcome> {
+    const t = actor.t;
+    if (actor.role !== 'manager') return { reply: textView(t.t('errors.managersOnly'), 'warning') };
+    const personId = decodeForget(value);
+    if (personId === undefined) return { reply: textView(t.t('errors.badButton'), 'error') };
+    const person = await this.deps.store.people.byId(personId);
+    if (!person) return { update: textView(t.t('forget.alreadyGone'), 'muted') };
+    const outcome = await this.deps.retention.forget(actor, person, request.requestKey);
+    if (!outcome.ok) {
+      if (outcome.reason === 'replayed') {
+        this.replayed(request, 'action forget');
+        return {};
+      }
+      return { reply: textView(t.t('errors.forgetSelf'), 'error') };
+    }
+    const counts = {
+      who: personName(person),
+      prompts: t.t('forget.messages', { count: outcome.prompts }),
+      delivered: t.t('forget.delivered', { count: outcome.delivered }),
+      cancelled: t.t('forget.cancelledAnswers', { count: outcome.cancelled }),
+      closed: t.t('forget.closed', { count: outcome.closed }),
+    };
+    return { update: textView(t.t('forget.done', counts), 'success') };
   }
 
   /** The overview a button sat in, drawn again from `offset` and remembered with the days it now shows. */
@@ -472,6 +524,10 @@ export class ChatRouter {
   private replayed(request: ChatRequest, context: string): void {
     this.deps.logger?.warn({ context, platform: request.user.platform, requestId: request.requestId }, 'replayed request ignored');
   }
+}
+
+function personName(person: Person): string {
+  return person.display_name ?? person.email ?? `<@${person.chat_user_id}>`;
 }
 
 function describe(target: Target): string {

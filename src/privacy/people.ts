@@ -93,9 +93,11 @@ export class PeopleService {
     const key = `${seen.email ?? ''}|${seen.locale ?? ''}|${seen.displayName ?? ''}`;
     const now = this.options.clock.now().getTime();
     const cached = this.recent.get(id);
+    // A person erased since they were cached is met anew (and remembered below).
+    const still = cached && cached.key === key && now - cached.at < RECENT_MS ? await this.options.store.people.byId(cached.person.id) : undefined;
     let person: Person;
-    if (cached && cached.key === key && now - cached.at < RECENT_MS) {
-      person = (await this.options.store.people.byId(cached.person.id)) ?? (await this.options.store.people.see(seen));
+    if (still) {
+      person = still;
     } else {
       person = await this.options.store.people.see(seen);
       if (this.recent.size > 10_000) this.recent.clear();

@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import type { Locale } from '../domain';
 import { translator } from '../i18n';
 import type { Log } from '../log';
-import type { Store } from '../store';
+import type { Person, Store } from '../store';
 import type { AnswerWindow } from './answer-window';
 import type { OverviewService } from './overview';
 import { localeOf } from './people';
@@ -21,6 +21,13 @@ export function messageKey(ref: MessageRef): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `${key}=${String(value)}`);
   return `${ref.platform}:${fields.join('&')}`;
+}
+
+/** A message showing one of a driver's prompts: to whom, where, which day. */
+export interface ShownPrompt {
+  person: Person;
+  ref: MessageRef;
+  day: string;
 }
 
 export interface PromptMessagesDeps {
@@ -101,6 +108,44 @@ export class PromptMessages {
         );
       }
     }
+  }
+
+  /** The messages showing a driver's prompts of days still open, read before an erasure takes them away. */
+  async ofOpenDays(individuId: number): Promise<ShownPrompt[]> {
+    const { store, window } = this.deps;
+    const found = new Map<string, ShownPrompt>();
+    for (const prompt of await store.prompts.recent(individuId, window.firstOpenDay())) {
+      if (!window.isOpen(prompt.day)) continue;
+      for (const message of await store.prompts.messages(prompt.id)) {
+        const person = message.person_id === null ? undefined : await store.people.byId(message.person_id);
+        if (person && !found.has(message.ref_key)) found.set(message.ref_key, { person, ref: message.ref as MessageRef, day: prompt.day });
+      }
+    }
+    return [...found.values()];
+  }
+
+  /**
+   * Draws messages that showed a driver's open days as closed, without buttons, saying why: a
+   * manager had the bot erase the driver's data. Returns how many were drawn.
+   */
+  async drawErased(shown: ShownPrompt[]): Promise<number> {
+    let drawn = 0;
+    for (const { person, ref, day } of shown) {
+      const port = this.deps.ports.get(ref.platform);
+      if (!port) continue;
+      const t = translator(localeOf(person, this.deps.defaultLocale));
+      const title = typeof ref.overview === 'number' ? t.t('overview.title') : t.t('prompt.title', { day: t.longDay(day, this.deps.zone) });
+      try {
+        await port.updateMessage(person, ref, { summary: title, title, blocks: [{ type: 'text', text: t.t('forget.promptClosed'), tone: 'warning' }] });
+        drawn += 1;
+      } catch (error) {
+        this.deps.logger?.warn(
+          { platform: ref.platform, err: error instanceof Error ? error.message : String(error) },
+          'could not close a message of an erased driver',
+        );
+      }
+    }
+    return drawn;
   }
 
   /**

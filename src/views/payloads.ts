@@ -105,3 +105,14 @@ export function decodeRemind(value: unknown): { first: string; last: string } | 
   const parsed = match && RemindPeriod.safeParse({ first: match[1], last: match[2] });
   return parsed?.success ? parsed.data : undefined;
 }
+
+/** A manager's confirmation to erase a person: `fgt:<person id>`, checked again on click. */
+export function encodeForget(personId: number): string {
+  return `fgt:${personId}`;
+}
+
+export function decodeForget(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^fgt:(\d{1,12})$/.exec(value);
+  return match ? Number(match[1]) : undefined;
+}

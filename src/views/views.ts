@@ -90,6 +90,8 @@ export const ACTION_IDS = {
   deletePeriod: 'period_delete',
   confirmDeletePeriod: 'period_delete_confirm',
   remind: 'remind_unanswered',
+  forgetConfirm: 'forget_confirm',
+  forgetCancel: 'forget_cancel',
 } as const;
 
 export const FORM_IDS = {
