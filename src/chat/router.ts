@@ -16,7 +16,16 @@ import type { ReportService } from '../privacy/reports';
 import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedules';
 import type { DailyPromptRow, Person, Store } from '../store';
-import { decodeAcceptSuggestions, decodeAnswer, decodeForget, decodeOverviewDays, decodePage, encodeForget } from '../views/payloads';
+import {
+  type AnswerPayload,
+  decodeAcceptSuggestions,
+  decodeAnswer,
+  decodeForget,
+  decodeOverviewDays,
+  decodePage,
+  encodeAnswer,
+  encodeForget,
+} from '../views/payloads';
 import { ACTION_IDS, type ActionOutcome, type SubmitOutcome, textView, type View } from '../views/views';
 
 export type { ActionOutcome, SubmitOutcome };
@@ -276,7 +285,7 @@ export class ChatRouter {
     let recorded: RecordedClick | { ok: false; reason: 'failed'; error: unknown };
     const accept = actionId === ACTION_IDS.acceptSuggestions ? decodeAcceptSuggestions(value) : undefined;
     const payload = accept ? undefined : decodeAnswer(value);
-    const clickedPage = accept ? accept.page : payload && payload.trip !== 'all' ? pageOfTrip(payload.trip) : 0;
+    const clickedPage = accept ? accept.page : payload && typeof payload.trip === 'number' ? pageOfTrip(payload.trip) : 0;
     try {
       [person, recorded] = await this.deps.store.urgently(async () => {
         const known = await this.deps.people.known(request);
@@ -313,19 +322,42 @@ export class ChatRouter {
           return show({ reply: textView(t.t(`errors.${recorded.reason}`), recorded.reason === 'notYourPrompt' ? 'warning' : 'error') });
         }
         const { prompt, page } = recorded;
+        const kept = recorded.kept && payload ? { reply: this.keptView(prompt, payload, recorded.kept, t) } : {};
         if (payload?.overview !== undefined) {
           // Clicked in the overview: it is drawn again (a day answered leaves it), the day's other messages follow.
-          await show({ update: await this.overviewAgain(request, recorded.person, payload.overview, context) });
+          await show({ update: await this.overviewAgain(request, recorded.person, payload.overview, context), ...kept });
           await this.deps.messages.redraw(prompt.id, context.message);
           this.deps.onAnswersRecorded?.();
           return;
         }
         const here = context.message && { ...context.message, page };
         if (here) await this.deps.messages.remember(prompt.id, recorded.person.id, here, context.messageTtlMs);
-        await show({ update: await this.deps.answers.view(prompt, t, page) });
+        await show({ update: await this.deps.answers.view(prompt, t, page), ...kept });
         await this.deps.messages.redraw(prompt.id, here);
         this.deps.onAnswersRecorded?.();
       },
+    };
+  }
+
+  /** After a day's button: trips answered otherwise were kept, said so, with a button to change them too. */
+  private keptView(prompt: DailyPromptRow, payload: AnswerPayload, kept: number, t: Translator): View {
+    const choice = t.t(payload.choice === 'private' ? 'prompt.suggestedPrivate' : 'prompt.suggestedProfessional');
+    const text = t.t('prompt.keptOthers', { count: kept, choice });
+    return {
+      summary: text,
+      blocks: [
+        { type: 'text', text, tone: 'muted' },
+        {
+          type: 'actions',
+          actions: [
+            {
+              actionId: ACTION_IDS.answer,
+              label: t.t('prompt.changeKept', { count: kept, choice }),
+              value: encodeAnswer({ promptId: prompt.id, trip: 'every', choice: payload.choice }),
+            },
+          ],
+        },
+      ],
     };
   }
 

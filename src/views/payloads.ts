@@ -9,14 +9,17 @@ import type { Choice } from '../domain';
 
 export interface AnswerPayload {
   promptId: number;
-  /** Position of the trip in the prompt, or 'all' for the whole day. */
-  trip: number | 'all';
+  /**
+   * Position of the trip in the prompt; 'all': the day's trips still without an answer; 'every':
+   * every trip of the day, those answered otherwise too (asked for after 'all' said so).
+   */
+  trip: number | 'all' | 'every';
   choice: Choice;
   /** Clicked in the `/privacy` overview, showing its open days from this one: the overview is drawn again. */
   overview?: number;
 }
 
-const ANSWER = /^ans:(\d{1,12}):(\d{1,3}|all):(private|professional)(?::o(\d{1,3}))?$/;
+const ANSWER = /^ans:(\d{1,12}):(\d{1,3}|all|every):(private|professional)(?::o(\d{1,3}))?$/;
 
 export function encodeAnswer(payload: AnswerPayload): string {
   const overview = payload.overview === undefined ? '' : `:o${payload.overview}`;
@@ -28,7 +31,7 @@ export function decodeAnswer(value: unknown): AnswerPayload | undefined {
   const match = ANSWER.exec(value);
   if (!match) return undefined;
   const promptId = Number(match[1]);
-  const trip = match[2] === 'all' ? 'all' : Number(match[2]);
+  const trip = match[2] === 'all' || match[2] === 'every' ? match[2] : Number(match[2]);
   return { promptId, trip, choice: match[3] as Choice, ...(match[4] !== undefined ? { overview: Number(match[4]) } : {}) };
 }
 
