@@ -18,6 +18,7 @@ import { OverviewService } from './privacy/overview';
 import { PeopleService } from './privacy/people';
 import { ChatPorts } from './privacy/ports';
 import { PromptMessages } from './privacy/prompt-messages';
+import { Reach } from './privacy/reach';
 import { PeriodKeys } from './privacy/report-keys';
 import { ReportService } from './privacy/reports';
 import { RetentionService } from './privacy/retention';
@@ -206,6 +207,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     messages,
     reports,
     nonResponders,
+    reach: new Reach({ store, directory, ports }),
     schedules,
     retention,
     zone,

@@ -71,7 +71,7 @@ export const PAGE = `<!doctype html>
       <li><code>privacy</code> — trajets en attente et horaires de vie privée</li>
       <li><code>privacy schedule</code> — voir et modifier ses horaires</li>
       <li><code>privacy-report mois-dernier par véhicule</code> — gestionnaires</li>
-      <li><code>privacy link @Antoine Fournier antoine.fournier@…</code> — gestionnaires</li>
+      <li><code>privacy link @Antoine Fournier 1110000407</code> — gestionnaires : relie Antoine, qui n’a pas d’e-mail dans Ocean, par son n° Ocean (voir <code>privacy-report sans-réponse</code>)</li>
       <li><code>help</code></li>
     </ul>
   </section>

@@ -12,6 +12,7 @@ import { type Actor, type ChatRequest, localeOf, type PeopleService } from '../p
 import type { MessageRef } from '../privacy/ports';
 import type { PromptMessages } from '../privacy/prompt-messages';
 import { pageOfTrip } from '../privacy/prompt-view';
+import type { Reach } from '../privacy/reach';
 import type { ReportService } from '../privacy/reports';
 import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedules';
@@ -43,6 +44,8 @@ export interface RouterDeps {
   messages: PromptMessages;
   reports: ReportService;
   nonResponders: NonResponders;
+  /** The drivers the bot cannot reach (listed apart among the non-responders). */
+  reach?: Reach;
   schedules: ScheduleService;
   retention: RetentionService;
   zone: string;
@@ -244,7 +247,7 @@ export class ChatRouter {
         await show(textView(t.t('report.preparing', { period: this.deps.reports.periodLabel(command.period, t) }), 'muted'));
         return void (await show(await this.deps.reports.report(actor, command.period, command.by)));
       case 'unanswered':
-        return void (await show(await this.digest.unanswered(actor, command.period)));
+        return void (await show(await this.digest.unanswered(actor, command.period, COMMAND_NAMES[actor.person.platform].cmd)));
       case 'reportChannel': {
         const view = await this.digest.reportChannel(actor, request, command.on, COMMAND_NAMES[actor.person.platform]);
         if (view === 'replayed') return this.replayed(request, 'command reportChannel');

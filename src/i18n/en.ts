@@ -284,6 +284,23 @@ export const en: Catalogue = {
     nothingToRemind: 'No reminder to send: no open day is waiting for answers any more.',
     noneSent: 'No reminder sent.',
   },
+  unreachable: {
+    title_one: 'Out of the bot’s reach ({{count}})',
+    title_other: 'Out of the bot’s reach ({{count}})',
+    intro_one: 'This driver gets no message: their trips stay as Ocean recorded them (professional, except private hours).',
+    intro_other: 'These drivers get no message: their trips stay as Ocean recorded them (professional, except private hours).',
+    line: '{{name}} (Ocean no. {{id}}) — {{reason}}: {{fix}}',
+    reason: {
+      noEmail: 'no e-mail in Ocean',
+      notInChat: 'not found in the chat (no account with their Ocean e-mail)',
+      notInstalled: 'the Teams app is not installed for them (or was removed)',
+    },
+    fix: {
+      noEmail: 'add their e-mail to their Ocean record, or link their account with "{{cmd}} link @someone {{id}}"',
+      notInChat: 'check their e-mail in Ocean, or ask them to write to the bot, then "{{cmd}} link @someone {{id}}"',
+      notInstalled: 'ask them to install the app, or install it for them (Teams app setup policy)',
+    },
+  },
   digest: {
     title: 'Weekly digest — {{period}}',
     reportUnavailable:

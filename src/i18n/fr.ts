@@ -288,6 +288,24 @@ export const fr = {
     nothingToRemind: 'Aucun rappel à envoyer : plus aucune journée ouverte n’attend de réponse.',
     noneSent: 'Aucun rappel envoyé.',
   },
+  unreachable: {
+    title_one: 'Injoignable par le bot ({{count}})',
+    title_other: 'Injoignables par le bot ({{count}})',
+    intro_one: 'Ce conducteur ne reçoit aucun message : ses trajets restent tels qu’Ocean les a enregistrés (professionnels, sauf horaires de vie privée).',
+    intro_other:
+      'Ces conducteurs ne reçoivent aucun message : leurs trajets restent tels qu’Ocean les a enregistrés (professionnels, sauf horaires de vie privée).',
+    line: '{{name}} (n° Ocean {{id}}) — {{reason}} : {{fix}}',
+    reason: {
+      noEmail: 'pas d’e-mail dans Ocean',
+      notInChat: 'introuvable dans la messagerie (aucun compte avec son e-mail Ocean)',
+      notInstalled: 'l’app Teams n’est pas installée pour lui (ou a été retirée)',
+    },
+    fix: {
+      noEmail: 'ajoutez son e-mail à sa fiche Ocean, ou reliez son compte avec « {{cmd}} link @personne {{id}} »',
+      notInChat: 'vérifiez son e-mail dans Ocean, ou demandez-lui d’écrire au bot puis « {{cmd}} link @personne {{id}} »',
+      notInstalled: 'demandez-lui d’installer l’app, ou installez-la pour lui (stratégie de configuration Teams)',
+    },
+  },
   digest: {
     title: 'Rapport hebdomadaire — {{period}}',
     reportUnavailable:

@@ -1,0 +1,66 @@
+import type { Store } from '../store';
+import { type Driver, driverName, type OceanDirectory, privateModeOff } from './directory';
+import type { ChatPorts } from './ports';
+
+/**
+ * Why the bot cannot send a driver their morning message. Each reason has its words under
+ * `unreachable.reason.<reason>` and what a manager can do under `unreachable.fix.<reason>`
+ * (fr.ts, en.ts); a new reason (a Teams tenant the bot does not serve, an install refused, a
+ * user who blocked the bot) is one more member here and two more keys there.
+ */
+export type UnreachableReason =
+  /** Ocean has no e-mail for the driver: no platform can find them. */
+  | 'noEmail'
+  /** No chat account found with the driver's Ocean e-mail (not in Slack, never wrote on Teams). */
+  | 'notInChat'
+  /** Known on Teams, but the app is not installed for them (or was removed): no conversation to write in. */
+  | 'notInstalled';
+
+export const UNREACHABLE_REASONS: readonly UnreachableReason[] = ['noEmail', 'notInChat', 'notInstalled'];
+
+/** A driver with a vehicle to declare for whom no morning message can be sent, and why. */
+export interface Unreachable {
+  individuId: number;
+  name: string;
+  reason: UnreachableReason;
+}
+
+export interface ReachDeps {
+  store: Store;
+  directory: Pick<OceanDirectory, 'all'>;
+  ports: ChatPorts;
+}
+
+/**
+ * Who cannot be reached, from Ocean's list of drivers and the store alone (no platform is asked):
+ * their trips stay as Ocean has them, so a manager is told, with what to do about it. Drivers
+ * with private mode off have nothing to declare, and drivers a manager had the bot forget are
+ * left alone on purpose: neither is listed.
+ */
+export class Reach {
+  constructor(private readonly deps: ReachDeps) {}
+
+  async unreachable(): Promise<Unreachable[]> {
+    const drivers = (await this.deps.directory.all()).filter((d) => d.vehicles.length > 0 && !privateModeOff(d));
+    const forgotten = await this.deps.store.erasure.forgotten(drivers.map((d) => d.individuId));
+    const found: Unreachable[] = [];
+    for (const driver of drivers) {
+      if (forgotten.has(driver.individuId)) continue;
+      const reason = await this.reasonFor(driver);
+      if (reason) found.push({ individuId: driver.individuId, name: driverName(driver), reason });
+    }
+    return found.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+  }
+
+  /** Why the driver cannot be reached, or undefined when one of their chat accounts can be. */
+  private async reasonFor(driver: Driver): Promise<UnreachableReason | undefined> {
+    const { store, ports } = this.deps;
+    const people = (await store.people.forIndividu(driver.individuId)).filter((p) => ports.get(p.platform));
+    for (const person of people) {
+      // Teams writes only in a conversation the app was installed in; other platforms open one.
+      if (person.platform !== 'teams' || (await store.conversations.of(person.id))?.active) return undefined;
+    }
+    if (people.length) return 'notInstalled';
+    return driver.email ? 'notInChat' : 'noEmail';
+  }
+}
