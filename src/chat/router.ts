@@ -388,10 +388,15 @@ export class ChatRouter {
         case ACTION_IDS.page: {
           const target = decodePage(value);
           if (!target) return { reply: textView(t.t('errors.badButton'), 'error') };
-          const outcome = await this.deps.answers.page(actor.person, target.promptId, target.page, t);
+          const outcome = await this.deps.answers.page(actor.person, target.promptId, target.page, t, target.hours);
           if (!outcome.ok) return { reply: textView(t.t(`errors.${outcome.reason}`), outcome.reason === 'notYourPrompt' ? 'warning' : 'error') };
           if (context.message)
-            await this.deps.messages.remember(outcome.prompt.id, actor.person.id, { ...context.message, page: target.page }, context.messageTtlMs);
+            await this.deps.messages.remember(
+              outcome.prompt.id,
+              actor.person.id,
+              { ...context.message, page: target.page, ...(target.hours ? { hours: true } : {}) },
+              context.messageTtlMs,
+            );
           return { update: outcome.view };
         }
         case ACTION_IDS.overviewDays: {

@@ -41,9 +41,9 @@ export class AnswerService {
     const owned = await this.answerable(person, payload.promptId, {});
     if ('refused' in owned) return owned.refused;
     const { prompt } = owned;
-    const { asked } = promptTrips(prompt);
+    const { asked, privateTrips } = promptTrips(prompt);
     const whole = payload.trip === 'all' || payload.trip === 'every';
-    const one = typeof payload.trip === 'number' ? asked[payload.trip] : undefined;
+    const one = typeof payload.trip === 'number' ? (payload.hours ? privateTrips : asked)[payload.trip] : undefined;
     const chosen = whole ? asked : one ? [one] : [];
     if (!chosen.length) return { ok: false, reason: 'badButton', person };
     // The day's button answers the trips still without an answer: a trip answered one by one
@@ -63,7 +63,7 @@ export class AnswerService {
       history: { individuId: prompt.individu_id, trips: this.deps.suggestions.answered(prompt, chosen) },
     });
     if (replayed) return { ok: false, reason: 'replayed', person };
-    return { ok: true, prompt, person: owned.person, created, kept, page: typeof payload.trip === 'number' ? pageOfTrip(payload.trip) : 0 };
+    return { ok: true, prompt, person: owned.person, created, kept, page: typeof payload.trip === 'number' && !payload.hours ? pageOfTrip(payload.trip) : 0 };
   }
 
   /**
@@ -122,11 +122,11 @@ export class AnswerService {
   }
 
   /** The prompt as it stands, on one page, with the driver's suggestions; `answers` when the caller has just read them. */
-  async view(prompt: DailyPromptRow, t: Translator, page = 0, answers?: TripAnswerRow[]): Promise<View> {
+  async view(prompt: DailyPromptRow, t: Translator, page = 0, answers?: TripAnswerRow[], hours = false): Promise<View> {
     const latest = answers ?? (await this.deps.store.answers.latest(prompt.id));
     const deadline = this.deps.window.of(prompt.day);
     const suggestions = deadline.closed ? undefined : await this.deps.suggestions.toShow(prompt, latest);
-    return promptView(prompt, latest, t, { zone: this.deps.zone, page, deadline, suggestions });
+    return promptView(prompt, latest, t, { zone: this.deps.zone, page, deadline, suggestions, hours });
   }
 
   /** Another page of a long prompt, for its driver only. */
@@ -135,10 +135,11 @@ export class AnswerService {
     promptId: number,
     page: number,
     t: Translator,
+    hours = false,
   ): Promise<{ ok: true; prompt: DailyPromptRow; view: View } | { ok: false; reason: 'promptUnknown' | 'notYourPrompt' }> {
     const prompt = await this.deps.store.prompts.byId(promptId);
     if (!prompt) return { ok: false, reason: 'promptUnknown' };
     if (!person || person.individu_id === null || prompt.individu_id !== person.individu_id) return { ok: false, reason: 'notYourPrompt' };
-    return { ok: true, prompt, view: await this.view(prompt, t, page) };
+    return { ok: true, prompt, view: await this.view(prompt, t, page, undefined, hours) };
   }
 }

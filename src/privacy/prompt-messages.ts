@@ -12,7 +12,7 @@ import type { Suggestions } from './suggestions';
 import { promptTrips } from './trip';
 
 /** What a reference carries beside the message's identity: whose, which page, whether it is the overview. */
-const NOT_IDENTITY = new Set(['platform', 'personId', 'page', 'overview', 'name']);
+const NOT_IDENTITY = new Set(['platform', 'personId', 'page', 'overview', 'name', 'hours']);
 
 /** A message's identity on its platform, whatever page of the prompt (or of the overview) it shows. */
 export function messageKey(ref: MessageRef): string {
@@ -94,7 +94,13 @@ export class PromptMessages {
         const view =
           overview !== undefined
             ? (await (this.deps.overview as OverviewService).of({ individuId: person.individu_id as number, name: String(ref.name ?? ''), t }, overview)).view
-            : promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0, deadline, suggestions });
+            : promptView(prompt, answers, t, {
+                zone: this.deps.zone,
+                page: typeof ref.page === 'number' ? ref.page : 0,
+                deadline,
+                suggestions,
+                hours: ref.hours === true,
+              });
         await port.updateMessage(person, ref, view);
       } catch (error) {
         if (error instanceof ChatDeliveryError && error.kind === 'gone') {

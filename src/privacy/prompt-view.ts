@@ -20,6 +20,8 @@ export interface PromptViewOptions {
   deadline?: Deadline;
   /** Suggestions from the driver's own answers, by trip id (see suggestions.ts); shown on trips without an answer. */
   suggestions?: ReadonlyMap<number, Suggestion>;
+  /** The trips already private by the driver's private hours unfolded (those with an answer always are). */
+  hours?: boolean;
 }
 
 export function pageOfTrip(index: number): number {
@@ -28,7 +30,7 @@ export function pageOfTrip(index: number): number {
 
 /** The daily prompt as the driver sees it, with the state of each answer. */
 export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: Translator, options: PromptViewOptions): View {
-  const { asked, alreadyPrivate } = promptTrips(prompt);
+  const { asked, alreadyPrivate, privateTrips } = promptTrips(prompt);
   const day = t.longDay(prompt.day, options.zone);
   const latest = new Map(answers.map((a) => [a.trip_id, a]));
   const blocks: Block[] = [];
@@ -120,8 +122,59 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
       ],
     });
   } else if (accept.length) blocks.push({ type: 'actions', actions: accept });
-  if (alreadyPrivate > 0) blocks.push({ type: 'text', text: t.t('prompt.alreadyPrivate', { count: alreadyPrivate }), tone: 'muted' });
+  if (alreadyPrivate > 0) blocks.push(...hoursBlocks(prompt, privateTrips, alreadyPrivate, latest, t, options, page, closed));
   return { summary: t.t('prompt.title', { day }), title: t.t('prompt.title', { day }), blocks };
+}
+
+/**
+ * The trips the driver's private hours already count as private: one line saying how many,
+ * folded; unfolded (or once one has an answer), each with the button that marks it the other way.
+ */
+function hoursBlocks(
+  prompt: DailyPromptRow,
+  trips: readonly Trip[],
+  count: number,
+  latest: ReadonlyMap<number, TripAnswerRow>,
+  t: Translator,
+  options: PromptViewOptions,
+  page: number,
+  closed: boolean,
+): Block[] {
+  const blocks: Block[] = [{ type: 'text', text: t.t('prompt.alreadyPrivate', { count }), tone: 'muted' }];
+  // Prompts sent before the trips were kept only know how many there were.
+  if (!trips.length) return blocks;
+  const unfolded = options.hours || trips.some((trip) => latest.has(trip.id));
+  const distances = shownDistances(trips.map((trip) => trip.distanceMeter));
+  if (unfolded)
+    trips.forEach((trip, index) => {
+      const answer = latest.get(trip.id);
+      const choice = answer?.choice ?? 'private';
+      const other = choice === 'private' ? 'professional' : 'private';
+      blocks.push({
+        type: 'item',
+        text: tripLine(trip, distances[index] ?? trip.distanceMeter, t, options.zone),
+        ...(answer ? answerStatus(answer, t, options.zone) : { status: t.t('prompt.privateByHours'), tone: 'muted' as const }),
+        actions: closed
+          ? []
+          : [
+              {
+                actionId: ACTION_IDS.answer,
+                label: t.t(other === 'private' ? 'prompt.markPrivate' : 'prompt.markProfessional'),
+                value: encodeAnswer({ promptId: prompt.id, trip: index, hours: true, choice: other }),
+              },
+            ],
+      });
+    });
+  if (!trips.some((trip) => latest.has(trip.id)))
+    blocks.push({
+      type: 'actions',
+      actions: [
+        unfolded
+          ? { actionId: ACTION_IDS.page, label: t.t('prompt.hideHours'), value: encodePage(prompt.id, page) }
+          : { actionId: ACTION_IDS.page, label: t.t('prompt.showHours', { count }), value: encodePage(prompt.id, page, true) },
+      ],
+    });
+  return blocks;
 }
 
 /** One trip as the driver reads it: times, towns, distance (as the day's lines show it), duration. */

@@ -14,16 +14,18 @@ export interface AnswerPayload {
    * every trip of the day, those answered otherwise too (asked for after 'all' said so).
    */
   trip: number | 'all' | 'every';
+  /** `trip` is a position among the trips already private by the driver's private hours (`p<n>`). */
+  hours?: boolean;
   choice: Choice;
   /** Clicked in the `/privacy` overview, showing its open days from this one: the overview is drawn again. */
   overview?: number;
 }
 
-const ANSWER = /^ans:(\d{1,12}):(\d{1,3}|all|every):(private|professional)(?::o(\d{1,3}))?$/;
+const ANSWER = /^ans:(\d{1,12}):(p?\d{1,3}|all|every):(private|professional)(?::o(\d{1,3}))?$/;
 
 export function encodeAnswer(payload: AnswerPayload): string {
   const overview = payload.overview === undefined ? '' : `:o${payload.overview}`;
-  return `ans:${payload.promptId}:${payload.trip}:${payload.choice}${overview}`;
+  return `ans:${payload.promptId}:${payload.hours ? 'p' : ''}${payload.trip}:${payload.choice}${overview}`;
 }
 
 export function decodeAnswer(value: unknown): AnswerPayload | undefined {
@@ -31,8 +33,10 @@ export function decodeAnswer(value: unknown): AnswerPayload | undefined {
   const match = ANSWER.exec(value);
   if (!match) return undefined;
   const promptId = Number(match[1]);
-  const trip = match[2] === 'all' || match[2] === 'every' ? match[2] : Number(match[2]);
-  return { promptId, trip, choice: match[3] as Choice, ...(match[4] !== undefined ? { overview: Number(match[4]) } : {}) };
+  const raw = match[2] as string;
+  const hours = raw.startsWith('p');
+  const trip = raw === 'all' || raw === 'every' ? raw : Number(hours ? raw.slice(1) : raw);
+  return { promptId, trip, choice: match[3] as Choice, ...(hours ? { hours } : {}), ...(match[4] !== undefined ? { overview: Number(match[4]) } : {}) };
 }
 
 /** The `/privacy` overview's open days from `offset` on (the most urgent first): `ovw:<offset>`. */
@@ -84,15 +88,15 @@ export function decodePeriodRef(value: unknown): { person: number; start: number
   return match ? { person: Number(match[1]), start: Number(match[2]) } : undefined;
 }
 
-/** A page of a long prompt: `pg:<prompt id>:<page>`. */
-export function encodePage(promptId: number, page: number): string {
-  return `pg:${promptId}:${page}`;
+/** A page of a long prompt: `pg:<prompt id>:<page>`, `:h` with the trips already private by the private hours unfolded. */
+export function encodePage(promptId: number, page: number, hours = false): string {
+  return `pg:${promptId}:${page}${hours ? ':h' : ''}`;
 }
 
-export function decodePage(value: unknown): { promptId: number; page: number } | undefined {
+export function decodePage(value: unknown): { promptId: number; page: number; hours: boolean } | undefined {
   if (typeof value !== 'string') return undefined;
-  const match = /^pg:(\d{1,12}):(\d{1,3})$/.exec(value);
-  return match ? { promptId: Number(match[1]), page: Number(match[2]) } : undefined;
+  const match = /^pg:(\d{1,12}):(\d{1,3})(:h)?$/.exec(value);
+  return match ? { promptId: Number(match[1]), page: Number(match[2]), hours: match[3] !== undefined } : undefined;
 }
 
 /** A manager's reminder of a period's non-responders: `rmd:<first day>:<last day>`, re-read from the store on click. */
