@@ -83,7 +83,7 @@ export interface Click {
 /** Commands whose effect is written with the key of their request (see `typed`). */
 const CHANGES = new Set<Command['kind']>(['language', 'suggestions', 'link', 'unlink', 'reportChannel']);
 /** What the bot takes in a channel, where everyone reads its answers: nobody's trips or hours. */
-const IN_CHANNELS = new Set<Command['kind']>(['reportChannel', 'help']);
+const IN_CHANNELS = new Set<Command['kind']>(['reportChannel', 'help', 'smallTalk']);
 
 const COMMAND_NAMES: Record<Platform, { cmd: string; reportCmd: string }> = {
   slack: { cmd: '/privacy', reportCmd: '/privacy-report' },
@@ -110,6 +110,9 @@ export class ChatRouter {
     if (actor.role !== 'manager' && isManagerCommand(input.command, input.text)) return void (await show(textView(t.t('errors.managersOnly'), 'warning')));
     const context = { now: this.deps.clock.now(), zone: this.deps.zone };
     const parsed = input.command === undefined ? parseLine(input.text, context) : parseSlash(input.command, input.text, context);
+    // A line the bot does not understand is not an error of the user's: say so, and what it understands.
+    if (!parsed.ok && parsed.error.key === 'errors.unknownCommand')
+      return void (await show(this.help(actor, t.t('smallTalk.notUnderstood', { input: String(parsed.error.params.input ?? '') }))));
     if (!parsed.ok) return void (await show(this.parseError(parsed.error, actor)));
     if (request.channel && !IN_CHANNELS.has(parsed.command.kind))
       return void (await show(textView(t.t('reportChannel.onlyHere', COMMAND_NAMES[actor.person.platform]), 'warning')));
@@ -212,17 +215,26 @@ export class ChatRouter {
     switch (command.kind) {
       case 'help':
         return void (await show(this.help(actor)));
+      case 'smallTalk': {
+        const name = actor.driver?.firstName ?? actor.person.display_name?.split(' ')[0] ?? '';
+        return void (await show(this.help(actor, t.t(command.mood === 'greeting' ? 'smallTalk.greeting' : 'smallTalk.thanks', { name }))));
+      }
       case 'language': {
         const changed = await this.deps.store.once(request.requestKey, (tx) => tx.people.setPreferredLocale(actor.person.id, command.locale));
         if (changed) await show(textView(translator(command.locale).t('language.set'), 'success'));
         return;
       }
       case 'suggestions': {
+        if (command.on === undefined) {
+          const on = actor.individuId === null ? actor.person.suggestions : await this.deps.store.history.on(actor.individuId);
+          return void (await show(textView(t.t(on ? 'suggestions.isOn' : 'suggestions.isOff', COMMAND_NAMES[actor.person.platform]), 'normal')));
+        }
+        const on = command.on;
         // On every chat account of the driver: their Slack and Teams prompts agree.
         const changed = await this.deps.store.once(request.requestKey, (tx) =>
-          tx.history.set({ individuId: actor.person.individu_id, personId: actor.person.id }, command.on),
+          tx.history.set({ individuId: actor.person.individu_id, personId: actor.person.id }, on),
         );
-        if (changed) await show(textView(t.t(command.on ? 'suggestions.on' : 'suggestions.off', COMMAND_NAMES[actor.person.platform]), 'success'));
+        if (changed) await show(textView(t.t(on ? 'suggestions.on' : 'suggestions.off', COMMAND_NAMES[actor.person.platform]), 'success'));
         else this.replayed(request, 'command suggestions');
         return;
       }
@@ -532,22 +544,17 @@ export class ChatRouter {
     return textView(actor.t.t(error.key, { ...names, ...error.params, accepted }), 'error');
   }
 
-  help(actor: Actor): View {
+  /** What the bot does and the commands of the person's role (a driver sees no manager command); `first`, a sentence before it. */
+  help(actor: Actor, first?: string): View {
     const t = actor.t;
     const params = COMMAND_NAMES[actor.person.platform];
-    const lines = [
-      t.t('help.privacy', params),
-      t.t('help.schedule', params),
-      t.t('help.report', params),
-      t.t('help.periods'),
-      t.t('help.language', params),
-      t.t('help.suggestions', params),
-    ];
-    if (actor.role === 'manager') lines.push(t.t('help.link', params), t.t('help.managerReports', params));
+    const lines = [t.t('help.privacy', params), t.t('help.schedule', params), t.t('help.language', params), t.t('help.suggestions', params)];
+    if (actor.role === 'manager') lines.push(t.t('help.report', params), t.t('help.periods'), t.t('help.managerReports', params), t.t('help.link', params));
     return {
-      summary: t.t('help.title'),
+      summary: first ?? t.t('help.title'),
       title: t.t('help.title'),
       blocks: [
+        ...(first ? [{ type: 'text' as const, text: first }] : []),
         { type: 'text', text: t.t('help.intro') },
         { type: 'text', text: t.t('help.daily') },
         { type: 'heading', text: t.t('help.commandsTitle') },

@@ -58,20 +58,23 @@ export const en: Catalogue = {
     commandsTitle: 'Commands',
     privacy: '{{cmd}} — your pending trips and your private hours',
     schedule: '{{cmd}} schedule — view or change your private-life hours',
-    report: '{{reportCmd}} [period] [by driver|by vehicle] — private / professional report (managers)',
+    report: '{{reportCmd}} [period] [by driver|by vehicle] — private / professional report',
     periods: 'Periods: yesterday, last-week, last-month, YYYY, YYYY-MM, dd/mm/yyyy-dd/mm/yyyy (default: last month).',
     managerReports:
-      "{{reportCmd}} [period] unanswered — who has not answered, with a reminder button; {{reportCmd}} YYYY by vehicle — the year's benefit in kind; in a Teams channel, @bot {{reportCmd}} here — the weekly digest is posted there (managers)",
-    link: '{{cmd}} link @someone e-mail — link someone to their Ocean record; {{cmd}} unlink @someone to undo it; {{cmd}} forget @someone to erase their data from the bot (managers)',
+      "{{reportCmd}} [period] unanswered — who has not answered (and whom the bot cannot reach), with a reminder button; {{reportCmd}} YYYY by vehicle — the year's benefit in kind; in a Teams channel, @bot {{reportCmd}} here — the weekly digest is posted there",
+    link: '{{cmd}} link @someone e-mail-or-Ocean-no. — link someone to their Ocean record; {{cmd}} unlink @someone to undo it; {{cmd}} forget @someone to erase their data from the bot, after a confirmation',
     language: '{{cmd}} language fr|en — change language',
-    suggestions: '{{cmd}} suggestions off|on — stop (or start again) suggesting an answer learned from your own past answers',
+    suggestions:
+      '{{cmd}} suggestions off|on — stop (or start again) suggesting an answer learned from your own past answers; {{cmd}} suggestions alone says where they stand',
     privacyNote: 'The managers’ report shows totals only: never where a private trip went.',
   },
   overview: {
     title: 'Privacy',
     greeting: 'Hello {{name}}!',
-    pendingTitle_one: '{{count}} trip waiting for your answer ({{days}})',
-    pendingTitle_other: '{{count}} trips waiting for your answer ({{days}})',
+    pendingTitle_one: '{{count}} trip waiting for your answer',
+    pendingTitle_other: '{{count}} trips waiting for your answer',
+    pendingOnDays_one: '{{count}} trip waiting for your answer ({{days}})',
+    pendingOnDays_other: '{{count}} trips waiting for your answer ({{days}})',
     days_one: '{{count}} day',
     days_other: '{{count}} days',
     dayTitle_one: '{{day}} — {{count}} trip without an answer',
@@ -362,7 +365,20 @@ export const en: Catalogue = {
     promptClosed:
       'This message no longer waits for an answer: your fleet manager had the bot erase your data. Your trips stay as Ocean recorded them. Write to the bot to start again.',
   },
+  smallTalk: {
+    greeting: 'Hello {{name}}! Here is what I can do.',
+    thanks: 'You are welcome! Here is what I can do, should you need it.',
+    notUnderstood: 'I did not understand "{{input}}". To answer about your trips, use the buttons of my messages; here is what I can do.',
+  },
+  usage: {
+    forget:
+      'To erase someone from the bot: {{cmd}} forget @someone (or their e-mail, or their name). I will show what would be erased before asking you to confirm.',
+    link: 'To link someone to their Ocean record: {{cmd}} link @someone followed by their e-mail or Ocean number (e.g. {{cmd}} link @Antoine 1110000407).',
+    unlink: 'To undo the link between someone and Ocean: {{cmd}} unlink @someone (or their e-mail, or their name).',
+  },
   suggestions: {
+    isOn: 'Suggestions are on: when your last three similar trips got the same answer, I suggest it. "{{cmd}} suggestions off" turns them off.',
+    isOff: 'Suggestions are off. "{{cmd}} suggestions on" brings them back.',
     off: 'Suggestions off: your messages will no longer suggest answers. "{{cmd}} suggestions on" brings them back.',
     on: 'Suggestions on: when your last three similar trips got the same answer, I suggest it (nothing goes to Ocean without your click).',
   },

@@ -59,21 +59,24 @@ export const fr = {
     daily: 'Chaque matin, je vous envoie les trajets de la veille : un clic par trajet (ou pour toute la journée) suffit.',
     commandsTitle: 'Commandes',
     privacy: '{{cmd}} — vos trajets en attente et vos horaires de vie privée',
-    schedule: '{{cmd}} schedule — voir ou modifier vos horaires de vie privée',
-    report: '{{reportCmd}} [période] [par conducteur|par véhicule] — rapport privé / professionnel (gestionnaires)',
+    schedule: '{{cmd}} horaires (ou schedule) — voir ou modifier vos horaires de vie privée',
+    report: '{{reportCmd}} [période] [par conducteur|par véhicule] — rapport privé / professionnel',
     periods: 'Périodes : hier, semaine-derniere, mois-dernier, AAAA, AAAA-MM, jj/mm/aaaa-jj/mm/aaaa (par défaut : le mois dernier).',
     managerReports:
-      '{{reportCmd}} [période] sans-reponse — qui n’a pas répondu, avec un bouton de rappel ; {{reportCmd}} AAAA par véhicule — l’avantage en nature de l’année ; dans un canal Teams, @bot {{reportCmd}} here — le rapport hebdomadaire y sera publié (gestionnaires)',
-    link: '{{cmd}} link @personne e-mail — relier une personne à sa fiche Ocean ; {{cmd}} unlink @personne pour défaire ce lien ; {{cmd}} forget @personne pour effacer ses données du bot (gestionnaires)',
-    language: '{{cmd}} language fr|en — changer de langue',
-    suggestions: '{{cmd}} suggestions off|on — ne plus proposer (ou proposer de nouveau) une réponse tirée de vos propres réponses passées',
+      '{{reportCmd}} [période] sans-réponse — qui n’a pas répondu (et qui le bot ne peut pas joindre), avec un bouton de rappel ; {{reportCmd}} AAAA par véhicule — l’avantage en nature de l’année ; dans un canal Teams, @bot {{reportCmd}} ici — le rapport hebdomadaire y sera publié',
+    link: '{{cmd}} relier @personne e-mail-ou-n°-Ocean (ou link) — relier une personne à sa fiche Ocean ; {{cmd}} délier @personne (ou unlink) pour défaire ce lien ; {{cmd}} oublier @personne (ou forget) pour effacer ses données du bot, après confirmation',
+    language: '{{cmd}} langue fr|en (ou language) — changer de langue',
+    suggestions:
+      '{{cmd}} suggestions arrêt|marche (ou off|on) — ne plus proposer (ou proposer de nouveau) une réponse tirée de vos propres réponses passées ; {{cmd}} suggestions seul dit où elles en sont',
     privacyNote: 'Le rapport des gestionnaires ne montre que des totaux : jamais où un trajet privé est allé.',
   },
   overview: {
     title: 'Vie privée',
     greeting: 'Bonjour {{name}} !',
-    pendingTitle_one: '{{count}} trajet en attente de réponse ({{days}})',
-    pendingTitle_other: '{{count}} trajets en attente de réponse ({{days}})',
+    pendingTitle_one: '{{count}} trajet en attente de réponse',
+    pendingTitle_other: '{{count}} trajets en attente de réponse',
+    pendingOnDays_one: '{{count}} trajet en attente de réponse ({{days}})',
+    pendingOnDays_other: '{{count}} trajets en attente de réponse ({{days}})',
     days_one: '{{count}} jour',
     days_other: '{{count}} jours',
     dayTitle_one: '{{day}} — {{count}} trajet sans réponse',
@@ -367,7 +370,20 @@ export const fr = {
     promptClosed:
       'Ce message n’attend plus de réponse : votre gestionnaire de flotte a demandé au bot d’effacer vos données. Vos trajets restent tels qu’Ocean les a enregistrés. Écrivez au bot pour recommencer.',
   },
+  smallTalk: {
+    greeting: 'Bonjour {{name}} ! Voici ce que je sais faire.',
+    thanks: 'Avec plaisir ! Voici ce que je sais faire, si besoin.',
+    notUnderstood: 'Je n’ai pas compris « {{input}} ». Pour répondre sur vos trajets, utilisez les boutons de mes messages ; voici ce que je sais faire.',
+  },
+  usage: {
+    forget:
+      'Pour effacer une personne du bot : {{cmd}} forget @personne (ou son adresse e-mail, ou son nom). Je vous montrerai ce qui sera effacé avant de vous demander de confirmer.',
+    link: 'Pour relier une personne à sa fiche Ocean : {{cmd}} link @personne suivi de son e-mail ou de son n° Ocean (ex. {{cmd}} link @Antoine 1110000407).',
+    unlink: 'Pour défaire le lien d’une personne avec Ocean : {{cmd}} unlink @personne (ou son adresse e-mail, ou son nom).',
+  },
   suggestions: {
+    isOn: 'Les suggestions sont activées : quand vos trois derniers trajets semblables ont reçu la même réponse, je la propose. « {{cmd}} suggestions off » pour les désactiver.',
+    isOff: 'Les suggestions sont désactivées. « {{cmd}} suggestions on » pour les rétablir.',
     off: 'Suggestions désactivées : vos messages ne proposeront plus de réponse. « {{cmd}} suggestions on » pour les rétablir.',
     on: 'Suggestions activées : quand vos trois derniers trajets semblables ont reçu la même réponse, je la propose (rien n’est envoyé à Ocean sans votre clic).',
   },

@@ -82,7 +82,7 @@ export class OverviewService {
       { type: 'text', text: t.t('overview.greeting', { name: subject.name }) },
       {
         type: 'heading',
-        text: open ? t.t('overview.pendingTitle', { count: open, days: t.t('overview.days', { count: days.length }) }) : t.t('overview.nothingPending'),
+        text: open ? t.t('overview.pendingOnDays', { count: open, days: t.t('overview.days', { count: days.length }) }) : t.t('overview.nothingPending'),
       },
       { type: 'text', text: t.t('overview.todayStatus', { delivered, pending: inFlight }), tone: 'muted' },
     ];

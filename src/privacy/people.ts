@@ -196,12 +196,16 @@ export class PeopleService {
       }
       case 'name': {
         const wanted = foldName(target.name);
-        const matches = (await store.people.ofWorkspace(platform, workspaceId)).filter(
-          (p) => foldName(p.display_name ?? '') === wanted || foldName(p.chat_user_id) === wanted,
-        );
+        const known = await store.people.ofWorkspace(platform, workspaceId);
+        const matches = known.filter((p) => foldName(p.display_name ?? '') === wanted || foldName(p.chat_user_id) === wanted);
         if (matches.length > 1) return 'ambiguous';
         if (matches[0]) return matches[0];
+        // A first name alone names the one person who has it, among those known and those the platform finds.
+        const byFirst = wanted.includes(' ') ? [] : known.filter((p) => foldName(p.display_name ?? '').split(' ')[0] === wanted);
+        if (byFirst.length > 1) return 'ambiguous';
         const found = port && canDiscover(port) ? await port.discoverByName?.(target.name) : undefined;
+        if (byFirst[0] && found && found.chatUserId !== byFirst[0].chat_user_id) return 'ambiguous';
+        if (byFirst[0]) return byFirst[0];
         return found ? keep(found) : undefined;
       }
     }
