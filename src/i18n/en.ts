@@ -286,8 +286,10 @@ export const en: Catalogue = {
     remind_one: 'Send a reminder now ({{count}} driver)',
     remind_other: 'Send a reminder now ({{count}} drivers)',
     allReminded: 'Every day waiting for answers has had its reminder already (one per day).',
-    reminded_one: 'Reminder sent to {{count}} driver ({{days}} day(s) waiting).',
-    reminded_other: 'Reminder sent to {{count}} drivers ({{days}} days waiting).',
+    reminded_one: 'Reminder sent to {{count}} driver, for {{days}}.',
+    reminded_other: 'Reminder sent to {{count}} drivers, for {{days}}.',
+    waitingDays_one: '{{count}} waiting day',
+    waitingDays_other: '{{count}} waiting days',
     alreadyReminded_one: '{{count}} day had had its reminder already: one per day.',
     alreadyReminded_other: '{{count}} days had had their reminder already: one per day.',
     nothingToRemind: 'No reminder to send: no open day is waiting for answers any more.',
@@ -400,5 +402,8 @@ export const en: Catalogue = {
   welcome: {
     title: 'Welcome!',
     text: "I'm your fleet's privacy bot. Every morning I'll ask whether yesterday's trips were private or professional. Type \"help\" to learn more.",
+    tryDriver: 'Try: "{{cmd}}" for your pending trips, "{{cmd}} schedule" for your private hours, "help" for everything else.',
+    tryManager:
+      'Try: "{{reportCmd}} yesterday" for yesterday\'s report (it moves as soon as a driver answers), "{{reportCmd}} unanswered" for who has not answered, "help" for everything else.',
   },
 };

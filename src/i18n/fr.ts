@@ -21,7 +21,7 @@ export const fr = {
     unknownCommand: 'Commande inconnue « {{input}} ». Commandes acceptées : {{accepted}}.',
     badArgument: 'Argument « {{argument}} » non reconnu. Formes acceptées : {{accepted}}.',
     badPeriod:
-      'Période « {{argument}} » non reconnue. Formes acceptées : hier, semaine-derniere, mois-dernier, AAAA (ex. 2026), AAAA-MM (ex. 2026-10), jj/mm/aaaa-jj/mm/aaaa.',
+      'Période « {{argument}} » non reconnue. Formes acceptées : hier, semaine-dernière, mois-dernier, AAAA (ex. 2026), AAAA-MM (ex. 2026-10), jj/mm/aaaa-jj/mm/aaaa.',
     periodOrder: 'La période « {{argument}} » se termine avant de commencer.',
     periodFuture: 'La période « {{argument}} » commence dans le futur.',
     periodTooLong: 'La période « {{argument}} » dépasse {{max}} jours.',
@@ -61,7 +61,7 @@ export const fr = {
     privacy: '{{cmd}} — vos trajets en attente et vos horaires de vie privée',
     schedule: '{{cmd}} horaires (ou schedule) — voir ou modifier vos horaires de vie privée',
     report: '{{reportCmd}} [période] [par conducteur|par véhicule] — rapport privé / professionnel',
-    periods: 'Périodes : hier, semaine-derniere, mois-dernier, AAAA, AAAA-MM, jj/mm/aaaa-jj/mm/aaaa (par défaut : le mois dernier).',
+    periods: 'Périodes : hier, semaine-dernière, mois-dernier, AAAA, AAAA-MM, jj/mm/aaaa-jj/mm/aaaa (par défaut : le mois dernier).',
     managerReports:
       '{{reportCmd}} [période] sans-réponse — qui n’a pas répondu (et qui le bot ne peut pas joindre), avec un bouton de rappel ; {{reportCmd}} AAAA par véhicule — l’avantage en nature de l’année ; dans un canal Teams, @bot {{reportCmd}} ici — le rapport hebdomadaire y sera publié',
     link: '{{cmd}} relier @personne e-mail-ou-n°-Ocean (ou link) — relier une personne à sa fiche Ocean ; {{cmd}} délier @personne (ou unlink) pour défaire ce lien ; {{cmd}} oublier @personne (ou forget) pour effacer ses données du bot, après confirmation',
@@ -290,8 +290,10 @@ export const fr = {
     remind_one: 'Envoyer un rappel maintenant ({{count}} conducteur)',
     remind_other: 'Envoyer un rappel maintenant ({{count}} conducteurs)',
     allReminded: 'Chaque journée en attente a déjà reçu son rappel (un seul par journée).',
-    reminded_one: 'Rappel envoyé à {{count}} conducteur ({{days}} journée(s) en attente).',
-    reminded_other: 'Rappel envoyé à {{count}} conducteurs ({{days}} journées en attente).',
+    reminded_one: 'Rappel envoyé à {{count}} conducteur, pour {{days}}.',
+    reminded_other: 'Rappel envoyé à {{count}} conducteurs, pour {{days}}.',
+    waitingDays_one: '{{count}} journée en attente',
+    waitingDays_other: '{{count}} journées en attente',
     alreadyReminded_one: '{{count}} journée avait déjà reçu son rappel : un seul par journée.',
     alreadyReminded_other: '{{count}} journées avaient déjà reçu leur rappel : un seul par journée.',
     nothingToRemind: 'Aucun rappel à envoyer : plus aucune journée ouverte n’attend de réponse.',
@@ -318,7 +320,7 @@ export const fr = {
   digest: {
     title: 'Rapport hebdomadaire — {{period}}',
     reportUnavailable:
-      'Le rapport de {{period}} n’a pas pu être préparé (Ocean n’a pas répondu). Demandez-le plus tard avec /privacy-report semaine-derniere ; voici qui n’a pas encore répondu.',
+      'Le rapport de {{period}} n’a pas pu être préparé (Ocean n’a pas répondu). Demandez-le plus tard avec /privacy-report semaine-dernière ; voici qui n’a pas encore répondu.',
   },
   reportChannel: {
     set: 'Ce canal recevra le rapport hebdomadaire de la flotte.',
@@ -333,10 +335,10 @@ export const fr = {
     slack: 'Sur Slack, le canal du rapport hebdomadaire est celui de la variable SLACK_REPORT_CHANNEL : demandez-le à la personne qui administre le bot.',
   },
   link: {
-    done: '{{who}} est relié(e) à {{name}} dans Ocean.',
-    undone: "{{who}} n'est plus relié(e) à Ocean.",
+    done: 'Lien fait : {{who}} reçoit désormais les trajets de la fiche Ocean « {{name}} ».',
+    undone: 'Lien défait : {{who}} n’est plus relié à aucune fiche Ocean.',
     toldLinked:
-      '{{manager}} vous a relié(e) à la fiche Ocean de {{name}} : vous recevrez désormais chaque matin les trajets de cette fiche. Si ce n’est pas vous, dites-le à votre gestionnaire de flotte.',
+      '{{manager}} a relié votre compte à la fiche Ocean « {{name}} » : vous recevrez désormais chaque matin les trajets de cette fiche. Si ce n’est pas vous, dites-le à votre gestionnaire de flotte.',
     toldUnlinked: '{{manager}} a défait le lien entre votre compte et Ocean : vous ne recevrez plus les trajets de la veille.',
   },
   language: { set: 'Langue : français.' },
@@ -400,10 +402,13 @@ export const fr = {
     help: '{{cmd}} help',
     report: '{{reportCmd}} 2026-10 par véhicule',
     here: '{{reportCmd}} here, ou {{reportCmd}} here off',
-    unanswered: '{{reportCmd}} semaine-derniere sans-reponse',
+    unanswered: '{{reportCmd}} semaine-dernière sans-réponse',
   },
   welcome: {
     title: 'Bienvenue !',
     text: 'Je suis le bot vie privée de votre flotte. Chaque matin, je vous demanderai si les trajets de la veille étaient privés ou professionnels. Tapez « help » pour en savoir plus.',
+    tryDriver: 'À essayer : « {{cmd}} » pour vos trajets en attente, « {{cmd}} horaires » pour vos horaires de vie privée, « help » pour tout le reste.',
+    tryManager:
+      'À essayer : « {{reportCmd}} hier » pour le rapport d’hier (il bouge dès qu’un conducteur répond), « {{reportCmd}} sans-réponse » pour qui n’a pas répondu, « help » pour tout le reste.',
   },
 } as const;

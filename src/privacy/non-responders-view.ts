@@ -60,5 +60,8 @@ export function nonRespondersView(
 export function reminderOutcomeView(outcome: Extract<ReminderOutcome, { replayed: false }>, t: Translator): View {
   const already = outcome.alreadyReminded ? ` ${t.t('unanswered.alreadyReminded', { count: outcome.alreadyReminded })}` : '';
   if (!outcome.days) return textView(already ? `${t.t('unanswered.noneSent')}${already}` : t.t('unanswered.nothingToRemind'), 'muted');
-  return textView(`${t.t('unanswered.reminded', { count: outcome.drivers, days: outcome.days })}${already}`, 'success');
+  return textView(
+    `${t.t('unanswered.reminded', { count: outcome.drivers, days: t.t('unanswered.waitingDays', { count: outcome.days }) })}${already}`,
+    'success',
+  );
 }

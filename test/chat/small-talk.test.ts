@@ -5,6 +5,7 @@ import { MANAGER_INDEX } from '../../src/sandbox/fleet';
 import type { View } from '../../src/views/views';
 import { typed, user } from '../support/chat';
 import { startTestService, type TestService } from '../support/service';
+import { plain, plainJson } from '../support/text';
 
 /*
  * What people type besides commands (issue 27, item 7): a greeting or a thank-you is answered
@@ -19,7 +20,7 @@ const as = (index: number) => {
   const d = t.sim.fleet.byIndex(index);
   return user(d.email!, { email: d.email, displayName: `${d.firstName} ${d.lastName}` }, 'web', 'sandbox');
 };
-const text = (views: View[]) => JSON.stringify(views);
+const text = (views: View[]) => plainJson(views);
 const tones = (views: View[]) => views.flatMap((v) => v.blocks.map((b) => ('tone' in b ? b.tone : undefined)));
 
 beforeAll(async () => {
@@ -35,7 +36,7 @@ describe('small talk', () => {
   it('"bonjour" greets a driver by name with the drivers\u2019 help only, French forms shown', async () => {
     const views = await typed(t, as(9), 'Bonjour');
     expect(views).toHaveLength(1);
-    expect(views[0]!.summary).toBe('Bonjour Maxime ! Voici ce que je sais faire.');
+    expect(plain(views[0]!.summary)).toBe('Bonjour Maxime ! Voici ce que je sais faire.');
     expect(text(views)).toContain('privacy horaires (ou schedule)');
     expect(text(views)).not.toContain('privacy-report');
     expect(text(views)).not.toContain('forget');
@@ -43,7 +44,7 @@ describe('small talk', () => {
 
   it('"merci !" is thanked, and a manager\u2019s help has the manager commands', async () => {
     const driver = await typed(t, as(9), 'merci !');
-    expect(driver[0]!.summary).toBe('Avec plaisir ! Voici ce que je sais faire, si besoin.');
+    expect(plain(driver[0]!.summary)).toBe('Avec plaisir ! Voici ce que je sais faire, si besoin.');
     const manager = await typed(t, as(MANAGER_INDEX), 'bonjour');
     expect(text(manager)).toContain('privacy-report [période]');
     expect(text(manager)).toContain('privacy oublier @personne (ou forget)');
@@ -51,7 +52,7 @@ describe('small talk', () => {
 
   it('a word not understood ("privé") is said so politely, with the help, never as an error', async () => {
     const views = await typed(t, as(9), 'privé');
-    expect(views[0]!.summary).toContain('Je n’ai pas compris « privé »');
+    expect(plain(views[0]!.summary)).toContain('Je n’ai pas compris « privé »');
     expect(tones(views)).not.toContain('error');
   });
 
@@ -61,14 +62,14 @@ describe('small talk', () => {
   });
 
   it('"privacy suggestions" alone says whether they are on', async () => {
-    expect((await typed(t, as(9), 'privacy suggestions'))[0]!.summary).toContain('Les suggestions sont activées');
+    expect(plain((await typed(t, as(9), 'privacy suggestions'))[0]!.summary)).toContain('Les suggestions sont activées');
     await typed(t, as(9), 'privacy suggestions off');
-    expect((await typed(t, as(9), 'privacy suggestions'))[0]!.summary).toContain('Les suggestions sont désactivées');
+    expect(plain((await typed(t, as(9), 'privacy suggestions'))[0]!.summary)).toContain('Les suggestions sont désactivées');
   });
 
   it('"privacy forget" alone says how to use it', async () => {
     const [view] = await typed(t, as(MANAGER_INDEX), 'privacy forget');
-    expect(view!.summary).toBe(
+    expect(plain(view!.summary)).toBe(
       'Pour effacer une personne du bot : privacy forget @personne (ou son adresse e-mail, ou son nom). Je vous montrerai ce qui sera effacé avant de vous demander de confirmer.',
     );
   });

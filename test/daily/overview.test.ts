@@ -2,6 +2,7 @@ import { promptTrips } from '../../src/privacy/trip';
 import type { View } from '../../src/views/views';
 import { clicked, typed, user } from '../support/chat';
 import { addFleetToSlack, eventually, startTestService, type TestService } from '../support/service';
+import { plain, plainJson } from '../support/text';
 
 /*
  * `/privacy` with several open days (issue 27, items 1 and 8): one message, the day that closes
@@ -16,7 +17,7 @@ const DAYS = ['2026-11-18', '2026-11-19', '2026-11-20', '2026-11-23', '2026-11-2
 let t: TestService;
 const slackUser = () => user(`U_${DRIVER}`, { email: t.sim.fleet.byIndex(DRIVER).email }, 'slack', 'T_FLEET');
 const actions = (view: View) => view.blocks.flatMap((b) => (b.type === 'actions' || b.type === 'item' ? b.actions : []));
-const headings = (view: View) => view.blocks.filter((b) => b.type === 'heading').map((b) => (b as { text: string }).text);
+const headings = (view: View) => view.blocks.filter((b) => b.type === 'heading').map((b) => plain((b as { text: string }).text));
 
 beforeAll(async () => {
   t = await startTestService({ teams: false });
@@ -33,11 +34,11 @@ describe('the /privacy overview', () => {
     const days = headings(overview).slice(1);
     expect(days[0]).toMatch(/^mercredi 18 novembre — \d+ trajets? sans réponse$/);
     expect(days.map((d) => d.split(' — ')[0])).toEqual(['mercredi 18 novembre', 'jeudi 19 novembre', 'vendredi 20 novembre']);
-    const text = JSON.stringify(overview);
+    const text = plainJson(overview);
     expect(text).toContain('Dernier jour pour répondre');
     expect(text).toContain('Et 2 autres jours en attente.');
     const more = actions(overview).find((a) => a.actionId === 'overview_days');
-    expect(more?.label).toBe('Voir les 2 jours suivants');
+    expect(plain(more!.label)).toBe('Voir les 2 jours suivants');
     const next = await clicked(t, slackUser(), more!.actionId, more!.value);
     expect(
       headings(next.update!)
@@ -63,6 +64,6 @@ describe('the /privacy overview', () => {
         .slice(updatesBefore)
         .find((c) => c.args.channel === `D_U_${DRIVER}`),
     );
-    expect(JSON.stringify(update.args.blocks)).toContain('Privé — enregistrement…');
+    expect(plainJson(update.args.blocks)).toContain('Privé — enregistrement…');
   });
 });

@@ -1,6 +1,7 @@
 import { promptTrips } from '../../src/privacy/trip';
 import { clicked, user } from '../support/chat';
 import { addFleetToSlack, startTestService, TEST_DAY, type TestService } from '../support/service';
+import { plain } from '../support/text';
 
 /*
  * "Toute la journée privée / professionnelle" (issue 27, item 3) answers the trips still without
@@ -29,7 +30,7 @@ it('the day button leaves a trip answered otherwise as it is, says so, and offer
   const after = await choices();
   expect(after.get(asked[0]!.id)).toBe('professional');
   expect(asked.slice(1).every((trip) => after.get(trip.id) === 'private')).toBe(true);
-  expect(day.reply?.summary).toBe('1 trajet avait déjà une autre réponse : il la garde. Les trajets sans réponse sont maintenant « privé ».');
+  expect(plain(day.reply!.summary)).toBe('1 trajet avait déjà une autre réponse : il la garde. Les trajets sans réponse sont maintenant « privé ».');
   const change = day.reply!.blocks.flatMap((b) => (b.type === 'actions' ? b.actions : []))[0]!;
   expect(change.label).toBe('Le passer aussi en privé');
   await clicked(t, driverUser(), change.actionId, change.value);

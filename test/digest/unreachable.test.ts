@@ -1,6 +1,7 @@
 import { MANAGER_INDEX } from '../../src/sandbox/fleet';
 import { typed, user } from '../support/chat';
 import { startTestService, TEST_DAY, type TestService } from '../support/service';
+import { plainJson } from '../support/text';
 
 /* The reasons a driver is out of the bot's reach on Slack and Teams (issue 27, item 4). */
 
@@ -24,7 +25,7 @@ afterAll(() => t.stop());
 it('says who is not found in the chat and who has not installed the Teams app, and what the manager can do', async () => {
   const boss = user('U_0', { email: t.sim.fleet.byIndex(MANAGER_INDEX).email }, 'slack', 'T_FLEET');
   const [view] = await typed(t, boss, '/privacy-report unanswered');
-  const text = JSON.stringify(view);
+  const text = plainJson(view);
   const name = (index: number) => `${t.sim.fleet.byIndex(index).firstName} ${t.sim.fleet.byIndex(index).lastName}`;
   expect(text).toContain(`${name(13)} (n° Ocean ${t.sim.fleet.byIndex(13).individuId}) — introuvable dans la messagerie`);
   expect(text).toContain(`${name(11)} (n° Ocean ${t.sim.fleet.byIndex(11).individuId}) — l’app Teams n’est pas installée pour lui`);

@@ -7,6 +7,7 @@ import { AnswerWindow, dayToRun } from '../../src/privacy/answer-window';
 import { LONG_DAY_INDEX, LONG_DAY_TRIPS, SEEDED_HISTORY_INDEXES } from '../../src/sandbox/fleet';
 import type { View } from '../../src/views/views';
 import { startTestService, TEST_NOW, type TestService } from '../support/service';
+import { plainJson } from '../support/text';
 
 /*
  * The sandbox's quick start shows suggestions and paging (issue 27, item 6): a few weeks of
@@ -37,13 +38,13 @@ it('"Envoyer les messages du jour" shows suggestions to the seeded drivers and a
   expect(sent.status).toBe(200);
   const seeded = await Promise.all(SEEDED_HISTORY_INDEXES.map((i) => conversation(t.sim.fleet.byIndex(i).email!)));
   for (const views of seeded) {
-    const text = JSON.stringify(views);
+    const text = plainJson(views);
     expect(text).toContain('Suggestion : ');
     expect(text).toContain('Accepter les suggestions');
   }
   const [round] = await conversation(t.sim.fleet.byIndex(LONG_DAY_INDEX).email!);
-  expect(JSON.stringify(round)).toContain(`Ces ${LONG_DAY_TRIPS} trajets étaient-ils privés ou professionnels`);
-  expect(JSON.stringify(round)).toContain('Page 1/2');
+  expect(plainJson(round)).toContain(`Ces ${LONG_DAY_TRIPS} trajets étaient-ils privés ou professionnels`);
+  expect(plainJson(round)).toContain('Page 1/2');
   expect(round!.blocks.flatMap((b) => (b.type === 'actions' ? b.actions : [])).map((a) => a.label)).toContain('Suivant');
 });
 
