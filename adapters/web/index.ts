@@ -104,11 +104,16 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
   router.get('/people', (_req, res) => {
     res.json(people);
   });
-  router.get('/conversation', (req, res) => {
-    const key = String(req.query.as ?? '');
-    if (!people.some((p) => p.key === key)) return void res.status(404).json({ error: 'unknown person' });
-    res.json(port.conversation(key).map(serialise));
-  });
+  router.get(
+    '/conversation',
+    handle(async (req, res) => {
+      const key = String(req.query.as ?? '');
+      if (!people.some((p) => p.key === key)) return void res.status(404).json({ error: 'unknown person' });
+      // A first conversation opens with a welcome saying what to try.
+      if (!port.conversation(key).length) port.append(key, { from: 'bot', view: await core.router.welcome(request(key, req)) });
+      res.json(port.conversation(key).map(serialise));
+    }),
+  );
   router.post(
     '/command',
     handle(async (req, res) => {

@@ -170,8 +170,22 @@ export class ChatRouter {
     const known = await this.deps.store.conversations.of(person.id);
     if (!known?.active || JSON.stringify(known.reference) !== JSON.stringify(reference)) await this.deps.store.conversations.save(person.id, reference);
     if (!greet || known) return undefined;
-    const t = translator(localeOf(person, this.deps.defaultLocale));
-    return { summary: t.t('welcome.title'), title: t.t('welcome.title'), blocks: [{ type: 'text', text: t.t('welcome.text') }] };
+    return this.welcome(request);
+  }
+
+  /** The first message of a conversation: what the bot does, and what to try first for the person's role. */
+  async welcome(request: ChatRequest): Promise<View> {
+    const actor = await this.deps.people.identify(request);
+    const t = actor.t;
+    const names = COMMAND_NAMES[actor.person.platform];
+    return {
+      summary: t.t('welcome.title'),
+      title: t.t('welcome.title'),
+      blocks: [
+        { type: 'text', text: t.t('welcome.text') },
+        { type: 'text', text: t.t(actor.role === 'manager' ? 'welcome.tryManager' : 'welcome.tryDriver', names) },
+      ],
+    };
   }
 
   /** A platform's home tab (Slack's App Home): where the driver stands, pending days and private hours. */
