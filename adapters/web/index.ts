@@ -7,7 +7,7 @@ import type { ActionOutcome } from '../../src/chat/router';
 import { translator } from '../../src/i18n';
 import { yesterday } from '../../src/ocean/dates';
 import type { ChatRequest } from '../../src/privacy/people';
-import { seedSandboxHistory } from '../../src/sandbox/seed';
+import { seedSandboxHistory } from '../../src/privacy/sandbox-history';
 import type { OceanSimulator } from '../../src/sandbox/simulator';
 import type { Block, View } from '../../src/views/views';
 import { isLoopbackAddress, isLoopbackHost } from '../http';

@@ -10,8 +10,8 @@ import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestServi
 import { blockActionsBody, post, sign } from '../support/slack-requests';
 
 const FORM = 'application/x-www-form-urlencoded';
-/** `08:10 → 09:03 · Villefranche-sur-Saône → Givors · 61,8 km · 53 min`: the distance of a trip line. */
-const TRIP_KM = / · (\d+(?:,\d)?) km · /;
+/** `08:10 → 09:03 · Villefranche-sur-Saône → Givors · 61,8 km · 53 min`: the distance of a trip line (a no-break space before km). */
+const TRIP_KM = / · (\d+(?:,\d)?)\skm · /;
 
 /** Tenths of a kilometre as the French views write them ("61,8"), so sums are exact. */
 const tenths = (text: string) => Math.round(Number(text.replace(',', '.')) * 10);

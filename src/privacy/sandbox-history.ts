@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import { tripSlot } from '../privacy/suggestion-rule';
+import { type Fleet, SEEDED_HISTORY_INDEXES } from '../sandbox/fleet';
 import type { Store } from '../store';
 import { recordAnswered } from '../store/history';
-import { type Fleet, SEEDED_HISTORY_INDEXES } from './fleet';
+import { tripSlot } from './suggestion-rule';
 
 /** Weeks of answers seeded before the day asked: the rule wants the last three to agree. */
 const SEEDED_WEEKS = 3;
