@@ -2,6 +2,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Core } from '../src/app';
 import type { Locale } from '../src/domain';
 import { supportedLocale } from '../src/i18n';
+import { frenchTypography } from '../src/i18n/typography';
 import { NAV, type PageName, pageText } from './pages-text';
 
 /*
@@ -30,7 +31,14 @@ function chooseLocale(req: Request, fallback: Locale): Locale {
 }
 
 export function renderPage(page: PageName, locale: Locale, retentionDays: number): string {
-  const text = pageText(page, locale, { retentionDays });
+  const raw = pageText(page, locale, { retentionDays });
+  // French pages follow French typography, as the chat does.
+  const typeset = locale === 'fr' ? frenchTypography : (line: string) => line;
+  const text = {
+    ...raw,
+    title: typeset(raw.title),
+    sections: raw.sections.map((s) => ({ ...s, heading: s.heading && typeset(s.heading), paragraphs: s.paragraphs.map(typeset) })),
+  };
   const nav = NAV[locale];
   const links = (Object.keys(PAGE_PATHS) as PageName[])
     .map((p) => (p === page ? `<strong>${html(nav[p])}</strong>` : `<a href="${PAGE_PATHS[p]}?lang=${locale}">${html(nav[p])}</a>`))

@@ -19,6 +19,7 @@ import { OverviewService } from './privacy/overview';
 import { PeopleService } from './privacy/people';
 import { ChatPorts } from './privacy/ports';
 import { PromptMessages } from './privacy/prompt-messages';
+import { Reach } from './privacy/reach';
 import { TeamsInstaller } from './privacy/reach/teams-installs';
 import { PeriodKeys } from './privacy/report-keys';
 import { ReportService } from './privacy/reports';
@@ -127,6 +128,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   const trips = new TripsService(ocean, directory, zone, clock);
   const answerWindow = new AnswerWindow(zone, config.answerDeadlineDays, clock);
   const suggestions = new Suggestions({ store, zone, logger: logger.child({ component: 'suggestions' }) });
+  const overview = new OverviewService({ store, clock, window: answerWindow, suggestions, zone });
   const messages = new PromptMessages({
     store,
     ports,
@@ -134,6 +136,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     zone,
     window: answerWindow,
     suggestions,
+    overview,
     defaultLocale: config.defaultLocale,
     logger: logger.child({ component: 'messages' }),
   });
@@ -207,6 +210,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     zone,
     clock,
     retentionDays: config.retentionDays,
+    messages,
     logger: logger.child({ component: 'retention' }),
   });
   const nonResponders = new NonResponders({ store, directory, window: answerWindow, reminders: dailyRun });
@@ -228,10 +232,11 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     people,
     answers,
     links: new LinkService({ store, directory, ports, defaultLocale: config.defaultLocale, logger: logger.child({ component: 'links' }) }),
-    overview: new OverviewService({ store, clock, window: answerWindow }),
+    overview,
     messages,
     reports,
     nonResponders,
+    reach: new Reach({ store, directory, ports }),
     schedules,
     retention,
     zone,

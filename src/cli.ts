@@ -4,6 +4,8 @@ import { type Service, startService } from '../adapters/service';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { isIsoDay, yesterday } from './ocean/dates';
+import { AnswerWindow, dayToRun } from './privacy/answer-window';
+import { seedSandboxHistory } from './privacy/sandbox-history';
 import { withSandboxOcean } from './sandbox/bootstrap';
 import { ephemeralDisk, ephemeralStoreRefusal } from './store/ephemeral';
 import { StoreError } from './store/errors';
@@ -39,6 +41,13 @@ async function cli(args: string[]): Promise<number> {
     process.stderr.write('--date must be a day written YYYY-MM-DD\n');
     return 2;
   }
+  const now = new Date();
+  const check = dayToRun(day, new AnswerWindow(config.timezone, config.answerDeadlineDays, { now: () => now }), config.timezone, now);
+  if ('refuse' in check) {
+    process.stderr.write(`${check.refuse}\n`);
+    return 2;
+  }
+  if ('warn' in check) process.stderr.write(`Warning: ${check.warn}\n`);
   if (!config.databaseUrl) {
     const ephemeral = ephemeralDisk(process.env, config.dataDir);
     if (ephemeral && !config.allowEphemeralStore) {
@@ -65,6 +74,8 @@ async function cli(args: string[]): Promise<number> {
     throw error;
   }
   try {
+    // Sandbox: a few weeks of answers for some drivers, so that their messages show suggestions.
+    if (simulator) await seedSandboxHistory(service.core.store, simulator.fleet, day, config.timezone);
     const report = await service.core.dailyRun.run(day);
     print({ day: report.day, drivers: report.drivers, ...report.outcomes, sent: report.sent });
     await service.core.outbox.drain();

@@ -31,7 +31,7 @@ export interface SlackTransport {
 /** Our slash commands (the manifest's). */
 const COMMAND_PATTERN = /^\/(privacy|privacy-report)$/;
 const ACTION_PATTERN =
-  /^(trip_answer|accept_suggestions|prompt_page|schedule_edit|schedule_show|period_add|period_delete|period_delete_confirm|remind_unanswered):\d+$/;
+  /^(trip_answer|accept_suggestions|prompt_page|overview_days|schedule_edit|schedule_show|period_add|period_delete|period_delete_confirm|remind_unanswered|forget_confirm|forget_cancel):\d+$/;
 const FORM_PATTERN = /^(schedule_form|period_form)$/;
 /** A response_url answers for 30 minutes (Slack's rule). */
 const RESPONSE_URL_TTL_MS = 30 * 60_000;

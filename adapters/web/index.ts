@@ -7,6 +7,7 @@ import type { ActionOutcome } from '../../src/chat/router';
 import { translator } from '../../src/i18n';
 import { yesterday } from '../../src/ocean/dates';
 import type { ChatRequest } from '../../src/privacy/people';
+import { seedSandboxHistory } from '../../src/privacy/sandbox-history';
 import type { OceanSimulator } from '../../src/sandbox/simulator';
 import type { Block, View } from '../../src/views/views';
 import { isLoopbackAddress, isLoopbackHost } from '../http';
@@ -103,11 +104,16 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
   router.get('/people', (_req, res) => {
     res.json(people);
   });
-  router.get('/conversation', (req, res) => {
-    const key = String(req.query.as ?? '');
-    if (!people.some((p) => p.key === key)) return void res.status(404).json({ error: 'unknown person' });
-    res.json(port.conversation(key).map(serialise));
-  });
+  router.get(
+    '/conversation',
+    handle(async (req, res) => {
+      const key = String(req.query.as ?? '');
+      if (!people.some((p) => p.key === key)) return void res.status(404).json({ error: 'unknown person' });
+      // A first conversation opens with a welcome saying what to try.
+      if (!port.conversation(key).length) port.append(key, { from: 'bot', view: await core.router.welcome(request(key, req)) });
+      res.json(port.conversation(key).map(serialise));
+    }),
+  );
   router.post(
     '/command',
     handle(async (req, res) => {
@@ -160,7 +166,10 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
       if (!body) return;
       // The chosen person is met (and linked) before the run looks for drivers.
       if (body.as) await core.router.met(request(body.as, req));
-      const report = await core.dailyRun.run(yesterday(core.clock.now(), core.config.timezone));
+      const day = yesterday(core.clock.now(), core.config.timezone);
+      // A few weeks of answers for some drivers: their messages show suggestions at once.
+      await seedSandboxHistory(core.store, simulator.fleet, day, core.config.timezone);
+      const report = await core.dailyRun.run(day);
       res.json({ day: report.day, outcomes: report.outcomes });
     }),
   );

@@ -64,14 +64,16 @@ export const PAGE = `<!doctype html>
     <label for="who">Personne</label>
     <select id="who" data-testid="who"></select>
     <p class="hint" id="who-note"></p>
-    <button id="send-prompts" data-testid="send-prompts" class="primary">Envoyer les messages du jour</button>
+    <button id="send-prompts" data-testid="send-prompts" class="primary">Envoyer les messages du jour à tous les conducteurs</button>
     <p class="hint" id="prompts-result" data-testid="prompts-result" role="status" aria-live="polite"></p>
     <h2>Essayez</h2>
     <ul class="hint">
       <li><code>privacy</code> — trajets en attente et horaires de vie privée</li>
       <li><code>privacy schedule</code> — voir et modifier ses horaires</li>
+      <li><code>privacy-report hier</code> — gestionnaires, après avoir répondu en conducteur : le rapport d’hier montre vos réponses tout de suite (celui du mois dernier ne bouge pas)</li>
+      <li><code>privacy-report sans-réponse</code> — gestionnaires : qui n’a pas répondu, et qui le bot ne peut pas joindre</li>
       <li><code>privacy-report mois-dernier par véhicule</code> — gestionnaires</li>
-      <li><code>privacy link @Antoine Fournier antoine.fournier@…</code> — gestionnaires</li>
+      <li><code>privacy link @Antoine Fournier 1110000407</code> — gestionnaires : relie Antoine, qui n’a pas d’e-mail dans Ocean, par son n° Ocean (voir <code>privacy-report sans-réponse</code>)</li>
       <li><code>help</code></li>
     </ul>
   </section>

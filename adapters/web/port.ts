@@ -51,7 +51,10 @@ export class WebPort implements DiscoveringPort {
   async discoverByName(name: string): Promise<DiscoveredUser | undefined> {
     const wanted = fold(name);
     const matches = this.people.filter((p) => fold(p.name) === wanted || fold(p.key) === wanted);
-    return matches.length === 1 ? found(matches[0] as WebPerson) : undefined;
+    // A first name alone names the one person who has it.
+    const byFirst = matches.length || wanted.includes(' ') ? [] : this.people.filter((p) => fold(p.name).split(' ')[0] === wanted);
+    const one = matches.length ? matches : byFirst;
+    return one.length === 1 ? found(one[0] as WebPerson) : undefined;
   }
 
   async sendDirect(person: Person, view: View): Promise<MessageRef> {

@@ -22,8 +22,10 @@ export type Command =
   | { kind: 'unlink'; target: Target }
   | { kind: 'forget'; target: Target }
   | { kind: 'language'; locale: 'fr' | 'en' }
-  /** `/privacy suggestions off|on`: suggestions from the driver's own answers. */
-  | { kind: 'suggestions'; on: boolean };
+  /** `/privacy suggestions off|on`: suggestions from the driver's own answers; alone, whether they are on. */
+  | { kind: 'suggestions'; on?: boolean }
+  /** "bonjour", "merci !": answered politely, with the help for the person's role. */
+  | { kind: 'smallTalk'; mood: 'greeting' | 'thanks' };
 
 export interface CommandError {
   key: string;
@@ -47,12 +49,35 @@ const PRIVACY = ['/privacy', '/vie-privee'];
 const REPORT = ['/privacy-report', '/rapport-vie-privee'];
 const HELP = ['help', 'aide'];
 
-/** Parses a whole line: `/privacy schedule`, `privacy-report 2026-10 by vehicle`, `help`. */
+const GREETINGS = ['bonjour', 'salut', 'bonsoir', 'coucou', 'hello', 'hi', 'hey', 'good morning'];
+const THANKS = ['merci', 'merci beaucoup', 'merci bien', 'thanks', 'thank you', 'thx'];
+/** What `/privacy` takes after it, also understood typed alone (`horaires`, `suggestions off`). */
+const BARE_SUBCOMMANDS = ['schedule', 'horaires', 'suggestions', 'suggestion', 'language', 'langue'];
+
+/**
+ * Parses a whole line: `/privacy schedule`, `privacy-report 2026-10 by vehicle`, `help`; a
+ * greeting or a thank-you ("bonjour", "merci !"); a `/privacy` word typed alone (`horaires`).
+ */
 export function parseLine(line: string, ctx: ParseContext): ParseResult {
   const { head, rest } = splitHead(line);
   if (HELP.includes(head.replace(/^\//, '').toLowerCase())) return rest ? tooMany(rest, 'help') : { ok: true, command: { kind: 'help' } };
+  const words = foldWords(line);
+  if (GREETINGS.includes(words)) return { ok: true, command: { kind: 'smallTalk', mood: 'greeting' } };
+  if (THANKS.includes(words)) return { ok: true, command: { kind: 'smallTalk', mood: 'thanks' } };
+  if (BARE_SUBCOMMANDS.includes(head.toLowerCase())) return parsePrivacy(tokens(clean(line)));
   if (!isOurCommand(head)) return fail('errors.unknownCommand', { input: quote(clean(line)) }, 'commands');
   return parseSlash(slashName(head), rest, ctx);
+}
+
+/** A line as small talk is compared: lower case, no accents, no punctuation ("Merci !" is "merci"). */
+function foldWords(line: string): string {
+  return clean(line)
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z ]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Parses a slash command and its text, as Slack sends them. */
@@ -103,6 +128,7 @@ function parsePrivacy(args: string[]): ParseResult {
     case 'link':
     case 'relier': {
       // The last word is the Ocean driver (an e-mail or an Ocean id); the words before name the person.
+      if (!rest.length) return fail('usage.link', {}, 'link');
       const who = rest.length >= 2 ? (rest[rest.length - 1] as string) : undefined;
       const target = who && (isEmail(who) || /^\d{1,15}$/.test(who)) ? parseTarget(rest.slice(0, -1)) : undefined;
       if (!target || !who) return fail('errors.badArgument', { argument: quote(rest.join(' ') || sub) }, 'link');
@@ -114,6 +140,7 @@ function parsePrivacy(args: string[]): ParseResult {
     case 'forget':
     case 'oublier': {
       const kind = ['forget', 'oublier'].includes(sub.toLowerCase()) ? 'forget' : 'unlink';
+      if (!rest.length) return fail(`usage.${kind}`, {}, kind);
       const target = parseTarget(rest);
       if (!target) return fail('errors.badArgument', { argument: quote(rest.join(' ') || sub) }, kind);
       return { ok: true, command: { kind, target } };
@@ -126,6 +153,7 @@ function parsePrivacy(args: string[]): ParseResult {
     }
     case 'suggestions':
     case 'suggestion': {
+      if (!rest.length) return { ok: true, command: { kind: 'suggestions' } };
       const word = rest[0]?.toLowerCase();
       const on = word !== undefined && ON.includes(word) ? true : word !== undefined && OFF.includes(word) ? false : undefined;
       if (rest.length !== 1 || on === undefined) return fail('errors.badArgument', { argument: quote(rest.join(' ') || sub) }, 'suggestions');

@@ -5,6 +5,7 @@ import type { NonResponders } from '../privacy/non-responders';
 import { nonRespondersView, reminderOutcomeView } from '../privacy/non-responders-view';
 import type { Actor, ChatRequest } from '../privacy/people';
 import type { Period } from '../privacy/periods';
+import type { Reach } from '../privacy/reach';
 import type { ReportService } from '../privacy/reports';
 import type { Store } from '../store';
 import { decodeRemind } from '../views/payloads';
@@ -13,6 +14,8 @@ import { type ActionOutcome, textView, type View } from '../views/views';
 export interface DigestCommandsDeps {
   store: Store;
   nonResponders: NonResponders;
+  /** The drivers the bot cannot reach, listed apart. */
+  reach?: Reach;
   reports: Pick<ReportService, 'periodLabel'>;
   window: AnswerWindow;
   clock: Clock;
@@ -30,13 +33,12 @@ export class DigestCommands {
   constructor(private readonly deps: DigestCommandsDeps) {}
 
   /** `privacy-report [period] unanswered`; without a period, the days still open, up to yesterday. */
-  async unanswered(actor: Actor, period: Period = this.openDays()): Promise<View> {
+  async unanswered(actor: Actor, period: Period = this.openDays(), cmd = 'privacy'): Promise<View> {
     const t = actor.t;
     const list = await this.deps.nonResponders.list(period);
-    // Who gets no prompt at all, and why (no e-mail, not in the tenant, install refused, blocked the bot).
-    const unreachable = await this.deps.nonResponders.unreachable();
+    const unreachable = (await this.deps.reach?.unreachable()) ?? [];
     await this.deps.store.auditLog.add(actor.ref, 'report.unanswered', null, { first: period.first, last: period.last, drivers: list.length });
-    return nonRespondersView(list, t, this.deps.reports.periodLabel(period, t), period, this.deps.zone, unreachable);
+    return nonRespondersView(list, t, this.deps.reports.periodLabel(period, t), period, this.deps.zone, { drivers: unreachable, cmd });
   }
 
   /** The manager's "remind them now": one reminder per waiting day, claimed with the click's request. */

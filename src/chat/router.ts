@@ -7,17 +7,26 @@ import type { AnswerService, RecordedClick } from '../privacy/answers';
 import { privateModeOff } from '../privacy/directory';
 import type { LinkService } from '../privacy/links';
 import type { NonResponders } from '../privacy/non-responders';
-import type { OverviewService } from '../privacy/overview';
+import type { OverviewService, OverviewSubject } from '../privacy/overview';
 import { type Actor, type ChatRequest, localeOf, type PeopleService } from '../privacy/people';
 import type { MessageRef } from '../privacy/ports';
 import type { PromptMessages } from '../privacy/prompt-messages';
 import { pageOfTrip } from '../privacy/prompt-view';
-import { noteReached } from '../privacy/reach';
+import { noteReached, type Reach } from '../privacy/reach';
 import type { ReportService } from '../privacy/reports';
 import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedules';
 import type { DailyPromptRow, Person, Store } from '../store';
-import { decodeAcceptSuggestions, decodeAnswer, decodePage } from '../views/payloads';
+import {
+  type AnswerPayload,
+  decodeAcceptSuggestions,
+  decodeAnswer,
+  decodeForget,
+  decodeOverviewDays,
+  decodePage,
+  encodeAnswer,
+  encodeForget,
+} from '../views/payloads';
 import { ACTION_IDS, type ActionOutcome, type SubmitOutcome, textView, type View } from '../views/views';
 
 export type { ActionOutcome, SubmitOutcome };
@@ -35,6 +44,8 @@ export interface RouterDeps {
   messages: PromptMessages;
   reports: ReportService;
   nonResponders: NonResponders;
+  /** The drivers the bot cannot reach (listed apart among the non-responders). */
+  reach?: Reach;
   schedules: ScheduleService;
   retention: RetentionService;
   zone: string;
@@ -72,9 +83,9 @@ export interface Click {
 }
 
 /** Commands whose effect is written with the key of their request (see `typed`). */
-const CHANGES = new Set<Command['kind']>(['language', 'suggestions', 'link', 'unlink', 'forget', 'reportChannel']);
+const CHANGES = new Set<Command['kind']>(['language', 'suggestions', 'link', 'unlink', 'reportChannel']);
 /** What the bot takes in a channel, where everyone reads its answers: nobody's trips or hours. */
-const IN_CHANNELS = new Set<Command['kind']>(['reportChannel', 'help']);
+const IN_CHANNELS = new Set<Command['kind']>(['reportChannel', 'help', 'smallTalk']);
 
 const COMMAND_NAMES: Record<Platform, { cmd: string; reportCmd: string }> = {
   slack: { cmd: '/privacy', reportCmd: '/privacy-report' },
@@ -101,6 +112,9 @@ export class ChatRouter {
     if (actor.role !== 'manager' && isManagerCommand(input.command, input.text)) return void (await show(textView(t.t('errors.managersOnly'), 'warning')));
     const context = { now: this.deps.clock.now(), zone: this.deps.zone };
     const parsed = input.command === undefined ? parseLine(input.text, context) : parseSlash(input.command, input.text, context);
+    // A line the bot does not understand is not an error of the user's: say so, and what it understands.
+    if (!parsed.ok && parsed.error.key === 'errors.unknownCommand')
+      return void (await show(this.help(actor, t.t('smallTalk.notUnderstood', { input: String(parsed.error.params.input ?? '') }))));
     if (!parsed.ok) return void (await show(this.parseError(parsed.error, actor)));
     if (request.channel && !IN_CHANNELS.has(parsed.command.kind))
       return void (await show(textView(t.t('reportChannel.onlyHere', COMMAND_NAMES[actor.person.platform]), 'warning')));
@@ -165,8 +179,22 @@ export class ChatRouter {
     // someone who wrote to the bot first needs none.
     const first = await this.deps.store.reach.claimWelcome(person.id);
     if (!greet || !first || this.deps.installWelcome === 'off') return undefined;
-    const t = translator(localeOf(person, this.deps.defaultLocale));
-    return { summary: t.t('welcome.title'), title: t.t('welcome.title'), blocks: [{ type: 'text', text: t.t('welcome.text') }] };
+    return this.welcome(request);
+  }
+
+  /** The first message of a conversation: what the bot does, and what to try first for the person's role. */
+  async welcome(request: ChatRequest): Promise<View> {
+    const actor = await this.deps.people.identify(request);
+    const t = actor.t;
+    const names = COMMAND_NAMES[actor.person.platform];
+    return {
+      summary: t.t('welcome.title'),
+      title: t.t('welcome.title'),
+      blocks: [
+        { type: 'text', text: t.t('welcome.text') },
+        { type: 'text', text: t.t(actor.role === 'manager' ? 'welcome.tryManager' : 'welcome.tryDriver', names) },
+      ],
+    };
   }
 
   /** A platform's home tab (Slack's App Home): where the driver stands, pending days and private hours. */
@@ -174,15 +202,13 @@ export class ChatRouter {
     const actor = await this.deps.people.identify(request);
     const unlinked = this.cannotAnswer(actor);
     if (unlinked) return unlinked;
-    const { summary, pending } = await this.deps.overview.of(actor);
-    const prompts = await Promise.all(pending.map(({ prompt, answers }) => this.deps.answers.view(prompt, actor.t, 0, answers)));
+    const { view } = await this.deps.overview.of(this.overviewSubject(actor));
     const hours = await this.deps.schedules.view(actor, actor).catch((error: unknown) => errorView(error, actor.t));
     return {
-      summary: summary.summary,
-      title: summary.title,
+      summary: view.summary,
+      title: view.title,
       blocks: [
-        ...summary.blocks.filter((b) => b.type !== 'actions'),
-        ...prompts.flatMap((view): View['blocks'] => [{ type: 'divider' }, { type: 'heading', text: view.title ?? view.summary }, ...view.blocks]),
+        ...view.blocks.filter((b) => !(b.type === 'actions' && b.actions.some((a) => a.actionId === ACTION_IDS.showSchedule))),
         { type: 'divider' },
         ...(hours.title ? [{ type: 'heading' as const, text: hours.title }] : []),
         ...hours.blocks,
@@ -212,29 +238,36 @@ export class ChatRouter {
     switch (command.kind) {
       case 'help':
         return void (await show(this.help(actor)));
+      case 'smallTalk': {
+        const name = actor.driver?.firstName ?? actor.person.display_name?.split(' ')[0] ?? '';
+        return void (await show(this.help(actor, t.t(command.mood === 'greeting' ? 'smallTalk.greeting' : 'smallTalk.thanks', { name }))));
+      }
       case 'language': {
         const changed = await this.deps.store.once(request.requestKey, (tx) => tx.people.setPreferredLocale(actor.person.id, command.locale));
         if (changed) await show(textView(translator(command.locale).t('language.set'), 'success'));
         return;
       }
       case 'suggestions': {
+        if (command.on === undefined) {
+          const on = actor.individuId === null ? actor.person.suggestions : await this.deps.store.history.on(actor.individuId);
+          return void (await show(textView(t.t(on ? 'suggestions.isOn' : 'suggestions.isOff', COMMAND_NAMES[actor.person.platform]), 'normal')));
+        }
+        const on = command.on;
         // On every chat account of the driver: their Slack and Teams prompts agree.
         const changed = await this.deps.store.once(request.requestKey, (tx) =>
-          tx.history.set({ individuId: actor.person.individu_id, personId: actor.person.id }, command.on),
+          tx.history.set({ individuId: actor.person.individu_id, personId: actor.person.id }, on),
         );
-        if (changed) await show(textView(t.t(command.on ? 'suggestions.on' : 'suggestions.off', COMMAND_NAMES[actor.person.platform]), 'success'));
+        if (changed) await show(textView(t.t(on ? 'suggestions.on' : 'suggestions.off', COMMAND_NAMES[actor.person.platform]), 'success'));
         else this.replayed(request, 'command suggestions');
         return;
       }
       case 'overview': {
         const unlinked = this.cannotAnswer(actor);
         if (unlinked) return void (await show(unlinked));
-        const { summary, pending } = await this.deps.overview.of(actor);
-        await show(summary);
-        for (const { prompt, answers } of pending) {
-          const shown = await show(await this.deps.answers.view(prompt, t, 0, answers), { promptId: prompt.id });
-          if (shown) await this.deps.messages.remember(prompt.id, actor.person.id, shown);
-        }
+        // One message with the open days; its buttons answer the same prompts as the daily messages.
+        const { view, promptIds } = await this.deps.overview.of(this.overviewSubject(actor));
+        const shown = await show(view);
+        if (shown) await this.deps.messages.rememberOverview(promptIds, actor.person.id, this.overviewSubject(actor).name, shown, 0);
         return;
       }
       case 'schedule': {
@@ -249,7 +282,7 @@ export class ChatRouter {
         await show(textView(t.t('report.preparing', { period: this.deps.reports.periodLabel(command.period, t) }), 'muted'));
         return void (await show(await this.deps.reports.report(actor, command.period, command.by)));
       case 'unanswered':
-        return void (await show(await this.digest.unanswered(actor, command.period)));
+        return void (await show(await this.digest.unanswered(actor, command.period, COMMAND_NAMES[actor.person.platform].cmd)));
       case 'reportChannel': {
         const view = await this.digest.reportChannel(actor, request, command.on, COMMAND_NAMES[actor.person.platform]);
         if (view === 'replayed') return this.replayed(request, 'command reportChannel');
@@ -272,17 +305,11 @@ export class ChatRouter {
         return void (await show(textView(t.t(command.kind === 'link' ? 'link.done' : 'link.undone', { who, name }), 'success')));
       }
       case 'forget': {
+        // Erasing cannot be undone: the manager is first told whom and what, and confirms with a button.
         const subject = await this.subject(actor, request, command.target);
         if ('error' in subject) return void (await show(subject.error));
-        const who = subject.person.display_name ?? describe(command.target);
-        const outcome = await this.deps.retention.forget(actor, subject.person, request.requestKey);
-        if (!outcome.ok) {
-          if (outcome.reason === 'replayed') return this.replayed(request, 'command forget');
-          return void (await show(textView(t.t('errors.forgetSelf'), 'error')));
-        }
-        return void (await show(
-          textView(t.t('forget.done', { who, prompts: outcome.prompts, delivered: outcome.delivered, cancelled: outcome.cancelled }), 'success'),
-        ));
+        if (subject.person.id === actor.person.id) return void (await show(textView(t.t('errors.forgetSelf'), 'error')));
+        return void (await show(await this.forgetConfirmation(actor, subject.person)));
       }
     }
   }
@@ -296,7 +323,7 @@ export class ChatRouter {
     let recorded: RecordedClick | { ok: false; reason: 'failed'; error: unknown };
     const accept = actionId === ACTION_IDS.acceptSuggestions ? decodeAcceptSuggestions(value) : undefined;
     const payload = accept ? undefined : decodeAnswer(value);
-    const clickedPage = accept ? accept.page : payload && payload.trip !== 'all' ? pageOfTrip(payload.trip) : 0;
+    const clickedPage = accept ? accept.page : payload && typeof payload.trip === 'number' ? pageOfTrip(payload.trip) : 0;
     try {
       [person, recorded] = await this.deps.store.urgently(async () => {
         const known = await this.deps.people.known(request);
@@ -318,18 +345,57 @@ export class ChatRouter {
             this.failed(recorded.error, 'answer', request);
             return show({ reply: textView(t.t('errors.notSaved'), 'error') });
           }
+          if (recorded.reason === 'closed' && payload?.overview !== undefined) {
+            const { zone, window } = this.deps;
+            const day = { day: t.longDay(recorded.prompt.day, zone), until: t.longDay(window.lastDay(recorded.prompt.day), zone) };
+            await show({
+              update: await this.overviewAgain(request, recorded.person, payload.overview, context),
+              reply: textView(t.t('errors.dayClosed', day), 'warning'),
+            });
+            return this.deps.messages.redraw(recorded.prompt.id, context.message);
+          }
           if (recorded.reason === 'closed') return this.closedDay(recorded.prompt, t, clickedPage, context, show);
           if (recorded.reason === 'noSuggestion')
             return show({ update: await this.deps.answers.view(recorded.prompt, t, recorded.page), reply: textView(t.t('prompt.noSuggestion'), 'muted') });
           return show({ reply: textView(t.t(`errors.${recorded.reason}`), recorded.reason === 'notYourPrompt' ? 'warning' : 'error') });
         }
         const { prompt, page } = recorded;
+        const kept = recorded.kept && payload ? { reply: this.keptView(prompt, payload, recorded.kept, t) } : {};
+        if (payload?.overview !== undefined) {
+          // Clicked in the overview: it is drawn again (a day answered leaves it), the day's other messages follow.
+          await show({ update: await this.overviewAgain(request, recorded.person, payload.overview, context), ...kept });
+          await this.deps.messages.redraw(prompt.id, context.message);
+          this.deps.onAnswersRecorded?.();
+          return;
+        }
         const here = context.message && { ...context.message, page };
         if (here) await this.deps.messages.remember(prompt.id, recorded.person.id, here, context.messageTtlMs);
-        await show({ update: await this.deps.answers.view(prompt, t, page) });
+        await show({ update: await this.deps.answers.view(prompt, t, page), ...kept });
         await this.deps.messages.redraw(prompt.id, here);
         this.deps.onAnswersRecorded?.();
       },
+    };
+  }
+
+  /** After a day's button: trips answered otherwise were kept, said so, with a button to change them too. */
+  private keptView(prompt: DailyPromptRow, payload: AnswerPayload, kept: number, t: Translator): View {
+    const choice = t.t(payload.choice === 'private' ? 'prompt.suggestedPrivate' : 'prompt.suggestedProfessional');
+    const text = t.t('prompt.keptOthers', { count: kept, choice });
+    return {
+      summary: text,
+      blocks: [
+        { type: 'text', text, tone: 'muted' },
+        {
+          type: 'actions',
+          actions: [
+            {
+              actionId: ACTION_IDS.answer,
+              label: t.t('prompt.changeKept', { count: kept, choice }),
+              value: encodeAnswer({ promptId: prompt.id, trip: 'every', choice: payload.choice }),
+            },
+          ],
+        },
+      ],
     };
   }
 
@@ -357,12 +423,32 @@ export class ChatRouter {
         case ACTION_IDS.page: {
           const target = decodePage(value);
           if (!target) return { reply: textView(t.t('errors.badButton'), 'error') };
-          const outcome = await this.deps.answers.page(actor.person, target.promptId, target.page, t);
+          const outcome = await this.deps.answers.page(actor.person, target.promptId, target.page, t, target.hours);
           if (!outcome.ok) return { reply: textView(t.t(`errors.${outcome.reason}`), outcome.reason === 'notYourPrompt' ? 'warning' : 'error') };
           if (context.message)
-            await this.deps.messages.remember(outcome.prompt.id, actor.person.id, { ...context.message, page: target.page }, context.messageTtlMs);
+            await this.deps.messages.remember(
+              outcome.prompt.id,
+              actor.person.id,
+              { ...context.message, page: target.page, ...(target.hours ? { hours: true } : {}) },
+              context.messageTtlMs,
+            );
           return { update: outcome.view };
         }
+        case ACTION_IDS.overviewDays: {
+          const offset = decodeOverviewDays(value);
+          if (offset === undefined) return { reply: textView(t.t('errors.badButton'), 'error') };
+          const unlinked = this.cannotAnswer(actor);
+          if (unlinked) return { reply: unlinked };
+          const subject = this.overviewSubject(actor);
+          const drawn = await this.deps.overview.of(subject, offset);
+          if (context.message)
+            await this.deps.messages.rememberOverview(drawn.promptIds, actor.person.id, subject.name, context.message, offset, context.messageTtlMs);
+          return { update: drawn.view };
+        }
+        case ACTION_IDS.forgetConfirm:
+          return await this.forgetConfirmed(actor, request, value);
+        case ACTION_IDS.forgetCancel:
+          return { update: textView(t.t('forget.cancelled'), 'muted') };
         case ACTION_IDS.remind: {
           const outcome = await this.digest.remind(actor, request, value);
           if (outcome !== 'replayed') return outcome;
@@ -383,6 +469,77 @@ export class ChatRouter {
       this.failed(error, `action ${actionId}`, request);
       return { reply: errorView(error, t) };
     }
+  }
+
+  /** What `privacy forget` shows: whom and what would be erased, and a button naming them to confirm. */
+  private async forgetConfirmation(actor: Actor, person: Person): Promise<View> {
+    const t = actor.t;
+    const who = personName(person);
+    const extent = await this.deps.retention.extentOf(person, (day) => this.deps.window.isOpen(day));
+    const lines = [
+      t.t('forget.confirmPrompts', { count: extent.prompts, answers: t.t('forget.answers', { count: extent.answers }) }),
+      ...(extent.openDays ? [t.t('forget.confirmOpenDays', { count: extent.openDays })] : []),
+      t.t('forget.confirmAccounts', { count: extent.accounts }),
+      t.t('forget.confirmKept'),
+    ];
+    return {
+      summary: t.t('forget.confirmTitle', { who }),
+      title: t.t('forget.confirmTitle', { who }),
+      blocks: [
+        { type: 'text', text: lines.map((l) => `• ${l}`).join('\n'), tone: 'warning' },
+        { type: 'text', text: t.t('forget.confirmAfter'), tone: 'muted' },
+        {
+          type: 'actions',
+          actions: [
+            { actionId: ACTION_IDS.forgetConfirm, label: t.t('forget.confirmYes', { who }), value: encodeForget(person.id), style: 'danger' },
+            { actionId: ACTION_IDS.forgetCancel, label: t.t('forget.confirmNo'), value: encodeForget(person.id) },
+          ],
+        },
+      ],
+    };
+  }
+
+  /** The manager confirmed: checked again (a manager, not themselves, the person still known), then erased once. */
+  private async forgetConfirmed(actor: Actor, request: ChatRequest, value: string): Promise<ActionOutcome> {
+    const t = actor.t;
+    if (actor.role !== 'manager') return { reply: textView(t.t('errors.managersOnly'), 'warning') };
+    const personId = decodeForget(value);
+    if (personId === undefined) return { reply: textView(t.t('errors.badButton'), 'error') };
+    const person = await this.deps.store.people.byId(personId);
+    if (!person) return { update: textView(t.t('forget.alreadyGone'), 'muted') };
+    const outcome = await this.deps.retention.forget(actor, person, request.requestKey);
+    if (!outcome.ok) {
+      if (outcome.reason === 'replayed') {
+        this.replayed(request, 'action forget');
+        return {};
+      }
+      return { reply: textView(t.t('errors.forgetSelf'), 'error') };
+    }
+    const counts = {
+      who: personName(person),
+      prompts: t.t('forget.messages', { count: outcome.prompts }),
+      delivered: t.t('forget.delivered', { count: outcome.delivered }),
+      cancelled: t.t('forget.cancelledAnswers', { count: outcome.cancelled }),
+      closed: t.t('forget.closed', { count: outcome.closed }),
+    };
+    return { update: textView(t.t('forget.done', counts), 'success') };
+  }
+
+  /** The overview a button sat in, drawn again from `offset` and remembered with the days it now shows. */
+  private async overviewAgain(request: ChatRequest, person: Person, offset: number, context: ClickContext): Promise<View> {
+    const subject = this.overviewSubject(await this.deps.people.actorFor(person, request.requestId));
+    const drawn = await this.deps.overview.of(subject, offset);
+    if (context.message) await this.deps.messages.rememberOverview(drawn.promptIds, person.id, subject.name, context.message, offset, context.messageTtlMs);
+    return drawn.view;
+  }
+
+  /** Whose overview: the driver linked to the actor, greeted by their first name. */
+  private overviewSubject(actor: Actor): OverviewSubject {
+    return {
+      individuId: actor.individuId as number,
+      name: actor.driver ? actor.driver.firstName : (actor.person.display_name ?? ''),
+      t: actor.t,
+    };
   }
 
   /** The person a manager's command names, or what to say when there is none. */
@@ -410,22 +567,17 @@ export class ChatRouter {
     return textView(actor.t.t(error.key, { ...names, ...error.params, accepted }), 'error');
   }
 
-  help(actor: Actor): View {
+  /** What the bot does and the commands of the person's role (a driver sees no manager command); `first`, a sentence before it. */
+  help(actor: Actor, first?: string): View {
     const t = actor.t;
     const params = COMMAND_NAMES[actor.person.platform];
-    const lines = [
-      t.t('help.privacy', params),
-      t.t('help.schedule', params),
-      t.t('help.report', params),
-      t.t('help.periods'),
-      t.t('help.language', params),
-      t.t('help.suggestions', params),
-    ];
-    if (actor.role === 'manager') lines.push(t.t('help.link', params), t.t('help.managerReports', params));
+    const lines = [t.t('help.privacy', params), t.t('help.schedule', params), t.t('help.language', params), t.t('help.suggestions', params)];
+    if (actor.role === 'manager') lines.push(t.t('help.report', params), t.t('help.periods'), t.t('help.managerReports', params), t.t('help.link', params));
     return {
-      summary: t.t('help.title'),
+      summary: first ?? t.t('help.title'),
       title: t.t('help.title'),
       blocks: [
+        ...(first ? [{ type: 'text' as const, text: first }] : []),
         { type: 'text', text: t.t('help.intro') },
         { type: 'text', text: t.t('help.daily') },
         { type: 'heading', text: t.t('help.commandsTitle') },
@@ -442,6 +594,10 @@ export class ChatRouter {
   private replayed(request: ChatRequest, context: string): void {
     this.deps.logger?.warn({ context, platform: request.user.platform, requestId: request.requestId }, 'replayed request ignored');
   }
+}
+
+function personName(person: Person): string {
+  return person.display_name ?? person.email ?? `<@${person.chat_user_id}>`;
 }
 
 function describe(target: Target): string {

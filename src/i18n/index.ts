@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Locale } from '../domain';
 import { en } from './en';
 import { fr } from './fr';
+import { dayOfMonth, frenchTypography } from './typography';
 
 type Widen<T> = T extends string ? string : { [K in keyof T]: Widen<T[K]> };
 /** The shape every catalogue must have: French's keys, any strings. */
@@ -46,7 +47,7 @@ export interface Translator {
   duration(seconds: number): string;
   /** `lun. 24/11` */
   shortDay(instant: Date | string, zone: string): string;
-  /** `lundi 24 novembre` */
+  /** `lundi 24 novembre`, `mardi 1er décembre` */
   longDay(day: string, zone: string): string;
   time(instant: Date, zone: string): string;
   /** `novembre 2026` */
@@ -85,11 +86,13 @@ export function translator(locale: Locale): Translator {
   // Words without parameters (labels, buttons) are looked up once: i18next's lookup shows in
   // profiles of a morning's burst of prompts.
   const plain = new Map<string, string>();
+  // French text is given with French typography (no-break spaces, see typography.ts), whatever view shows it.
+  const typeset = locale === 'fr' ? frenchTypography : (text: string) => text;
   const t = (key: string, params?: TranslateParams) => {
-    if (params) return fixed(key, params) as string;
+    if (params) return typeset(fixed(key, params) as string);
     let text = plain.get(key);
     if (text === undefined) {
-      text = fixed(key, {}) as string;
+      text = typeset(fixed(key, {}) as string);
       plain.set(key, text);
     }
     return text;
@@ -111,7 +114,8 @@ export function translator(locale: Locale): Translator {
       const key = `${day}|${zone}`;
       let text = days.get(key);
       if (text === undefined) {
-        text = DateTime.fromISO(day, { zone }).setLocale(locale).toFormat('cccc d LLLL');
+        const date = DateTime.fromISO(day, { zone }).setLocale(locale);
+        text = locale === 'fr' ? `${date.toFormat('cccc')} ${dayOfMonth(date.day)} ${date.toFormat('LLLL')}` : date.toFormat('cccc d LLLL');
         if (days.size > 1000) days.clear();
         days.set(key, text);
       }

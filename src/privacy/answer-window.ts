@@ -53,3 +53,19 @@ export class AnswerWindow {
     return addDays(localDay(at, this.zone), -this.days);
   }
 }
+
+/**
+ * Whether a day can be run by hand (`npm run daily -- --date`): a closed day cannot be answered
+ * any more and a day to come has no trips, so both are refused; today is only the trips so far.
+ */
+export function dayToRun(day: IsoDay, window: AnswerWindow, zone: string, at: Date): { refuse: string } | { warn: string } | { ok: true } {
+  const today = localDay(at, zone);
+  if (day > today) return { refuse: `${day} has not happened yet: there is nothing to ask. Run a day from ${window.firstOpenDay(at)} to ${today}.` };
+  if (!window.isOpen(day, at))
+    return {
+      refuse: `${day} is closed: its answers were taken until ${window.lastDay(day)} (ANSWER_DEADLINE_DAYS=${window.days}), so no prompt is sent for it. Run a day from ${window.firstOpenDay(at)} to ${today}.`,
+    };
+  if (day === today)
+    return { warn: `${day} is today: only the trips made so far are asked; trips later today will not be. Run it tomorrow for the whole day.` };
+  return { ok: true };
+}

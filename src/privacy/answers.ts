@@ -9,7 +9,8 @@ import type { Suggestions } from './suggestions';
 import { promptTrips } from './trip';
 
 export type RecordedClick =
-  | { ok: true; prompt: DailyPromptRow; person: Person; page: number; created: number }
+  /** `kept`: trips the day's button left alone, answered otherwise already. */
+  | { ok: true; prompt: DailyPromptRow; person: Person; page: number; created: number; kept: number }
   | { ok: false; reason: 'badButton' | 'promptUnknown' | 'notYourPrompt' | 'replayed'; person?: Person }
   /** "Accept suggestions" with no suggested trip left without an answer on its page: nothing was written. */
   | { ok: false; reason: 'noSuggestion'; person: Person; prompt: DailyPromptRow; page: number }
@@ -40,21 +41,29 @@ export class AnswerService {
     const owned = await this.answerable(person, payload.promptId, {});
     if ('refused' in owned) return owned.refused;
     const { prompt } = owned;
-    const { asked } = promptTrips(prompt);
-    const one = payload.trip === 'all' ? undefined : asked[payload.trip];
-    const chosen = payload.trip === 'all' ? asked : one ? [one] : [];
+    const { asked, privateTrips } = promptTrips(prompt);
+    const whole = payload.trip === 'all' || payload.trip === 'every';
+    const one = typeof payload.trip === 'number' ? (payload.hours ? privateTrips : asked)[payload.trip] : undefined;
+    const chosen = whole ? asked : one ? [one] : [];
     if (!chosen.length) return { ok: false, reason: 'badButton', person };
+    // The day's button answers the trips still without an answer: a trip answered one by one
+    // otherwise is kept (and counted, so the driver is told and may change it too with 'every').
+    const kept =
+      payload.trip === 'all'
+        ? (await store.answers.latest(prompt.id)).filter((a) => a.choice !== payload.choice && chosen.some((trip) => trip.id === a.trip_id)).length
+        : 0;
     const { replayed, created } = await store.answers.record({
       promptId: prompt.id,
       tripIds: chosen.map((trip) => trip.id),
       choice: payload.choice,
+      onlyUnanswered: payload.trip === 'all',
       answeredBy: owned.person.id,
       requestKey,
       audit: { actor: personRef(owned.person), details: { trip: payload.trip, choice: payload.choice } },
       history: { individuId: prompt.individu_id, trips: this.deps.suggestions.answered(prompt, chosen) },
     });
     if (replayed) return { ok: false, reason: 'replayed', person };
-    return { ok: true, prompt, person: owned.person, created, page: payload.trip === 'all' ? 0 : pageOfTrip(payload.trip) };
+    return { ok: true, prompt, person: owned.person, created, kept, page: typeof payload.trip === 'number' && !payload.hours ? pageOfTrip(payload.trip) : 0 };
   }
 
   /**
@@ -109,15 +118,15 @@ export class AnswerService {
       history: { individuId: prompt.individu_id, trips: this.deps.suggestions.answered(prompt, onPage) },
     });
     if (replayed) return { ok: false, reason: 'replayed', person };
-    return { ok: true, prompt, person: owned.person, created, page: target.page };
+    return { ok: true, prompt, person: owned.person, created, kept: 0, page: target.page };
   }
 
   /** The prompt as it stands, on one page, with the driver's suggestions; `answers` when the caller has just read them. */
-  async view(prompt: DailyPromptRow, t: Translator, page = 0, answers?: TripAnswerRow[]): Promise<View> {
+  async view(prompt: DailyPromptRow, t: Translator, page = 0, answers?: TripAnswerRow[], hours = false): Promise<View> {
     const latest = answers ?? (await this.deps.store.answers.latest(prompt.id));
     const deadline = this.deps.window.of(prompt.day);
     const suggestions = deadline.closed ? undefined : await this.deps.suggestions.toShow(prompt, latest);
-    return promptView(prompt, latest, t, { zone: this.deps.zone, page, deadline, suggestions });
+    return promptView(prompt, latest, t, { zone: this.deps.zone, page, deadline, suggestions, hours });
   }
 
   /** Another page of a long prompt, for its driver only. */
@@ -126,10 +135,11 @@ export class AnswerService {
     promptId: number,
     page: number,
     t: Translator,
+    hours = false,
   ): Promise<{ ok: true; prompt: DailyPromptRow; view: View } | { ok: false; reason: 'promptUnknown' | 'notYourPrompt' }> {
     const prompt = await this.deps.store.prompts.byId(promptId);
     if (!prompt) return { ok: false, reason: 'promptUnknown' };
     if (!person || person.individu_id === null || prompt.individu_id !== person.individu_id) return { ok: false, reason: 'notYourPrompt' };
-    return { ok: true, prompt, view: await this.view(prompt, t, page) };
+    return { ok: true, prompt, view: await this.view(prompt, t, page, undefined, hours) };
   }
 }

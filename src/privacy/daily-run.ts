@@ -114,7 +114,7 @@ export class DailyRun {
       individuId: driver.individuId,
       day,
       personId: person.id,
-      trips: { asked: trips, alreadyPrivate: alreadyPrivate.length },
+      trips: { asked: trips, alreadyPrivate: alreadyPrivate.length, privateTrips: alreadyPrivate },
       worker: this.deps.worker,
       leaseMs: this.deps.leaseMs ?? 5 * 60_000,
     });

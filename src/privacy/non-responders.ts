@@ -4,7 +4,6 @@ import type { AnswerWindow } from './answer-window';
 import type { DailyRun } from './daily-run';
 import { driverName, type OceanDirectory } from './directory';
 import type { Actor } from './people';
-import { type UnreachableDriver, unreachableDrivers } from './reach';
 import { promptTrips } from './trip';
 
 /** A driver with trips left without an answer: counts and a date, never the trips themselves. */
@@ -66,14 +65,6 @@ export class NonResponders {
       });
     }
     return people.sort((a, b) => b.open - a.open || b.closed - a.closed || a.since.localeCompare(b.since) || a.name.localeCompare(b.name));
-  }
-
-  /**
-   * The drivers who get no prompt at all because the bot cannot reach them, and why: among
-   * `individuIds` (a manager's scope), or the whole fleet.
-   */
-  unreachable(individuIds?: number[]): Promise<UnreachableDriver[]> {
-    return unreachableDrivers(this.deps, individuIds);
   }
 
   /**

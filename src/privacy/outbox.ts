@@ -4,7 +4,7 @@ import { type OceanClient, OceanError } from '../ocean';
 import type { Store, TripAnswerRow } from '../store';
 import { UNCONFIRMED } from './answer-status';
 import type { PromptMessages } from './prompt-messages';
-import { promptTrips } from './trip';
+import { promptTrip } from './trip';
 
 export interface OutboxMetrics {
   delivered?(n: number): void;
@@ -110,7 +110,7 @@ export class Outbox {
   private async deliver(answer: TripAnswerRow): Promise<'delivered' | 'refused' | 'retry'> {
     const { store, ocean, logger, metrics } = this.deps;
     const prompt = await store.prompts.byId(answer.prompt_id);
-    const trip = prompt ? promptTrips(prompt).asked.find((t) => t.id === answer.trip_id) : undefined;
+    const trip = prompt ? promptTrip(prompt, answer.trip_id) : undefined;
     if (!prompt || !trip || trip.numeroEmbarque === null) {
       await store.answers.markRefused(answer.id, 'trip unknown or vehicle without numeroEmbarque');
       metrics?.refused?.(1);

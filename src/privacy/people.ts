@@ -93,9 +93,11 @@ export class PeopleService {
     const key = `${seen.email ?? ''}|${seen.locale ?? ''}|${seen.displayName ?? ''}`;
     const now = this.options.clock.now().getTime();
     const cached = this.recent.get(id);
+    // A person erased since they were cached is met anew (and remembered below).
+    const still = cached && cached.key === key && now - cached.at < RECENT_MS ? await this.options.store.people.byId(cached.person.id) : undefined;
     let person: Person;
-    if (cached && cached.key === key && now - cached.at < RECENT_MS) {
-      person = (await this.options.store.people.byId(cached.person.id)) ?? (await this.options.store.people.see(seen));
+    if (still) {
+      person = still;
     } else {
       person = await this.options.store.people.see(seen);
       if (this.recent.size > 10_000) this.recent.clear();
@@ -194,12 +196,16 @@ export class PeopleService {
       }
       case 'name': {
         const wanted = foldName(target.name);
-        const matches = (await store.people.ofWorkspace(platform, workspaceId)).filter(
-          (p) => foldName(p.display_name ?? '') === wanted || foldName(p.chat_user_id) === wanted,
-        );
+        const known = await store.people.ofWorkspace(platform, workspaceId);
+        const matches = known.filter((p) => foldName(p.display_name ?? '') === wanted || foldName(p.chat_user_id) === wanted);
         if (matches.length > 1) return 'ambiguous';
         if (matches[0]) return matches[0];
+        // A first name alone names the one person who has it, among those known and those the platform finds.
+        const byFirst = wanted.includes(' ') ? [] : known.filter((p) => foldName(p.display_name ?? '').split(' ')[0] === wanted);
+        if (byFirst.length > 1) return 'ambiguous';
         const found = port && canDiscover(port) ? await port.discoverByName?.(target.name) : undefined;
+        if (byFirst[0] && found && found.chatUserId !== byFirst[0].chat_user_id) return 'ambiguous';
+        if (byFirst[0]) return byFirst[0];
         return found ? keep(found) : undefined;
       }
     }

@@ -2,21 +2,32 @@ import type { Clock } from '../clock';
 import type { Locale } from '../domain';
 import { translator } from '../i18n';
 import type { Log } from '../log';
-import type { Store } from '../store';
+import type { Person, Store } from '../store';
 import type { AnswerWindow } from './answer-window';
+import type { OverviewService } from './overview';
 import { localeOf } from './people';
 import { ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
 import { promptView } from './prompt-view';
 import type { Suggestions } from './suggestions';
 import { promptTrips } from './trip';
 
-/** A message's identity on its platform, whatever page of the prompt it shows. */
+/** What a reference carries beside the message's identity: whose, which page, whether it is the overview. */
+const NOT_IDENTITY = new Set(['platform', 'personId', 'page', 'overview', 'name', 'hours']);
+
+/** A message's identity on its platform, whatever page of the prompt (or of the overview) it shows. */
 export function messageKey(ref: MessageRef): string {
   const fields = Object.entries(ref)
-    .filter(([key, value]) => key !== 'platform' && key !== 'personId' && key !== 'page' && value !== undefined && value !== null)
+    .filter(([key, value]) => !NOT_IDENTITY.has(key) && value !== undefined && value !== null)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `${key}=${String(value)}`);
   return `${ref.platform}:${fields.join('&')}`;
+}
+
+/** A message showing one of a driver's prompts: to whom, where, which day. */
+export interface ShownPrompt {
+  person: Person;
+  ref: MessageRef;
+  day: string;
 }
 
 export interface PromptMessagesDeps {
@@ -27,6 +38,8 @@ export interface PromptMessagesDeps {
   window: AnswerWindow;
   suggestions: Suggestions;
   defaultLocale: Locale;
+  /** Draws a driver's `/privacy` overview again (a message showing it is kept in step too). */
+  overview?: OverviewService;
   logger?: Log;
 }
 
@@ -41,7 +54,22 @@ export class PromptMessages {
   /** Remembers that `ref` shows the prompt (the page it shows is kept with it); `ttlMs` for messages that stop being editable. */
   async remember(promptId: number, personId: number | null, ref: MessageRef, ttlMs?: number): Promise<void> {
     const expiresAt = ttlMs === undefined ? null : new Date(this.deps.clock.now().getTime() + ttlMs);
-    await this.deps.store.prompts.addMessage({ promptId, personId, refKey: messageKey(ref), ref, expiresAt });
+    const refKey = messageKey(ref);
+    // A message shows one thing at a time: an overview turned into a day's prompt shows no other day.
+    await this.deps.store.prompts.forgetMessagesAt(refKey, personId, promptId);
+    await this.deps.store.prompts.addMessage({ promptId, personId, refKey, ref: { ...ref, overview: undefined, name: undefined }, expiresAt });
+  }
+
+  /**
+   * Remembers that `ref` shows a driver's `/privacy` overview from its `offset`-th open day,
+   * with the days of `promptIds`: an answer to any of them draws it again.
+   */
+  async rememberOverview(promptIds: number[], personId: number, name: string, ref: MessageRef, offset: number, ttlMs?: number): Promise<void> {
+    const expiresAt = ttlMs === undefined ? null : new Date(this.deps.clock.now().getTime() + ttlMs);
+    const refKey = messageKey(ref);
+    await this.deps.store.prompts.forgetMessagesAt(refKey, personId);
+    for (const promptId of promptIds)
+      await this.deps.store.prompts.addMessage({ promptId, personId, refKey, ref: { ...ref, page: undefined, overview: offset, name }, expiresAt });
   }
 
   /** Redraws every message showing the prompt (but `except`, just drawn by the caller). */
@@ -62,11 +90,18 @@ export class PromptMessages {
       if (!port || !person) continue;
       const t = translator(localeOf(person, this.deps.defaultLocale));
       try {
-        await port.updateMessage(
-          person,
-          ref,
-          promptView(prompt, answers, t, { zone: this.deps.zone, page: typeof ref.page === 'number' ? ref.page : 0, deadline, suggestions }),
-        );
+        const overview = typeof ref.overview === 'number' && this.deps.overview && person.individu_id !== null ? ref.overview : undefined;
+        const view =
+          overview !== undefined
+            ? (await (this.deps.overview as OverviewService).of({ individuId: person.individu_id as number, name: String(ref.name ?? ''), t }, overview)).view
+            : promptView(prompt, answers, t, {
+                zone: this.deps.zone,
+                page: typeof ref.page === 'number' ? ref.page : 0,
+                deadline,
+                suggestions,
+                hours: ref.hours === true,
+              });
+        await port.updateMessage(person, ref, view);
       } catch (error) {
         if (error instanceof ChatDeliveryError && error.kind === 'gone') {
           await store.prompts.forgetMessage(message.id);
@@ -79,6 +114,44 @@ export class PromptMessages {
         );
       }
     }
+  }
+
+  /** The messages showing a driver's prompts of days still open, read before an erasure takes them away. */
+  async ofOpenDays(individuId: number): Promise<ShownPrompt[]> {
+    const { store, window } = this.deps;
+    const found = new Map<string, ShownPrompt>();
+    for (const prompt of await store.prompts.recent(individuId, window.firstOpenDay())) {
+      if (!window.isOpen(prompt.day)) continue;
+      for (const message of await store.prompts.messages(prompt.id)) {
+        const person = message.person_id === null ? undefined : await store.people.byId(message.person_id);
+        if (person && !found.has(message.ref_key)) found.set(message.ref_key, { person, ref: message.ref as MessageRef, day: prompt.day });
+      }
+    }
+    return [...found.values()];
+  }
+
+  /**
+   * Draws messages that showed a driver's open days as closed, without buttons, saying why: a
+   * manager had the bot erase the driver's data. Returns how many were drawn.
+   */
+  async drawErased(shown: ShownPrompt[]): Promise<number> {
+    let drawn = 0;
+    for (const { person, ref, day } of shown) {
+      const port = this.deps.ports.get(ref.platform);
+      if (!port) continue;
+      const t = translator(localeOf(person, this.deps.defaultLocale));
+      const title = typeof ref.overview === 'number' ? t.t('overview.title') : t.t('prompt.title', { day: t.longDay(day, this.deps.zone) });
+      try {
+        await port.updateMessage(person, ref, { summary: title, title, blocks: [{ type: 'text', text: t.t('forget.promptClosed'), tone: 'warning' }] });
+        drawn += 1;
+      } catch (error) {
+        this.deps.logger?.warn(
+          { platform: ref.platform, err: error instanceof Error ? error.message : String(error) },
+          'could not close a message of an erased driver',
+        );
+      }
+    }
+    return drawn;
   }
 
   /**

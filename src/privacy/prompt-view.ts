@@ -6,7 +6,7 @@ import { isUnconfirmed } from './answer-status';
 import type { Deadline } from './answer-window';
 import { shownDistances } from './day-distances';
 import type { Suggestion } from './suggestion-rule';
-import { promptTrips } from './trip';
+import { promptTrips, type Trip } from './trip';
 
 /** Trips shown in one message: each takes two blocks, and Block Kit allows 50 a message. */
 export const MAX_TRIPS_PER_MESSAGE = 20;
@@ -20,6 +20,8 @@ export interface PromptViewOptions {
   deadline?: Deadline;
   /** Suggestions from the driver's own answers, by trip id (see suggestions.ts); shown on trips without an answer. */
   suggestions?: ReadonlyMap<number, Suggestion>;
+  /** The trips already private by the driver's private hours unfolded (those with an answer always are). */
+  hours?: boolean;
 }
 
 export function pageOfTrip(index: number): number {
@@ -28,7 +30,7 @@ export function pageOfTrip(index: number): number {
 
 /** The daily prompt as the driver sees it, with the state of each answer. */
 export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: Translator, options: PromptViewOptions): View {
-  const { asked, alreadyPrivate } = promptTrips(prompt);
+  const { asked, alreadyPrivate, privateTrips } = promptTrips(prompt);
   const day = t.longDay(prompt.day, options.zone);
   const latest = new Map(answers.map((a) => [a.trip_id, a]));
   const blocks: Block[] = [];
@@ -63,14 +65,7 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
       : answer || !closed
         ? answerStatus(answer, t, options.zone)
         : { status: t.t('prompt.closedTrip'), tone: 'muted' as const };
-    const line = t.t('prompt.trip', {
-      start: trip.start ? t.time(new Date(trip.start), options.zone) : '?',
-      end: trip.end ? t.time(new Date(trip.end), options.zone) : '?',
-      from: trip.fromTown ?? t.t('prompt.unknownTown'),
-      to: trip.toTown ?? t.t('prompt.unknownTown'),
-      distance: t.km(distances[index] ?? trip.distanceMeter),
-      duration: t.duration(trip.durationSec),
-    });
+    const line = tripLine(trip, distances[index] ?? trip.distanceMeter, t, options.zone);
     blocks.push({
       type: 'item',
       text: line,
@@ -127,8 +122,71 @@ export function promptView(prompt: DailyPromptRow, answers: TripAnswerRow[], t: 
       ],
     });
   } else if (accept.length) blocks.push({ type: 'actions', actions: accept });
-  if (alreadyPrivate > 0) blocks.push({ type: 'text', text: t.t('prompt.alreadyPrivate', { count: alreadyPrivate }), tone: 'muted' });
+  if (alreadyPrivate > 0) blocks.push(...hoursBlocks(prompt, privateTrips, alreadyPrivate, latest, t, options, page, closed));
   return { summary: t.t('prompt.title', { day }), title: t.t('prompt.title', { day }), blocks };
+}
+
+/**
+ * The trips the driver's private hours already count as private: one line saying how many,
+ * folded; unfolded (or once one has an answer), each with the button that marks it the other way.
+ */
+function hoursBlocks(
+  prompt: DailyPromptRow,
+  trips: readonly Trip[],
+  count: number,
+  latest: ReadonlyMap<number, TripAnswerRow>,
+  t: Translator,
+  options: PromptViewOptions,
+  page: number,
+  closed: boolean,
+): Block[] {
+  const blocks: Block[] = [{ type: 'text', text: t.t('prompt.alreadyPrivate', { count }), tone: 'muted' }];
+  // Prompts sent before the trips were kept only know how many there were.
+  if (!trips.length) return blocks;
+  const unfolded = options.hours || trips.some((trip) => latest.has(trip.id));
+  const distances = shownDistances(trips.map((trip) => trip.distanceMeter));
+  if (unfolded)
+    trips.forEach((trip, index) => {
+      const answer = latest.get(trip.id);
+      const choice = answer?.choice ?? 'private';
+      const other = choice === 'private' ? 'professional' : 'private';
+      blocks.push({
+        type: 'item',
+        text: tripLine(trip, distances[index] ?? trip.distanceMeter, t, options.zone),
+        ...(answer ? answerStatus(answer, t, options.zone) : { status: t.t('prompt.privateByHours'), tone: 'muted' as const }),
+        actions: closed
+          ? []
+          : [
+              {
+                actionId: ACTION_IDS.answer,
+                label: t.t(other === 'private' ? 'prompt.markPrivate' : 'prompt.markProfessional'),
+                value: encodeAnswer({ promptId: prompt.id, trip: index, hours: true, choice: other }),
+              },
+            ],
+      });
+    });
+  if (!trips.some((trip) => latest.has(trip.id)))
+    blocks.push({
+      type: 'actions',
+      actions: [
+        unfolded
+          ? { actionId: ACTION_IDS.page, label: t.t('prompt.hideHours'), value: encodePage(prompt.id, page) }
+          : { actionId: ACTION_IDS.page, label: t.t('prompt.showHours', { count }), value: encodePage(prompt.id, page, true) },
+      ],
+    });
+  return blocks;
+}
+
+/** One trip as the driver reads it: times, towns, distance (as the day's lines show it), duration. */
+export function tripLine(trip: Trip, shownMeters: number, t: Translator, zone: string): string {
+  return t.t('prompt.trip', {
+    start: trip.start ? t.time(new Date(trip.start), zone) : '?',
+    end: trip.end ? t.time(new Date(trip.end), zone) : '?',
+    from: trip.fromTown ?? t.t('prompt.unknownTown'),
+    to: trip.toTown ?? t.t('prompt.unknownTown'),
+    distance: t.km(shownMeters),
+    duration: t.duration(trip.durationSec),
+  });
 }
 
 /** Why a trip is suggested, in the driver's words: "privé les 3 dernières fois, Lyon → Écully". */

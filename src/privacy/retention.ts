@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { Log } from '../log';
 import type { Person, Store } from '../store';
 import { type Actor, personRef } from './people';
+import type { PromptMessages } from './prompt-messages';
 
 export interface RetentionDeps {
   store: Store;
@@ -11,13 +12,17 @@ export interface RetentionDeps {
   zone: string;
   clock: Clock;
   retentionDays: number;
+  /** Closes the messages showing an erased driver's open days. */
+  messages?: PromptMessages;
   logger?: Log;
 }
 
 /** A replayed request's key is kept this long: Slack's window is 5 minutes, Teams' tokens an hour. */
 const REQUEST_KEYS_MS = 24 * 3600_000;
 
-export type ForgetOutcome = { ok: true; prompts: number; delivered: number; cancelled: number } | { ok: false; reason: 'replayed' | 'forgetSelf' };
+export type ForgetOutcome =
+  | { ok: true; prompts: number; delivered: number; cancelled: number; closed: number }
+  | { ok: false; reason: 'replayed' | 'forgetSelf' };
 
 /**
  * Data is kept only as long as needed. Every night, prompts (trip times and towns), answers and
@@ -61,6 +66,8 @@ export class RetentionService {
       cancelled = await store.erasure.pendingAnswersOf(individuId);
       delivered = waiting - cancelled;
     }
+    // Read before they go with the prompts: the messages still offering buttons, drawn closed after.
+    const shown = individuId !== null && this.deps.messages ? await this.deps.messages.ofOpenDays(individuId) : [];
     let prompts = 0;
     const done = await store.once(requestKey, async (tx) => {
       prompts = (
@@ -78,7 +85,17 @@ export class RetentionService {
       });
     });
     if (!done) return { ok: false, reason: 'replayed' };
-    this.deps.logger?.info({ individuId, people: people.length, prompts, delivered, cancelled }, "a person was erased at a manager's request");
-    return { ok: true, prompts, delivered, cancelled };
+    const closed = this.deps.messages ? await this.deps.messages.drawErased(shown) : 0;
+    this.deps.logger?.info({ individuId, people: people.length, prompts, delivered, cancelled, closed }, "a person was erased at a manager's request");
+    return { ok: true, prompts, delivered, cancelled, closed };
+  }
+
+  /** What forgetting `target` would erase, for the manager to confirm: daily messages, answers, days still open. */
+  async extentOf(target: Person, isOpen: (day: string) => boolean): Promise<{ prompts: number; answers: number; openDays: number; accounts: number }> {
+    const { store } = this.deps;
+    if (target.individu_id === null) return { prompts: 0, answers: 0, openDays: 0, accounts: 1 };
+    const extent = await store.erasure.extentOf(target.individu_id);
+    const accounts = (await store.people.forIndividu(target.individu_id)).length || 1;
+    return { prompts: extent.prompts, answers: extent.answers, openDays: extent.days.filter(isOpen).length, accounts };
   }
 }

@@ -20,11 +20,24 @@ export const Trip = z.object({
 });
 export type Trip = z.infer<typeof Trip>;
 
-/** What a prompt row keeps: the trips asked, and how many were already private. */
-export const PromptTrips = z.object({ asked: z.array(Trip), alreadyPrivate: z.number().int().nonnegative() });
+/**
+ * What a prompt row keeps: the trips asked, and how many were already private (inside the
+ * driver's private hours), with those trips themselves (prompts older than that keep only the count).
+ */
+export const PromptTrips = z.object({
+  asked: z.array(Trip),
+  alreadyPrivate: z.number().int().nonnegative(),
+  privateTrips: z.array(Trip).default([]),
+});
 export type PromptTrips = z.infer<typeof PromptTrips>;
 
 export function promptTrips(prompt: DailyPromptRow): PromptTrips {
   const parsed = PromptTrips.safeParse(prompt.trips);
-  return parsed.success ? parsed.data : { asked: [], alreadyPrivate: 0 };
+  return parsed.success ? parsed.data : { asked: [], alreadyPrivate: 0, privateTrips: [] };
+}
+
+/** A trip of the prompt by id, asked or already private: what an answer to it is about. */
+export function promptTrip(prompt: DailyPromptRow, tripId: number): Trip | undefined {
+  const { asked, privateTrips } = promptTrips(prompt);
+  return asked.find((t) => t.id === tripId) ?? privateTrips.find((t) => t.id === tripId);
 }

@@ -14,7 +14,8 @@ type IsoDay = string;
  *  - 3 and 4 share one vehicle;
  *  - 7 and 19 have no e-mail; 12 and 25 have no vehicle;
  *  - 1, 2, 5, 8, 10 have recurring private hours (weekday evenings and nights, weekends);
- *  - 6 has an exceptional private period (from the next 24 December to the 27th).
+ *  - 6 has an exceptional private period (from the next 24 December to the 27th);
+ *  - 16 makes a delivery round: 24 short trips every working day, within the town it is based in.
  * A shared vehicle is assigned to its first driver until 13:00 and to its second from 13:00,
  * every day: its trips follow, and so do its dated assignments (`affectations_chauffeurs`).
  * Each vehicle is based in a town of the area: its day starts there, goes mostly to nearby
@@ -150,6 +151,11 @@ export const NO_EMAIL_INDEXES = [7, 19];
 export const NO_VEHICLE_INDEXES = [MANAGER_INDEX, 12, 25];
 export const RECURRING_PRIVATE_INDEXES = [1, 2, 5, 8, 10];
 export const EXCEPTIONAL_PRIVATE_INDEX = 6;
+/** A delivery round: every working day has more trips than one message shows (paging). */
+export const LONG_DAY_INDEX = 16;
+export const LONG_DAY_TRIPS = 24;
+/** Drivers whose last weeks of answers the sandbox seeds, so that suggestions show (privacy/sandbox-history.ts). */
+export const SEEDED_HISTORY_INDEXES = [9, 14, 17];
 export const FLEET_EMAIL_DOMAIN = 'transports-exemple.fr';
 export const INDIVIDU_ID_BASE = 1110000400;
 export const VEHICLE_ID_BASE = 5000;
@@ -343,8 +349,10 @@ export class Fleet {
     const dayNumber = Math.floor(DateTime.fromISO(day, { zone: 'utc' }).toSeconds() / 86400);
     const rng = mulberry32(hashInts(vehicleId, dayNumber));
     const weekend = midnight.weekday >= 6;
-    const count = weekend ? between(rng, 0, 2) : between(rng, 2, 5);
+    const round = !weekend && vehicle.driverIds.includes(INDIVIDU_ID_BASE + LONG_DAY_INDEX);
     const home = this.home(vehicleIndex);
+    if (round) return this.round(vehicle, vehicleIndex, midnight, dayNumber, rng, home);
+    const count = weekend ? between(rng, 0, 2) : between(rng, 2, 5);
     const trips: SimTrip[] = [];
     let cursor: DateTime = midnight.plus({ minutes: weekend ? between(rng, 600, 660) : between(rng, 465, 540) });
     let place = home;
@@ -373,6 +381,30 @@ export class Fleet {
     if (!weekend && rng() < 0.5 && trips.length) {
       const evening = midnight.plus({ minutes: between(rng, 1140, 1230) });
       add(evening > cursor ? evening : cursor, home, vehicle.driverIds[vehicle.driverIds.length - 1] as number);
+    }
+    return trips;
+  }
+
+  /** A delivery round: LONG_DAY_TRIPS short drives across the vehicle's own town, from 07:30 on. */
+  private round(vehicle: SimVehicle, vehicleIndex: number, midnight: DateTime, dayNumber: number, rng: () => number, home: Place): SimTrip[] {
+    const trips: SimTrip[] = [];
+    let cursor = midnight.plus({ minutes: 450 + between(rng, 0, 15) });
+    let place = home;
+    while (trips.length < LONG_DAY_TRIPS) {
+      const leg = drive(rng, place, home);
+      const end = cursor.plus({ minutes: leg.minutes });
+      trips.push({
+        id: tripId(dayNumber, vehicleIndex, trips.length),
+        vehicleId: vehicle.id,
+        driverId: this.driverAt(vehicle, cursor),
+        start: cursor,
+        end,
+        distanceMeter: leg.distanceMeter,
+        from: place,
+        to: leg.to,
+      });
+      place = leg.to;
+      cursor = end.plus({ minutes: between(rng, 8, 15) });
     }
     return trips;
   }

@@ -49,6 +49,22 @@ export class ErasureTable {
     return Number(row.n);
   }
 
+  /** What erasing a driver would take away: their daily messages, their answers and the days of their prompts. */
+  async extentOf(individuId: number): Promise<{ prompts: number; answers: number; days: string[] }> {
+    const prompts = await this.db.selectFrom('daily_prompts').select(['id', 'day']).where('individu_id', '=', individuId).execute();
+    if (!prompts.length) return { prompts: 0, answers: 0, days: [] };
+    const answers = await this.db
+      .selectFrom('trip_answers')
+      .select((eb) => eb.fn.count<number>('trip_id').distinct().as('n'))
+      .where(
+        'prompt_id',
+        'in',
+        prompts.map((p) => p.id),
+      )
+      .executeTakeFirstOrThrow();
+    return { prompts: prompts.length, answers: Number(answers.n), days: prompts.map((p) => String(p.day)) };
+  }
+
   /**
    * Erases a driver (or a chat user linked to none: `individuId` null): their prompts (answers
    * and messages with them), the chat people linked to them (conversations with them) and the

@@ -158,6 +158,14 @@ export class PromptTable {
       .execute();
   }
 
+  /** Forgets what the message `refKey` of a person showed (but for prompt `except`): it shows something else now. */
+  async forgetMessagesAt(refKey: string, personId: number | null, except?: number): Promise<void> {
+    let query = this.db.deleteFrom('prompt_messages').where('ref_key', '=', refKey);
+    query = personId === null ? query.where('person_id', 'is', null) : query.where('person_id', '=', personId);
+    if (except !== undefined) query = query.where('prompt_id', '<>', except);
+    await query.execute();
+  }
+
   async forgetMessage(id: number): Promise<void> {
     await this.db.deleteFrom('prompt_messages').where('id', '=', id).execute();
   }

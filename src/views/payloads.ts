@@ -9,15 +9,23 @@ import type { Choice } from '../domain';
 
 export interface AnswerPayload {
   promptId: number;
-  /** Position of the trip in the prompt, or 'all' for the whole day. */
-  trip: number | 'all';
+  /**
+   * Position of the trip in the prompt; 'all': the day's trips still without an answer; 'every':
+   * every trip of the day, those answered otherwise too (asked for after 'all' said so).
+   */
+  trip: number | 'all' | 'every';
+  /** `trip` is a position among the trips already private by the driver's private hours (`p<n>`). */
+  hours?: boolean;
   choice: Choice;
+  /** Clicked in the `/privacy` overview, showing its open days from this one: the overview is drawn again. */
+  overview?: number;
 }
 
-const ANSWER = /^ans:(\d{1,12}):(\d{1,3}|all):(private|professional)$/;
+const ANSWER = /^ans:(\d{1,12}):(p?\d{1,3}|all|every):(private|professional)(?::o(\d{1,3}))?$/;
 
 export function encodeAnswer(payload: AnswerPayload): string {
-  return `ans:${payload.promptId}:${payload.trip}:${payload.choice}`;
+  const overview = payload.overview === undefined ? '' : `:o${payload.overview}`;
+  return `ans:${payload.promptId}:${payload.hours ? 'p' : ''}${payload.trip}:${payload.choice}${overview}`;
 }
 
 export function decodeAnswer(value: unknown): AnswerPayload | undefined {
@@ -25,8 +33,21 @@ export function decodeAnswer(value: unknown): AnswerPayload | undefined {
   const match = ANSWER.exec(value);
   if (!match) return undefined;
   const promptId = Number(match[1]);
-  const trip = match[2] === 'all' ? 'all' : Number(match[2]);
-  return { promptId, trip, choice: match[3] as Choice };
+  const raw = match[2] as string;
+  const hours = raw.startsWith('p');
+  const trip = raw === 'all' || raw === 'every' ? raw : Number(hours ? raw.slice(1) : raw);
+  return { promptId, trip, choice: match[3] as Choice, ...(hours ? { hours } : {}), ...(match[4] !== undefined ? { overview: Number(match[4]) } : {}) };
+}
+
+/** The `/privacy` overview's open days from `offset` on (the most urgent first): `ovw:<offset>`. */
+export function encodeOverviewDays(offset: number): string {
+  return `ovw:${offset}`;
+}
+
+export function decodeOverviewDays(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^ovw:(\d{1,3})$/.exec(value);
+  return match ? Number(match[1]) : undefined;
 }
 
 /**
@@ -67,15 +88,15 @@ export function decodePeriodRef(value: unknown): { person: number; start: number
   return match ? { person: Number(match[1]), start: Number(match[2]) } : undefined;
 }
 
-/** A page of a long prompt: `pg:<prompt id>:<page>`. */
-export function encodePage(promptId: number, page: number): string {
-  return `pg:${promptId}:${page}`;
+/** A page of a long prompt: `pg:<prompt id>:<page>`, `:h` with the trips already private by the private hours unfolded. */
+export function encodePage(promptId: number, page: number, hours = false): string {
+  return `pg:${promptId}:${page}${hours ? ':h' : ''}`;
 }
 
-export function decodePage(value: unknown): { promptId: number; page: number } | undefined {
+export function decodePage(value: unknown): { promptId: number; page: number; hours: boolean } | undefined {
   if (typeof value !== 'string') return undefined;
-  const match = /^pg:(\d{1,12}):(\d{1,3})$/.exec(value);
-  return match ? { promptId: Number(match[1]), page: Number(match[2]) } : undefined;
+  const match = /^pg:(\d{1,12}):(\d{1,3})(:h)?$/.exec(value);
+  return match ? { promptId: Number(match[1]), page: Number(match[2]), hours: match[3] !== undefined } : undefined;
 }
 
 /** A manager's reminder of a period's non-responders: `rmd:<first day>:<last day>`, re-read from the store on click. */
@@ -90,4 +111,15 @@ export function decodeRemind(value: unknown): { first: string; last: string } | 
   const match = /^rmd:([\d-]{10}):([\d-]{10})$/.exec(value);
   const parsed = match && RemindPeriod.safeParse({ first: match[1], last: match[2] });
   return parsed?.success ? parsed.data : undefined;
+}
+
+/** A manager's confirmation to erase a person: `fgt:<person id>`, checked again on click. */
+export function encodeForget(personId: number): string {
+  return `fgt:${personId}`;
+}
+
+export function decodeForget(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^fgt:(\d{1,12})$/.exec(value);
+  return match ? Number(match[1]) : undefined;
 }

@@ -83,12 +83,15 @@ export const ACTION_IDS = {
   answer: 'trip_answer',
   acceptSuggestions: 'accept_suggestions',
   page: 'prompt_page',
+  overviewDays: 'overview_days',
   editSchedule: 'schedule_edit',
   showSchedule: 'schedule_show',
   addPeriod: 'period_add',
   deletePeriod: 'period_delete',
   confirmDeletePeriod: 'period_delete_confirm',
   remind: 'remind_unanswered',
+  forgetConfirm: 'forget_confirm',
+  forgetCancel: 'forget_cancel',
 } as const;
 
 export const FORM_IDS = {

@@ -74,9 +74,20 @@ describe('the command grammar under arbitrary input', () => {
           const result = parseLine(line, ctx);
           if (!result.ok) expectLocalised(result.error);
           else
-            expect(['overview', 'help', 'schedule', 'report', 'unanswered', 'reportChannel', 'link', 'unlink', 'forget', 'language', 'suggestions']).toContain(
-              result.command.kind,
-            );
+            expect([
+              'overview',
+              'help',
+              'schedule',
+              'report',
+              'unanswered',
+              'reportChannel',
+              'link',
+              'unlink',
+              'forget',
+              'language',
+              'suggestions',
+              'smallTalk',
+            ]).toContain(result.command.kind);
         },
       ),
       { numRuns: 3000 },

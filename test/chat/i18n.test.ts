@@ -21,18 +21,19 @@ describe('languages', () => {
   });
 
   it('plural forms follow each language', () => {
-    expect(translator('fr').t('overview.pendingTitle', { count: 1 })).toBe('1 trajet en attente de réponse');
-    expect(translator('fr').t('overview.pendingTitle', { count: 3 })).toBe('3 trajets en attente de réponse');
+    // French keeps a number with what it counts (a no-break space, see typography.ts).
+    expect(translator('fr').t('overview.pendingTitle', { count: 1 })).toBe('1\u00a0trajet en attente de réponse');
+    expect(translator('fr').t('overview.pendingTitle', { count: 3 })).toBe('3\u00a0trajets en attente de réponse');
     expect(translator('en').t('overview.pendingTitle', { count: 1 })).toBe('1 trip waiting for your answer');
     expect(translator('en').t('overview.pendingTitle', { count: 0 })).toBe('0 trips waiting for your answer');
   });
 
   it('numbers and dates are written the French way in French', () => {
     const fr = translator('fr');
-    expect(fr.km(12_500)).toBe('12,5 km');
+    expect(fr.km(12_500)).toBe('12,5\u00a0km');
     expect(fr.shortDay('2026-11-24', 'Europe/Paris')).toBe('mar. 24/11');
     expect(fr.month('2026-11-01')).toBe('novembre 2026');
-    expect(fr.duration(5400)).toBe('1 h 30');
+    expect(fr.duration(5400)).toBe('1\u00a0h\u00a030');
     expect(translator('en').km(12_500)).toBe('12.5 km');
     expect(translator('en').shortDay('2026-11-24', 'Europe/Paris')).toBe('Tue 24/11');
   });

@@ -2,6 +2,7 @@ import { parseLine } from '../../src/chat/commands';
 import { translator } from '../../src/i18n';
 import { typed, user } from '../support/chat';
 import { startTestService, type TestService } from '../support/service';
+import { plain } from '../support/text';
 
 /** Each platform names people its own way; the web chat by name or by its sandbox key. */
 describe("naming someone in a manager's command", () => {
@@ -21,7 +22,7 @@ describe("naming someone in a manager's command", () => {
     const antoine = t.sim.fleet.byIndex(7);
     expect(`${antoine.firstName} ${antoine.lastName}`).toBe('Antoine Fournier');
     const [answer] = await typed(t, boss(), `privacy link @Antoine Fournier ${antoine.individuId}`);
-    expect(answer!.summary).toContain('Antoine Fournier est relié(e) à Antoine Fournier');
+    expect(plain(answer!.summary)).toContain('Lien fait : Antoine Fournier reçoit désormais les trajets de la fiche Ocean « Antoine Fournier ».');
     const person = await t.service.core.store.people.find({ platform: 'web', workspaceId: 'sandbox', chatUserId: 'sans-email-7' });
     expect(person?.individu_id).toBe(antoine.individuId);
     // Named by the sandbox's key as well, or without the @, and case or accents do not matter.
@@ -51,7 +52,7 @@ describe('the words a user is answered with', () => {
       input: 'pirvacy schedule please now',
       accepted: t.t('accepted.commands', { cmd: 'privacy', reportCmd: 'privacy-report' }),
     });
-    expect(text).toBe(
+    expect(plain(text)).toBe(
       'Commande inconnue « pirvacy schedule please now ». Commandes acceptées : privacy, privacy schedule, privacy help, privacy-report [période] [par conducteur|par véhicule].',
     );
   });

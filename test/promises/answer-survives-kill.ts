@@ -124,7 +124,7 @@ export function describeAnswerSurvivesKill(name: string, openTarget: () => Promi
       expect(res.status).toBe(200);
     };
 
-    const slackClick = (trip: number | 'all', choice: string) => (url: string) => {
+    const slackClick = (trip: number | 'all' | 'every', choice: string) => (url: string) => {
       const body = blockActionsBody({
         user: 'U_9',
         actionId: 'trip_answer:0',
@@ -150,7 +150,8 @@ export function describeAnswerSurvivesKill(name: string, openTarget: () => Promi
       slack.latencyMs = 1_500;
       await clickThenKill(slackClick(0, 'private'));
       await clickThenKill(teamsClick(1, 'professional'));
-      await clickThenKill(slackClick('all', 'professional'));
+      // The whole day, answered trips too ("change them too"): the last choice of every trip.
+      await clickThenKill(slackClick('every', 'professional'));
       slack.latencyMs = 0;
       // Every click is in the store, whatever the process managed after its acknowledgement.
       const store = await target.open();

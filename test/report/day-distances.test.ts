@@ -1,14 +1,17 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
+import { translator } from '../../src/i18n';
 import { shownDistances } from '../../src/privacy/day-distances';
+import { localeOf } from '../../src/privacy/people';
+import { MAX_TRIPS_PER_MESSAGE } from '../../src/privacy/prompt-view';
 import { promptTrips } from '../../src/privacy/trip';
 import { user } from '../support/chat';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 import { blockActionsBody, post, sign } from '../support/slack-requests';
 
 const FORM = 'application/x-www-form-urlencoded';
-/** `08:10 → 09:03 · Villefranche-sur-Saône → Givors · 61,8 km · 53 min`: the distance of a trip line. */
-const TRIP_KM = / · (\d+(?:,\d)?) km · /;
+/** `08:10 → 09:03 · Villefranche-sur-Saône → Givors · 61,8 km · 53 min`: the distance of a trip line (a no-break space before km). */
+const TRIP_KM = / · (\d+(?:,\d)?)\skm · /;
 
 /** Tenths of a kilometre as the French views write them ("61,8"), so sums are exact. */
 const tenths = (text: string) => Math.round(Number(text.replace(',', '.')) * 10);
@@ -35,7 +38,15 @@ describe("a driver's day in the prompt and in the report", () => {
         .map((text) => TRIP_KM.exec(text)?.[1])
         .filter((km): km is string => km !== undefined);
       const prompt = prompts.find((p) => p.id === meta.event_payload?.prompt_id);
-      if (prompt) shown.set(prompt.individu_id, lines.map(tenths));
+      if (!prompt) continue;
+      // A long day is paged: its other pages are read as the driver would, one click each.
+      const pages = Math.ceil(promptTrips(prompt).asked.length / MAX_TRIPS_PER_MESSAGE);
+      const person = (await t.service.core.store.people.byId(prompt.person_id!))!;
+      for (let page = 1; page < pages; page += 1) {
+        const view = await t.service.core.answers.view(prompt, translator(localeOf(person, 'fr')), page);
+        for (const block of view.blocks) if (block.type === 'item') lines.push(TRIP_KM.exec(block.text)![1]!);
+      }
+      shown.set(prompt.individu_id, lines.map(tenths));
     }
     expect(shown.size).toBeGreaterThan(15);
     // Every driver says "all professional" from Slack; Ocean records each answer.

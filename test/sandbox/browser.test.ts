@@ -58,7 +58,12 @@ const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
 
     await page.goto(`${service.url}/`);
     const conversation = page.getByTestId('conversation');
+    // The button says whom it sends to; the page sends the reader to yesterday's report after answering.
+    await page.getByRole('button', { name: 'Envoyer les messages du jour à tous les conducteurs' }).waitFor();
+    expect(await page.locator('ul.hint').textContent()).toContain('privacy-report hier');
     await page.getByLabel('Personne').selectOption(driver!.email!);
+    // A first conversation opens with a welcome that says what to try.
+    await conversation.filter({ hasText: 'Bienvenue' }).filter({ hasText: 'À essayer' }).waitFor();
     await page.getByRole('button', { name: 'Envoyer les messages du jour' }).click();
     await page.getByTestId('prompts-result').filter({ hasText: 'envoyé' }).waitFor();
     const trip = conversation.getByTestId('trip').first();
@@ -74,16 +79,16 @@ const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
     await page.screenshot({ path: path.join(SHOTS, '2-driver-recorded.png'), fullPage: true });
     expect([...sim.state.tripMarks.values()]).toContain(true);
 
-    // Answering from a copy shown by "privacy" confirms there too, and in the daily message.
+    // "privacy" shows one overview of the open days; answering there confirms in the daily message.
     await page.getByLabel('Commande').fill('privacy');
     await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
     expect(await page.getByLabel('Commande').inputValue()).toBe('');
-    const copies = conversation.locator('article').filter({ has: page.getByTestId('trip') });
-    await copies.nth(1).waitFor();
-    const copy = copies.last();
-    await copy.getByTestId('trip').nth(1).getByRole('button', { name: 'Professionnel' }).click();
-    await copy.getByTestId('trip-status').nth(1).filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
-    await copies.first().getByTestId('trip-status').nth(1).filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
+    const shown = conversation.locator('article').filter({ has: page.getByTestId('trip') });
+    await shown.nth(1).waitFor();
+    const overview = shown.last();
+    // The overview lists the trips still without an answer: the first is the daily message's second.
+    await overview.getByTestId('trip').first().getByRole('button', { name: 'Professionnel' }).click();
+    await shown.first().getByTestId('trip-status').nth(1).filter({ hasText: 'enregistré à' }).waitFor({ timeout: 10_000 });
     // The conversation reads top to bottom: what was typed comes before the answer to it.
     const order = await conversation
       .locator(':scope > *')

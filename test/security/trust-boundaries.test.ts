@@ -9,6 +9,7 @@ import { clicked, typed, user } from '../support/chat';
 import { teamsActivity } from '../support/fake-connector';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 import { copyTemplateInto } from '../support/test-store';
+import { plain, plainJson } from '../support/text';
 import { settled } from '../support/wait';
 
 /*
@@ -167,7 +168,7 @@ describe('who may link whom', () => {
     const julien = t.sim.fleet.byIndex(7); // no e-mail in Ocean
     const before = t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_NEW').length;
     const [linked] = await typed(t, profiles('U_0'), `privacy link <@U_NEW> ${julien.individuId}`);
-    expect(linked!.summary).toContain('est relié');
+    expect(plain(linked!.summary)).toContain('Lien fait : Julien reçoit désormais les trajets de la fiche Ocean');
     const told = await eventually(
       () =>
         t.slack
@@ -175,7 +176,7 @@ describe('who may link whom', () => {
           .filter((c) => c.args.channel === 'D_U_NEW')
           .slice(before)[0],
     );
-    expect(String(told.args.text)).toContain('relié(e) à la fiche Ocean');
+    expect(plain(String(told.args.text))).toContain('a relié votre compte à la fiche Ocean');
     await typed(t, profiles('U_0'), 'privacy unlink <@U_NEW>');
     await eventually(() => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D_U_NEW').length === before + 2);
     const trail = await t.service.core.store.auditLog.trail(10);
@@ -208,9 +209,33 @@ describe('forgetting a person, and forgetting with time', () => {
     });
     expect(await t.service.core.store.history.of(driver.individuId)).toHaveLength(1);
     const boss = { ...user('U_0', {}, 'slack', 'T_FLEET'), profile: async () => ({ chatUserId: 'U_0', email: t.sim.fleet.byIndex(0).email }) };
-    const [answer] = await typed(t, boss, 'privacy forget <@U_11>');
+    // First a confirmation naming the person and what goes: nothing is erased yet.
+    const [confirm] = await typed(t, boss, 'privacy forget <@U_11>');
+    expect(plain(confirm!.title!)).toBe(`Effacer ${driver.firstName} ${driver.lastName} du bot ?`);
+    expect(plainJson(confirm)).toContain('1 message quotidien et ses réponses (1 réponse) seront effacés.');
+    expect(plainJson(confirm)).toContain('1 journée attend encore une réponse');
+    expect(await t.service.core.store.prompts.of(driver.individuId, TEST_DAY)).toBeDefined();
+    const buttons = confirm!.blocks.flatMap((b) => (b.type === 'actions' ? b.actions : []));
+    expect(buttons.map((b) => b.label)).toEqual([`Oui, effacer ${driver.firstName} ${driver.lastName}`, 'Non, ne rien effacer']);
+    expect(plain((await clicked(t, boss, 'forget_cancel', buttons[1]!.value)).update!.summary)).toBe('Rien n’a été effacé.');
+    expect(await t.service.core.store.prompts.of(driver.individuId, TEST_DAY)).toBeDefined();
+    // A driver cannot confirm it.
+    const driverUser = { ...user('U_11', {}, 'slack', 'T_FLEET'), profile: async () => ({ chatUserId: 'U_11', email: driver.email }) };
+    expect((await clicked(t, driverUser, 'forget_confirm', buttons[0]!.value)).reply?.summary).toContain('réservée aux gestionnaires');
+    const updates = t.slack.callsTo('chat.update').length;
+    const answer = (await clicked(t, boss, 'forget_confirm', buttons[0]!.value)).update;
     t.sim.faults.reset();
-    expect(answer!.summary).toMatch(/oublié .*1 message.*0 réponse\(s\) en attente envoyée\(s\) à Ocean, 1 annulée/);
+    expect(plain(answer!.summary)).toMatch(
+      /oublié .*1 message quotidien et ses réponses effacés ; 0 réponse en attente envoyée à Ocean, 1 annulée ; 1 message encore ouvert fermé/,
+    );
+    // The daily message still showing buttons is drawn closed, saying why.
+    const closed = t.slack
+      .callsTo('chat.update')
+      .slice(updates)
+      .filter((c) => c.args.channel === 'D_U_11')
+      .pop();
+    expect(plainJson(closed?.args.blocks)).toContain('votre gestionnaire de flotte a demandé au bot d’effacer vos données');
+    expect(JSON.stringify(closed?.args.blocks)).not.toContain('trip_answer');
     expect(await t.service.core.store.prompts.of(driver.individuId, TEST_DAY)).toBeUndefined();
     // The trips they answered, kept for their suggestions, go with them.
     expect(await t.service.core.store.history.of(driver.individuId)).toEqual([]);

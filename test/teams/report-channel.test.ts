@@ -2,6 +2,7 @@ import { cardsOf } from '../support/cards';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { post, sign, slashBody } from '../support/slack-requests';
 import { sendToTeams, TEAM_CHANNEL, teamsChannelMessage, teamsInstall, teamsMessage } from '../support/teams';
+import { plainJson } from '../support/text';
 
 /*
  * `@bot privacy-report here` in a Teams channel: a manager chooses the channel that gets the
@@ -24,7 +25,7 @@ afterAll(() => t.stop());
 async function said(activity: Record<string, unknown>): Promise<string> {
   t.connector.reset();
   expect((await sendToTeams(t.url, activity)).status).toBe(200);
-  return JSON.stringify(t.connector.sent().map((c) => cardsOf(c.body)));
+  return plainJson(t.connector.sent().map((c) => cardsOf(c.body)));
 }
 
 const person = (user: { id: string }) => t.service.core.store.people.find({ platform: 'teams', workspaceId: 'TENANT_FLEET', chatUserId: `aad-${user.id}` });

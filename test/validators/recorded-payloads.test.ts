@@ -1,5 +1,6 @@
 import { PNG } from 'pngjs';
 import { cardProblems, cardsOf } from '../support/cards';
+import { plainJson } from '../support/text';
 import { HOSTILE, type Recording, recordRepresentativeDay } from './record-day';
 import { typeErrors } from './typecheck';
 
@@ -56,7 +57,7 @@ describe('every Slack surface the service sent', () => {
   });
 
   it('covers suggestions: the reason under a trip and the accept button, on a full page of a long day too', () => {
-    const all = JSON.stringify(day.slack);
+    const all = plainJson(day.slack);
     for (const text of ['Suggestion : privé les 3 dernières fois', 'accept_suggestions:', 'Accepter les suggestions', 'sug:']) expect(all).toContain(text);
     const paged = day.slack.filter((p) => JSON.stringify(p.body).includes('Page 2/3') && JSON.stringify(p.body).includes('accept_suggestions'));
     expect(paged.length).toBeGreaterThan(0);
@@ -118,7 +119,7 @@ describe('every Teams activity and card the service sent', () => {
   });
 
   it('covers suggestions: the reason under a trip and the accept action, and the accepted card', () => {
-    const all = JSON.stringify(day.teams);
+    const all = plainJson(day.teams);
     for (const text of ['Suggestion : privé les 3 dernières fois', '"verb":"accept_suggestions"', 'Accepter les suggestions']) expect(all).toContain(text);
     expect(
       day.teams.some((p) => p.via === 'invoke' && JSON.stringify(p.body).includes('Page 3/3') && JSON.stringify(p.body).includes('Privé — enregistrement…')),

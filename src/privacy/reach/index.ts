@@ -1,2 +1,2 @@
+export { Reach, type ReachDeps, type Unreachable } from './drivers';
 export { noteReached, noteUnreachable, UNREACHABLE_REASONS, type UnreachableReason, unreachableReasons } from './reasons';
-export { notReachableBlocks, UNREACHABLE_SHOWN, type UnreachableDriver, unreachableDrivers } from './view';

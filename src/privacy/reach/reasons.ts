@@ -6,11 +6,14 @@ import type { Store } from '../../store';
  * - `notInTenant`: Microsoft Graph found no user with that e-mail in the fleet's tenants;
  * - `installRefused`: the tenant refused to install the Teams app for them (policy, consent, catalogue);
  * - `blocked`: they blocked the bot in Teams (403 `MessageWritesBlocked`);
- * - `notInstalled`: no chat account found yet (the app is not installed for them, and the bot does not install it).
+ * - `notInChat`: no chat account found with the driver's Ocean e-mail (not in Slack, never wrote on Teams);
+ * - `notInstalled`: known on Teams, but the app is not installed for them (or was removed).
+ * Each reason has its words under `unreachable.reason.<reason>` and what a manager can do under
+ * `unreachable.fix.<reason>` (fr.ts, en.ts).
  */
-export type UnreachableReason = 'noEmail' | 'notInTenant' | 'installRefused' | 'blocked' | 'notInstalled';
+export type UnreachableReason = 'noEmail' | 'notInTenant' | 'installRefused' | 'blocked' | 'notInChat' | 'notInstalled';
 
-export const UNREACHABLE_REASONS: readonly UnreachableReason[] = ['noEmail', 'notInTenant', 'installRefused', 'blocked', 'notInstalled'];
+export const UNREACHABLE_REASONS: readonly UnreachableReason[] = ['noEmail', 'notInTenant', 'installRefused', 'blocked', 'notInChat', 'notInstalled'];
 
 function isReason(value: string): value is UnreachableReason {
   return (UNREACHABLE_REASONS as readonly string[]).includes(value);
