@@ -3,6 +3,7 @@ import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import type { Locale } from './domain';
 import type { TripTimesReading } from './ocean/trip-times';
+import { type ManagerSetting, parseManagers } from './privacy/scope/syntax';
 import { SSL_MODES, sslSettings } from './store/tls';
 
 /*
@@ -133,6 +134,14 @@ const EnvSchema = z.object({
     }
     return emails;
   }),
+  MANAGERS: optionalText.transform((v, ctx) => {
+    try {
+      return parseManagers(v ?? '');
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
   DEFAULT_LOCALE: optionalText.pipe(z.enum(['fr', 'en'], { message: 'must be fr or en' }).optional()).transform((v) => v ?? 'fr'),
   RETENTION_DAYS: optionalText.pipe(
     z
@@ -198,7 +207,10 @@ export interface Config {
   answerDeadlineDays: number;
   /** How long an unsent prompt claim holds before another run may take it over (a crashed worker). */
   dailyClaimLeaseMs: number;
+  /** MANAGER_EMAILS: managers of the whole fleet. */
   managerEmails: string[];
+  /** MANAGERS: managers with their scope (the whole fleet, or Ocean entities and groups). */
+  managers?: ManagerSetting[];
   defaultLocale: Locale;
   /** Trip details, answers and prompts older than this many days are purged. */
   retentionDays: number;
@@ -228,7 +240,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
     const given = env[variable];
-    const shown = /PASSWORD|SECRET|TOKEN|KEY/.test(variable) || given === undefined ? '' : ` (got "${withoutSecrets(given).slice(0, 60)}")`;
+    // MANAGERS' messages quote the entry that is wrong themselves.
+    const shown =
+      /PASSWORD|SECRET|TOKEN|KEY/.test(variable) || variable === 'MANAGERS' || given === undefined ? '' : ` (got "${withoutSecrets(given).slice(0, 60)}")`;
     throw new ConfigError(variable, `${issue?.message ?? 'is invalid'}${shown}`);
   }
   const e = parsed.data;
@@ -254,6 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const both = e.OCEAN_PRIVATE_KEYS?.find((k) => e.OCEAN_PROFESSIONAL_KEYS?.includes(k));
   if (both) throw new ConfigError('OCEAN_PROFESSIONAL_KEYS', `must not repeat a key of OCEAN_PRIVATE_KEYS ("${both}" is in both)`);
+  const twice = e.MANAGERS.find((m) => e.MANAGER_EMAILS.includes(m.email));
+  if (twice) throw new ConfigError('MANAGERS', `names ${twice.email}, who is in MANAGER_EMAILS too (the whole fleet): name each manager once`);
   const tenants = e.TEAMS_TENANTS.length ? e.TEAMS_TENANTS : e.MICROSOFT_APP_TENANT_ID ? [e.MICROSOFT_APP_TENANT_ID] : [];
   if (e.MICROSOFT_APP_ID && !tenants.length) {
     throw new ConfigError(
@@ -304,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     answerDeadlineDays: e.ANSWER_DEADLINE_DAYS ?? 7,
     dailyClaimLeaseMs: (e.DAILY_CLAIM_LEASE_SECONDS ?? 300) * 1000,
     managerEmails: e.MANAGER_EMAILS,
+    managers: e.MANAGERS,
     defaultLocale: e.DEFAULT_LOCALE as Locale,
     retentionDays: e.RETENTION_DAYS ?? 400,
     logLevel: e.LOG_LEVEL,

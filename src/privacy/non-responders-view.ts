@@ -8,8 +8,15 @@ import type { NonResponder, ReminderOutcome } from './non-responders';
 export const NON_RESPONDERS_SHOWN = 25;
 
 /** The period's non-responders for a manager: counts and dates only, and the button to remind them now. */
-export function nonRespondersView(list: NonResponder[], t: Translator, label: string, period: { first: IsoDay; last: IsoDay }, zone: string): View {
-  const title = t.t('unanswered.title', { period: label });
+export function nonRespondersView(
+  list: NonResponder[],
+  t: Translator,
+  label: string,
+  period: { first: IsoDay; last: IsoDay },
+  zone: string,
+  scope?: string,
+): View {
+  const title = `${t.t('unanswered.title', { period: label })}${scope ? ` — ${scope}` : ''}`;
   if (!list.length) return { summary: title, title, blocks: [{ type: 'text', text: t.t('unanswered.none', { period: label }), tone: 'success' }] };
   const c = (key: string) => t.t(`unanswered.columns.${key}`);
   const blocks: Block[] = [

@@ -2,10 +2,14 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import type { Log } from '../log';
 import type { Person, Store } from '../store';
+import type { OceanDirectory } from './directory';
 import { type Actor, personRef } from './people';
+import { holds } from './scope';
 
 export interface RetentionDeps {
   store: Store;
+  /** Where a manager's scope finds the person they want erased. */
+  directory: Pick<OceanDirectory, 'byId'>;
   /** Delivers whatever answers are due now (the outbox). */
   deliverDue: () => Promise<unknown>;
   zone: string;
@@ -17,7 +21,9 @@ export interface RetentionDeps {
 /** A replayed request's key is kept this long: Slack's window is 5 minutes, Teams' tokens an hour. */
 const REQUEST_KEYS_MS = 24 * 3600_000;
 
-export type ForgetOutcome = { ok: true; prompts: number; delivered: number; cancelled: number } | { ok: false; reason: 'replayed' | 'forgetSelf' };
+export type ForgetOutcome =
+  | { ok: true; prompts: number; delivered: number; cancelled: number }
+  | { ok: false; reason: 'replayed' | 'forgetSelf' | 'outsideScope' };
 
 /**
  * Data is kept only as long as needed. Every night, prompts (trip times and towns), answers and
@@ -50,6 +56,7 @@ export class RetentionService {
    */
   async forget(manager: Actor, target: Person, requestKey?: string): Promise<ForgetOutcome> {
     if (target.id === manager.person.id) return { ok: false, reason: 'forgetSelf' };
+    if (!(await holds(manager.scope, target.individu_id, this.deps.directory))) return { ok: false, reason: 'outsideScope' };
     const { store } = this.deps;
     const individuId = target.individu_id;
     const people = individuId === null ? [target] : [target, ...(await store.people.forIndividu(individuId)).filter((p) => p.id !== target.id)];
