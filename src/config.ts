@@ -1,9 +1,8 @@
 import { DateTime } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
-import type { Locale } from './domain';
+import { type Locale, type ManagerSetting, type UnitRef, unitKind, unitRef } from './domain';
 import type { TripTimesReading } from './ocean/trip-times';
-import { type ManagerSetting, parseManagers } from './privacy/scope/syntax';
 import { SSL_MODES, sslSettings } from './store/tls';
 
 /*
@@ -361,4 +360,43 @@ export function withoutSecrets(value: string): string {
     : value.replace(/^([a-z][\w+.-]*:\/*[^/:?#]*):([^/?#]*[^\d/?#][^/?#]*)/i, '$1:***');
   shown = shown.replace(/([?&;\s](?:ssl)?(?:password|passwd|pass|secret|token|key)=)[^&;\s]*/gi, '$1***');
   return shown;
+}
+
+/**
+ * MANAGERS: `email=scope` separated by `;` (or new lines); a scope is `*` (the whole fleet) or
+ * `entity:<id or name>` / `group:<id or name>` separated by `,`. Throws an Error whose message
+ * names the part that is wrong and says what is expected.
+ */
+export function parseManagers(value: string): ManagerSetting[] {
+  const managers: ManagerSetting[] = [];
+  const seen = new Set<string>();
+  for (const part of value.split(/[;\n]/)) {
+    const entry = part.trim();
+    if (!entry) continue;
+    const equals = entry.indexOf('=');
+    if (equals < 0) throw new Error(`"${entry}" has no scope: write e-mail=* (whole fleet) or e-mail=entity:<id or name>, group:<id or name>`);
+    const email = entry.slice(0, equals).trim().toLowerCase();
+    if (!z.email().safeParse(email).success) throw new Error(`"${entry.slice(0, equals).trim()}" is not an e-mail address`);
+    if (seen.has(email)) throw new Error(`names ${email} twice: give each manager one entry, their units separated by commas`);
+    seen.add(email);
+    const scopeText = entry.slice(equals + 1).trim();
+    if (scopeText === '*') {
+      managers.push({ email, scope: 'fleet' });
+      continue;
+    }
+    const refs: UnitRef[] = [];
+    for (const item of scopeText.split(',')) {
+      const text = item.trim();
+      const colon = text.indexOf(':');
+      const kind = colon > 0 ? unitKind(text.slice(0, colon).trim()) : undefined;
+      const ref = kind && unitRef(kind, text.slice(colon + 1));
+      if (!ref)
+        throw new Error(
+          `has "${text || scopeText}" in the scope of ${email}: expected * or entity:<Ocean id or name> / group:<Ocean id or name>, separated by commas`,
+        );
+      refs.push(ref);
+    }
+    managers.push({ email, scope: refs });
+  }
+  return managers;
 }

@@ -1,8 +1,8 @@
+import { describeRef, type ManagerSetting, type UnitRef } from '../../domain';
 import type { Log } from '../../log';
 import type { Driver, OceanDirectory } from '../directory';
 import { foldName } from '../people';
 import { Scope, type Unit } from './scope';
-import { describeRef, type ManagerSetting, type UnitRef } from './syntax';
 
 /** A scope naming an entity or a group Ocean does not have (or a name two of them share). */
 export class ScopeError extends Error {

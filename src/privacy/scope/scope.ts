@@ -1,5 +1,5 @@
+import type { UnitKind } from '../../domain';
 import type { Driver, OrgUnit } from '../directory';
-import type { UnitKind } from './syntax';
 
 /** An entity or a group of the fleet, resolved against Ocean's directory. */
 export interface Unit extends OrgUnit {
