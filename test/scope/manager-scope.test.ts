@@ -30,7 +30,16 @@ const SITE = 13;
 interface WebView {
   title?: string;
   summary: string;
-  blocks: { type: string; text?: string; rows?: string[][]; footer?: string[]; href?: string; name?: string; alt?: string; actions?: { actionId: string; value: string }[] }[];
+  blocks: {
+    type: string;
+    text?: string;
+    rows?: string[][];
+    footer?: string[];
+    href?: string;
+    name?: string;
+    alt?: string;
+    actions?: { actionId: string; value: string }[];
+  }[];
 }
 
 async function web(pathname: string, body: Record<string, unknown>): Promise<{ messages: { view?: WebView }[] }> {
@@ -91,7 +100,12 @@ describe("a site manager's report", () => {
     const before = t.sim.requestsTo(ANALYSIS).length;
     const site = await webSays(SITE, `privacy-report ${WEEK}`);
     expect(site.title).toContain('Agence Lyon');
-    expect(t.sim.requestsTo(ANALYSIS).slice(before).map((r) => (r.body as { filter: unknown }).filter)).toEqual([{ entities: [11] }]);
+    expect(
+      t.sim
+        .requestsTo(ANALYSIS)
+        .slice(before)
+        .map((r) => (r.body as { filter: unknown }).filter),
+    ).toEqual([{ entities: [11] }]);
     const table = site.blocks.find((b) => b.type === 'table')!;
     const lyonNames = new Set(lyon().map(nameOf));
     for (const row of table.rows!) expect(lyonNames.has(row[0]!)).toBe(true);
@@ -135,8 +149,18 @@ describe("a site manager's report", () => {
     expect(sales.title).toContain('Agence Lyon / Commerciaux');
     const salesLyon = lyon().filter((d) => d.groupId === 20 && d.vehicleId);
     const persons = (t.sim.requestsTo(ANALYSIS).slice(before)[0]!.body as { filter: { persons: number[] } }).filter.persons;
-    expect(persons.sort()).toEqual(lyon().filter((d) => d.groupId === 20).map((d) => d.individuId).sort());
-    expect((await csvOf(sales)).rows.slice(1, -1).map((r) => r[0]).sort()).toEqual(salesLyon.map(nameOf).sort());
+    expect(persons.sort()).toEqual(
+      lyon()
+        .filter((d) => d.groupId === 20)
+        .map((d) => d.individuId)
+        .sort(),
+    );
+    expect(
+      (await csvOf(sales)).rows
+        .slice(1, -1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(salesLyon.map(nameOf).sort());
   }, 60_000);
 
   it('a unit outside the scope, or unknown to Ocean, is refused before Ocean is asked', async () => {
@@ -211,14 +235,25 @@ describe('the unanswered list, its reminder and the weekly digest', () => {
 
     // Monday's digest: each manager their own scope, on every platform they use.
     const run = await t.service.core.digest.run(new Date('2026-11-30T08:00:00Z'));
-    expect(run.sent).toEqual(expect.arrayContaining([`person:web:sandbox:${driver(SITE).email}`, `person:web:sandbox:${driver(FLEET).email}`, `person:slack:T_FLEET:U_${SITE}`]));
-    const digest = (index: number) => t.service.web!.conversation(driver(index).email!).filter((m) => m.view?.title?.startsWith('Rapport hebdomadaire') || m.view?.title?.startsWith('Trajets sans réponse — 23/11'));
-    const [siteReport, siteList] = digest(SITE).slice(-2).map((m) => m.view!);
+    expect(run.sent).toEqual(
+      expect.arrayContaining([`person:web:sandbox:${driver(SITE).email}`, `person:web:sandbox:${driver(FLEET).email}`, `person:slack:T_FLEET:U_${SITE}`]),
+    );
+    const digest = (index: number) =>
+      t.service
+        .web!.conversation(driver(index).email!)
+        .filter((m) => m.view?.title?.startsWith('Rapport hebdomadaire') || m.view?.title?.startsWith('Trajets sans réponse — 23/11'));
+    const [siteReport, siteList] = digest(SITE)
+      .slice(-2)
+      .map((m) => m.view!);
     expect(siteReport!.title).toContain('Agence Lyon');
     const siteText = JSON.stringify([siteReport, siteList]);
     for (const d of notLyon()) expect(siteText).not.toContain(nameOf(d));
     expect(siteText).toContain(nameOf(driver(4)));
-    const fleetText = JSON.stringify(digest(FLEET).slice(-2).map((m) => m.view));
+    const fleetText = JSON.stringify(
+      digest(FLEET)
+        .slice(-2)
+        .map((m) => m.view),
+    );
     expect(fleetText).not.toContain('Agence Lyon');
     expect(fleetText).toContain(nameOf(driver(2)));
     const slackDigest = t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D_U_${SITE}`);
