@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
 import { type Core, type CoreOptions, createCore } from '../src/app';
-import type { Config } from '../src/config';
+import { type Config, ConfigError } from '../src/config';
+import { OceanError } from '../src/ocean/errors';
+import { ScopeError } from '../src/privacy/scope';
 import type { OceanSimulator } from '../src/sandbox/simulator';
 import { heldStoreLock } from '../src/store/lock';
 import { createHttpApp, mountDailyHandoff, RequestTracker } from './http';
@@ -40,6 +42,7 @@ export interface Service {
 /** Starts everything: the core, the HTTP server with every transport, and the jobs. */
 export async function startService(config: Config, options: ServiceOptions): Promise<Service> {
   const core = await createCore(config, options);
+  await checkScopes(core);
   const requests = new RequestTracker(core);
   const app = createHttpApp(core, requests);
   // The embedded store this process holds: `npm run daily` hands its day over to us.
@@ -110,4 +113,23 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       return stopping;
     },
   };
+}
+
+/**
+ * MANAGERS' entities and groups, checked against Ocean before the service takes a request: a
+ * wrong one stops the start, naming it. Ocean unreachable does not: the scopes are resolved at
+ * their first use, and a scoped manager sees nobody until then.
+ */
+async function checkScopes(core: Core): Promise<void> {
+  try {
+    await core.scopes.check();
+  } catch (error) {
+    if (error instanceof OceanError) {
+      core.logger.warn({ err: error.message }, 'MANAGERS not checked at start (Ocean unreachable): scopes are resolved at their first use');
+      return;
+    }
+    await core.close();
+    if (error instanceof ScopeError) throw new ConfigError('MANAGERS', error.message);
+    throw error;
+  }
 }

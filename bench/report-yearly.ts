@@ -91,9 +91,27 @@ function fleet(): Driver[] {
       label: `AB-${String(i).padStart(4, '0')}-CD · Renault Clio`,
       privateMode: true,
     };
-    drivers.push({ individuId: driverId(i), firstName: `Prénom${i}`, lastName: `Nom${i}`, email: null, matricule: null, vehicles: [vehicle] });
+    drivers.push({
+      individuId: driverId(i),
+      firstName: `Prénom${i}`,
+      lastName: `Nom${i}`,
+      email: null,
+      matricule: null,
+      vehicles: [vehicle],
+      entity: null,
+      group: null,
+    });
     if (i % SHARED_EVERY === 0)
-      drivers.push({ individuId: driverId(i, true), firstName: `Second${i}`, lastName: `Nom${i}`, email: null, matricule: null, vehicles: [vehicle] });
+      drivers.push({
+        individuId: driverId(i, true),
+        firstName: `Second${i}`,
+        lastName: `Nom${i}`,
+        email: null,
+        matricule: null,
+        vehicles: [vehicle],
+        entity: null,
+        group: null,
+      });
   }
   return drivers;
 }

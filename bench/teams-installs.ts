@@ -37,6 +37,8 @@ function drivers(): Driver[] {
     lastName: String(i),
     email: `driver.${i}@bench.example`,
     matricule: null,
+    entity: null,
+    group: null,
     vehicles: [{ id: i, numeroEmbarque: null, plate: null, label: `#${i}`, privateMode: true }],
   }));
 }

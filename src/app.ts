@@ -16,6 +16,7 @@ import { LinkService } from './privacy/links';
 import { NonResponders } from './privacy/non-responders';
 import { Outbox } from './privacy/outbox';
 import { OverviewService } from './privacy/overview';
+import { OwnFigures } from './privacy/own-figures';
 import { PeopleService } from './privacy/people';
 import { ChatPorts } from './privacy/ports';
 import { PromptMessages } from './privacy/prompt-messages';
@@ -25,6 +26,7 @@ import { PeriodKeys } from './privacy/report-keys';
 import { ReportService } from './privacy/reports';
 import { RetentionService } from './privacy/retention';
 import { ScheduleService } from './privacy/schedules';
+import { ManagerScopes } from './privacy/scope';
 import { Suggestions } from './privacy/suggestions';
 import { TripsService } from './privacy/trips';
 import { type DigestReport, WeeklyDigest } from './privacy/weekly-digest';
@@ -40,6 +42,8 @@ export interface Core {
   ocean: OceanClient;
   directory: OceanDirectory;
   people: PeopleService;
+  /** Who manages what: MANAGER_EMAILS and MANAGERS, resolved against Ocean's directory. */
+  scopes: ManagerScopes;
   trips: TripsService;
   answers: AnswerService;
   /** Suggestions from drivers' own answers. */
@@ -116,11 +120,17 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   const directory = new OceanDirectory(ocean, clock);
   metrics.oceanPasswordDaysLeft.set(Number.NaN);
   const ports = new ChatPorts();
+  const scopes = new ManagerScopes({
+    settings: config.managers ?? [],
+    fleetEmails: config.managerEmails,
+    directory,
+    logger: logger.child({ component: 'scopes' }),
+  });
   const people = new PeopleService({
     store,
     directory,
     ports,
-    managerEmails: config.managerEmails,
+    scopes,
     defaultLocale: config.defaultLocale,
     clock,
     logger: logger.child({ component: 'people' }),
@@ -206,6 +216,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
   });
   const retention = new RetentionService({
     store,
+    directory,
     deliverDue: () => outbox.drain(),
     zone,
     clock,
@@ -221,7 +232,8 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     ports,
     zone,
     defaultLocale: config.defaultLocale,
-    managerEmails: config.managerEmails,
+    managerEmails: scopes.emails(),
+    people,
     slackReportChannel: config.slackReportChannel,
     worker,
     leaseMs: options.runLeaseMs,
@@ -235,6 +247,8 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     overview,
     messages,
     reports,
+    own: new OwnFigures({ reports, store }),
+    scopes,
     nonResponders,
     reach: new Reach({ store, directory, ports }),
     schedules,
@@ -274,6 +288,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     ocean,
     directory,
     people,
+    scopes,
     trips,
     answers,
     suggestions,

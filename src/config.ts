@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
-import type { Locale } from './domain';
+import { type Locale, type ManagerSetting, type UnitRef, unitKind, unitRef } from './domain';
 import type { TripTimesReading } from './ocean/trip-times';
 import { SSL_MODES, sslSettings } from './store/tls';
 
@@ -148,6 +148,14 @@ const EnvSchema = z.object({
     }
     return emails;
   }),
+  MANAGERS: optionalText.transform((v, ctx) => {
+    try {
+      return parseManagers(v ?? '');
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
   DEFAULT_LOCALE: optionalText.pipe(z.enum(['fr', 'en'], { message: 'must be fr or en' }).optional()).transform((v) => v ?? 'fr'),
   RETENTION_DAYS: optionalText.pipe(
     z
@@ -219,7 +227,10 @@ export interface Config {
   answerDeadlineDays: number;
   /** How long an unsent prompt claim holds before another run may take it over (a crashed worker). */
   dailyClaimLeaseMs: number;
+  /** MANAGER_EMAILS: managers of the whole fleet. */
   managerEmails: string[];
+  /** MANAGERS: managers with their scope (the whole fleet, or Ocean entities and groups). */
+  managers?: ManagerSetting[];
   defaultLocale: Locale;
   /** Trip details, answers and prompts older than this many days are purged. */
   retentionDays: number;
@@ -259,7 +270,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
     const given = env[variable];
-    const shown = /PASSWORD|SECRET|TOKEN|KEY/.test(variable) || given === undefined ? '' : ` (got "${withoutSecrets(given).slice(0, 60)}")`;
+    // MANAGERS' messages quote the entry that is wrong themselves.
+    const shown =
+      /PASSWORD|SECRET|TOKEN|KEY/.test(variable) || variable === 'MANAGERS' || given === undefined ? '' : ` (got "${withoutSecrets(given).slice(0, 60)}")`;
     throw new ConfigError(variable, `${issue?.message ?? 'is invalid'}${shown}`);
   }
   const e = parsed.data;
@@ -285,6 +298,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const both = e.OCEAN_PRIVATE_KEYS?.find((k) => e.OCEAN_PROFESSIONAL_KEYS?.includes(k));
   if (both) throw new ConfigError('OCEAN_PROFESSIONAL_KEYS', `must not repeat a key of OCEAN_PRIVATE_KEYS ("${both}" is in both)`);
+  const twice = e.MANAGERS.find((m) => e.MANAGER_EMAILS.includes(m.email));
+  if (twice) throw new ConfigError('MANAGERS', `names ${twice.email}, who is in MANAGER_EMAILS too (the whole fleet): name each manager once`);
   const tenants = e.TEAMS_TENANTS.length ? e.TEAMS_TENANTS : e.MICROSOFT_APP_TENANT_ID ? [e.MICROSOFT_APP_TENANT_ID] : [];
   if (e.MICROSOFT_APP_ID && !tenants.length) {
     throw new ConfigError(
@@ -361,6 +376,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     answerDeadlineDays: e.ANSWER_DEADLINE_DAYS ?? 7,
     dailyClaimLeaseMs: (e.DAILY_CLAIM_LEASE_SECONDS ?? 300) * 1000,
     managerEmails: e.MANAGER_EMAILS,
+    managers: e.MANAGERS,
     defaultLocale: e.DEFAULT_LOCALE as Locale,
     retentionDays: e.RETENTION_DAYS ?? 400,
     logLevel: e.LOG_LEVEL,
@@ -401,4 +417,43 @@ export function withoutSecrets(value: string): string {
     : value.replace(/^([a-z][\w+.-]*:\/*[^/:?#]*):([^/?#]*[^\d/?#][^/?#]*)/i, '$1:***');
   shown = shown.replace(/([?&;\s](?:ssl)?(?:password|passwd|pass|secret|token|key)=)[^&;\s]*/gi, '$1***');
   return shown;
+}
+
+/**
+ * MANAGERS: `email=scope` separated by `;` (or new lines); a scope is `*` (the whole fleet) or
+ * `entity:<id or name>` / `group:<id or name>` separated by `,`. Throws an Error whose message
+ * names the part that is wrong and says what is expected.
+ */
+export function parseManagers(value: string): ManagerSetting[] {
+  const managers: ManagerSetting[] = [];
+  const seen = new Set<string>();
+  for (const part of value.split(/[;\n]/)) {
+    const entry = part.trim();
+    if (!entry) continue;
+    const equals = entry.indexOf('=');
+    if (equals < 0) throw new Error(`"${entry}" has no scope: write e-mail=* (whole fleet) or e-mail=entity:<id or name>, group:<id or name>`);
+    const email = entry.slice(0, equals).trim().toLowerCase();
+    if (!z.email().safeParse(email).success) throw new Error(`"${entry.slice(0, equals).trim()}" is not an e-mail address`);
+    if (seen.has(email)) throw new Error(`names ${email} twice: give each manager one entry, their units separated by commas`);
+    seen.add(email);
+    const scopeText = entry.slice(equals + 1).trim();
+    if (scopeText === '*') {
+      managers.push({ email, scope: 'fleet' });
+      continue;
+    }
+    const refs: UnitRef[] = [];
+    for (const item of scopeText.split(',')) {
+      const text = item.trim();
+      const colon = text.indexOf(':');
+      const kind = colon > 0 ? unitKind(text.slice(0, colon).trim()) : undefined;
+      const ref = kind && unitRef(kind, text.slice(colon + 1));
+      if (!ref)
+        throw new Error(
+          `has "${text || scopeText}" in the scope of ${email}: expected * or entity:<Ocean id or name> / group:<Ocean id or name>, separated by commas`,
+        );
+      refs.push(ref);
+    }
+    managers.push({ email, scope: refs });
+  }
+  return managers;
 }

@@ -24,3 +24,54 @@ export interface HistoryRow extends TripSlot {
   tripId: number;
   choice: Choice;
 }
+
+/*
+ * A part of the fleet as people name it: an Ocean entity (`entite`) or group (`groupe`), by its
+ * Ocean id or its name. The same words serve MANAGERS (`paul@x.fr=entity:Agence Lyon,
+ * entity:12`) and a manager narrowing a report (`entity "Agence Lyon"`, `groupe Commerciaux`).
+ */
+
+export type UnitKind = 'entity' | 'group';
+
+/** An entity or a group as someone wrote it: by id (digits) or by name (anything else, or quoted). */
+export type UnitRef = { kind: UnitKind; id: number } | { kind: UnitKind; name: string };
+
+/** A manager as MANAGERS names them: the whole fleet, or some entities and groups. */
+export interface ManagerSetting {
+  email: string;
+  scope: 'fleet' | UnitRef[];
+}
+
+const KIND_WORDS: Record<string, UnitKind> = {
+  entity: 'entity',
+  entite: 'entity',
+  entité: 'entity',
+  group: 'group',
+  groupe: 'group',
+};
+
+/** `entity`, `entité`, `group`, `groupe` (any case), or undefined. */
+export function unitKind(word: string): UnitKind | undefined {
+  return KIND_WORDS[word.toLowerCase()];
+}
+
+/** Quotes people type around a name, straight or curly. */
+const QUOTED = /^["'“”«»‘’]\s*([\s\S]*?)\s*["'“”«»‘’]$/;
+
+/** A name or an id after `entity`: digits are an Ocean id, unless quoted. */
+export function unitRef(kind: UnitKind, value: string): UnitRef | undefined {
+  const trimmed = value.trim();
+  const quoted = QUOTED.exec(trimmed);
+  const text = (quoted ? (quoted[1] as string) : trimmed).replace(/\s+/g, ' ');
+  if (!text || text.length > 100 || /[<>]/.test(text)) return undefined;
+  if (!quoted && /^\d{1,15}$/.test(text)) {
+    const id = Number(text);
+    return id > 0 ? { kind, id } : undefined;
+  }
+  return { kind, name: text };
+}
+
+/** How a reference is written back (in errors, in the docs' syntax). */
+export function describeRef(ref: UnitRef): string {
+  return 'id' in ref ? `${ref.kind}:${ref.id}` : `${ref.kind}:${ref.name}`;
+}

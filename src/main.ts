@@ -35,6 +35,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
       process.stderr.write(`Store error: ${error.message}\n`);
       process.exit(1);
     }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
     throw error;
   }
   if (ephemeral) service.core.logger.warn({ platform: ephemeral }, `${ephemeralStoreRefusal(ephemeral)} (ALLOW_EPHEMERAL_STORE=true: starting anyway)`);

@@ -38,8 +38,9 @@ export function mountWebChat(app: Express, core: Core, simulator: OceanSimulator
     key: d.email ?? `sans-email-${d.index}`,
     name: `${d.firstName} ${d.lastName}`,
     email: d.email,
-    role: d.email && core.config.managerEmails.includes(d.email) ? 'manager' : 'driver',
+    role: core.scopes.isManager(d.email) ? 'manager' : 'driver',
     note: [
+      siteOf(core, d.email),
       d.vehicleId ? '' : 'sans véhicule',
       d.email ? '' : 'sans e-mail',
       simulator.fleet.vehicle(d.vehicleId ?? -1)?.driverIds.length === 2 ? 'véhicule partagé' : '',
@@ -207,4 +208,11 @@ function localOnly(core: Core) {
     core.logger.warn({ client, host: host.slice(0, 100) }, 'web chat request from outside this machine refused');
     res.status(403).type('text/plain').send('The sandbox web chat answers only this machine (http://127.0.0.1).');
   };
+}
+
+/** A scoped manager's entities and groups as MANAGERS names them, for the chooser ("périmètre : Agence Lyon"). */
+function siteOf(core: Core, email: string | null): string {
+  const scope = core.config.managers?.find((m) => m.email === email)?.scope;
+  if (!scope || scope === 'fleet') return '';
+  return `périmètre : ${scope.map((ref) => ('name' in ref ? ref.name : `#${ref.id}`)).join(', ')}`;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { type UnitRef, unitKind, unitRef } from '../domain';
 import type { Target } from '../privacy/people';
-import { isPeriodError, lastMonth, type Period, parsePeriod } from '../privacy/periods';
+import { isPeriodError, isPeriodWord, lastMonth, type Period, parsePeriod } from '../privacy/periods';
 
 export type { Target };
 
@@ -13,7 +14,10 @@ export type Command =
   | { kind: 'overview' }
   | { kind: 'help' }
   | { kind: 'schedule'; target?: Target }
-  | { kind: 'report'; period: Period; by: 'driver' | 'vehicle'; periodGiven: boolean }
+  /** `narrow`: an entity or a group the manager narrows the report to (within their scope). */
+  | { kind: 'report'; period: Period; by: 'driver' | 'vehicle'; periodGiven: boolean; narrow?: UnitRef }
+  /** `/privacy me [period]`: the driver's own figures (the year so far unless a period is given). */
+  | { kind: 'own'; period: Period }
   /** The drivers with trips left without an answer; without a period, the days still open. */
   | { kind: 'unanswered'; period?: Period }
   /** `privacy-report here` in a channel: the weekly digest goes there too (`here off`: no more). */
@@ -64,7 +68,7 @@ export function parseLine(line: string, ctx: ParseContext): ParseResult {
   const words = foldWords(line);
   if (GREETINGS.includes(words)) return { ok: true, command: { kind: 'smallTalk', mood: 'greeting' } };
   if (THANKS.includes(words)) return { ok: true, command: { kind: 'smallTalk', mood: 'thanks' } };
-  if (BARE_SUBCOMMANDS.includes(head.toLowerCase())) return parsePrivacy(tokens(clean(line)));
+  if (BARE_SUBCOMMANDS.includes(head.toLowerCase())) return parsePrivacy(tokens(clean(line)), ctx);
   if (!isOurCommand(head)) return fail('errors.unknownCommand', { input: quote(clean(line)) }, 'commands');
   return parseSlash(slashName(head), rest, ctx);
 }
@@ -84,7 +88,7 @@ function foldWords(line: string): string {
 export function parseSlash(command: string, text: string, ctx: ParseContext): ParseResult {
   const args = tokens(clean(text));
   const name = command.toLowerCase();
-  if (PRIVACY.includes(name)) return parsePrivacy(args);
+  if (PRIVACY.includes(name)) return parsePrivacy(args, ctx);
   if (REPORT.includes(name)) return parseReport(args, ctx);
   return fail('errors.unknownCommand', { input: quote(clean(`${command} ${text}`)) }, 'commands');
 }
@@ -111,10 +115,18 @@ export function isManagerCommand(command: string | undefined, text: string): boo
   return ['schedule', 'horaires'].includes(sub) && args.length > 1;
 }
 
-function parsePrivacy(args: string[]): ParseResult {
+function parsePrivacy(args: string[], ctx: ParseContext): ParseResult {
   const [sub, ...rest] = args;
   if (sub === undefined) return { ok: true, command: { kind: 'overview' } };
   switch (sub.toLowerCase()) {
+    case 'me':
+    case 'moi': {
+      if (rest.length > 1) return tooMany(rest.slice(1).join(' '), 'own');
+      if (!rest.length) return { ok: true, command: { kind: 'own', period: thisYear(ctx) } };
+      const parsed = parsePeriod(rest[0] as string, ctx.now, ctx.zone);
+      if (isPeriodError(parsed)) return fail(parsed.key, { ...parsed.params, argument: quote(rest[0] as string) });
+      return { ok: true, command: { kind: 'own', period: parsed } };
+    }
     case 'help':
     case 'aide':
       return rest.length ? tooMany(rest.join(' '), 'help') : { ok: true, command: { kind: 'help' } };
@@ -180,10 +192,28 @@ function parseReport(args: string[], ctx: ParseContext): ParseResult {
   let period: Period | undefined;
   let by: 'driver' | 'vehicle' | undefined;
   let unanswered = false;
+  let narrow: UnitRef | undefined;
   for (let i = 0; i < args.length; i += 1) {
     const word = (args[i] as string).toLowerCase();
+    // `entity Agence Lyon`, `entité "Agence Lyon"`, `group:Commerciaux`, `entity 12`.
+    const colon = word.indexOf(':');
+    const kind = unitKind(colon > 0 ? word.slice(0, colon) : word);
+    if (kind) {
+      const words: string[] = [];
+      let j = i + 1;
+      if (colon > 0 && colon < word.length - 1) words.push((args[i] as string).slice(colon + 1));
+      else if (j < args.length) words.push(args[j++] as string);
+      const opened = /^["'“«‘]/.test(words[0] ?? '');
+      const closed = () => words.join(' ').length > 1 && /["'”»’]$/.test(words.join(' '));
+      while (j < args.length && (opened ? !closed() : !isReportWord(args[j] as string))) words.push(args[j++] as string);
+      const ref = words.length ? unitRef(kind, words.join(' ')) : undefined;
+      if (!ref || narrow || unanswered) return fail('errors.badArgument', { argument: quote(args.slice(i, j).join(' ')) }, 'narrow');
+      narrow = ref;
+      i = j - 1;
+      continue;
+    }
     if (UNANSWERED.includes(word)) {
-      if (unanswered || by) return fail('errors.badArgument', { argument: quote(args[i] as string) }, 'unanswered');
+      if (unanswered || by || narrow) return fail('errors.badArgument', { argument: quote(args[i] as string) }, 'unanswered');
       unanswered = true;
       continue;
     }
@@ -202,7 +232,29 @@ function parseReport(args: string[], ctx: ParseContext): ParseResult {
     period = parsed;
   }
   if (unanswered) return { ok: true, command: { kind: 'unanswered', ...(period ? { period } : {}) } };
-  return { ok: true, command: { kind: 'report', period: period ?? lastMonth(ctx.now, ctx.zone), by: by ?? 'driver', periodGiven: period !== undefined } };
+  return {
+    ok: true,
+    command: {
+      kind: 'report',
+      period: period ?? lastMonth(ctx.now, ctx.zone),
+      by: by ?? 'driver',
+      periodGiven: period !== undefined,
+      ...(narrow ? { narrow } : {}),
+    },
+  };
+}
+
+/** A word that ends an unquoted entity or group name: the report's other arguments. */
+function isReportWord(word: string): boolean {
+  const w = word.toLowerCase();
+  return w === 'by' || w === 'par' || UNANSWERED.includes(w) || isPeriodWord(w) || unitKind(w.split(':')[0] as string) !== undefined;
+}
+
+/** The year so far: the year of yesterday (on 1 January, the year just ended). */
+function thisYear(ctx: ParseContext): Period {
+  const yesterday = new Date(ctx.now.getTime() - 86_400_000);
+  const year = new Intl.DateTimeFormat('en', { timeZone: ctx.zone, year: 'numeric' }).format(yesterday);
+  return parsePeriod(year, ctx.now, ctx.zone) as Period;
 }
 
 const BY_WORDS: Record<string, 'driver' | 'vehicle'> = {
@@ -283,6 +335,6 @@ function fail(key: string, params: Record<string, string | number>, accepted?: s
   return { ok: false, error: { key, params, ...(accepted ? { accepted } : {}) } };
 }
 
-function tooMany(argument: string, example: 'help' | 'report' | 'here'): ParseResult {
+function tooMany(argument: string, example: 'help' | 'report' | 'here' | 'own'): ParseResult {
   return fail('errors.tooManyArguments', { argument: quote(argument) }, example);
 }

@@ -35,16 +35,24 @@ export class DigestCommands {
   /** `privacy-report [period] unanswered`; without a period, the days still open, up to yesterday. */
   async unanswered(actor: Actor, period: Period = this.openDays(), cmd = 'privacy'): Promise<View> {
     const t = actor.t;
-    const list = await this.deps.nonResponders.list(period);
-    const unreachable = (await this.deps.reach?.unreachable()) ?? [];
-    await this.deps.store.auditLog.add(actor.ref, 'report.unanswered', null, { first: period.first, last: period.last, drivers: list.length });
-    return nonRespondersView(list, t, this.deps.reports.periodLabel(period, t), period, this.deps.zone, { drivers: unreachable, cmd });
+    const scope = actor.scope;
+    if (!scope) return textView(t.t('errors.managersOnly'), 'warning');
+    const list = await this.deps.nonResponders.list(period, scope);
+    // Who gets no prompt at all, and why, within the manager's scope.
+    const unreachable = (await this.deps.reach?.unreachable((driver) => scope.includes(driver))) ?? [];
+    await this.deps.store.auditLog.add(actor.ref, 'report.unanswered', null, {
+      first: period.first,
+      last: period.last,
+      drivers: list.length,
+      ...(scope.whole ? {} : { scope: scope.key() }),
+    });
+    return nonRespondersView(list, t, this.deps.reports.periodLabel(period, t), period, this.deps.zone, { drivers: unreachable, cmd }, scope.label());
   }
 
   /** The manager's "remind them now": one reminder per waiting day, claimed with the click's request. */
   async remind(actor: Actor, request: ChatRequest, value: string): Promise<ActionOutcome | 'replayed'> {
     const t = actor.t;
-    if (actor.role !== 'manager') return { reply: textView(t.t('errors.managersOnly'), 'warning') };
+    if (actor.role !== 'manager' || !actor.scope) return { reply: textView(t.t('errors.managersOnly'), 'warning') };
     const period = decodeRemind(value);
     if (!period) return { reply: textView(t.t('errors.badButton'), 'error') };
     const outcome = await this.deps.nonResponders.remind(actor, period, request.requestKey);

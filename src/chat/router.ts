@@ -8,6 +8,7 @@ import { privateModeOff } from '../privacy/directory';
 import type { LinkService } from '../privacy/links';
 import type { NonResponders } from '../privacy/non-responders';
 import type { OverviewService, OverviewSubject } from '../privacy/overview';
+import type { OwnFigures } from '../privacy/own-figures';
 import { type Actor, type ChatRequest, localeOf, type PeopleService } from '../privacy/people';
 import type { MessageRef } from '../privacy/ports';
 import type { PromptMessages } from '../privacy/prompt-messages';
@@ -16,6 +17,7 @@ import { noteReached, type Reach } from '../privacy/reach';
 import type { ReportService } from '../privacy/reports';
 import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedules';
+import type { ManagerScopes, Scope, UnitRef } from '../privacy/scope';
 import type { DailyPromptRow, Person, Store } from '../store';
 import {
   type AnswerPayload,
@@ -43,6 +45,10 @@ export interface RouterDeps {
   overview: OverviewService;
   messages: PromptMessages;
   reports: ReportService;
+  /** A driver's own figures (`privacy me`). */
+  own: OwnFigures;
+  /** Who manages what; the entities and groups a report is narrowed to. */
+  scopes: ManagerScopes;
   nonResponders: NonResponders;
   /** The drivers the bot cannot reach (listed apart among the non-responders). */
   reach?: Reach;
@@ -116,6 +122,8 @@ export class ChatRouter {
     if (!parsed.ok && parsed.error.key === 'errors.unknownCommand')
       return void (await show(this.help(actor, t.t('smallTalk.notUnderstood', { input: String(parsed.error.params.input ?? '') }))));
     if (!parsed.ok) return void (await show(this.parseError(parsed.error, actor)));
+    // A scoped manager whose entities and groups Ocean could not name yet sees nobody: told so.
+    if (actor.scope?.unresolved && isManagerCommand(input.command, input.text)) return void (await show(textView(t.t('errors.scopeUnavailable'), 'warning')));
     if (request.channel && !IN_CHANNELS.has(parsed.command.kind))
       return void (await show(textView(t.t('reportChannel.onlyHere', COMMAND_NAMES[actor.person.platform]), 'warning')));
     // A command that changes something writes its request's key with its effect; any other is
@@ -276,11 +284,22 @@ export class ChatRouter {
         if ('error' in subject) return void (await show(subject.error));
         const other = await this.deps.people.actorFor(subject.person, actor.requestId);
         if (other.individuId === null) return void (await show(textView(t.t('errors.personNotFound', { who: describe(command.target) }), 'error')));
+        if (!(await this.deps.scopes.holds(actor.scope, other.individuId)))
+          return void (await show(this.outsideScope(actor, subject.person.display_name ?? describe(command.target))));
         return void (await show(await this.deps.schedules.view(actor, other)));
       }
-      case 'report':
+      case 'report': {
+        const scope = await this.reportScope(actor, command.narrow);
+        if ('error' in scope) return void (await show(scope.error));
         await show(textView(t.t('report.preparing', { period: this.deps.reports.periodLabel(command.period, t) }), 'muted'));
-        return void (await show(await this.deps.reports.report(actor, command.period, command.by)));
+        return void (await show(await this.deps.reports.report(actor, command.period, command.by, scope.scope)));
+      }
+      case 'own': {
+        const unlinked = this.cannotAnswer(actor);
+        if (unlinked) return void (await show(unlinked));
+        await show(textView(t.t('report.preparing', { period: this.deps.reports.periodLabel(command.period, t) }), 'muted'));
+        return void (await show(await this.deps.own.view(actor, command.period)));
+      }
       case 'unanswered':
         return void (await show(await this.digest.unanswered(actor, command.period, COMMAND_NAMES[actor.person.platform].cmd)));
       case 'reportChannel': {
@@ -299,6 +318,8 @@ export class ChatRouter {
             : await this.deps.links.unlink(actor, subject.person, request.requestKey);
         if (!outcome.ok) {
           if (outcome.reason === 'replayed') return this.replayed(request, `command ${command.kind}`);
+          if (outcome.reason === 'outsideScope')
+            return void (await show(this.outsideScope(actor, command.kind === 'link' && outcome.driver ? command.who : who)));
           return void (await show(textView(t.t(`errors.${outcome.reason}`, { who: command.kind === 'link' ? command.who : who, name: who }), 'error')));
         }
         const name = outcome.driver ? `${outcome.driver.firstName} ${outcome.driver.lastName}`.trim() : '';
@@ -309,6 +330,8 @@ export class ChatRouter {
         const subject = await this.subject(actor, request, command.target);
         if ('error' in subject) return void (await show(subject.error));
         if (subject.person.id === actor.person.id) return void (await show(textView(t.t('errors.forgetSelf'), 'error')));
+        if (!(await this.deps.scopes.holds(actor.scope, subject.person.individu_id)))
+          return void (await show(this.outsideScope(actor, subject.person.display_name ?? describe(command.target))));
         return void (await show(await this.forgetConfirmation(actor, subject.person)));
       }
     }
@@ -513,6 +536,7 @@ export class ChatRouter {
         this.replayed(request, 'action forget');
         return {};
       }
+      if (outcome.reason === 'outsideScope') return { reply: this.outsideScope(actor, personName(person)) };
       return { reply: textView(t.t('errors.forgetSelf'), 'error') };
     }
     const counts = {
@@ -547,7 +571,31 @@ export class ChatRouter {
     const found = await this.deps.people.find(request, target);
     if (found === 'ambiguous') return { error: textView(actor.t.t('errors.ambiguousName', { who: describe(target) }), 'error') };
     if (!found) return { error: textView(actor.t.t('errors.personNotFound', { who: describe(target) }), 'error') };
+    // A scoped manager's check needs the person's Ocean link as it is now (their e-mail may match a driver since).
+    if (actor.scope && !actor.scope.whole) return { person: (await this.deps.people.actorFor(found, actor.requestId)).person };
     return { person: found };
+  }
+
+  /**
+   * The part of the fleet a report covers: the manager's scope, or the part of it inside the
+   * entity or group they named (never wider: a unit outside the scope is refused).
+   */
+  private async reportScope(actor: Actor, narrow: UnitRef | undefined): Promise<{ scope: Scope } | { error: View }> {
+    const t = actor.t;
+    const scope = actor.scope;
+    if (!scope) return { error: textView(t.t('errors.managersOnly'), 'warning') };
+    if (!narrow) return { scope };
+    const unit = await this.deps.scopes.unit(narrow);
+    const name = 'name' in narrow ? narrow.name : String(narrow.id);
+    if (unit === 'ambiguous') return { error: textView(t.t('errors.unitAmbiguous', { name }), 'error') };
+    if (!unit) return { error: textView(t.t(narrow.kind === 'entity' ? 'errors.entityNotFound' : 'errors.groupNotFound', { name }), 'error') };
+    const narrowed = scope.narrow(unit);
+    if (!narrowed) return { error: this.outsideScope(actor, unit.name) };
+    return { scope: narrowed };
+  }
+
+  private outsideScope(actor: Actor, who: string): View {
+    return textView(actor.t.t('errors.outsideScope', { who, scope: actor.scope?.label() ?? '' }), 'warning');
   }
 
   /**
@@ -571,8 +619,15 @@ export class ChatRouter {
   help(actor: Actor, first?: string): View {
     const t = actor.t;
     const params = COMMAND_NAMES[actor.person.platform];
-    const lines = [t.t('help.privacy', params), t.t('help.schedule', params), t.t('help.language', params), t.t('help.suggestions', params)];
-    if (actor.role === 'manager') lines.push(t.t('help.report', params), t.t('help.periods'), t.t('help.managerReports', params), t.t('help.link', params));
+    const lines = [
+      t.t('help.privacy', params),
+      t.t('help.schedule', params),
+      t.t('help.language', params),
+      t.t('help.suggestions', params),
+      t.t('help.own', params),
+    ];
+    if (actor.role === 'manager')
+      lines.push(t.t('help.report', params), t.t('help.periods'), t.t('help.managerReports', params), t.t('help.narrow', params), t.t('help.link', params));
     return {
       summary: first ?? t.t('help.title'),
       title: t.t('help.title'),

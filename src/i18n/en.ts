@@ -49,6 +49,11 @@ export const en: Catalogue = {
     ownerUnchecked:
       'I could not check with the chat platform who owns the e-mail address of the Ocean record "{{who}}": nothing was linked. Please try again in a few minutes.',
     forgetSelf: 'You cannot erase yourself: ask another manager.',
+    outsideScope: '{{who}} is outside your scope ({{scope}}): nothing was done.',
+    entityNotFound: 'Ocean has no entity "{{name}}" (its name as Ocean writes it, or its number).',
+    groupNotFound: 'Ocean has no group "{{name}}" (its name as Ocean writes it, or its number).',
+    unitAmbiguous: 'Several Ocean entities or groups are called "{{name}}": give its number (for example entity 12).',
+    scopeUnavailable: "I could not read your scope's entities and groups from Ocean yet: please try again in a few minutes.",
     ambiguousName: 'Several people are called "{{who}}": name them with a mention or their e-mail address.',
     dayClosed:
       'The trips of {{day}} can no longer be changed: answers were open until {{until}}. They stay as Ocean recorded them, and your click changed nothing.',
@@ -65,6 +70,8 @@ export const en: Catalogue = {
     managerReports:
       "{{reportCmd}} [period] unanswered — who has not answered (and whom the bot cannot reach), with a reminder button; {{reportCmd}} YYYY by vehicle — the year's benefit in kind; in a Teams channel, @bot {{reportCmd}} here — the weekly digest is posted there",
     link: '{{cmd}} link @someone e-mail-or-Ocean-no. — link someone to their Ocean record; {{cmd}} unlink @someone to undo it; {{cmd}} forget @someone to erase their data from the bot, after a confirmation',
+    own: '{{cmd}} me [period] — your own private and professional kilometres and hours, and your private share (this year by default)',
+    narrow: '{{reportCmd}} [period] entity "Agence Lyon" or group Sales — a report narrowed to an entity or a group of your scope (managers)',
     language: '{{cmd}} language fr|en — change language',
     suggestions:
       '{{cmd}} suggestions off|on — stop (or start again) suggesting an answer learned from your own past answers; {{cmd}} suggestions alone says where they stand',
@@ -235,6 +242,7 @@ export const en: Catalogue = {
     fileName: {
       report: 'privacy',
       benefit: 'benefit-in-kind',
+      own: 'my-privacy',
       driver: 'by-driver',
       vehicle: 'by-vehicle',
     },
@@ -242,6 +250,7 @@ export const en: Catalogue = {
   benefit: {
     title: 'Benefit in kind — {{year}} (by vehicle)',
     intro: "Each vehicle's private use over the year and, within it, each driver's part: the benefit is the employee's.",
+    scoped: "Your scope ({{scope}}): a vehicle's figures are the trips of your scope's people.",
     prorata: "Private cost, fuel and electricity are a pro rata of kilometres (the year's amount × private km ÷ total km), not measured trip by trip.",
     topTitle: 'Highest private share',
     rest_one: '… and {{count}} more vehicle (see the CSV).',
@@ -270,6 +279,16 @@ export const en: Catalogue = {
       energy: 'Electricity (kWh)',
       energyFormula: 'Private electricity (kWh) = Electricity (kWh) × Private (km) / Total (km)',
     },
+  },
+  own: {
+    title: 'Your private use — {{period}}',
+    intro:
+      'Your own trips in Ocean over the period: private and professional kilometres and hours, all vehicles together (on a shared vehicle, your part only).',
+    share: 'Private share (%) — what a benefit in kind is based on',
+    hours: '{{value}} h',
+    empty: 'Ocean has no trip in your name for {{period}}.',
+    onlyYou: 'These figures are yours alone and sent to you only.',
+    csvTitle: 'Your figures (CSV)',
   },
   unanswered: {
     title: 'Trips without an answer — {{period}}',
@@ -406,6 +425,8 @@ export const en: Catalogue = {
     report: '{{reportCmd}} 2026-10 by vehicle',
     here: '{{reportCmd}} here, or {{reportCmd}} here off',
     unanswered: '{{reportCmd}} last-week unanswered',
+    narrow: '{{reportCmd}} last-month entity "Agence Lyon", {{reportCmd}} 2026 by vehicle group Sales',
+    own: '{{cmd}} me 2026, {{cmd}} me last-month',
   },
   welcome: {
     title: 'Welcome!',

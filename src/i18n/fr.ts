@@ -50,6 +50,11 @@ export const fr = {
     ownerUnchecked:
       "Je n'ai pas pu vérifier auprès de la plateforme de discussion à qui appartient l'adresse e-mail de la fiche Ocean « {{who}} » : rien n'a été relié. Réessayez dans quelques minutes.",
     forgetSelf: 'Vous ne pouvez pas vous effacer vous-même : demandez-le à un autre gestionnaire.',
+    outsideScope: '{{who}} n’est pas dans votre périmètre ({{scope}}) : rien n’a été fait.',
+    entityNotFound: 'Ocean n’a pas d’entité « {{name}} » (son nom tel qu’Ocean l’écrit, ou son numéro).',
+    groupNotFound: 'Ocean n’a pas de groupe « {{name}} » (son nom tel qu’Ocean l’écrit, ou son numéro).',
+    unitAmbiguous: 'Plusieurs entités ou groupes d’Ocean s’appellent « {{name}} » : donnez son numéro (par exemple entité 12).',
+    scopeUnavailable: 'Je n’ai pas encore pu lire dans Ocean les entités et groupes de votre périmètre : réessayez dans quelques minutes.',
     ambiguousName: 'Plusieurs personnes s’appellent « {{who}} » : désignez-la par une mention ou par son adresse e-mail.',
     dayClosed:
       'Les trajets du {{day}} ne peuvent plus être modifiés : le délai de réponse courait jusqu’au {{until}}. Ils restent tels qu’Ocean les a enregistrés, et votre clic n’a rien changé.',
@@ -70,6 +75,9 @@ export const fr = {
     language: '{{cmd}} langue fr|en (ou language) — changer de langue',
     suggestions:
       '{{cmd}} suggestions arrêt|marche (ou off|on) — ne plus proposer (ou proposer de nouveau) une réponse tirée de vos propres réponses passées ; {{cmd}} suggestions seul dit où elles en sont',
+    own: '{{cmd}} me [période] — vos propres kilomètres et heures privés et professionnels, et votre part privée (l’année en cours par défaut)',
+    narrow:
+      '{{reportCmd}} [période] entité "Agence Lyon" ou groupe Commerciaux — un rapport limité à une entité ou à un groupe de votre périmètre (gestionnaires)',
     privacyNote: 'Le rapport des gestionnaires ne montre que des totaux : jamais où un trajet privé est allé.',
   },
   overview: {
@@ -238,6 +246,7 @@ export const fr = {
     fileName: {
       report: 'vie-privee',
       benefit: 'avantage-en-nature',
+      own: 'ma-vie-privee',
       driver: 'par-conducteur',
       vehicle: 'par-vehicule',
     },
@@ -245,6 +254,7 @@ export const fr = {
   benefit: {
     title: 'Avantage en nature — {{year}} (par véhicule)',
     intro: 'Usage privé de chaque véhicule sur l’année et, pour chacun, la part de chaque conducteur : c’est le salarié qui bénéficie de l’avantage.',
+    scoped: 'Votre périmètre ({{scope}}) : les chiffres d’un véhicule sont ceux des trajets des personnes de votre périmètre.',
     prorata:
       'Coût, carburant et électricité privés : calculés au prorata des kilomètres (montant de l’année × km privés ÷ km totaux), pas mesurés trajet par trajet.',
     topTitle: 'Part privée la plus élevée',
@@ -274,6 +284,16 @@ export const fr = {
       energy: 'Électricité (kWh)',
       energyFormula: 'Électricité privée (kWh) = Électricité (kWh) × Privé (km) / Total (km)',
     },
+  },
+  own: {
+    title: 'Votre usage privé — {{period}}',
+    intro:
+      'Vos propres trajets dans Ocean sur la période : kilomètres et heures privés et professionnels, tous véhicules confondus (sur un véhicule partagé, votre part seulement).',
+    share: 'Part privée (%) — base de l’avantage en nature',
+    hours: '{{value}} h',
+    empty: 'Ocean n’a aucun trajet à votre nom pour {{period}}.',
+    onlyYou: 'Ces chiffres ne concernent que vous et ne sont envoyés qu’à vous.',
+    csvTitle: 'Vos chiffres (CSV)',
   },
   unanswered: {
     title: 'Trajets sans réponse — {{period}}',
@@ -411,6 +431,8 @@ export const fr = {
     report: '{{reportCmd}} 2026-10 par véhicule',
     here: '{{reportCmd}} here, ou {{reportCmd}} here off',
     unanswered: '{{reportCmd}} semaine-dernière sans-réponse',
+    narrow: '{{reportCmd}} mois-dernier entité "Agence Lyon", {{reportCmd}} 2026 par véhicule groupe Commerciaux',
+    own: '{{cmd}} me 2026, {{cmd}} moi mois-dernier',
   },
   welcome: {
     title: 'Bienvenue !',

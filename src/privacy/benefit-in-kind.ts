@@ -3,6 +3,7 @@ import { type Driver, driverName, type OceanDirectory } from './directory';
 import type { Period } from './periods';
 import { byPrivateShare, prorate, type ReadOptions, type ReportData, type ReportRow, sumRows } from './report-rows';
 import type { ReportService } from './reports';
+import type { Scope } from './scope';
 
 /** A vehicle's year and, within it, each driver's part of it. */
 export interface VehicleBenefit {
@@ -50,12 +51,17 @@ const tolerance = (rows: number) => 10 + 50 * rows;
 export class BenefitInKind {
   constructor(private readonly deps: BenefitDeps) {}
 
-  async of(period: Period, context: CallContext = {}): Promise<Benefit> {
-    const [byVehicle, drivers, options] = await Promise.all([
-      this.deps.reports.data(period, 'vehicle', context),
+  /**
+   * With a scope, every analysis is of that part of the fleet: a vehicle's year is what the
+   * scope's people drove of it, and its drivers are theirs only.
+   */
+  async of(period: Period, context: CallContext = {}, scope?: Scope): Promise<Benefit> {
+    const [byVehicle, everyone, options] = await Promise.all([
+      this.deps.reports.data(period, 'vehicle', context, undefined, undefined, scope),
       this.deps.directory.all().catch(() => [] as Driver[]),
       this.deps.reports.readOptions('driver'),
     ]);
+    const drivers = scope ? everyone.filter((d) => scope.includes(d)) : everyone;
     const known = new Map<number, Driver[]>();
     for (const driver of drivers) for (const vehicle of driver.vehicles) known.set(vehicle.id, [...(known.get(vehicle.id) ?? []), driver]);
     const vehicles = byVehicle.rows.map((row): VehicleBenefit => ({ vehicle: prorate({ ...row }), drivers: [] }));
@@ -66,9 +72,9 @@ export class BenefitInKind {
       if (assigned.length === 1) entry.drivers = [{ ...entry.vehicle, id: String(assigned[0]!.individuId), name: driverName(assigned[0]!) }];
       else if (Number.isSafeInteger(id) && id > 0) others.set(id, entry);
     }
-    await this.together(period, context, options, others, drivers);
+    await this.together(period, context, options, others, drivers, scope);
     const wrong = [...others.values()].filter((entry) => !addsUp(entry));
-    await this.oneByOne(period, context, options, wrong);
+    await this.oneByOne(period, context, options, wrong, scope);
     for (const entry of vehicles) entry.drivers.sort(byPrivateShare);
     vehicles.sort((a, b) => byPrivateShare(a.vehicle, b.vehicle));
     return {
@@ -80,7 +86,14 @@ export class BenefitInKind {
   }
 
   /** The shared vehicles' drivers, from analyses of all of them at once: each driver where the directory puts them. */
-  private async together(period: Period, context: CallContext, options: ReadOptions, others: Map<number, VehicleBenefit>, drivers: Driver[]): Promise<void> {
+  private async together(
+    period: Period,
+    context: CallContext,
+    options: ReadOptions,
+    others: Map<number, VehicleBenefit>,
+    drivers: Driver[],
+    scope: Scope | undefined,
+  ): Promise<void> {
     const ids = [...others.keys()];
     const where = new Map<number, number[]>();
     for (const driver of drivers)
@@ -89,7 +102,7 @@ export class BenefitInKind {
         driver.vehicles.map((v) => v.id).filter((id) => others.has(id)),
       );
     for (let i = 0; i < ids.length; i += VEHICLES_PER_ANALYSIS) {
-      const data = await this.deps.reports.data(period, 'driver', context, { vehicleIds: ids.slice(i, i + VEHICLES_PER_ANALYSIS) }, options);
+      const data = await this.deps.reports.data(period, 'driver', context, { vehicleIds: ids.slice(i, i + VEHICLES_PER_ANALYSIS) }, options, scope);
       for (const row of data.rows) {
         const vehicles = where.get(Number(row.id)) ?? [];
         if (vehicles.length === 1) others.get(vehicles[0]!)!.drivers.push(prorate({ ...row }));
@@ -98,12 +111,12 @@ export class BenefitInKind {
   }
 
   /** Vehicles analysed by driver one at a time: exact, one analysis each. */
-  private async oneByOne(period: Period, context: CallContext, options: ReadOptions, entries: VehicleBenefit[]): Promise<void> {
+  private async oneByOne(period: Period, context: CallContext, options: ReadOptions, entries: VehicleBenefit[], scope: Scope | undefined): Promise<void> {
     let next = 0;
     const work = async () => {
       while (next < entries.length) {
         const entry = entries[next++] as VehicleBenefit;
-        const data = await this.deps.reports.data(period, 'driver', context, { vehicleIds: [Number(entry.vehicle.id)] }, options);
+        const data = await this.deps.reports.data(period, 'driver', context, { vehicleIds: [Number(entry.vehicle.id)] }, options, scope);
         entry.drivers = data.rows.map((row) => prorate({ ...row }));
       }
     };

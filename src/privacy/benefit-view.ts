@@ -5,6 +5,7 @@ import type { Period } from './periods';
 import { csvFile, csvNumber, neutralise } from './report-csv';
 import { keyNotes, reportFileName, screenFigures } from './report-format';
 import { DIGITS, privateShare, type ReportRow } from './report-rows';
+import type { Scope } from './scope';
 
 /** Vehicles shown in the chat (each with its drivers); the CSV has them all. */
 export const BENEFIT_TABLE_VEHICLES = 10;
@@ -20,8 +21,10 @@ export async function benefitView(
   label: string,
   period: Period,
   chart: (rows: ReportRow[]) => Promise<Block[]>,
+  scope?: Scope,
 ): Promise<View> {
-  const title = t.t('benefit.title', { year: label });
+  const part = scope?.label();
+  const title = `${t.t('benefit.title', { year: label })}${part ? ` — ${part}` : ''}`;
   if (!benefit.vehicles.length) return { summary: title, title, blocks: [{ type: 'text', text: t.t('report.empty', { period: label }) }] };
   const c = (key: string) => t.t(`benefit.columns.${key}`);
   const f = screenFigures(t);
@@ -33,6 +36,7 @@ export async function benefitView(
   const ofTotal = (part: number, whole: number, format: (v: number) => string) => f.split(totals, 0, () => `${format(part)} / ${format(whole)}`);
   const blocks: Block[] = [
     { type: 'text', text: t.t('benefit.intro') },
+    ...(part ? [{ type: 'text' as const, text: t.t('benefit.scoped', { scope: part }), tone: 'muted' as const }] : []),
     {
       type: 'fields',
       fields: [
@@ -65,7 +69,7 @@ export async function benefitView(
   blocks.push(...(await chart(benefit.vehicles.map((v) => v.vehicle))));
   blocks.push({
     type: 'file',
-    name: reportFileName('benefit', period, 'vehicle', 'csv', t),
+    name: reportFileName('benefit', period, 'vehicle', 'csv', t, scope?.slug()),
     mime: 'text/csv',
     data: benefitCsv(benefit, t),
     title: t.t('benefit.csvTitle'),

@@ -10,6 +10,15 @@ export interface Driver {
   email: string | null;
   matricule: string | null;
   vehicles: DriverVehicle[];
+  /** Ocean's `entite` and `groupe` of the person: what a manager's scope is made of. */
+  entity: OrgUnit | null;
+  group: OrgUnit | null;
+}
+
+/** An Ocean entity or group, as `individus/list` names it. */
+export interface OrgUnit {
+  id: number;
+  name: string;
 }
 
 export interface DriverVehicle {
@@ -150,6 +159,8 @@ export function buildSnapshot(people: IndividuEntry[], fleet: VehicleEntry[], lo
       email,
       matricule: ind.matriculeInd ?? null,
       vehicles: [],
+      entity: orgUnit(entry.entite?.id, entry.entite?.nom),
+      group: orgUnit(entry.groupe?.id, entry.groupe?.descriptionGrp),
     };
     byId.set(ind.id, driver);
     if (email && !byEmail.has(email)) byEmail.set(email, driver);
@@ -158,4 +169,8 @@ export function buildSnapshot(people: IndividuEntry[], fleet: VehicleEntry[], lo
     for (const driverId of vehicle.driverIds) byId.get(driverId)?.vehicles.push(vehicle);
   }
   return { loadedAt, byId, byEmail, vehicles };
+}
+
+function orgUnit(id: number | null | undefined, name: string | null | undefined): OrgUnit | null {
+  return typeof id === 'number' && id > 0 ? { id, name: name?.trim() || `#${id}` } : null;
 }

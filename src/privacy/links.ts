@@ -6,10 +6,11 @@ import { textView } from '../views/views';
 import { type Driver, driverName, type OceanDirectory } from './directory';
 import { type Actor, localeOf, personRef } from './people';
 import { type ChatPorts, canDiscover } from './ports';
+import { holds } from './scope';
 
 export type LinkOutcome =
   | { ok: true; driver?: Driver }
-  | { ok: false; reason: 'linkSelf' | 'individuNotFound' | 'linkTaken' | 'ownerUnchecked' | 'replayed'; driver?: Driver };
+  | { ok: false; reason: 'linkSelf' | 'individuNotFound' | 'linkTaken' | 'ownerUnchecked' | 'replayed' | 'outsideScope'; driver?: Driver };
 
 export interface LinkDeps {
   store: Store;
@@ -23,7 +24,9 @@ export interface LinkDeps {
  * A manager links a chat user to an Ocean driver by hand, when their e-mails differ. A link
  * decides who gets a driver's trips (times, towns) every morning, so: nobody links themselves;
  * a driver whose own e-mail is a user of that platform is theirs and cannot be given to someone
- * else; the person linked or unlinked is told by direct message; every change is audited.
+ * else; the person linked or unlinked is told by direct message; every change is audited. A
+ * manager links and unlinks within their scope only: the Ocean driver given, and whoever the
+ * person is linked to now.
  */
 export class LinkService {
   constructor(private readonly deps: LinkDeps) {}
@@ -33,6 +36,8 @@ export class LinkService {
     const { directory, store } = this.deps;
     const driver = /^\d+$/.test(who) ? await directory.byId(Number(who)) : await directory.byEmail(who);
     if (!driver) return { ok: false, reason: 'individuNotFound' };
+    if (!(await holds(manager.scope, driver.individuId, directory))) return { ok: false, reason: 'outsideScope', driver };
+    if (target.individu_id !== null && !(await holds(manager.scope, target.individu_id, directory))) return { ok: false, reason: 'outsideScope' };
     const owned = await this.ownedBySomeoneElse(driver, target);
     if (owned === 'unknown') return { ok: false, reason: 'ownerUnchecked', driver };
     if (owned) return { ok: false, reason: 'linkTaken', driver };
@@ -46,6 +51,7 @@ export class LinkService {
   }
 
   async unlink(manager: Actor, target: Person, requestKey?: string): Promise<LinkOutcome> {
+    if (target.id !== manager.person.id && !(await holds(manager.scope, target.individu_id, this.deps.directory))) return { ok: false, reason: 'outsideScope' };
     // A manual unlink sticks: the e-mail match will not link them again by itself.
     const done = await this.deps.store.once(requestKey, async (tx) => {
       await tx.people.link(target.id, null, 'manual');

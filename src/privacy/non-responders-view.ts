@@ -28,8 +28,9 @@ export function nonRespondersView(
   period: { first: IsoDay; last: IsoDay },
   zone: string,
   unreachable: { drivers: Unreachable[]; cmd: string } = { drivers: [], cmd: '' },
+  scope?: string,
 ): View {
-  const title = t.t('unanswered.title', { period: label });
+  const title = `${t.t('unanswered.title', { period: label })}${scope ? ` — ${scope}` : ''}`;
   const apart = unreachableBlocks(unreachable.drivers, t, unreachable.cmd);
   if (!list.length) return { summary: title, title, blocks: [{ type: 'text', text: t.t('unanswered.none', { period: label }), tone: 'success' }, ...apart] };
   const c = (key: string) => t.t(`unanswered.columns.${key}`);

@@ -4,6 +4,7 @@ import type { AnswerWindow } from './answer-window';
 import type { DailyRun } from './daily-run';
 import { driverName, type OceanDirectory } from './directory';
 import type { Actor } from './people';
+import type { Scope } from './scope';
 import { promptTrips } from './trip';
 
 /** A driver with trips left without an answer: counts and a date, never the trips themselves. */
@@ -40,13 +41,14 @@ interface Unanswered {
  * an answer, how many were left on days now closed, and since when. A manager sees these counts,
  * never a trip. Their button sends the drivers one reminder now, within the rule of one reminder
  * per prompt: days already reminded (by the daily reminder or another manager) get none.
+ * Both keep to a scope: a manager sees and reminds the people of their own part of the fleet.
  */
 export class NonResponders {
   constructor(private readonly deps: NonRespondersDeps) {}
 
-  async list(period: { first: IsoDay; last: IsoDay }): Promise<NonResponder[]> {
+  async list(period: { first: IsoDay; last: IsoDay }, scope: Scope): Promise<NonResponder[]> {
     const byDriver = new Map<number, Unanswered[]>();
-    for (const entry of await this.unanswered(period)) {
+    for (const entry of await this.unanswered(period, scope)) {
       const list = byDriver.get(entry.prompt.individu_id) ?? [];
       list.push(entry);
       byDriver.set(entry.prompt.individu_id, list);
@@ -73,7 +75,8 @@ export class NonResponders {
    * replayed click sends nothing; they are sent after.
    */
   async remind(actor: Actor, period: { first: IsoDay; last: IsoDay }, requestKey: string | undefined): Promise<ReminderOutcome> {
-    const open = (await this.unanswered(period)).filter((e) => e.open);
+    if (!actor.scope) throw new Error('reminders are for managers only');
+    const open = (await this.unanswered(period, actor.scope)).filter((e) => e.open);
     const claimed: DailyPromptRow[] = [];
     const fresh = await this.deps.store.once(requestKey, async (tx) => {
       for (const { prompt } of open) if (!prompt.reminded_at && (await tx.prompts.claimReminder(prompt.id))) claimed.push(prompt);
@@ -90,15 +93,25 @@ export class NonResponders {
     return { replayed: false, drivers: drivers.size, days, alreadyReminded: open.length - claimed.length };
   }
 
-  /** The sent prompts of the period that still have trips without an answer. */
-  private async unanswered(period: { first: IsoDay; last: IsoDay }): Promise<Unanswered[]> {
+  /** The sent prompts of the period that still have trips without an answer, of the people in `scope`. */
+  private async unanswered(period: { first: IsoDay; last: IsoDay }, scope: Scope): Promise<Unanswered[]> {
     const { store, window } = this.deps;
     const [prompts, answered] = await Promise.all([
       store.prompts.sentBetween(period.first, period.last),
       store.answers.answeredBetween(period.first, period.last),
     ]);
+    const inScope = new Map<number, boolean>();
     const found: Unanswered[] = [];
     for (const prompt of prompts) {
+      if (!scope.whole) {
+        let held = inScope.get(prompt.individu_id);
+        if (held === undefined) {
+          // Someone Ocean no longer lists is in no entity nor group: outside every scope but the fleet's.
+          held = scope.includes(await this.deps.directory.byId(prompt.individu_id).catch(() => undefined));
+          inScope.set(prompt.individu_id, held);
+        }
+        if (!held) continue;
+      }
       const done = answered.get(prompt.id);
       const trips = promptTrips(prompt).asked.filter((trip) => !done?.has(trip.id)).length;
       if (trips > 0) found.push({ prompt, trips, open: window.isOpen(prompt.day) });

@@ -6,6 +6,7 @@ import { OceanError } from '../ocean/errors';
 import type { ChatIdentity, Person, SeenPerson, Store } from '../store';
 import type { Driver, OceanDirectory } from './directory';
 import { type ChannelTarget, type ChatPorts, canDiscover, type Profile } from './ports';
+import { type ManagerScopes, Scope } from './scope';
 
 const RECENT_MS = 30_000;
 const PROFILE_TTL_MS = 60 * 60_000;
@@ -47,6 +48,8 @@ export interface Actor {
   /** The Ocean driver they are linked to, if any. */
   individuId: number | null;
   driver: Driver | undefined;
+  /** A manager's part of the fleet (promise 9); undefined for a driver. */
+  scope: Scope | undefined;
   /** How to name them in the audit trail: `slack:T_FLEET:U_ALICE`. */
   ref: string;
   /** The chat request they made (its id goes with the Ocean calls made for it, and the logs). */
@@ -56,7 +59,8 @@ export interface Actor {
 export interface PeopleOptions {
   store: Store;
   directory: OceanDirectory;
-  managerEmails: string[];
+  /** Who manages what (MANAGER_EMAILS, MANAGERS). */
+  scopes: ManagerScopes;
   defaultLocale: Locale;
   clock: Clock;
   /** Where to find a user never heard from, by e-mail or name (Slack's users.lookupByEmail). */
@@ -73,7 +77,7 @@ export function personRef(identity: ChatIdentity | Person): string {
 /**
  * Who is who: a chat user becomes an Ocean driver by e-mail (the platform's e-mail matched in
  * `individus/list`), or by a manager's hand when e-mails differ. Managers are the e-mails in
- * MANAGER_EMAILS and whoever the store marks as manager. What a platform says about a user
+ * MANAGER_EMAILS and MANAGERS (each with their scope) and whoever the store marks as manager. What a platform says about a user
  * (e-mail, language, name) is asked at most once an hour per user, whatever the platform.
  */
 export class PeopleService {
@@ -143,9 +147,11 @@ export class PeopleService {
       this.options.logger?.warn({ err: error.message }, 'Ocean directory unavailable; using stored links');
     }
     const locale = localeOf(current, this.options.defaultLocale);
+    const role = this.roleOf(current);
     return {
       person: current,
-      role: this.roleOf(current),
+      role,
+      scope: role === 'manager' ? await this.scopeOf(current) : undefined,
       locale,
       t: translator(locale),
       individuId: current.individu_id,
@@ -157,7 +163,14 @@ export class PeopleService {
 
   roleOf(person: Person): Role {
     if (person.role === 'manager') return 'manager';
-    return person.email && this.options.managerEmails.includes(person.email.toLowerCase()) ? 'manager' : 'driver';
+    return this.options.scopes.isManager(person.email) ? 'manager' : 'driver';
+  }
+
+  /** A manager's scope: as MANAGER_EMAILS or MANAGERS give it; a manager by the store's role alone sees the fleet. */
+  async scopeOf(person: Person): Promise<Scope | undefined> {
+    const configured = await this.options.scopes.scopeOf(person.email);
+    if (configured) return configured;
+    return person.role === 'manager' ? Scope.fleet() : undefined;
   }
 
   /**

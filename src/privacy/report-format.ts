@@ -57,11 +57,21 @@ export function keyNotes(data: Pick<ReportData, 'extraColumns' | 'totals' | 'key
 }
 
 /**
- * A report file's name: the report, its period and its grouping, in the reader's language
- * (`vie-privee-2026-11-par-conducteur.csv`, `privacy-2026-11-by-driver.csv`).
+ * A report file's name: the report, its period, the part of the fleet it covers (a manager's
+ * scope, as Scope.slug names it) and its grouping, in the reader's language
+ * (`vie-privee-2026-11-par-conducteur.csv`, `privacy-2026-11-agence-lyon-by-driver.csv`,
+ * `my-privacy-2026.csv` for a driver's own figures, which have no grouping).
  */
-export function reportFileName(kind: 'report' | 'benefit', period: Period, by: 'driver' | 'vehicle', extension: 'csv' | 'png', t: Translator): string {
-  return `${t.t(`report.fileName.${kind}`)}-${periodSlug(period)}-${t.t(`report.fileName.${by}`)}.${extension}`;
+export function reportFileName(
+  kind: 'report' | 'benefit' | 'own',
+  period: Period,
+  by: 'driver' | 'vehicle' | null,
+  extension: 'csv' | 'png',
+  t: Translator,
+  scope?: string,
+): string {
+  const parts = [t.t(`report.fileName.${kind}`), periodSlug(period), scope, by && t.t(`report.fileName.${by}`)];
+  return `${parts.filter(Boolean).join('-')}.${extension}`;
 }
 
 /** A period as a file name gives it: 2026-11, 2026-12-04, 2026, or first_last. */

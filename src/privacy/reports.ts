@@ -15,6 +15,7 @@ import { reportCsv } from './report-csv';
 import { keyNotes, reportFileName, screenFigures } from './report-format';
 import type { PeriodKeys } from './report-keys';
 import { mergeReports, type ReadOptions, type ReportData, readPiece, splitSources } from './report-rows';
+import type { Scope } from './scope';
 
 export interface ReportDeps {
   ocean: OceanClient;
@@ -84,43 +85,58 @@ export class ReportService {
     };
   }
 
-  /** The period's rows, by driver or by vehicle (`filter`: some vehicles only), however many analyses Ocean needs for it. */
+  /**
+   * The period's rows, by driver or by vehicle (`filter`: some vehicles only), however many
+   * analyses Ocean needs for it. With a `scope`, Ocean is asked for that part of the fleet only,
+   * and a driver's row outside it is dropped all the same: the scope holds where data is read.
+   */
   async data(
     period: Period,
     by: 'driver' | 'vehicle',
     context: CallContext = {},
     filter?: AnalysisQuery['filter'],
     options?: ReadOptions,
+    scope?: Scope,
   ): Promise<ReportData> {
     const renderMode = by === 'driver' ? 'BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS' : 'BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS';
-    const [pieces, read] = await Promise.all([
-      this.periods.fetch({ first: period.first, last: period.last, renderMode, filter }, context),
-      options ?? this.readOptions(by),
-    ]);
-    return mergeReports(pieces.map((results) => readPiece(results, read)));
-  }
-
-  async report(actor: Actor, period: Period, by: 'driver' | 'vehicle'): Promise<View> {
-    const t = actor.t;
-    const label = this.periodLabel(period, t);
-    if (period.kind === 'year' && by === 'vehicle') {
-      const benefit = await this.benefit.of(period, actor);
-      await this.deps.store.auditLog.add(actor.ref, 'report', null, {
-        first: period.first,
-        last: period.last,
-        by,
-        benefitInKind: true,
-        rows: benefit.vehicles.length,
-      });
-      return benefitView(benefit, t, label, period, (rows) => this.chart(rows, t, label, 'vehicle', period));
+    const fetch = (query: AnalysisQuery['filter']) => this.periods.fetch({ first: period.first, last: period.last, renderMode, filter: query }, context);
+    let read: ReadOptions;
+    let pieces: Awaited<ReturnType<typeof fetch>>;
+    if (!scope || scope.whole) [pieces, read] = await Promise.all([fetch(filter), options ?? this.readOptions(by)]);
+    else {
+      read = options ?? (await this.readOptions(by));
+      const scoped = scope.filter([...read.drivers.values()]);
+      if (scoped === 'nobody') return mergeReports([]);
+      pieces = await fetch({ ...filter, ...scoped });
     }
-    const data = await this.data(period, by, actor);
-    await this.deps.store.auditLog.add(actor.ref, 'report', null, { first: period.first, last: period.last, by, rows: data.rows.length });
-    return this.render(data, t, label, by, period);
+    return mergeReports(
+      pieces.map((results) => {
+        const piece = readPiece(results, read);
+        if (!scope || scope.whole || by !== 'driver') return piece;
+        return { ...piece, rows: piece.rows.filter((row) => scope.includes(read.drivers.get(Number(row.id)))) };
+      }),
+    );
   }
 
-  async render(data: ReportData, t: Translator, label: string, by: 'driver' | 'vehicle', period: Period): Promise<View> {
-    const title = `${t.t('report.title', { period: label })} (${t.t(by === 'driver' ? 'report.byDriver' : 'report.byVehicle')})`;
+  /** A manager's report for their scope (or the part of it they narrowed it to). */
+  async report(actor: Actor, period: Period, by: 'driver' | 'vehicle', scope: Scope | undefined = actor.scope): Promise<View> {
+    const t = actor.t;
+    if (!scope) throw new Error('a report is for managers only');
+    const label = this.periodLabel(period, t);
+    const audit = { first: period.first, last: period.last, by, ...(scope.whole ? {} : { scope: scope.key() }) };
+    if (period.kind === 'year' && by === 'vehicle') {
+      const benefit = await this.benefit.of(period, actor, scope);
+      await this.deps.store.auditLog.add(actor.ref, 'report', null, { ...audit, benefitInKind: true, rows: benefit.vehicles.length });
+      return benefitView(benefit, t, label, period, (rows) => this.chart(rows, t, label, 'vehicle', period, scope), scope);
+    }
+    const data = await this.data(period, by, actor, undefined, undefined, scope);
+    await this.deps.store.auditLog.add(actor.ref, 'report', null, { ...audit, rows: data.rows.length });
+    return this.render(data, t, label, by, period, scope);
+  }
+
+  async render(data: ReportData, t: Translator, label: string, by: 'driver' | 'vehicle', period: Period, scope?: Scope): Promise<View> {
+    const part = scope?.label();
+    const title = `${t.t('report.title', { period: label })} (${t.t(by === 'driver' ? 'report.byDriver' : 'report.byVehicle')})${part ? ` — ${part}` : ''}`;
     if (!data.rows.length) return { summary: title, title, blocks: [{ type: 'text', text: t.t('report.empty', { period: label }) }] };
     const c = (key: string) => t.t(`report.columns.${key}`);
     const f = screenFigures(t);
@@ -158,10 +174,10 @@ export class ReportService {
       },
     ];
     if (data.rows.length > TABLE_ROWS) blocks.push({ type: 'text', text: t.t('report.rest', { count: data.rows.length - TABLE_ROWS }), tone: 'muted' });
-    blocks.push(...(await this.chart(data.rows, t, label, by, period)));
+    blocks.push(...(await this.chart(data.rows, t, label, by, period, scope)));
     blocks.push({
       type: 'file',
-      name: reportFileName('report', period, by, 'csv', t),
+      name: reportFileName('report', period, by, 'csv', t, scope?.slug()),
       mime: 'text/csv',
       data: reportCsv(data, t, by),
       title: t.t('report.csvTitle'),
@@ -174,17 +190,26 @@ export class ReportService {
    * Every row is drawn while the bars stay readable; beyond, the line under the chart names the
    * rows left out (the CSV has them all).
    */
-  async chart(rows: ReportData['rows'], t: Translator, label: string, by: 'driver' | 'vehicle', period: Period): Promise<Block[]> {
+  async chart(rows: ReportData['rows'], t: Translator, label: string, by: 'driver' | 'vehicle', period: Period, scope?: Scope): Promise<Block[]> {
     const shown = Math.min(rows.length, MAX_CHART_BARS);
     const left = rows.slice(shown);
     const subtitle = left.length ? t.t('report.chartShown', { shown, total: rows.length }) : undefined;
     try {
       const png = await (this.deps.chart ?? barChartPng)(
         rows.slice(0, shown).map((r) => ({ name: r.name, privateKm: r.privateMeters / 1000, professionalKm: r.professionalMeters / 1000 })),
-        { title: label, subtitle, privateLabel: t.t('common.private'), professionalLabel: t.t('common.professional'), axis: 'km', locale: t.locale },
+        {
+          title: scope?.label() ? `${label} — ${scope.label()}` : label,
+          subtitle,
+          privateLabel: t.t('common.private'),
+          professionalLabel: t.t('common.professional'),
+          axis: 'km',
+          locale: t.locale,
+        },
       );
       const alt = t.t('report.chartAlt', { by: t.t(by === 'driver' ? 'report.driver' : 'report.vehicle') });
-      const blocks: Block[] = [{ type: 'image', png, alt: subtitle ? `${alt} (${subtitle})` : alt, name: reportFileName('report', period, by, 'png', t) }];
+      const blocks: Block[] = [
+        { type: 'image', png, alt: subtitle ? `${alt} (${subtitle})` : alt, name: reportFileName('report', period, by, 'png', t, scope?.slug()) },
+      ];
       if (left.length) blocks.push({ type: 'text', tone: 'muted', text: leftOut(left, t) });
       return blocks;
     } catch (error) {

@@ -2,11 +2,15 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import type { Log } from '../log';
 import type { Person, Store } from '../store';
+import type { OceanDirectory } from './directory';
 import { type Actor, personRef } from './people';
 import type { PromptMessages } from './prompt-messages';
+import { holds } from './scope';
 
 export interface RetentionDeps {
   store: Store;
+  /** Where a manager's scope finds the person they want erased. */
+  directory: Pick<OceanDirectory, 'byId'>;
   /** Delivers whatever answers are due now (the outbox). */
   deliverDue: () => Promise<unknown>;
   zone: string;
@@ -22,7 +26,7 @@ const REQUEST_KEYS_MS = 24 * 3600_000;
 
 export type ForgetOutcome =
   | { ok: true; prompts: number; delivered: number; cancelled: number; closed: number }
-  | { ok: false; reason: 'replayed' | 'forgetSelf' };
+  | { ok: false; reason: 'replayed' | 'forgetSelf' | 'outsideScope' };
 
 /**
  * Data is kept only as long as needed. Every night, prompts (trip times and towns), answers and
@@ -55,6 +59,7 @@ export class RetentionService {
    */
   async forget(manager: Actor, target: Person, requestKey?: string): Promise<ForgetOutcome> {
     if (target.id === manager.person.id) return { ok: false, reason: 'forgetSelf' };
+    if (!(await holds(manager.scope, target.individu_id, this.deps.directory))) return { ok: false, reason: 'outsideScope' };
     const { store } = this.deps;
     const individuId = target.individu_id;
     const people = individuId === null ? [target] : [target, ...(await store.people.forIndividu(individuId)).filter((p) => p.id !== target.id)];

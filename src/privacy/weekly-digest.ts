@@ -5,11 +5,12 @@ import type { Person, Store } from '../store';
 import { textView, type View } from '../views/views';
 import type { NonResponders } from './non-responders';
 import { nonRespondersView } from './non-responders-view';
-import { localeOf, personRef } from './people';
+import { localeOf, type PeopleService, personRef } from './people';
 import { type Period, parsePeriod } from './periods';
 import { ChatDeliveryError, type ChatPorts, canDiscover } from './ports';
 import type { ReportData } from './report-rows';
 import type { ReportService } from './reports';
+import { Scope } from './scope';
 
 export interface DigestDeps {
   store: Store;
@@ -18,7 +19,10 @@ export interface DigestDeps {
   ports: ChatPorts;
   zone: string;
   defaultLocale: Locale;
+  /** Every manager's e-mail (MANAGER_EMAILS and MANAGERS). */
   managerEmails: string[];
+  /** Each manager's scope. */
+  people: Pick<PeopleService, 'scopeOf' | 'roleOf'>;
   /** SLACK_REPORT_CHANNEL: a Slack channel that gets the digest too. */
   slackReportChannel?: string;
   worker: string;
@@ -39,6 +43,8 @@ export interface DigestReport {
 interface Recipient {
   key: string;
   locale: Locale;
+  /** The part of the fleet the digest shows them. */
+  scope: Scope;
   send(view: View): Promise<unknown>;
 }
 
@@ -48,7 +54,8 @@ export const DIGEST_CLAIM = 'weekly-digest';
 /**
  * Last week's digest: the report by driver (table, chart, CSV) and the drivers who have not
  * answered, to every manager by direct message on each platform they use, and to the channels
- * chosen for it. Each (week, recipient) is claimed in the store before sending, so that however
+ * chosen for it. Each manager gets their own scope's; a channel chosen with `privacy-report
+ * here` gets the scope of the manager who chose it, SLACK_REPORT_CHANNEL the whole fleet's. Each (week, recipient) is claimed in the store before sending, so that however
  * many instances fire, and however often the cron fires in a week, each gets it once. Ocean is
  * asked once per run, by the run that wins a first claim.
  */
@@ -68,7 +75,7 @@ export class WeeklyDigest {
         continue;
       }
       try {
-        for (const view of await content(recipient.locale)) await recipient.send(view);
+        for (const view of await content(recipient.scope, recipient.locale)) await recipient.send(view);
         await store.auditLog.add(DIGEST_CLAIM, 'digest.sent', recipient.key, { first: period.first, last: period.last });
         report.sent.push(recipient.key);
       } catch (error) {
@@ -86,38 +93,54 @@ export class WeeklyDigest {
     return report;
   }
 
-  /** The two messages of the digest in a language, made once per run and language. */
-  private content(period: Period): (locale: Locale) => Promise<View[]> {
-    let data: Promise<ReportData | undefined> | undefined;
-    let list: ReturnType<NonResponders['list']> | undefined;
-    const views = new Map<Locale, Promise<View[]>>();
-    return (locale) => {
-      data ??= this.deps.reports.data(period, 'driver').catch((error: unknown) => {
-        this.deps.logger?.warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          'weekly digest: the report could not be made, the digest goes without it',
-        );
-        return undefined;
-      });
-      list ??= this.deps.nonResponders.list(period);
-      let made = views.get(locale);
+  /** The two messages of the digest for a scope in a language, made once per run, scope and language. */
+  private content(period: Period): (scope: Scope, locale: Locale) => Promise<View[]> {
+    const data = new Map<string, Promise<ReportData | undefined>>();
+    const lists = new Map<string, ReturnType<NonResponders['list']>>();
+    const views = new Map<string, Promise<View[]>>();
+    return (scope, locale) => {
+      const key = scope.key();
+      let report = data.get(key);
+      if (!report) {
+        report = this.deps.reports.data(period, 'driver', {}, undefined, undefined, scope).catch((error: unknown) => {
+          this.deps.logger?.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'weekly digest: the report could not be made, the digest goes without it',
+          );
+          return undefined;
+        });
+        data.set(key, report);
+      }
+      let list = lists.get(key);
+      if (!list) {
+        list = this.deps.nonResponders.list(period, scope);
+        lists.set(key, list);
+      }
+      let made = views.get(`${key}|${locale}`);
       if (!made) {
-        made = this.render(period, locale, data, list);
-        views.set(locale, made);
+        made = this.render(period, locale, scope, report, list);
+        views.set(`${key}|${locale}`, made);
       }
       return made;
     };
   }
 
-  private async render(period: Period, locale: Locale, data: Promise<ReportData | undefined>, list: ReturnType<NonResponders['list']>): Promise<View[]> {
+  private async render(
+    period: Period,
+    locale: Locale,
+    scope: Scope,
+    data: Promise<ReportData | undefined>,
+    list: ReturnType<NonResponders['list']>,
+  ): Promise<View[]> {
     const t = translator(locale);
     const label = this.deps.reports.periodLabel(period, t);
-    const title = t.t('digest.title', { period: label });
+    const part = scope.label();
+    const title = `${t.t('digest.title', { period: label })}${part ? ` — ${part}` : ''}`;
     const made = await data;
     const report = made
-      ? await this.deps.reports.render(made, t, label, 'driver', period)
+      ? await this.deps.reports.render(made, t, label, 'driver', period, scope)
       : textView(t.t('digest.reportUnavailable', { period: label }), 'warning');
-    return [{ ...report, summary: title, title }, nonRespondersView(await list, t, label, period, this.deps.zone)];
+    return [{ ...report, summary: title, title }, nonRespondersView(await list, t, label, period, this.deps.zone, undefined, part)];
   }
 
   /** Every manager on each platform they use, then the chosen channels. */
@@ -129,23 +152,49 @@ export class WeeklyDigest {
     const recipients: Recipient[] = [];
     for (const person of managers.values()) {
       const port = ports.get(person.platform);
-      if (port)
-        recipients.push({ key: `person:${personRef(person)}`, locale: localeOf(person, defaultLocale), send: (view) => port.sendDirect(person, view, {}) });
+      const scope = port && (await this.deps.people.scopeOf(person));
+      if (port && scope)
+        recipients.push({
+          key: `person:${personRef(person)}`,
+          locale: localeOf(person, defaultLocale),
+          scope,
+          send: (view) => port.sendDirect(person, view, {}),
+        });
     }
     const slack = ports.get('slack');
     const slackChannel = this.deps.slackReportChannel;
     if (slackChannel && slack?.postToChannel)
-      recipients.push({ key: `channel:slack:${slackChannel}`, locale: defaultLocale, send: (view) => slack.postToChannel!({ id: slackChannel }, view) });
+      recipients.push({
+        key: `channel:slack:${slackChannel}`,
+        locale: defaultLocale,
+        scope: Scope.fleet(),
+        send: (view) => slack.postToChannel!({ id: slackChannel }, view),
+      });
     for (const channel of await store.reportChannels.all()) {
       const port = ports.get(channel.platform);
       if (!port?.postToChannel) continue;
+      const key = `channel:${channel.platform}:${channel.workspace_id}:${channel.channel_id}`;
+      const scope = await this.scopeOfRef(channel.set_by);
+      if (!scope) {
+        this.deps.logger?.warn({ recipient: key }, 'weekly digest: the channel was chosen by someone who is no longer a manager; it gets nothing');
+        continue;
+      }
       recipients.push({
-        key: `channel:${channel.platform}:${channel.workspace_id}:${channel.channel_id}`,
+        key,
         locale: supportedLocale(channel.locale) ?? defaultLocale,
+        scope,
         send: (view) => port.postToChannel!({ id: channel.channel_id, reference: channel.reference }, view),
       });
     }
     return recipients;
+  }
+
+  /** The scope of the manager an audit reference names (`teams:TENANT:29:abc`), if they still are one. */
+  private async scopeOfRef(ref: string): Promise<Scope | undefined> {
+    const [platform, workspaceId, ...user] = ref.split(':');
+    if (platform !== 'slack' && platform !== 'teams' && platform !== 'web') return undefined;
+    const person = await this.deps.store.people.find({ platform, workspaceId: workspaceId ?? '', chatUserId: user.join(':') });
+    return person && this.deps.people.roleOf(person) === 'manager' ? this.deps.people.scopeOf(person) : undefined;
   }
 
   /** A manager's accounts: those the store knows, and where a platform can look them up by e-mail (Slack), there too. */

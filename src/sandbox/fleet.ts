@@ -16,6 +16,10 @@ type IsoDay = string;
  *  - 1, 2, 5, 8, 10 have recurring private hours (weekday evenings and nights, weekends);
  *  - 6 has an exceptional private period (from the next 24 December to the 27th);
  *  - 16 makes a delivery round: 24 short trips every working day, within the town it is based in.
+ *  - 13 is the site manager of Agence Lyon (SITE_MANAGER_INDEX), a driver too.
+ * People belong to three entities in turn (the head office, Agence Lyon, Agence Vienne: index
+ * modulo 3) and two groups (sales, technicians: index modulo 2); 3 and 4, who share a vehicle,
+ * are in two entities.
  * A shared vehicle is assigned to its first driver until 13:00 and to its second from 13:00,
  * every day: its trips follow, and so do its dated assignments (`affectations_chauffeurs`).
  * Each vehicle is based in a town of the area: its day starts there, goes mostly to nearby
@@ -146,6 +150,11 @@ const MODELS: [string, string, boolean][] = [
 ];
 
 export const MANAGER_INDEX = 0;
+/** A driver who manages their site: Agence Lyon's people only (the sandbox's MANAGERS). */
+export const SITE_MANAGER_INDEX = 13;
+/** The fleet's entities and groups, by Ocean id (`individus/list` gives each person one of each). */
+export const ENTITIES: Record<number, string> = { 10: 'Siège', 11: 'Agence Lyon', 12: 'Agence Vienne' };
+export const GROUPS: Record<number, string> = { 20: 'Commerciaux', 21: 'Techniciens' };
 export const SHARED_VEHICLE_INDEXES = [3, 4] as const;
 export const NO_EMAIL_INDEXES = [7, 19];
 export const NO_VEHICLE_INDEXES = [MANAGER_INDEX, 12, 25];

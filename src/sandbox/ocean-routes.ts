@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { buildAnalysis } from './analysis';
-import type { Fleet, SimDriver, SimTrip, SimVehicle } from './fleet';
+import { ENTITIES, type Fleet, GROUPS, type SimDriver, type SimTrip, type SimVehicle } from './fleet';
 import type { PrivacyState, SimAssignment, SimExceptional } from './schedules';
 import { DAYS, isError, type Read, readAnalysis, readBoolean, readDate, readDateTime, readId, readInnerMap } from './wire';
 
@@ -316,9 +316,9 @@ function individuEntry(ctx: RouteContext, d: SimDriver) {
   const vehicle = d.vehicleId ? ctx.fleet.vehicle(d.vehicleId) : undefined;
   return {
     individu: individu(d),
-    entite: { id: d.entityId, nom: `Agence ${d.entityId}`, suppressionLogique: false },
+    entite: { id: d.entityId, nom: ENTITIES[d.entityId] ?? `Entité ${d.entityId}`, suppressionLogique: false },
     utilisateur: null,
-    groupe: { id: d.groupId, descriptionGrp: `Groupe ${d.groupId}`, suppressionLogique: false },
+    groupe: { id: d.groupId, descriptionGrp: GROUPS[d.groupId] ?? `Groupe ${d.groupId}`, suppressionLogique: false },
     fonctionnalites: [],
     propSpecifiqueDTO: null,
     vehicleFieldsDTO: vehicle ? vehicleFields(vehicle) : null,

@@ -123,6 +123,13 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     jobs: options.jobs ?? false,
     outboxBaseBackoffMs: 50,
     ...options.core,
+  }).catch(async (error: unknown) => {
+    // A refused start (a wrong MANAGERS scope) leaves no fake running behind it.
+    if (store && !options.store) await store.close();
+    if (!options.fakeSlack) await slack.stop();
+    await connector.stop();
+    if (ownSim) await sim.stop();
+    throw error;
   });
   return {
     service,

@@ -25,11 +25,9 @@ export interface ReachDeps {
 export class Reach {
   constructor(private readonly deps: ReachDeps) {}
 
-  /** Among `individuIds` (a manager's scope) or the whole fleet. */
-  async unreachable(individuIds?: number[]): Promise<Unreachable[]> {
-    const drivers = (await this.deps.directory.all()).filter(
-      (d) => d.vehicles.length > 0 && !privateModeOff(d) && (!individuIds || individuIds.includes(d.individuId)),
-    );
+  /** Among the drivers `within` keeps (a manager's scope), or the whole fleet. */
+  async unreachable(within?: (driver: Driver) => boolean): Promise<Unreachable[]> {
+    const drivers = (await this.deps.directory.all()).filter((d) => d.vehicles.length > 0 && !privateModeOff(d) && (!within || within(d)));
     const ids = drivers.map((d) => d.individuId);
     const forgotten = await this.deps.store.erasure.forgotten(ids);
     // What installs and sends found (not in the tenant, install refused, blocked) says more than the store's guess.
