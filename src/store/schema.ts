@@ -29,6 +29,8 @@ export interface PeopleTable {
   /** Suggestions from the driver's own answers (`/privacy suggestions off|on`); set on all of a driver's accounts. */
   suggestions: Generated<boolean>;
   last_seen_at: Timestamp;
+  /** When the platform last said who they are (e-mail, language, name); null when it never did. */
+  profile_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Generated<Date>;
 }
 
