@@ -14,17 +14,27 @@ let t: TestService;
 let store: Store;
 let clock: ManualClock;
 
+/** What went through Node's own fetch (the Web API client takes it when it is built). */
+const fetched: string[] = [];
+const nodeFetch = globalThis.fetch;
+
 beforeAll(async () => {
+  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    fetched.push(String(input instanceof Request ? input.url : input));
+    return nodeFetch(input, init);
+  }) as typeof fetch;
   clock = new ManualClock(TEST_NOW);
   store = await Store.open({ clock, onStatement: (sql) => statements.push(sql) });
   t = await startTestService({ teams: false, store, clock });
   addFleetToSlack(t);
   t.slack.addUser({ id: 'U_STRANGER', team: 'T_FLEET', email: 'stranger@elsewhere.example', locale: 'fr-FR', name: 'Stranger' });
+  t.slack.addUser({ id: 'U_STRANGER_2', team: 'T_FLEET', email: 'stranger2@elsewhere.example', locale: 'fr-FR', name: 'Stranger 2' });
   await t.service.core.dailyRun.run(TEST_DAY);
 });
 afterAll(async () => {
   await t.stop();
   await store.close();
+  globalThis.fetch = nodeFetch;
 });
 
 /** `/privacy` from `user`, until its answer holds `until`; the statements it cost. */
@@ -39,6 +49,16 @@ async function privacy(user: string, until: RegExp): Promise<string[]> {
 
 const usersInfo = (user: string) => t.slack.callsTo('users.info').filter((c) => c.args.user === user).length;
 const writes = (sql: string[], table: string) => sql.filter((s) => new RegExp(`^\\s*(insert into|update|delete from) "?${table}"?\\b`, 'i').test(s));
+
+describe('one HTTP client for Slack', () => {
+  it("Web API calls and response_url answers go through undici's pool, not Node's own fetch", async () => {
+    const calls = t.slack.calls.length;
+    fetched.length = 0;
+    await privacy('U_STRANGER_2', /./);
+    expect(t.slack.calls.slice(calls).map((c) => c.method)).toContain('users.info');
+    expect(fetched.filter((url) => url.startsWith(t.slack.url))).toEqual([]);
+  });
+});
 
 describe('who is asking, at the cost of a statement', () => {
   it('a driver the daily run found is not looked up again: no users.info, no upsert of their row, no write of the forgotten list', async () => {
@@ -65,5 +85,16 @@ describe('who is asking, at the cost of a statement', () => {
     const sql = await privacy('U_11', /Bonjour|Hello/);
     expect(writes(sql, 'forgotten')).toHaveLength(1);
     expect(await store.erasure.forgotten([driver.individuId])).toEqual(new Set());
+  });
+});
+
+describe('a service that starts', () => {
+  it("loads Ocean's directory before its first request, so that request does not wait for it", async () => {
+    const own = await startTestService({ teams: false, jobs: true });
+    try {
+      await eventually(() => own.sim.requestsTo('individus/list').length > 0 && own.sim.requestsTo('vehicule_engin/vehicles').length > 0, 10_000);
+    } finally {
+      await own.stop();
+    }
   });
 });
