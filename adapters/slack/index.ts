@@ -17,6 +17,7 @@ import type { MessageRef, Profile } from '../../src/privacy/ports';
 import { attachments, textView, type View } from '../../src/views/views';
 import type { RequestTracker } from '../http';
 import { fallbackText, formValues, LIMITS, toBlocks, toModal, viewModal } from './blocks';
+import { slackFetch } from './http';
 import { respondTo, SlackPort } from './port';
 
 export interface SlackTransport {
@@ -49,7 +50,8 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
   if (!settings) throw new Error('Slack is not configured');
   const logger = boltLogger(core);
   const slackApiUrl = settings.apiUrl ? `${settings.apiUrl.replace(/\/+$/, '')}/` : undefined;
-  const clientOptions = { slackApiUrl, retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000, randomize: true } };
+  // One HTTP client for Slack: the Web API and response_url share undici's pool (./http.ts).
+  const clientOptions = { slackApiUrl, fetch: slackFetch, retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000, randomize: true } };
   let receiver: HTTPReceiver | SocketModeReceiver;
   if (settings.appToken) {
     receiver = new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } });

@@ -5,6 +5,7 @@ import type { Person } from '../../src/store';
 import type { View } from '../../src/views/views';
 import { attachments } from '../../src/views/views';
 import { fallbackText, toBlocks } from './blocks';
+import { slackAgent } from './http';
 import { RatePacer } from './pacer';
 
 const PROMPT_EVENT = 'privacy_prompt';
@@ -171,7 +172,7 @@ export type Respond = (message: Record<string, unknown>) => Promise<void>;
 
 /**
  * Answers through a request's `response_url` (valid 30 minutes, 5 answers): one JSON POST on
- * undici's pooled keep-alive connections. An expired or used-up URL is a message gone for good.
+ * the Slack pool of keep-alive connections the Web API calls use too (./http.ts). An expired or used-up URL is a message gone for good.
  */
 export function respondTo(url: string | undefined): Respond {
   return async (message) => {
@@ -180,6 +181,7 @@ export function respondTo(url: string | undefined): Respond {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify(message),
+      dispatcher: slackAgent,
       headersTimeout: 15_000,
       bodyTimeout: 15_000,
     });

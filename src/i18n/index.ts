@@ -69,6 +69,31 @@ function clockTime(zone: string): Intl.DateTimeFormat {
   return format;
 }
 
+/** A message as text and placeholders, alternating: `['Bonjour ', 'name', ' !']`. */
+type Template = string[];
+
+/** Options i18next reads from the parameters: a call with one goes to i18next. */
+const I18NEXT_OPTIONS = new Set(['context', 'defaultValue', 'lng', 'lngs', 'ns', 'ordinal', 'returnObjects', 'replace', 'interpolation', 'postProcess']);
+
+/** `{{name}}` placeholders only; null for what i18next alone reads (nesting, formats, unescaped values). */
+function compile(text: string): Template | null {
+  if (text.includes('$t(') || /{{\s*-|{{[^}]*,/.test(text)) return null;
+  return text.split(/{{\s*(\w+)\s*}}/);
+}
+
+/** The message with its parameters filled in; null when one is missing (i18next says how it goes). */
+function fill(template: Template | null, params: TranslateParams): string | null {
+  if (!template) return null;
+  for (const key in params) if (I18NEXT_OPTIONS.has(key)) return null;
+  let text = template[0] as string;
+  for (let i = 1; i < template.length; i += 2) {
+    const value = params[template[i] as string];
+    if (value === undefined) return null;
+    text += String(value) + (template[i + 1] as string);
+  }
+  return text;
+}
+
 export function translator(locale: Locale): Translator {
   const cached = translators.get(locale);
   if (cached) return cached;
@@ -88,14 +113,33 @@ export function translator(locale: Locale): Translator {
   const plain = new Map<string, string>();
   // French text is given with French typography (no-break spaces, see typography.ts), whatever view shows it.
   const typeset = locale === 'fr' ? frenchTypography : (text: string) => text;
+  // A message with parameters is resolved once too, into its text and placeholders (issue 30):
+  // each call then only fills them in. Anything beyond {{name}} and a count's plural form goes
+  // to i18next, as before.
+  const templates = new Map<string, Template | null>();
+  const plural = new Intl.PluralRules(locale);
+  const template = (key: string): Template | null => {
+    let found = templates.get(key);
+    if (found === undefined) {
+      const raw: unknown = shared().getResource(locale, 'translation', key);
+      found = typeof raw === 'string' ? compile(raw) : null;
+      templates.set(key, found);
+    }
+    return found;
+  };
   const t = (key: string, params?: TranslateParams) => {
-    if (params) return typeset(fixed(key, params) as string);
+    if (params) return typeset(fill(params.count === undefined ? template(key) : counted(key, params.count), params) ?? (fixed(key, params) as string));
     let text = plain.get(key);
     if (text === undefined) {
       text = typeset(fixed(key, {}) as string);
       plain.set(key, text);
     }
     return text;
+  };
+  /** The plural form i18next would pick for `count` (`key_one`, `key_other`); null to leave it to i18next. */
+  const counted = (key: string, count: string | number): Template | null => {
+    if (typeof count !== 'number' || (count === 0 && template(`${key}_zero`))) return null;
+    return template(`${key}_${plural.select(count)}`);
   };
   const days = new Map<string, string>();
   const built: Translator = {

@@ -30,6 +30,9 @@ export interface OutboxDeps {
   maxBackoffMs?: number;
 }
 
+/** Prompts of a batch redrawn at once (each a few store reads and one message update per message). */
+const REDRAW_LANES = 8;
+
 /** Refusals that will not change by trying again: told to the driver, not retried. */
 const PERMANENT = new Set(['invalidInput', 'forbidden', 'notFound']);
 
@@ -165,15 +168,24 @@ export class Outbox {
     return Math.round(Math.max(jittered, hinted));
   }
 
-  /** Redraws every message of each prompt with the answers' current state. */
+  /**
+   * Redraws every message of each prompt with the answers' current state, a few prompts at a
+   * time: under a morning's burst a batch touches as many prompts as it has answers, and drawn
+   * one after the other the last driver of the batch waited for all the others' messages.
+   */
   private async redraw(promptIds: Set<number>): Promise<void> {
-    for (const id of promptIds) {
+    const ids = [...promptIds];
+    const one = async (id: number) => {
       try {
         await this.deps.messages.redraw(id);
       } catch (error) {
         // The answer is in Ocean; a message that could not be redrawn is cosmetic.
         this.deps.logger?.warn({ promptId: id, err: error instanceof Error ? error.message : String(error) }, 'could not redraw a prompt');
       }
-    }
+    };
+    const lanes = Array.from({ length: Math.min(REDRAW_LANES, ids.length) }, async () => {
+      for (let id = ids.shift(); id !== undefined; id = ids.shift()) await one(id);
+    });
+    await Promise.all(lanes);
   }
 }

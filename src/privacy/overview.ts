@@ -58,13 +58,12 @@ export class OverviewService {
     const { store, window } = this.deps;
     const t = subject.t;
     const since = new Date(this.deps.clock.now().getTime() - PENDING_DAYS * 86_400_000).toISOString().slice(0, 10);
-    const prompts = await store.prompts.recent(subject.individuId, since);
     let open = 0;
     let delivered = 0;
     let inFlight = 0;
     const days: OpenDay[] = [];
-    for (const prompt of prompts) {
-      const answers = await store.answers.latest(prompt.id);
+    // The prompts with their answers, in one statement.
+    for (const { prompt, answers } of await store.prompts.recentWithAnswers(subject.individuId, since)) {
       delivered += answers.filter((a) => a.status === 'delivered').length;
       inFlight += answers.filter((a) => a.status === 'pending').length;
       // A closed day can no longer be answered: it is not pending any more.

@@ -8,8 +8,13 @@ import type { Driver, OceanDirectory } from './directory';
 import { type ChannelTarget, type ChatPorts, canDiscover, type Profile } from './ports';
 import { type ManagerScopes, Scope } from './scope';
 
-const RECENT_MS = 30_000;
-const PROFILE_TTL_MS = 60 * 60_000;
+/**
+ * What a platform says about a user (e-mail, language, name) is asked again once the store's copy
+ * is this old: once a day at most per user, whatever the number of instances and restarts.
+ */
+export const PROFILE_MAX_AGE_MS = 24 * 60 * 60_000;
+/** `last_seen_at` is kept to this precision: a burst of requests from one person writes their row once. */
+const SEEN_PRECISION_MS = 10 * 60_000;
 
 /**
  * Who a command is about, as each platform lets people name someone: a mention (Slack's
@@ -78,40 +83,38 @@ export function personRef(identity: ChatIdentity | Person): string {
  * Who is who: a chat user becomes an Ocean driver by e-mail (the platform's e-mail matched in
  * `individus/list`), or by a manager's hand when e-mails differ. Managers are the e-mails in
  * MANAGER_EMAILS and MANAGERS (each with their scope) and whoever the store marks as manager. What a platform says about a user
- * (e-mail, language, name) is asked at most once an hour per user, whatever the platform.
+ * (e-mail, language, name) is kept in the store and asked again once a day at most.
  */
 export class PeopleService {
   constructor(private readonly options: PeopleOptions) {}
 
-  /** People seen in the last seconds: a burst of clicks or commands writes the store once. */
-  private readonly recent = new Map<string, { at: number; person: Person; key: string }>();
-  private readonly profiles = new Map<string, { at: number; profile: Profile | undefined }>();
-
-  /** The person behind a request, with what their platform says of them (asked when stale) and their Ocean link. */
+  /**
+   * The person behind a request, with their Ocean link. The platform is asked who they are
+   * (users.info, getMember) only when the store does not know them or its copy of their profile
+   * is older than PROFILE_MAX_AGE_MS; otherwise the request costs one statement (two when their
+   * driver had been forgotten: they are remembered).
+   */
   async identify(request: ChatRequest): Promise<Actor> {
+    const { store, clock } = this.options;
     const { user } = request;
     await this.adoptFormerIds(request);
-    const profile = await this.profileOf(request);
-    const seen: SeenPerson = { ...user, email: profile?.email, locale: profile?.locale, displayName: profile?.displayName };
-    const id = personRef(user);
-    const key = `${seen.email ?? ''}|${seen.locale ?? ''}|${seen.displayName ?? ''}`;
-    const now = this.options.clock.now().getTime();
-    const cached = this.recent.get(id);
-    // A person erased since they were cached is met anew (and remembered below).
-    const still = cached && cached.key === key && now - cached.at < RECENT_MS ? await this.options.store.people.byId(cached.person.id) : undefined;
-    let person: Person;
-    if (still) {
-      person = still;
-    } else {
-      person = await this.options.store.people.see(seen);
-      if (this.recent.size > 10_000) this.recent.clear();
-      this.recent.set(id, { at: now, person, key });
-      const actor = await this.actorFor(person, request.requestId);
-      // Someone a manager had the bot forget wrote to it: they may be prompted again.
-      if (actor.individuId !== null) await this.options.store.erasure.remembered(actor.individuId);
-      return actor;
+    const now = clock.now();
+    let met = await store.people.meet(user, now, new Date(now.getTime() - SEEN_PRECISION_MS));
+    if (!met || this.profileIsOld(met.person, now)) {
+      const profile = await this.profileOf(request);
+      if (profile || !met) {
+        const seen: SeenPerson = { ...user, email: profile?.email, locale: profile?.locale, displayName: profile?.displayName };
+        met = await store.people.seeing(seen, { profiled: profile !== undefined });
+      }
     }
-    return this.actorFor(person, request.requestId);
+    const actor = await this.actorFor(met.person, request.requestId);
+    // Someone a manager had the bot forget wrote to it: they may be prompted again.
+    if (actor.individuId !== null && (met.forgotten || actor.individuId !== met.person.individu_id)) await store.erasure.remembered(actor.individuId);
+    return actor;
+  }
+
+  private profileIsOld(person: Person, now: Date): boolean {
+    return !person.profile_at || now.getTime() - new Date(person.profile_at).getTime() >= PROFILE_MAX_AGE_MS;
   }
 
   /** The person as the store knows them: no call to the platform or to Ocean (before an acknowledgement). */
@@ -224,18 +227,11 @@ export class PeopleService {
     }
   }
 
-  /** What the platform says about the user, asked at most once an hour; the store's copy when it cannot answer. */
+  /** What the platform says about the user; undefined when it does not say (the store's copy is used then). */
   private async profileOf(request: ChatRequest): Promise<Profile | undefined> {
     if (!request.profile) return undefined;
-    const id = personRef(request.user);
-    const now = this.options.clock.now().getTime();
-    const cached = this.profiles.get(id);
-    if (cached && now - cached.at < PROFILE_TTL_MS) return cached.profile;
     try {
-      const profile = await request.profile(request.user.chatUserId);
-      if (this.profiles.size > 50_000) this.profiles.clear();
-      this.profiles.set(id, { at: now, profile });
-      return profile;
+      return await request.profile(request.user.chatUserId);
     } catch (error) {
       this.options.logger?.warn(
         { platform: request.user.platform, err: error instanceof Error ? error.message : String(error) },

@@ -56,14 +56,17 @@ export class AnswerTable {
           .executeTakeFirst();
         if (latest && input.onlyUnanswered) continue;
         if (latest && latest.choice === choice && latest.status !== 'refused') continue;
+        // The earlier answer not yet delivered is superseded in the statement that inserts the new one.
         await trx
-          .updateTable('trip_answers')
-          .set({ status: 'superseded' })
-          .where('prompt_id', '=', input.promptId)
-          .where('trip_id', '=', tripId)
-          .where('status', '=', 'pending')
-          .execute();
-        await trx
+          .with('superseded', (db) =>
+            db
+              .updateTable('trip_answers')
+              .set({ status: 'superseded' })
+              .where('prompt_id', '=', input.promptId)
+              .where('trip_id', '=', tripId)
+              .where('status', '=', 'pending')
+              .returning('id'),
+          )
           .insertInto('trip_answers')
           .values({
             prompt_id: input.promptId,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { type DatabaseIntrospector, type Dialect, type Driver, Kysely, PostgresDialect } from 'kysely';
+import { type DatabaseIntrospector, type Dialect, type Driver, Kysely, type KyselyConfig, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { StoreError } from './errors';
@@ -37,6 +37,8 @@ export interface ConnectOptions {
   /** A PostgreSQL schema to work in (tests isolate themselves this way). */
   schema?: string;
   poolSize?: number;
+  /** Called after each statement with its SQL and duration (diagnostics: what a request costs the store). */
+  onStatement?: (sql: string, durationMs: number) => void;
 }
 
 export interface Connection {
@@ -50,7 +52,7 @@ export interface Connection {
  */
 export async function connect(options: ConnectOptions): Promise<Connection> {
   if (options.databaseUrl) return connectServer(options.databaseUrl, options);
-  if (!options.dataDir) return { db: pgliteDb(await openPGlite(undefined, false, options.template)), kind: 'pglite' };
+  if (!options.dataDir) return { db: pgliteDb(await openPGlite(undefined, false, options.template), undefined, options), kind: 'pglite' };
   const dataDir = path.resolve(options.dataDir);
   const folder = path.join(dataDir, 'pglite');
   try {
@@ -62,7 +64,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   try {
     const created = inspectStoreFolder(folder) === 'new';
     if (created) await createStore(folder);
-    return { db: pgliteDb(await openPGlite(folder, !created), () => lock.release()), kind: 'pglite' };
+    return { db: pgliteDb(await openPGlite(folder, !created), () => lock.release(), options), kind: 'pglite' };
   } catch (error) {
     lock.release();
     throw error;
@@ -96,7 +98,10 @@ async function connectServer(databaseUrl: string, options: ConnectOptions): Prom
     throw connectionFailure(error, databaseUrl);
   }
   // Two connections wait for what acknowledgements wait on (src/store/urgent.ts).
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: new ReservingPool(pool, max - Math.min(2, max - 1)) }) }), kind: 'postgres' };
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: new ReservingPool(pool, max - Math.min(2, max - 1)) }), log: statementLog(options) }),
+    kind: 'postgres',
+  };
 }
 
 /** `keepCopy`: an existing store, copied first so that a refused start leaves it as it was. `template`: an in-memory store's starting contents. */
@@ -162,9 +167,13 @@ async function createStore(folder: string): Promise<void> {
   }
 }
 
-function pgliteDb(pglite: PGlite, onClosed?: () => void): Kysely<Database> {
+function pgliteDb(pglite: PGlite, onClosed: (() => void) | undefined, options: ConnectOptions): Kysely<Database> {
   const dialect = new PGliteDialect(pglite);
-  return new Kysely<Database>({ dialect: onClosed ? closingDialect(dialect, onClosed) : dialect });
+  return new Kysely<Database>({ dialect: onClosed ? closingDialect(dialect, onClosed) : dialect, log: statementLog(options) });
+}
+
+function statementLog({ onStatement }: ConnectOptions): KyselyConfig['log'] {
+  return onStatement && ((event) => onStatement(event.query.sql, event.queryDurationMillis));
 }
 
 /** The dialect with `onClosed` called once its database is closed (the store's lock is released then). */

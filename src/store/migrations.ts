@@ -268,4 +268,14 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('people').dropColumn('welcomed_at').execute();
     },
   },
+  '2026-12-05-006-people-profile-at': {
+    async up(db: Kysely<any>) {
+      // When the platform last said who a person is (users.info, lookupByEmail, getMember): asked
+      // again only once it is old, not at every start of a cache (issue 30). Null: never asked.
+      await db.schema.alterTable('people').addColumn('profile_at', 'timestamptz').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('people').dropColumn('profile_at').execute();
+    },
+  },
 };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Expression, type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock';
 import type { Platform, Role } from '../domain';
 import type { Database, LinkSource, Person } from './schema';
@@ -14,12 +14,19 @@ export class PeopleTable {
   /**
    * Records that a chat user was seen; keeps what the platform told us fresh. A person only
    * discovered (looked up by e-mail, never heard from) is stored as never seen, so that the
-   * platform a driver really used stays first.
+   * platform a driver really used stays first. `profiled`: the platform just said who they are
+   * (a discovery always did).
    */
-  async see(seen: SeenPerson, options: { discovered?: boolean } = {}): Promise<Person> {
+  async see(seen: SeenPerson, options: { discovered?: boolean; profiled?: boolean } = {}): Promise<Person> {
+    return (await this.seeing(seen, options)).person;
+  }
+
+  /** `see`, and whether the person's Ocean driver is among the forgotten, in the same statement. */
+  async seeing(seen: SeenPerson, options: { discovered?: boolean; profiled?: boolean } = {}): Promise<Met> {
     const now = options.discovered ? new Date(0) : this.clock.now();
+    const profiledAt = options.discovered || options.profiled ? this.clock.now() : null;
     const email = seen.email?.trim().toLowerCase() || null;
-    return this.db
+    const row = await this.db
       .insertInto('people')
       .values({
         platform: seen.platform,
@@ -29,6 +36,7 @@ export class PeopleTable {
         email,
         locale: seen.locale ?? null,
         last_seen_at: now,
+        profile_at: profiledAt,
       })
       .onConflict((oc) =>
         oc.constraint('people_identity').doUpdateSet((eb) => ({
@@ -36,10 +44,30 @@ export class PeopleTable {
           display_name: eb.fn.coalesce(eb.val(seen.displayName ?? null), eb.ref('people.display_name')),
           email: eb.fn.coalesce(eb.val(email), eb.ref('people.email')),
           locale: eb.fn.coalesce(eb.val(seen.locale ?? null), eb.ref('people.locale')),
+          profile_at: eb.fn.coalesce(eb.val(profiledAt), eb.ref('people.profile_at')),
         })),
       )
       .returningAll()
+      .returning((eb) => forgottenFlag(eb.ref('people.individu_id')))
       .executeTakeFirstOrThrow();
+    return split(row);
+  }
+
+  /**
+   * The person as the store knows them, and whether their Ocean driver is among the forgotten, in
+   * one statement; `last_seen_at` is brought to `now` when it is older than `seenBefore` (so a
+   * burst of requests writes the row once).
+   */
+  async meet(identity: ChatIdentity, now: Date, seenBefore: Date): Promise<Met | undefined> {
+    const { rows } = await sql<Person & { forgotten: boolean }>`
+      with found as (
+        select * from people where platform = ${identity.platform} and workspace_id = ${identity.workspaceId} and chat_user_id = ${identity.chatUserId}
+      ),
+      touched as (
+        update people set last_seen_at = ${now} from found where people.id = found.id and found.last_seen_at < ${seenBefore} returning people.id
+      )
+      select found.*, exists (select 1 from forgotten f where f.individu_id = found.individu_id) as forgotten from found`.execute(this.db);
+    return rows[0] && split(rows[0]);
   }
 
   find(identity: ChatIdentity): Promise<Person | undefined> {
@@ -116,4 +144,19 @@ export class PeopleTable {
   async setPreferredLocale(personId: number, locale: string | null): Promise<void> {
     await this.db.updateTable('people').set({ preferred_locale: locale }).where('id', '=', personId).execute();
   }
+}
+
+/** A person as the store knows them, and whether their Ocean driver was forgotten (and has not written since). */
+export interface Met {
+  person: Person;
+  forgotten: boolean;
+}
+
+function forgottenFlag(individuId: Expression<number | null>) {
+  return sql<boolean>`exists (select 1 from forgotten f where f.individu_id = ${individuId})`.as('forgotten');
+}
+
+function split(row: Person & { forgotten: boolean }): Met {
+  const { forgotten, ...person } = row;
+  return { person, forgotten: Boolean(forgotten) };
 }

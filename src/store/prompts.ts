@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock';
-import type { DailyPromptRow, Database, PromptMessageRow } from './schema';
+import type { DailyPromptRow, Database, PromptMessageRow, TripAnswerRow } from './schema';
 
 /** Daily prompts, one per driver and day, and the messages that show them. */
 export class PromptTable {
@@ -116,6 +116,23 @@ export class PromptTable {
       .execute();
   }
 
+  /**
+   * `recent`, each prompt with its latest answer per trip (as AnswerTable.latest gives them), in
+   * one statement: what `/privacy` reads.
+   */
+  async recentWithAnswers(individuId: number, since: string): Promise<{ prompt: DailyPromptRow; answers: TripAnswerRow[] }[]> {
+    const { rows } = await sql<DailyPromptRow & { answers: TripAnswerRow[] | null }>`
+      select p.*, (select json_agg(a order by a.id) from trip_answers a where a.prompt_id = p.id) as answers
+      from daily_prompts p
+      where p.individu_id = ${individuId} and p.day >= ${since} and p.status = 'sent'
+      order by p.day desc`.execute(this.db);
+    return rows.map(({ answers, ...prompt }) => {
+      const latest = new Map<number, TripAnswerRow>();
+      for (const row of answers ?? []) latest.set(Number(row.trip_id), answerFromJson(row));
+      return { prompt: prompt as DailyPromptRow, answers: [...latest.values()] };
+    });
+  }
+
   /** Claims the reminder of a prompt: true once per prompt, ever. */
   async claimReminder(promptId: number): Promise<boolean> {
     const row = await this.db
@@ -169,4 +186,20 @@ export class PromptTable {
   async forgetMessage(id: number): Promise<void> {
     await this.db.deleteFrom('prompt_messages').where('id', '=', id).execute();
   }
+}
+
+/** An answer row as json_agg gives it: timestamps back to Dates, ids to numbers. */
+function answerFromJson(row: TripAnswerRow): TripAnswerRow {
+  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return {
+    ...row,
+    id: Number(row.id),
+    prompt_id: Number(row.prompt_id),
+    trip_id: Number(row.trip_id),
+    answered_by: Number(row.answered_by),
+    answered_at: new Date(row.answered_at),
+    next_attempt_at: new Date(row.next_attempt_at),
+    locked_until: date(row.locked_until),
+    delivered_at: date(row.delivered_at),
+  };
 }

@@ -31,6 +31,8 @@ export interface PeopleTable {
   /** When the bot welcomed them (once, whatever install activities arrive); null: not yet. */
   welcomed_at: Timestamp | null;
   last_seen_at: Timestamp;
+  /** When the platform last said who they are (e-mail, language, name); null when it never did. */
+  profile_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Generated<Date>;
 }
 

@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import { supportedLocale, translator } from '../../src/i18n';
 import { en } from '../../src/i18n/en';
 import { fr } from '../../src/i18n/fr';
@@ -43,5 +44,34 @@ describe('languages', () => {
     expect(supportedLocale('en_GB')).toBe('en');
     expect(supportedLocale('de-DE')).toBeUndefined();
     expect(supportedLocale(undefined)).toBeUndefined();
+  });
+});
+
+describe('messages resolved once per language', () => {
+  /** i18next itself, as the translator sets it up. */
+  const reference = i18next.createInstance();
+  void reference.init({
+    resources: { fr: { translation: fr }, en: { translation: en } },
+    lng: 'fr',
+    fallbackLng: 'fr',
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    showSupportNotice: false,
+  } as Parameters<typeof reference.init>[0]);
+  const bases = [...new Set(keys(fr).map((k) => k.replace(/_(zero|one|two|few|many|other)$/, '')))];
+
+  it.each(['fr', 'en'] as const)('every message in %s reads as i18next writes it, for any count and values that look like placeholders', (locale) => {
+    const fixed = reference.getFixedT(locale);
+    const ours = translator(locale);
+    for (const key of bases) {
+      const text = String(reference.getResource(locale, 'translation', key) ?? reference.getResource(locale, 'translation', `${key}_other`));
+      const names = placeholders(text).filter((n) => n !== 'count');
+      const values = Object.fromEntries(names.map((n, i) => [n, i % 2 ? 12.5 : `« {{${n}}} » & <@U1>`]));
+      for (const count of [0, 1, 2, 21, 1.5]) expect([key, count, ours.t(key, { ...values, count })]).toEqual([key, count, fixed(key, { ...values, count })]);
+      expect([key, ours.t(key, values)]).toEqual([key, fixed(key, values)]);
+      // A missing value: as i18next leaves it.
+      if (names.length) expect([key, ours.t(key, { count: 2 })]).toEqual([key, fixed(key, { count: 2 })]);
+    }
   });
 });

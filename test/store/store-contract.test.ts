@@ -125,6 +125,26 @@ describe.each(targets)('the store on $name', (target) => {
       return { ...result, row };
     }
 
+    it("a driver's recent prompts with their latest answers come in one statement, as prompts.recent and answers.latest give them", async () => {
+      const { person, prompt } = await promptWithPerson();
+      const older = await store.prompts.claim({ individuId: 7, day: '2026-11-23', personId: person.id, trips: [], worker: 'a', leaseMs: 1 });
+      const other = await store.prompts.claim({ individuId: 8, day: '2026-11-24', personId: person.id, trips: [], worker: 'a', leaseMs: 1 });
+      for (const id of [prompt.id, older!.id, other!.id]) await store.prompts.markSent(id, {});
+      await record(prompt.id, 1, 'private', person.id);
+      clock.advance(60_000);
+      await record(prompt.id, 2, 'professional', person.id);
+      await record(prompt.id, 1, 'professional', person.id);
+      await record(other!.id, 1, 'private', person.id);
+      const expected = await Promise.all(
+        (await store.prompts.recent(7, '2026-11-20')).map(async (p) => ({ prompt: p, answers: await store.answers.latest(p.id) })),
+      );
+      expect(expected.map((e) => [e.prompt.day, e.answers.length])).toEqual([
+        ['2026-11-24', 2],
+        ['2026-11-23', 0],
+      ]);
+      expect(await store.prompts.recentWithAnswers(7, '2026-11-20')).toEqual(expected);
+    });
+
     describe('the history suggestions learn from', () => {
       /** A trip of the driver's history, Lyon → Écully unless said, on a local day at a local minute. */
       const slot = (tripId: number, day: string, minute = 480, route: [string, string] = ['Lyon', 'Écully']) => ({

@@ -1,0 +1,100 @@
+import { ManualClock } from '../../src/clock';
+import { Store } from '../../src/store';
+import { addFleetToSlack, eventually, startTestService, TEST_DAY, TEST_NOW, type TestService } from '../support/service';
+import { post, sign, slashBody } from '../support/slack-requests';
+
+/*
+ * What a `/privacy` costs (issue 30): the platform is asked who someone is only when the store
+ * does not know them or its copy is a day old, and a known person costs no write of the
+ * forgotten list. The store's statements are observed through its statement log.
+ */
+const FORM = 'application/x-www-form-urlencoded';
+const statements: string[] = [];
+let t: TestService;
+let store: Store;
+let clock: ManualClock;
+
+/** What went through Node's own fetch (the Web API client takes it when it is built). */
+const fetched: string[] = [];
+const nodeFetch = globalThis.fetch;
+
+beforeAll(async () => {
+  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    fetched.push(String(input instanceof Request ? input.url : input));
+    return nodeFetch(input, init);
+  }) as typeof fetch;
+  clock = new ManualClock(TEST_NOW);
+  store = await Store.open({ clock, onStatement: (sql) => statements.push(sql) });
+  t = await startTestService({ teams: false, store, clock });
+  addFleetToSlack(t);
+  t.slack.addUser({ id: 'U_STRANGER', team: 'T_FLEET', email: 'stranger@elsewhere.example', locale: 'fr-FR', name: 'Stranger' });
+  t.slack.addUser({ id: 'U_STRANGER_2', team: 'T_FLEET', email: 'stranger2@elsewhere.example', locale: 'fr-FR', name: 'Stranger 2' });
+  await t.service.core.dailyRun.run(TEST_DAY);
+});
+afterAll(async () => {
+  await t.stop();
+  await store.close();
+  globalThis.fetch = nodeFetch;
+});
+
+/** `/privacy` from `user`, until its answer holds `until`; the statements it cost. */
+async function privacy(user: string, until: RegExp): Promise<string[]> {
+  statements.length = 0;
+  const responseUrl = t.slack.responseUrl();
+  const body = slashBody({ command: '/privacy', text: '', user, responseUrl });
+  expect((await post(t.url, body, FORM, sign(body))).status).toBe(200);
+  await eventually(() => t.slack.responses.some((r) => responseUrl.endsWith(r.id) && until.test(JSON.stringify(r.body))), 10_000);
+  return [...statements];
+}
+
+const usersInfo = (user: string) => t.slack.callsTo('users.info').filter((c) => c.args.user === user).length;
+const writes = (sql: string[], table: string) => sql.filter((s) => new RegExp(`^\\s*(insert into|update|delete from) "?${table}"?\\b`, 'i').test(s));
+
+describe('one HTTP client for Slack', () => {
+  it("Web API calls and response_url answers go through undici's pool, not Node's own fetch", async () => {
+    const calls = t.slack.calls.length;
+    fetched.length = 0;
+    await privacy('U_STRANGER_2', /./);
+    expect(t.slack.calls.slice(calls).map((c) => c.method)).toContain('users.info');
+    expect(fetched.filter((url) => url.startsWith(t.slack.url))).toEqual([]);
+  });
+});
+
+describe('who is asking, at the cost of a statement', () => {
+  it('a driver the daily run found is not looked up again: no users.info, no upsert of their row, no write of the forgotten list', async () => {
+    const sql = await privacy('U_9', /"ans:/);
+    expect(usersInfo('U_9')).toBe(0);
+    expect(writes(sql, 'people')).toEqual([]);
+    expect(writes(sql, 'forgotten')).toEqual([]);
+  });
+
+  it('someone the store does not know is looked up once, then not again until their profile is a day old', async () => {
+    await privacy('U_STRANGER', /stranger@elsewhere\.example/);
+    expect(usersInfo('U_STRANGER')).toBe(1);
+    await privacy('U_STRANGER', /stranger@elsewhere\.example/);
+    expect(usersInfo('U_STRANGER')).toBe(1);
+    clock.advance(25 * 60 * 60_000);
+    await privacy('U_STRANGER', /stranger@elsewhere\.example/);
+    expect(usersInfo('U_STRANGER')).toBe(2);
+  });
+
+  it("a known person whose driver had been forgotten is remembered when they write (a manager's link after the forget)", async () => {
+    const driver = t.sim.fleet.byIndex(11);
+    await store.db.insertInto('forgotten').values({ individu_id: driver.individuId, forgotten_at: clock.now() }).execute();
+    expect(await store.erasure.forgotten([driver.individuId])).toEqual(new Set([driver.individuId]));
+    const sql = await privacy('U_11', /Bonjour|Hello/);
+    expect(writes(sql, 'forgotten')).toHaveLength(1);
+    expect(await store.erasure.forgotten([driver.individuId])).toEqual(new Set());
+  });
+});
+
+describe('a service that starts', () => {
+  it("loads Ocean's directory before its first request, so that request does not wait for it", async () => {
+    const own = await startTestService({ teams: false, jobs: true });
+    try {
+      await eventually(() => own.sim.requestsTo('individus/list').length > 0 && own.sim.requestsTo('vehicule_engin/vehicles').length > 0, 10_000);
+    } finally {
+      await own.stop();
+    }
+  });
+});
