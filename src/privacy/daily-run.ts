@@ -102,8 +102,9 @@ export class DailyRun {
     if (privateModeOff(driver)) return 'privateModeOff';
     const people = await this.reachablePeople(driver);
     if (!people.length) {
-      // Why, for the managers' unanswered list: a reason found while installing the app stays.
-      const reason = !driver.email ? 'noEmail' : (problem ?? 'notInstalled');
+      // Why, for the managers' unanswered list: a reason found while installing the app stays;
+      // otherwise no chat account carries their e-mail (a Teams account without the app is a person).
+      const reason = !driver.email ? 'noEmail' : (problem ?? 'notInChat');
       if (reason !== problem) await noteUnreachable(this.deps.store, driver.individuId, reason);
       return 'unreachable';
     }

@@ -3,6 +3,9 @@ import { type Driver, driverName, type OceanDirectory, privateModeOff } from '..
 import type { ChatPorts } from '../ports';
 import { type UnreachableReason, unreachableReasons } from './reasons';
 
+/** Reasons only an install or a send can find: the store alone cannot tell them. */
+const FOUND_BY_TRYING: ReadonlySet<UnreachableReason> = new Set(['notInTenant', 'installRefused', 'blocked']);
+
 /** A driver with a vehicle to declare for whom no morning message can be sent, and why. */
 export interface Unreachable {
   individuId: number;
@@ -30,12 +33,15 @@ export class Reach {
     const drivers = (await this.deps.directory.all()).filter((d) => d.vehicles.length > 0 && !privateModeOff(d) && (!within || within(d)));
     const ids = drivers.map((d) => d.individuId);
     const forgotten = await this.deps.store.erasure.forgotten(ids);
-    // What installs and sends found (not in the tenant, install refused, blocked) says more than the store's guess.
+    // What installs and sends found (not in the tenant, install refused, blocked) says more than the
+    // store; the other reasons are read from the store as it is now, so a driver who has since
+    // joined the chat or installed the app is not listed from an older run's note.
     const recorded = await unreachableReasons(this.deps.store, ids);
     const found: Unreachable[] = [];
     for (const driver of drivers) {
       if (forgotten.has(driver.individuId)) continue;
-      const reason = recorded.get(driver.individuId) ?? (await this.reasonFor(driver));
+      const fact = recorded.get(driver.individuId);
+      const reason = fact && FOUND_BY_TRYING.has(fact) ? fact : await this.reasonFor(driver);
       if (reason) found.push({ individuId: driver.individuId, name: driverName(driver), reason });
     }
     return found.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
