@@ -2,6 +2,7 @@ import i18next from 'i18next';
 import { supportedLocale, translator } from '../../src/i18n';
 import { en } from '../../src/i18n/en';
 import { fr } from '../../src/i18n/fr';
+import { frenchTypography } from '../../src/i18n/typography';
 
 function keys(obj: object, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
@@ -62,7 +63,9 @@ describe('messages resolved once per language', () => {
   const bases = [...new Set(keys(fr).map((k) => k.replace(/_(zero|one|two|few|many|other)$/, '')))];
 
   it.each(['fr', 'en'] as const)('every message in %s reads as i18next writes it, for any count and values that look like placeholders', (locale) => {
-    const fixed = reference.getFixedT(locale);
+    // i18next's text, given with French typography in French (src/i18n/typography.ts), values included.
+    const raw = reference.getFixedT(locale);
+    const fixed = (key: string, values: Record<string, unknown>) => (locale === 'fr' ? frenchTypography(String(raw(key, values))) : String(raw(key, values)));
     const ours = translator(locale);
     for (const key of bases) {
       const text = String(reference.getResource(locale, 'translation', key) ?? reference.getResource(locale, 'translation', `${key}_other`));

@@ -5,9 +5,10 @@ import { ManualClock } from '../../src/clock';
 import { OceanSimulator } from '../../src/sandbox/simulator';
 import { Store } from '../../src/store';
 import { addDriversToSlack, dailyCliEnv } from '../support/cli-env';
+import { recentWorkday } from '../support/days';
 import { FakeSlack } from '../support/fake-slack';
 import { freshSchema } from '../support/pg-schema';
-import { addFleetToSlack, eventually, promptsPerChannel, startTestService, TEST_DAY, TEST_NOW } from '../support/service';
+import { addFleetToSlack, eventually, promptsPerChannel, startTestService } from '../support/service';
 import { blockActionsBody, post, sign } from '../support/slack-requests';
 import { describeServerOnly } from '../support/stores';
 import { settled } from '../support/wait';
@@ -101,7 +102,9 @@ describeServerOnly()('several instances on one PostgreSQL server', () => {
 
   it('a run killed with SIGKILL in the middle and started again ends with every driver prompted exactly once', async () => {
     const db = await freshSchema();
-    const sim = new OceanSimulator({ clock: new ManualClock(TEST_NOW) });
+    // The CLI child runs on the real clock: a recent working day, and the simulator's clock now.
+    const day = recentWorkday();
+    const sim = new OceanSimulator({ clock: new ManualClock(new Date()) });
     await sim.start();
     const slack = new FakeSlack();
     await slack.start();
@@ -110,7 +113,7 @@ describeServerOnly()('several instances on one PostgreSQL server', () => {
     const env = dailyCliEnv(sim, slack, db.url);
     const run = (killAfter?: number) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'daily', '--date', TEST_DAY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'daily', '--date', day], { env, stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.stderr.on('data', (d: Buffer) => (out += d.toString()));

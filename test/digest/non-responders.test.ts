@@ -6,6 +6,7 @@ import { cardsOf } from '../support/cards';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { blockActionsBody, post, sign, slashBody } from '../support/slack-requests';
 import { sendToTeams, teamsInstall, teamsInvoke, teamsMessage } from '../support/teams';
+import { plain } from '../support/text';
 import { settled } from '../support/wait';
 
 /*
@@ -154,7 +155,7 @@ describe('non-responders', () => {
     const trigger = 'trigger-remind-once';
     const first = await slackClick('U_0', 'remind_unanswered:0', value, trigger);
     const done = await eventually(() => t.slack.responses.find((r) => r.id === first));
-    expect(String(done.body.text)).toMatch(/^Rappel envoyé à \d+ conducteurs \(\d+ journées en attente\)/);
+    expect(plain(String(done.body.text))).toMatch(/^Rappel envoyé à \d+ conducteurs, pour \d+ journées en attente\./);
     await eventually(() => dms().length === waiting.length);
     // The same click again (Slack retrying it) does nothing at all, and a second click sends no reminder more.
     const audited = async () => (await t.service.core.store.auditLog.trail(500)).filter((e) => e.action === 'reminders').length;
@@ -164,7 +165,7 @@ describe('non-responders', () => {
     expect(t.slack.responses.find((r) => r.id === replayed)).toBeUndefined();
     expect(await audited()).toBe(1);
     const second = await slackClick('U_0', 'remind_unanswered:0', value);
-    expect(String((await eventually(() => t.slack.responses.find((r) => r.id === second))).body.text)).toMatch(
+    expect(plain(String((await eventually(() => t.slack.responses.find((r) => r.id === second))).body.text))).toMatch(
       /^Aucun rappel envoyé\. \d+ journées avaient déjà reçu leur rappel : un seul par journée\.$/,
     );
     expect(await t.service.core.dailyRun.remind(DAYS[2]!)).toBe(0);

@@ -72,6 +72,8 @@ describe('kill -9, then an immediate restart through npm start', () => {
     process.kill(last.pid, 'SIGTERM');
     await service.stop();
     service = undefined;
+    // npm may exit before its child has closed the store: the lock goes when the service has.
+    await eventually(() => state(last.pid) === undefined || state(last.pid) === 'Z', 30_000);
     expect(fs.existsSync(path.join(dataDir, 'pglite.lock'))).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { ManualClock } from '../../src/clock';
 import { OceanSimulator } from '../../src/sandbox/simulator';
 import type { View } from '../../src/views/views';
 import { startTestService, TEST_NOW, type TestService } from '../support/service';
+import { plainJson } from '../support/text';
 
 /*
  * The sandbox's reports as a manager downloads them from the web chat: every column of the CSV
@@ -36,10 +37,15 @@ async function command(service: TestService, text: string): Promise<View & { blo
   });
   expect(res.status).toBe(200);
   const shown = (await res.json()) as Shown;
-  return shown.messages
-    .map((m) => m.view)
-    .filter(Boolean)
-    .pop()!;
+  // French text as a reader sees it (no-break spaces as spaces, test/support/text.ts).
+  return JSON.parse(
+    plainJson(
+      shown.messages
+        .map((m) => m.view)
+        .filter(Boolean)
+        .pop()!,
+    ),
+  );
 }
 
 async function download(service: TestService, view: Awaited<ReturnType<typeof command>>): Promise<{ name: string; rows: string[][] }> {

@@ -6,6 +6,7 @@ import { Fleet, type SimDriver } from '../../src/sandbox/fleet';
 import { ACTION_IDS } from '../../src/views/views';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 import { post, sign, slashBody } from '../support/slack-requests';
+import { plainJson } from '../support/text';
 
 /*
  * Issue 29, part 2: a site manager (MANAGERS="…=entity:Agence Lyon") sees their site's drivers
@@ -51,7 +52,7 @@ async function web(pathname: string, body: Record<string, unknown>): Promise<{ m
 /** The last view the web chat showed `index` for a typed line. */
 async function webSays(index: number, text: string): Promise<WebView> {
   const { messages } = await web('command', { as: driver(index).email, text });
-  return messages.filter((m) => m.view).pop()!.view!;
+  return JSON.parse(plainJson(messages.filter((m) => m.view).pop()!.view!)) as WebView;
 }
 
 async function csvOf(view: WebView): Promise<{ name: string; rows: string[][] }> {
@@ -68,7 +69,7 @@ async function slack(user: string, command: string, text: string, done: (texts: 
   expect((await post(t.url, body, FORM, sign(body))).status).toBe(200);
   const id = responseUrl.split('/').pop();
   return eventually(() => {
-    const texts = JSON.stringify(t.slack.responses.filter((r) => r.id === id).map((r) => r.body));
+    const texts = plainJson(t.slack.responses.filter((r) => r.id === id).map((r) => r.body));
     return done(texts) ? texts : undefined;
   }, 20_000);
 }

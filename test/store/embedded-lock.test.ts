@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { isLoopbackAddress, isLoopbackHost } from '../../adapters/http';
+import { addDays } from '../../src/ocean/dates';
+import { recentWorkday } from '../support/days';
 import { type RunningService, runToExit, startService, tempDir } from '../support/service-child';
 import { copyTemplateInto } from '../support/test-store';
 
@@ -14,7 +16,9 @@ import { copyTemplateInto } from '../support/test-store';
 
 jest.setTimeout(120_000);
 
-const DAY = '2026-11-24';
+// The CLI runs on the real clock: days it still runs (test/support/days.ts).
+const DAY = recentWorkday();
+const OTHER_DAY = addDays(DAY, -1);
 
 let dataDir: string;
 let folder: string;
@@ -83,10 +87,10 @@ describe('one process at a time on an embedded store', () => {
 
   it('with no service holding the store, npm run daily opens it itself and leaves it free', async () => {
     expect(fs.existsSync(path.join(dataDir, 'pglite.lock'))).toBe(false);
-    const cli = await runToExit({ DATA_DIR: dataDir }, ['daily', '--date', '2026-11-23'], 'cli');
+    const cli = await runToExit({ DATA_DIR: dataDir }, ['daily', '--date', OTHER_DAY], 'cli');
     expect(cli.code).toBe(0);
     expect(cli.stderr).not.toContain('holds');
-    expect((JSON.parse(cli.stdout) as { day: string }).day).toBe('2026-11-23');
+    expect((JSON.parse(cli.stdout) as { day: string }).day).toBe(OTHER_DAY);
     expect(fs.existsSync(path.join(dataDir, 'pglite.lock'))).toBe(false);
   });
 

@@ -3,6 +3,7 @@ import { cardsOf } from '../support/cards';
 import { FakeGraph, FakeLogin } from '../support/fake-graph';
 import { startTestService, TEAMS_TENANT, TEST_DAY, type TestService } from '../support/service';
 import { sendToTeams, teamsInstalledFor, teamsMessage } from '../support/teams';
+import { plainJson } from '../support/text';
 
 /**
  * TEAMS_INSTALL_FOR_DRIVERS: the bot installs its Teams app for drivers who never did, through
@@ -88,11 +89,11 @@ describe('installing the Teams app for drivers through Microsoft Graph', () => {
     expect(reasons.get(t.sim.fleet.byIndex(7).individuId)?.reason).toBe('noEmail');
     t.connector.reset();
     await sendToTeams(t.url, teamsMessage(t.connector.url, { id: '29:boss', name: 'Boss' }, 'privacy-report unanswered'));
-    const text = JSON.stringify(t.connector.sent().map((c) => cardsOf(c.body)));
-    expect(text).toContain('Conducteurs injoignables');
-    expect(text).toContain('Introuvable dans l’annuaire Microsoft');
-    expect(text).toContain('Installation de l’application Teams refusée');
-    expect(text).toContain('Pas d’e-mail dans Ocean');
+    const text = plainJson(t.connector.sent().map((c) => cardsOf(c.body)));
+    expect(text).toContain('Injoignables par le bot');
+    expect(text).toContain('introuvable dans l’annuaire Microsoft');
+    expect(text).toContain('l’installation de l’app Teams pour lui a été refusée');
+    expect(text).toContain('pas d’e-mail dans Ocean');
   });
 
   it('a second run installs nothing again', async () => {
