@@ -7,6 +7,7 @@ import { boot } from '../../src/main';
 import { Fleet, SITE_MANAGER_INDEX } from '../../src/sandbox/fleet';
 import { startTestService } from '../support/service';
 import { runToExit } from '../support/service-child';
+import { copyTemplateInto } from '../support/test-store';
 
 /*
  * MANAGERS: each manager with their scope, the whole fleet or Ocean entities and groups by id or
@@ -97,6 +98,7 @@ describe('MANAGERS', () => {
 
   it('the real start exits with one line when a name is wrong', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'managers-'));
+    await copyTemplateInto(dataDir); // a made store: the start is refused after opening it
     try {
       const result = await runToExit({ DATA_DIR: dataDir, MANAGERS: `${email(SITE_MANAGER_INDEX)}=entity:Agence Paris` });
       expect(result.code).toBe(1);
@@ -110,6 +112,7 @@ describe('MANAGERS', () => {
 
   it("the sandbox's quick start has a site manager for Agence Lyon next to the fleet manager", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-managers-'));
+    await copyTemplateInto(dataDir);
     let service: Service | undefined;
     try {
       service = await boot(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
