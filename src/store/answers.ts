@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import type { Choice } from '../domain';
 import { type AnsweredTrip, recordAnswered } from './history';
 import { claimRequest } from './requests';
-import type { Database, TripAnswerRow } from './schema';
+import type { Database, DeliveryStatus, TripAnswerRow } from './schema';
 
 /** Drivers' answers and their delivery to Ocean (the outbox). */
 export class AnswerTable {
@@ -105,41 +105,39 @@ export class AnswerTable {
   async claimDue(worker: string, limit: number, leaseMs: number): Promise<TripAnswerRow[]> {
     const now = this.clock.now();
     const until = new Date(now.getTime() + leaseMs);
-    return this.db.transaction().execute(async (trx) => {
-      const due = await trx
-        .selectFrom('trip_answers as a')
-        .select('a.id')
-        .where('a.status', '=', 'pending')
-        .where('a.next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('a.locked_until', 'is', null), eb('a.locked_until', '<', now)]))
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('trip_answers as b')
-                .select('b.id')
-                .whereRef('b.trip_id', '=', 'a.trip_id')
-                .whereRef('b.id', '!=', 'a.id')
-                .where('b.locked_until', '>=', now),
+    // One statement: the rows are chosen and locked by the CTE (evaluated once, others' locked
+    // rows skipped) and leased by the update, atomically, without a transaction's three more
+    // round trips (the outbox asks every few seconds, most often for nothing).
+    const claimed = await this.db
+      .with('due', (db) =>
+        db
+          .selectFrom('trip_answers as a')
+          .select('a.id')
+          .where('a.status', '=', 'pending')
+          .where('a.next_attempt_at', '<=', now)
+          .where((eb) => eb.or([eb('a.locked_until', 'is', null), eb('a.locked_until', '<', now)]))
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('trip_answers as b')
+                  .select('b.id')
+                  .whereRef('b.trip_id', '=', 'a.trip_id')
+                  .whereRef('b.id', '!=', 'a.id')
+                  .where('b.locked_until', '>=', now),
+              ),
             ),
-          ),
-        )
-        .orderBy('a.id')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      if (!due.length) return [];
-      return trx
-        .updateTable('trip_answers')
-        .set((eb) => ({ locked_until: until, locked_by: worker, attempts: eb('attempts', '+', 1) }))
-        .where(
-          'id',
-          'in',
-          due.map((d) => d.id),
-        )
-        .returningAll()
-        .execute();
-    });
+          )
+          .orderBy('a.id')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .updateTable('trip_answers')
+      .set((eb) => ({ locked_until: until, locked_by: worker, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
+      .returningAll()
+      .execute();
+    return claimed.sort((a, b) => a.id - b.id);
   }
 
   /**
@@ -159,12 +157,17 @@ export class AnswerTable {
 
   /** A superseded answer that reached Ocean stays superseded: a newer one follows it. */
   async markDelivered(answerId: number): Promise<void> {
+    // A superseded answer stays superseded: only a pending one becomes delivered.
     await this.db
       .updateTable('trip_answers')
-      .set({ delivered_at: this.clock.now(), locked_until: null, last_error: null })
+      .set((eb) => ({
+        delivered_at: this.clock.now(),
+        locked_until: null,
+        last_error: null,
+        status: eb.case().when('status', '=', 'pending').then(eb.val<DeliveryStatus>('delivered')).else(eb.ref('status')).end(),
+      }))
       .where('id', '=', answerId)
       .execute();
-    await this.db.updateTable('trip_answers').set({ status: 'delivered' }).where('id', '=', answerId).where('status', '=', 'pending').execute();
   }
 
   async markDeliveryFailed(answerId: number, error: string, retryAt: Date): Promise<void> {
