@@ -393,8 +393,10 @@ export class ChatRouter {
         }
         const here = context.message && { ...context.message, page };
         if (here) await this.deps.messages.remember(prompt.id, recorded.person.id, here, context.messageTtlMs);
-        await show({ update: await this.deps.answers.view(prompt, t, page), ...kept });
-        await this.deps.messages.redraw(prompt.id, here);
+        // Read once: the message clicked and every other showing the day are drawn from it.
+        const state = await this.deps.messages.state(prompt.id);
+        await show({ update: state ? this.deps.messages.draw(state, t, page) : await this.deps.answers.view(prompt, t, page), ...kept });
+        await this.deps.messages.redraw(prompt.id, here, state);
         this.deps.onAnswersRecorded?.();
       },
     };

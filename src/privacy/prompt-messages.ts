@@ -1,13 +1,15 @@
 import type { Clock } from '../clock';
 import type { Locale } from '../domain';
-import { translator } from '../i18n';
+import { type Translator, translator } from '../i18n';
 import type { Log } from '../log';
-import type { Person, Store } from '../store';
-import type { AnswerWindow } from './answer-window';
+import type { DailyPromptRow, Person, PromptMessageRow, Store, TripAnswerRow } from '../store';
+import type { View } from '../views/views';
+import type { AnswerWindow, Deadline } from './answer-window';
 import type { OverviewService } from './overview';
 import { localeOf } from './people';
 import { ChatDeliveryError, type ChatPorts, type MessageRef } from './ports';
 import { promptView } from './prompt-view';
+import type { Suggestion } from './suggestion-rule';
 import type { Suggestions } from './suggestions';
 import { promptTrips } from './trip';
 
@@ -21,6 +23,15 @@ export function messageKey(ref: MessageRef): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `${key}=${String(value)}`);
   return `${ref.platform}:${fields.join('&')}`;
+}
+
+/** A prompt as it stands: its answers, the messages showing it, its deadline and suggestions. */
+export interface PromptState {
+  prompt: DailyPromptRow;
+  answers: TripAnswerRow[];
+  messages: PromptMessageRow[];
+  deadline: Deadline;
+  suggestions: Map<number, Suggestion> | undefined;
 }
 
 /** A message showing one of a driver's prompts: to whom, where, which day. */
@@ -56,8 +67,7 @@ export class PromptMessages {
     const expiresAt = ttlMs === undefined ? null : new Date(this.deps.clock.now().getTime() + ttlMs);
     const refKey = messageKey(ref);
     // A message shows one thing at a time: an overview turned into a day's prompt shows no other day.
-    await this.deps.store.prompts.forgetMessagesAt(refKey, personId, promptId);
-    await this.deps.store.prompts.addMessage({ promptId, personId, refKey, ref: { ...ref, overview: undefined, name: undefined }, expiresAt });
+    await this.deps.store.prompts.addMessage({ promptId, personId, refKey, ref: { ...ref, overview: undefined, name: undefined }, expiresAt, replacing: true });
   }
 
   /**
@@ -72,21 +82,41 @@ export class PromptMessages {
       await this.deps.store.prompts.addMessage({ promptId, personId, refKey, ref: { ...ref, page: undefined, overview: offset, name }, expiresAt });
   }
 
-  /** Redraws every message showing the prompt (but `except`, just drawn by the caller). */
-  async redraw(promptId: number, except?: MessageRef): Promise<void> {
+  /**
+   * A prompt as it stands, read once (the row, its answers, the messages showing it) with its
+   * deadline and suggestions: what drawing it anywhere needs.
+   */
+  async state(promptId: number): Promise<PromptState | undefined> {
+    const shown = await this.deps.store.prompts.shown(promptId);
+    if (!shown) return undefined;
+    const deadline = this.deps.window.of(shown.prompt.day);
+    const suggestions = deadline.closed ? undefined : await this.deps.suggestions.toShow(shown.prompt, shown.answers);
+    return { ...shown, deadline, suggestions };
+  }
+
+  /** The prompt drawn from its state, at `page` (the private-hours view with `hours`). */
+  draw(state: PromptState, t: Translator, page = 0, hours = false): View {
+    const { prompt, answers, deadline, suggestions } = state;
+    return promptView(prompt, answers, t, { zone: this.deps.zone, page, deadline, suggestions, hours });
+  }
+
+  /**
+   * Redraws every message showing the prompt (but `except`, just drawn by the caller). `known`:
+   * the state the caller has just read and drawn, not read again.
+   */
+  async redraw(promptId: number, except?: MessageRef, known?: PromptState): Promise<void> {
     const { store, ports } = this.deps;
-    const prompt = await store.prompts.byId(promptId);
-    if (!prompt) return;
     const skip = except && messageKey(except);
-    const messages = (await store.prompts.messages(promptId)).filter((m) => m.ref_key !== skip);
+    if (known && !known.messages.some((m) => m.ref_key !== skip)) return;
+    const state = known ?? (await this.state(promptId));
+    if (!state) return;
+    const messages = state.messages.filter((m) => m.ref_key !== skip);
     if (!messages.length) return;
-    const answers = await store.answers.latest(promptId);
-    const deadline = this.deps.window.of(prompt.day);
-    const suggestions = deadline.closed ? undefined : await this.deps.suggestions.toShow(prompt, answers);
+    const people = await store.people.byIds(messages.flatMap((m) => (m.person_id === null ? [] : [m.person_id])));
     for (const message of messages) {
       const ref = message.ref as MessageRef;
       const port = ports.get(ref.platform);
-      const person = message.person_id === null ? undefined : await store.people.byId(message.person_id);
+      const person = message.person_id === null ? undefined : people.get(message.person_id);
       if (!port || !person) continue;
       const t = translator(localeOf(person, this.deps.defaultLocale));
       try {
@@ -94,13 +124,7 @@ export class PromptMessages {
         const view =
           overview !== undefined
             ? (await (this.deps.overview as OverviewService).of({ individuId: person.individu_id as number, name: String(ref.name ?? ''), t }, overview)).view
-            : promptView(prompt, answers, t, {
-                zone: this.deps.zone,
-                page: typeof ref.page === 'number' ? ref.page : 0,
-                deadline,
-                suggestions,
-                hours: ref.hours === true,
-              });
+            : this.draw(state, t, typeof ref.page === 'number' ? ref.page : 0, ref.hours === true);
         await port.updateMessage(person, ref, view);
       } catch (error) {
         if (error instanceof ChatDeliveryError && error.kind === 'gone') {

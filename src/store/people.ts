@@ -84,6 +84,14 @@ export class PeopleTable {
     return this.db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Several people at once, by id (those the store no longer has are left out). */
+  async byIds(ids: readonly number[]): Promise<Map<number, Person>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await this.db.selectFrom('people').selectAll().where('id', 'in', unique).execute();
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
   /** Everyone linked to an Ocean individu, most recently seen first. */
   forIndividu(individuId: number): Promise<Person[]> {
     return this.db.selectFrom('people').selectAll().where('individu_id', '=', individuId).orderBy('last_seen_at', 'desc').orderBy('id', 'desc').execute();

@@ -126,11 +126,26 @@ export class PromptTable {
       from daily_prompts p
       where p.individu_id = ${individuId} and p.day >= ${since} and p.status = 'sent'
       order by p.day desc`.execute(this.db);
-    return rows.map(({ answers, ...prompt }) => {
-      const latest = new Map<number, TripAnswerRow>();
-      for (const row of answers ?? []) latest.set(Number(row.trip_id), answerFromJson(row));
-      return { prompt: prompt as DailyPromptRow, answers: [...latest.values()] };
-    });
+    return rows.map(({ answers, ...prompt }) => ({ prompt: prompt as DailyPromptRow, answers: latestOf(answers ?? []) }));
+  }
+
+  /**
+   * A prompt as it stands, in one statement: the row, its latest answer per trip (as
+   * AnswerTable.latest gives them) and the messages still showing it (as `messages` gives them).
+   * What a redraw reads.
+   */
+  async shown(promptId: number): Promise<{ prompt: DailyPromptRow; answers: TripAnswerRow[]; messages: PromptMessageRow[] } | undefined> {
+    const { rows } = await sql<DailyPromptRow & { answers: TripAnswerRow[] | null; messages: PromptMessageRow[] | null }>`
+      select p.*,
+        (select json_agg(a order by a.id) from trip_answers a where a.prompt_id = p.id) as answers,
+        (select json_agg(m order by m.id) from prompt_messages m
+          where m.prompt_id = p.id and (m.expires_at is null or m.expires_at > ${this.clock.now()})) as messages
+      from daily_prompts p
+      where p.id = ${promptId}`.execute(this.db);
+    const row = rows[0];
+    if (!row) return undefined;
+    const { answers, messages, ...prompt } = row;
+    return { prompt: prompt as DailyPromptRow, answers: latestOf(answers ?? []), messages: (messages ?? []).map(messageFromJson) };
   }
 
   /** Claims the reminder of a prompt: true once per prompt, ever. */
@@ -148,18 +163,34 @@ export class PromptTable {
 
   // --- messages that show a prompt ---
 
-  /** Remembers a message showing a prompt (once per message: again, it updates what it shows), to redraw it when answers change. */
-  async addMessage(input: { promptId: number; personId: number | null; refKey: string; ref: unknown; expiresAt?: Date | null }): Promise<void> {
-    await this.db
-      .insertInto('prompt_messages')
-      .values({
-        prompt_id: input.promptId,
-        person_id: input.personId,
-        ref_key: input.refKey,
-        ref: JSON.stringify(input.ref),
-        expires_at: input.expiresAt ?? null,
-      })
-      .onConflict((oc) => oc.constraint('prompt_messages_ref').doUpdateSet({ ref: JSON.stringify(input.ref), expires_at: input.expiresAt ?? null }))
+  /**
+   * Remembers a message showing a prompt (once per message: again, it updates what it shows), to
+   * redraw it when answers change. `replacing`: what the same message (`refKey`, of `personId`)
+   * showed before, another prompt, is forgotten in the same statement.
+   */
+  async addMessage(input: {
+    promptId: number;
+    personId: number | null;
+    refKey: string;
+    ref: unknown;
+    expiresAt?: Date | null;
+    replacing?: boolean;
+  }): Promise<void> {
+    const ref = JSON.stringify(input.ref);
+    const expiresAt = input.expiresAt ?? null;
+    let query = this.db.insertInto('prompt_messages');
+    if (input.replacing) {
+      // The delete never touches this prompt's row, which the insert may update: no row is changed twice.
+      query = this.db
+        .with('replaced', (db) => {
+          const gone = db.deleteFrom('prompt_messages').where('ref_key', '=', input.refKey).where('prompt_id', '<>', input.promptId);
+          return (input.personId === null ? gone.where('person_id', 'is', null) : gone.where('person_id', '=', input.personId)).returning('id');
+        })
+        .insertInto('prompt_messages');
+    }
+    await query
+      .values({ prompt_id: input.promptId, person_id: input.personId, ref_key: input.refKey, ref, expires_at: expiresAt })
+      .onConflict((oc) => oc.constraint('prompt_messages_ref').doUpdateSet({ ref, expires_at: expiresAt }))
       .execute();
   }
 
@@ -186,6 +217,25 @@ export class PromptTable {
   async forgetMessage(id: number): Promise<void> {
     await this.db.deleteFrom('prompt_messages').where('id', '=', id).execute();
   }
+}
+
+/** The latest answer per trip of answer rows as json_agg gives them, in id order. */
+function latestOf(rows: TripAnswerRow[]): TripAnswerRow[] {
+  const latest = new Map<number, TripAnswerRow>();
+  for (const row of rows) latest.set(Number(row.trip_id), answerFromJson(row));
+  return [...latest.values()];
+}
+
+/** A message row as json_agg gives it (`ref` is JSON already). */
+function messageFromJson(row: PromptMessageRow): PromptMessageRow {
+  return {
+    ...row,
+    id: Number(row.id),
+    prompt_id: Number(row.prompt_id),
+    person_id: row.person_id === null ? null : Number(row.person_id),
+    expires_at: row.expires_at === null ? null : new Date(row.expires_at),
+    created_at: new Date(row.created_at),
+  };
 }
 
 /** An answer row as json_agg gives it: timestamps back to Dates, ids to numbers. */

@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/clock';
 import { Store } from '../../src/store';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, TEST_NOW, type TestService } from '../support/service';
-import { post, sign, slashBody } from '../support/slack-requests';
+import { blockActionsBody, post, sign, slashBody } from '../support/slack-requests';
 
 /*
  * What a `/privacy` costs (issue 30): the platform is asked who someone is only when the store
@@ -85,6 +85,45 @@ describe('who is asking, at the cost of a statement', () => {
     const sql = await privacy('U_11', /Bonjour|Hello/);
     expect(writes(sql, 'forgotten')).toHaveLength(1);
     expect(await store.erasure.forgotten([driver.individuId])).toEqual(new Set());
+  });
+});
+
+describe('what a click costs', () => {
+  it('the click and its delivery read the prompt, its answers and its messages in one statement a drawing, and claim the delivery without a transaction', async () => {
+    const dm = t.slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.channel === 'D_U_9' && (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'privacy_prompt');
+    const buttons = ((dm?.args.blocks ?? []) as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []);
+    const button = buttons.find((e) => e.value?.endsWith(':0:professional'));
+    if (!dm || !button) throw new Error('no prompt sent to U_9');
+    statements.length = 0;
+    const updates = t.slack.callsTo('chat.update').length;
+    const body = blockActionsBody({
+      user: 'U_9',
+      actionId: button.action_id,
+      value: button.value,
+      responseUrl: t.slack.responseUrl(),
+      ts: String(dm.result?.ts),
+    });
+    expect((await post(t.url, body, FORM, sign(body))).status).toBe(200);
+    // Drawn "saving", then "saved at" once Ocean has it.
+    await eventually(
+      () =>
+        t.slack
+          .callsTo('chat.update')
+          .slice(updates)
+          .some((c) => /enregistré à|saved at/.test(JSON.stringify(c.args.blocks))),
+      10_000,
+    );
+    const sql = [...statements];
+    const reads = (table: string) => sql.filter((s) => new RegExp(`^\\s*select \\* from "${table}" where`, 'i').test(s));
+    expect(reads('trip_answers')).toEqual([]);
+    expect(reads('prompt_messages')).toEqual([]);
+    expect(sql.filter((s) => /json_agg\(m order by m.id\)/.test(s))).toHaveLength(2);
+    // One transaction: the answer's own, before the acknowledgement.
+    expect(sql.filter((s) => /^\s*begin/i.test(s))).toHaveLength(1);
+    // Where the click was is remembered in one statement (what the message showed before forgotten with it).
+    expect(sql.filter((s) => /prompt_messages/.test(s) && /^\s*(with|insert|update|delete)/i.test(s))).toHaveLength(1);
   });
 });
 
