@@ -60,8 +60,54 @@ export function localRangeBounds(first: IsoDay, last: IsoDay, zone: string): { s
   return { start: localDayBounds(first, zone).start, end: localDayBounds(last, zone).end };
 }
 
+/** A local day of a zone as the request path needs it: its bounds, and its UTC offset when one holds all day. */
+interface ZoneDay {
+  day: IsoDay;
+  start: number;
+  end: number;
+  /** The zone's offset from UTC in ms, when the day is 24 hours long at one offset (not a daylight-saving change). */
+  offsetMs: number | undefined;
+}
+
+/** Local days worked out with luxon once, then read by comparing two numbers (each request asks several times). */
+const zoneDays = new Map<string, ZoneDay[]>();
+const ZONE_DAYS_KEPT = 64;
+
+function zoneDayAt(instant: number, zone: string): ZoneDay | undefined {
+  let days = zoneDays.get(zone);
+  if (!days) {
+    days = [];
+    zoneDays.set(zone, days);
+  }
+  for (const known of days) if (instant >= known.start && instant < known.end) return known;
+  const start = DateTime.fromMillis(instant, { zone }).startOf('day');
+  if (!start.isValid) return undefined;
+  const end = start.plus({ days: 1 });
+  const constant = start.offset === end.offset && end.toMillis() - start.toMillis() === 86_400_000;
+  const found: ZoneDay = {
+    day: start.toISODate() as IsoDay,
+    start: start.toMillis(),
+    end: end.toMillis(),
+    offsetMs: constant ? start.offset * 60_000 : undefined,
+  };
+  days.unshift(found);
+  if (days.length > ZONE_DAYS_KEPT) days.pop();
+  return found;
+}
+
 export function localDay(instant: Date, zone: string): IsoDay {
-  return DateTime.fromJSDate(instant, { zone }).toISODate() as IsoDay;
+  return zoneDayAt(instant.getTime(), zone)?.day ?? (DateTime.fromJSDate(instant, { zone }).toISODate() as IsoDay);
+}
+
+/** An instant's local weekday (1 Monday … 7 Sunday, as luxon counts) and minute of the day in a zone. */
+export function localClock(instant: Date, zone: string): { weekday: number; minuteOfDay: number } | undefined {
+  const day = zoneDayAt(instant.getTime(), zone);
+  if (day?.offsetMs !== undefined) {
+    const wall = new Date(instant.getTime() + day.offsetMs);
+    return { weekday: wall.getUTCDay() || 7, minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes() };
+  }
+  const local = DateTime.fromJSDate(instant, { zone });
+  return local.isValid ? { weekday: local.weekday, minuteOfDay: local.hour * 60 + local.minute } : undefined;
 }
 
 export function yesterday(now: Date, zone: string): IsoDay {
@@ -69,6 +115,16 @@ export function yesterday(now: Date, zone: string): IsoDay {
 }
 
 export function addDays(day: IsoDay, days: number): IsoDay {
+  // Calendar arithmetic on UTC dates (no zone can move a calendar day); luxon for anything but `yyyy-MM-dd`.
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (match && Number.isInteger(days)) {
+    const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const at = new Date(Date.UTC(year, month - 1, date));
+    if (at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === date && year >= 1000) {
+      at.setUTCDate(date + days);
+      if (at.getUTCFullYear() >= 1000 && at.getUTCFullYear() <= 9999) return at.toISOString().slice(0, 10);
+    }
+  }
   return DateTime.fromISO(day, { zone: 'utc' }).plus({ days }).toISODate() as IsoDay;
 }
 

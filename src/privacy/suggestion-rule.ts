@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Choice, HistoryRow, TripSlot } from '../domain';
+import { localClock } from '../ocean/dates';
 
 export type { HistoryRow, TripSlot };
 
@@ -23,9 +24,18 @@ export interface Suggestion {
   toTown: string;
 }
 
+/** An ISO date-time with its offset (`Z` or `±hh:mm`), which `Date` reads exactly. */
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** The slot of a trip as a prompt keeps it; none without both towns or a start. */
 export function tripSlot(trip: { fromTown: string | null; toTown: string | null; start: string | null }, zone: string): TripSlot | undefined {
   if (!trip.fromTown || !trip.toTown || !trip.start) return undefined;
+  // A start with its offset (as the store keeps it) names one instant; without, luxon reads it in the zone.
+  if (WITH_OFFSET.test(trip.start)) {
+    const startAt = new Date(trip.start);
+    const clock = Number.isNaN(startAt.getTime()) ? undefined : localClock(startAt, zone);
+    if (clock) return { fromTown: trip.fromTown, toTown: trip.toTown, startAt, weekend: clock.weekday >= 6, startMinute: clock.minuteOfDay };
+  }
   const local = DateTime.fromISO(trip.start, { zone });
   if (!local.isValid) return undefined;
   return { fromTown: trip.fromTown, toTown: trip.toTown, startAt: local.toJSDate(), weekend: local.weekday >= 6, startMinute: local.hour * 60 + local.minute };

@@ -31,9 +31,17 @@ export const PromptTrips = z.object({
 });
 export type PromptTrips = z.infer<typeof PromptTrips>;
 
+/** Each stored trips value read once: a request draws the same prompt row several times (read only, never changed). */
+const read = new WeakMap<object, PromptTrips>();
+
 export function promptTrips(prompt: DailyPromptRow): PromptTrips {
-  const parsed = PromptTrips.safeParse(prompt.trips);
-  return parsed.success ? parsed.data : { asked: [], alreadyPrivate: 0, privateTrips: [] };
+  const stored: unknown = prompt.trips;
+  const known = typeof stored === 'object' && stored !== null ? read.get(stored) : undefined;
+  if (known) return known;
+  const parsed = PromptTrips.safeParse(stored);
+  const trips = parsed.success ? parsed.data : { asked: [], alreadyPrivate: 0, privateTrips: [] };
+  if (typeof stored === 'object' && stored !== null) read.set(stored, trips);
+  return trips;
 }
 
 /** A trip of the prompt by id, asked or already private: what an answer to it is about. */
