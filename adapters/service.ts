@@ -14,6 +14,9 @@ import { mountTeams, type TeamsTransport } from './teams';
 import { mountWebChat } from './web';
 import type { WebPort } from './web/port';
 
+/** How long a start waits for Ocean's directory before it opens its port anyway. */
+const DIRECTORY_WAIT_MS = 5_000;
+
 export interface ServiceOptions extends CoreOptions {
   simulator?: OceanSimulator;
   /** Bind address; 127.0.0.1 in sandbox mode unless HOST says otherwise. */
@@ -76,6 +79,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     app(req, res);
   });
   server.keepAliveTimeout = 65_000;
+  // Ocean's directory is loaded before the port opens, for at most DIRECTORY_WAIT_MS: 1,000
+  // drivers through zod hold the event loop for about 100 ms, which the first requests of a
+  // morning's restart would otherwise wait behind. Ocean down or slow: the port opens anyway.
+  if (options.jobs !== false) await Promise.race([core.directory.warm(), new Promise((resolve) => setTimeout(resolve, DIRECTORY_WAIT_MS).unref())]);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, options.host ?? (config.sandbox ? '127.0.0.1' : undefined), resolve);
@@ -84,9 +91,6 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   storeLock?.advertise(`http://127.0.0.1:${port}`);
   if (slack) await slack.start();
   if (options.jobs !== false) core.scheduler.start();
-  // Ocean's directory is loaded now, in the background: the first requests after a start do not
-  // wait for it (issue 30: 1,000 drivers through zod took 250 ms of a morning burst's first second).
-  if (options.jobs !== false) void core.directory.all().catch(() => undefined);
   let stopping: Promise<void> | undefined;
   return {
     core,

@@ -51,12 +51,16 @@ interface Snapshot {
 
 /**
  * Ocean's people and vehicles, cached: `individus/list` and `vehicule_engin/vehicles` are
- * fetched together, at most once per `ttlMs`, one refresh at a time. When Ocean fails, the last
- * good copy keeps serving (and the failure is thrown only when there is none).
+ * fetched together, one refresh at a time. A copy older than `ttlMs` keeps serving while the
+ * next one is fetched in the background: a request never waits for Ocean's whole directory once
+ * there is one (the first load, and a read after `invalidate`, do wait). When Ocean fails, the
+ * last good copy keeps serving (and the failure is thrown only when there is none).
  */
 export class OceanDirectory {
   private snapshot: Snapshot | undefined;
   private loading: Promise<Snapshot> | undefined;
+  /** A manager changed something in Ocean: the next read waits for a fresh copy. */
+  private stale = false;
 
   constructor(
     private readonly ocean: OceanClient,
@@ -82,13 +86,36 @@ export class OceanDirectory {
 
   /** Drops the cache so the next read goes to Ocean (a manager just changed something). */
   invalidate(): void {
-    if (this.snapshot) this.snapshot.loadedAt = 0;
+    this.stale = true;
+  }
+
+  /** The directory's first load, started now if it is not under way; settles (never rejects) when it is done or failed. */
+  async warm(): Promise<void> {
+    await this.current().catch(() => undefined);
   }
 
   private async current(): Promise<Snapshot> {
     const now = this.clock.now().getTime();
-    if (this.snapshot && now - this.snapshot.loadedAt < this.ttlMs) return this.snapshot;
+    const { snapshot, stale } = this;
+    if (snapshot && !stale && now - snapshot.loadedAt < this.ttlMs) return snapshot;
+    const loading = this.refresh();
+    // Old by age only: served while its successor is fetched (should that fetch fail, the copy serves on).
+    if (snapshot && !stale) {
+      loading.catch(() => undefined);
+      return snapshot;
+    }
+    try {
+      return await loading;
+    } catch (error) {
+      if (snapshot) return snapshot;
+      throw error;
+    }
+  }
+
+  /** The load under way, or a new one. */
+  private refresh(): Promise<Snapshot> {
     if (!this.loading) {
+      this.stale = false;
       this.loading = this.load()
         .then((snapshot) => {
           this.snapshot = snapshot;
@@ -98,12 +125,7 @@ export class OceanDirectory {
           this.loading = undefined;
         });
     }
-    try {
-      return await this.loading;
-    } catch (error) {
-      if (this.snapshot) return this.snapshot;
-      throw error;
-    }
+    return this.loading;
   }
 
   private async load(): Promise<Snapshot> {
