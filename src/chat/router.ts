@@ -113,11 +113,15 @@ export class ChatRouter {
 
   /** Someone typed a command (Slack gives the command apart, other platforms one line). */
   async typed(request: ChatRequest, input: { command?: string; text: string }, show: Show): Promise<void> {
-    const actor = await this.deps.people.identify(request);
-    const t = actor.t;
-    if (actor.role !== 'manager' && isManagerCommand(input.command, input.text)) return void (await show(textView(t.t('errors.managersOnly'), 'warning')));
     const context = { now: this.deps.clock.now(), zone: this.deps.zone };
     const parsed = input.command === undefined ? parseLine(input.text, context) : parseSlash(input.command, input.text, context);
+    // A command that changes something writes its request's key with its effect; any other is
+    // claimed with the first read of who is asking, so that a replay does not run it again either.
+    const claimNow = parsed.ok && !CHANGES.has(parsed.command.kind) ? request.requestKey : undefined;
+    const { actor, claimed } = await this.deps.people.identifyClaiming(request, claimNow);
+    if (!claimed) return this.replayed(request, `command ${parsed.ok ? parsed.command.kind : 'unknown'}`);
+    const t = actor.t;
+    if (actor.role !== 'manager' && isManagerCommand(input.command, input.text)) return void (await show(textView(t.t('errors.managersOnly'), 'warning')));
     // A line the bot does not understand is not an error of the user's: say so, and what it understands.
     if (!parsed.ok && parsed.error.key === 'errors.unknownCommand')
       return void (await show(this.help(actor, t.t('smallTalk.notUnderstood', { input: String(parsed.error.params.input ?? '') }))));
@@ -126,10 +130,6 @@ export class ChatRouter {
     if (actor.scope?.unresolved && isManagerCommand(input.command, input.text)) return void (await show(textView(t.t('errors.scopeUnavailable'), 'warning')));
     if (request.channel && !IN_CHANNELS.has(parsed.command.kind))
       return void (await show(textView(t.t('reportChannel.onlyHere', COMMAND_NAMES[actor.person.platform]), 'warning')));
-    // A command that changes something writes its request's key with its effect; any other is
-    // claimed now, so that a replay does not run it again either.
-    if (!CHANGES.has(parsed.command.kind) && !(await this.deps.store.claim(request.requestKey)))
-      return this.replayed(request, `command ${parsed.command.kind}`);
     try {
       await this.run(actor, request, parsed.command, show);
     } catch (error) {

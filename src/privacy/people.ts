@@ -95,11 +95,20 @@ export class PeopleService {
    * driver had been forgotten: they are remembered).
    */
   async identify(request: ChatRequest): Promise<Actor> {
+    return (await this.identifyClaiming(request)).actor;
+  }
+
+  /**
+   * `identify`, and with `claimKey` the request claimed in the same first statement (a command
+   * that changes nothing is run once: `claimed` is false for a replay).
+   */
+  async identifyClaiming(request: ChatRequest, claimKey?: string): Promise<{ actor: Actor; claimed: boolean }> {
     const { store, clock } = this.options;
     const { user } = request;
     await this.adoptFormerIds(request);
     const now = clock.now();
-    let met = await store.people.meet(user, now, new Date(now.getTime() - SEEN_PRECISION_MS));
+    const first = await store.people.meetClaiming(user, now, new Date(now.getTime() - SEEN_PRECISION_MS), claimKey);
+    let met = first.met;
     if (!met || this.profileIsOld(met.person, now)) {
       const profile = await this.profileOf(request);
       if (profile || !met) {
@@ -110,7 +119,7 @@ export class PeopleService {
     const actor = await this.actorFor(met.person, request.requestId);
     // Someone a manager had the bot forget wrote to it: they may be prompted again.
     if (actor.individuId !== null && (met.forgotten || actor.individuId !== met.person.individu_id)) await store.erasure.remembered(actor.individuId);
-    return actor;
+    return { actor, claimed: first.claimed };
   }
 
   private profileIsOld(person: Person, now: Date): boolean {

@@ -59,15 +59,32 @@ export class PeopleTable {
    * burst of requests writes the row once).
    */
   async meet(identity: ChatIdentity, now: Date, seenBefore: Date): Promise<Met | undefined> {
-    const { rows } = await sql<Person & { forgotten: boolean }>`
+    return (await this.meetClaiming(identity, now, seenBefore)).met;
+  }
+
+  /**
+   * `meet`, and with `claimKey` the request's claim (as Store.claim makes it) in the same
+   * statement: what a command's first read costs. `claimed` is true when the key was new.
+   */
+  async meetClaiming(identity: ChatIdentity, now: Date, seenBefore: Date, claimKey?: string): Promise<{ met: Met | undefined; claimed: boolean }> {
+    const claim =
+      claimKey === undefined
+        ? sql`select null::text as key where false`
+        : sql`insert into handled_requests (key, handled_at) values (${claimKey.slice(0, 300)}, ${now}) on conflict (key) do nothing returning key`;
+    const { rows } = await sql<(Person & { forgotten: boolean }) | { id: null; claimed: boolean }>`
       with found as (
         select * from people where platform = ${identity.platform} and workspace_id = ${identity.workspaceId} and chat_user_id = ${identity.chatUserId}
       ),
       touched as (
         update people set last_seen_at = ${now} from found where people.id = found.id and found.last_seen_at < ${seenBefore} returning people.id
-      )
-      select found.*, exists (select 1 from forgotten f where f.individu_id = found.individu_id) as forgotten from found`.execute(this.db);
-    return rows[0] && split(rows[0]);
+      ),
+      claimed as (${claim})
+      select found.*, exists (select 1 from forgotten f where f.individu_id = found.individu_id) as forgotten, exists (select 1 from claimed) as claimed
+      from (select 1) as one left join found on true`.execute(this.db);
+    const row = rows[0] as (Person & { forgotten: boolean; claimed: boolean }) | undefined;
+    if (!row) return { met: undefined, claimed: claimKey === undefined };
+    const { claimed, ...rest } = row;
+    return { met: rest.id === null ? undefined : split(rest), claimed: claimKey === undefined || Boolean(claimed) };
   }
 
   find(identity: ChatIdentity): Promise<Person | undefined> {

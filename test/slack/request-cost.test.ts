@@ -68,6 +68,13 @@ describe('who is asking, at the cost of a statement', () => {
     expect(writes(sql, 'forgotten')).toEqual([]);
   });
 
+  it('a /privacy of a known driver is three statements: who is asking with the request claimed, the prompts with their answers, the history suggestions come from', async () => {
+    const sql = await privacy('U_9', /"ans:/);
+    expect(sql).toHaveLength(3);
+    expect(sql[0]).toMatch(/from people[\s\S]*insert into handled_requests/);
+    expect(sql[1]).toMatch(/json_agg/);
+  });
+
   it('someone the store does not know is looked up once, then not again until their profile is a day old', async () => {
     await privacy('U_STRANGER', /stranger@elsewhere\.example/);
     expect(usersInfo('U_STRANGER')).toBe(1);
