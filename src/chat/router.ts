@@ -360,46 +360,58 @@ export class ChatRouter {
       recorded = { ok: false, reason: 'failed', error };
     }
     return {
-      finish: async (show) => {
-        const t = translator(person ? localeOf(person, this.deps.defaultLocale) : this.deps.defaultLocale);
-        if (!recorded.ok) {
-          if (recorded.reason === 'replayed') return this.replayed(request, 'answer');
-          if (recorded.reason === 'failed') {
-            this.failed(recorded.error, 'answer', request);
-            return show({ reply: textView(t.t('errors.notSaved'), 'error') });
-          }
-          if (recorded.reason === 'closed' && payload?.overview !== undefined) {
-            const { zone, window } = this.deps;
-            const day = { day: t.longDay(recorded.prompt.day, zone), until: t.longDay(window.lastDay(recorded.prompt.day), zone) };
-            await show({
-              update: await this.overviewAgain(request, recorded.person, payload.overview, context),
-              reply: textView(t.t('errors.dayClosed', day), 'warning'),
-            });
-            return this.deps.messages.redraw(recorded.prompt.id, context.message);
-          }
-          if (recorded.reason === 'closed') return this.closedDay(recorded.prompt, t, clickedPage, context, show);
-          if (recorded.reason === 'noSuggestion')
-            return show({ update: await this.deps.answers.view(recorded.prompt, t, recorded.page), reply: textView(t.t('prompt.noSuggestion'), 'muted') });
-          return show({ reply: textView(t.t(`errors.${recorded.reason}`), recorded.reason === 'notYourPrompt' ? 'warning' : 'error') });
-        }
-        const { prompt, page } = recorded;
-        const kept = recorded.kept && payload ? { reply: this.keptView(prompt, payload, recorded.kept, t) } : {};
-        if (payload?.overview !== undefined) {
-          // Clicked in the overview: it is drawn again (a day answered leaves it), the day's other messages follow.
-          await show({ update: await this.overviewAgain(request, recorded.person, payload.overview, context), ...kept });
-          await this.deps.messages.redraw(prompt.id, context.message);
-          this.deps.onAnswersRecorded?.();
-          return;
-        }
-        const here = context.message && { ...context.message, page };
-        if (here) await this.deps.messages.remember(prompt.id, recorded.person.id, here, context.messageTtlMs);
-        // Read once: the message clicked and every other showing the day are drawn from it.
-        const state = await this.deps.messages.state(prompt.id);
-        await show({ update: state ? this.deps.messages.draw(state, t, page) : await this.deps.answers.view(prompt, t, page), ...kept });
-        await this.deps.messages.redraw(prompt.id, here, state);
-        this.deps.onAnswersRecorded?.();
-      },
+      // The driver watches the message they clicked: its redraw and the delivery it kicks go before commands' reads for a connection.
+      finish: (show) => this.deps.store.soon(() => this.finishAnswer(request, person, recorded, payload, clickedPage, context, show)),
     };
+  }
+
+  /** After a click's acknowledgement: what it changed, drawn where it was clicked and everywhere else the day shows. */
+  private async finishAnswer(
+    request: ChatRequest,
+    person: Person | undefined,
+    recorded: RecordedClick | { ok: false; reason: 'failed'; error: unknown },
+    payload: AnswerPayload | undefined,
+    clickedPage: number,
+    context: ClickContext,
+    show: (outcome: ActionOutcome) => Promise<void>,
+  ): Promise<void> {
+    const t = translator(person ? localeOf(person, this.deps.defaultLocale) : this.deps.defaultLocale);
+    if (!recorded.ok) {
+      if (recorded.reason === 'replayed') return this.replayed(request, 'answer');
+      if (recorded.reason === 'failed') {
+        this.failed(recorded.error, 'answer', request);
+        return show({ reply: textView(t.t('errors.notSaved'), 'error') });
+      }
+      if (recorded.reason === 'closed' && payload?.overview !== undefined) {
+        const { zone, window } = this.deps;
+        const day = { day: t.longDay(recorded.prompt.day, zone), until: t.longDay(window.lastDay(recorded.prompt.day), zone) };
+        await show({
+          update: await this.overviewAgain(request, recorded.person, payload.overview, context),
+          reply: textView(t.t('errors.dayClosed', day), 'warning'),
+        });
+        return this.deps.messages.redraw(recorded.prompt.id, context.message);
+      }
+      if (recorded.reason === 'closed') return this.closedDay(recorded.prompt, t, clickedPage, context, show);
+      if (recorded.reason === 'noSuggestion')
+        return show({ update: await this.deps.answers.view(recorded.prompt, t, recorded.page), reply: textView(t.t('prompt.noSuggestion'), 'muted') });
+      return show({ reply: textView(t.t(`errors.${recorded.reason}`), recorded.reason === 'notYourPrompt' ? 'warning' : 'error') });
+    }
+    const { prompt, page } = recorded;
+    const kept = recorded.kept && payload ? { reply: this.keptView(prompt, payload, recorded.kept, t) } : {};
+    if (payload?.overview !== undefined) {
+      // Clicked in the overview: it is drawn again (a day answered leaves it), the day's other messages follow.
+      await show({ update: await this.overviewAgain(request, recorded.person, payload.overview, context), ...kept });
+      await this.deps.messages.redraw(prompt.id, context.message);
+      this.deps.onAnswersRecorded?.();
+      return;
+    }
+    const here = context.message && { ...context.message, page };
+    if (here) await this.deps.messages.remember(prompt.id, recorded.person.id, here, context.messageTtlMs);
+    // Read once: the message clicked and every other showing the day are drawn from it.
+    const state = await this.deps.messages.state(prompt.id);
+    await show({ update: state ? this.deps.messages.draw(state, t, page) : await this.deps.answers.view(prompt, t, page), ...kept });
+    await this.deps.messages.redraw(prompt.id, here, state);
+    this.deps.onAnswersRecorded?.();
   }
 
   /** After a day's button: trips answered otherwise were kept, said so, with a button to change them too. */

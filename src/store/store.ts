@@ -16,7 +16,7 @@ import { ReportChannelTable } from './report-channels';
 import { claimRequest } from './requests';
 import { RunTable } from './runs';
 import type { Database } from './schema';
-import { urgently } from './urgent';
+import { soon, urgently } from './urgent';
 
 export interface ChatIdentity {
   platform: Platform;
@@ -110,15 +110,20 @@ export class Store {
     });
   }
 
-  /**
-   * Records that a request was handled, for requests whose effect is not in the store (a read,
-   * a call to Ocean made after it): false when it was handled before (a replay). One statement.
-   */
   /** Work an acknowledgement waits for: on a PostgreSQL server, it never queues behind other work for a connection. */
   urgently<T>(work: () => Promise<T>): Promise<T> {
     return urgently(work);
   }
 
+  /** Work someone is watching (a click's redraw and delivery): on a PostgreSQL server, it goes before other work waiting for a connection. */
+  soon<T>(work: () => Promise<T>): Promise<T> {
+    return soon(work);
+  }
+
+  /**
+   * Records that a request was handled, for requests whose effect is not in the store (a read,
+   * a call to Ocean made after it): false when it was handled before (a replay). One statement.
+   */
   async claim(requestKey: string | undefined): Promise<boolean> {
     return requestKey === undefined || claimRequest(this.db, requestKey, this.now());
   }
