@@ -256,6 +256,16 @@ async function main(): Promise<void> {
     .sort((a, b) => a - b);
   const b = summary(bareShots);
   const o = summary(botShots);
+  // BENCH_DEBUG lists the slowest acknowledgements by their place in the burst (the first ones are a cold process's).
+  if (process.env.BENCH_DEBUG)
+    console.log(
+      botShots
+        .map((s, i) => [i, Math.round(s.ms)])
+        .sort((a, b) => b[1]! - a[1]!)
+        .slice(0, 25)
+        .map(([i, ms]) => `#${i}:${ms}`)
+        .join(' '),
+    );
   const c = summary(clicks);
   line('bare Bolt: ack p50 / p99, non-2xx', `${b.p50.toFixed(1)} ms / ${b.p99.toFixed(1)} ms, ${b.non2xx}`);
   line('privacy bot: ack p50 / p99, non-2xx', `${o.p50.toFixed(1)} ms / ${o.p99.toFixed(1)} ms, ${o.non2xx}`, '0 non-2xx', o.non2xx === 0);
@@ -282,7 +292,10 @@ async function main(): Promise<void> {
     percentile(clickToUpdate, 95) <= 1000,
   );
   const ms = (name: string) => `${((after[name] ?? Number.NaN) * 1000).toFixed(0)} ms`;
-  line('bot event loop delay p50 / p99 / max', `${ms('nodejs_eventloop_lag_p50_seconds')} / ${ms('nodejs_eventloop_lag_p99_seconds')} / ${ms('nodejs_eventloop_lag_max_seconds')}`);
+  line(
+    'bot event loop delay p50 / p99 / max',
+    `${ms('nodejs_eventloop_lag_p50_seconds')} / ${ms('nodejs_eventloop_lag_p99_seconds')} / ${ms('nodejs_eventloop_lag_max_seconds')}`,
+  );
   line('bot time in GC during the burst', `${ms('gc')} (${after.gcCount ?? 0} collections)`);
   bot.stop();
   await new Promise((r) => setTimeout(r, 1000));
