@@ -212,7 +212,9 @@ async function main(): Promise<void> {
   line('prompts sent before the burst', String(prompts.length));
 
   const bare = await child(path.resolve(__dirname, 'bare-bolt.js'), { SLACK_SIGNING_SECRET: SECRET });
+  const bareCpuBefore = bare.cpu();
   const bareShots = await openLoop(drivers.length, RATE, (i) => post(bare.url, command(`U_${drivers[i]!.index}`, slack.responseUrl(`bare-${i}`), i)));
+  const bareCpuAfter = bare.cpu();
   bare.stop();
 
   const bot = await child(path.resolve(__dirname, '../src/main.js'), env);
@@ -268,6 +270,8 @@ async function main(): Promise<void> {
     );
   const c = summary(clicks);
   line('bare Bolt: ack p50 / p99, non-2xx', `${b.p50.toFixed(1)} ms / ${b.p99.toFixed(1)} ms, ${b.non2xx}`);
+  if (bareCpuBefore !== undefined && bareCpuAfter !== undefined)
+    line('bare Bolt CPU a request (verify, parse, ack)', `${(((bareCpuAfter - bareCpuBefore) * 1000) / bareShots.length).toFixed(2)} ms`);
   line('privacy bot: ack p50 / p99, non-2xx', `${o.p50.toFixed(1)} ms / ${o.p99.toFixed(1)} ms, ${o.non2xx}`, '0 non-2xx', o.non2xx === 0);
   line('bot ack p99 − bare ack p99', `${(o.p99 - b.p99).toFixed(1)} ms`, '≤ 100 ms', o.p99 - b.p99 <= 100);
   line(
