@@ -5,6 +5,7 @@ import { freshSchema } from '../support/pg-schema';
 import { runToExit, startService, tempDir } from '../support/service-child';
 import { describeServerOnly } from '../support/stores';
 import { copyTemplateInto } from '../support/test-store';
+import { eventually } from '../support/wait';
 
 /*
  * Issue 18: on a platform that throws the disk away at restart, the embedded store would lose
@@ -42,11 +43,14 @@ describe('an embedded store on a disk the platform throws away', () => {
 
       const health = await fetch(`${service.url}/healthz`);
       expect(health.status).toBe(200);
-      const warnings = service
-        .output()
-        .split('\n')
-        .filter((l) => l.includes('"level":"warn"') && l.includes('DATABASE_URL must be set on Heroku (DYNO is set)'));
-      expect(warnings).toHaveLength(1);
+      const warnings = () =>
+        service
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('"level":"warn"') && l.includes('DATABASE_URL must be set on Heroku (DYNO is set)'));
+      // Logged just after "service started", which the start above waited for: read once it is there.
+      await eventually(() => warnings().length > 0);
+      expect(warnings()).toHaveLength(1);
       expect((await service.stop()).code).toBe(0);
     }
   });
