@@ -7,8 +7,9 @@ import { ACTION_IDS, type Block, type ButtonAction, type View } from '../views/v
 import type { AnswerWindow } from './answer-window';
 import { shownDistances } from './day-distances';
 import { suggestionReason, tripLine } from './prompt-view';
+import type { Suggestion } from './suggestion-rule';
 import type { Suggestions } from './suggestions';
-import { promptTrips } from './trip';
+import { promptTrips, type Trip } from './trip';
 
 /** Prompts of this many past days count as pending in `/privacy`. */
 const PENDING_DAYS = 14;
@@ -85,7 +86,9 @@ export class OverviewService {
       },
       { type: 'text', text: t.t('overview.todayStatus', { delivered, pending: inFlight }), tone: 'muted' },
     ];
-    for (const day of shown) blocks.push(...(await this.day(day, t, first)));
+    // The suggestions of every day shown, for the trips listed, in one read of the driver's history.
+    const suggestions = await this.deps.suggestions.toShowMany(shown.map(({ prompt, answers }) => ({ prompt, answers, trips: listedTrips(prompt, answers) })));
+    for (const day of shown) blocks.push(...this.day(day, t, first, suggestions.get(day.prompt.id) ?? new Map()));
     const after = days.length - first - shown.length;
     const nav: ButtonAction[] = [];
     if (after > 0) {
@@ -99,12 +102,11 @@ export class OverviewService {
   }
 
   /** One open day: its deadline, its first trips still without an answer, and the day's buttons. */
-  private async day({ prompt, answers, unanswered }: OpenDay, t: Translator, offset: number): Promise<Block[]> {
+  private day({ prompt, answers, unanswered }: OpenDay, t: Translator, offset: number, suggestions: Map<number, Suggestion>): Block[] {
     const { zone, window } = this.deps;
     const { asked } = promptTrips(prompt);
     const answered = new Set(answers.map((a) => a.trip_id));
     const distances = shownDistances(asked.map((trip) => trip.distanceMeter));
-    const suggestions = await this.deps.suggestions.toShow(prompt, answers);
     const lastDay = window.lastDay(prompt.day) <= localDay(this.deps.clock.now(), zone);
     const blocks: Block[] = [
       { type: 'heading', text: t.t('overview.dayTitle', { day: t.longDay(prompt.day, zone), count: unanswered }) },
@@ -151,4 +153,12 @@ export class OverviewService {
     if (actions.length) blocks.push({ type: 'actions', actions });
     return blocks;
   }
+}
+
+/** The trips of a day the overview lists: its first MAX_TRIPS_PER_DAY_SHOWN still without an answer. */
+function listedTrips(prompt: DailyPromptRow, answers: readonly TripAnswerRow[]): Trip[] {
+  const answered = new Set(answers.map((a) => a.trip_id));
+  return promptTrips(prompt)
+    .asked.filter((trip) => !answered.has(trip.id))
+    .slice(0, MAX_TRIPS_PER_DAY_SHOWN);
 }

@@ -1,3 +1,4 @@
+import type { TripSlot } from '../domain';
 import type { Log } from '../log';
 import type { DailyPromptRow, Store, TripAnswerRow } from '../store';
 import type { AnsweredTrip } from '../store/history';
@@ -23,21 +24,46 @@ export class Suggestions {
    * `trips` when given; none when the driver turned suggestions off.
    */
   async forPrompt(prompt: DailyPromptRow, answers: readonly TripAnswerRow[], trips?: readonly Trip[]): Promise<Map<number, Suggestion>> {
-    const suggestions = new Map<number, Suggestion>();
-    const answered = new Set(answers.map((a) => a.trip_id));
-    const open = (trips ?? promptTrips(prompt).asked).filter((trip) => !answered.has(trip.id));
-    const slots = open.flatMap((trip) => {
-      const slot = tripSlot(trip, this.deps.zone);
-      return slot ? [{ ...slot, tripId: trip.id }] : [];
-    });
-    if (!slots.length) return suggestions;
-    // One query: the history near every trip, empty when the driver turned suggestions off.
-    const history = await this.deps.store.history.near(prompt.individu_id, slots, { count: SUGGESTION_AGREEING, windowMinutes: SUGGESTION_WINDOW_MINUTES });
-    for (const slot of slots) {
-      const suggestion = suggest(slot, history);
-      if (suggestion) suggestions.set(slot.tripId, suggestion);
+    return (await this.forPrompts([{ prompt, answers, trips }])).get(prompt.id) ?? new Map();
+  }
+
+  /**
+   * `forPrompt` for several prompts (a driver's open days in `/privacy`), in one query per driver:
+   * by prompt id, the suggestion for each trip.
+   */
+  async forPrompts(
+    entries: readonly { prompt: DailyPromptRow; answers: readonly TripAnswerRow[]; trips?: readonly Trip[] }[],
+  ): Promise<Map<number, Map<number, Suggestion>>> {
+    const found = new Map<number, Map<number, Suggestion>>();
+    const byDriver = new Map<number, { promptId: number; slots: (TripSlot & { tripId: number })[] }[]>();
+    for (const { prompt, answers, trips } of entries) {
+      found.set(prompt.id, new Map());
+      const answered = new Set(answers.map((a) => a.trip_id));
+      const slots = (trips ?? promptTrips(prompt).asked).flatMap((trip) => {
+        const slot = answered.has(trip.id) ? undefined : tripSlot(trip, this.deps.zone);
+        return slot ? [{ ...slot, tripId: trip.id }] : [];
+      });
+      if (!slots.length) continue;
+      const driver = byDriver.get(prompt.individu_id) ?? [];
+      driver.push({ promptId: prompt.id, slots });
+      byDriver.set(prompt.individu_id, driver);
     }
-    return suggestions;
+    for (const [individuId, prompts] of byDriver) {
+      // One query: the history near every trip, empty when the driver turned suggestions off.
+      const history = await this.deps.store.history.near(
+        individuId,
+        prompts.flatMap((p) => p.slots),
+        { count: SUGGESTION_AGREEING, windowMinutes: SUGGESTION_WINDOW_MINUTES },
+      );
+      for (const { promptId, slots } of prompts) {
+        const suggestions = found.get(promptId) as Map<number, Suggestion>;
+        for (const slot of slots) {
+          const suggestion = suggest(slot, history);
+          if (suggestion) suggestions.set(slot.tripId, suggestion);
+        }
+      }
+    }
+    return found;
   }
 
   /**
@@ -45,10 +71,20 @@ export class Suggestions {
    * a store that fails to answer here leaves them out (and says so in the log).
    */
   async toShow(prompt: DailyPromptRow, answers: readonly TripAnswerRow[]): Promise<Map<number, Suggestion>> {
+    return (await this.toShowMany([{ prompt, answers }])).get(prompt.id) ?? new Map();
+  }
+
+  /** `toShow` for several prompts, in one query per driver (`forPrompts`). */
+  async toShowMany(
+    entries: readonly { prompt: DailyPromptRow; answers: readonly TripAnswerRow[]; trips?: readonly Trip[] }[],
+  ): Promise<Map<number, Map<number, Suggestion>>> {
     try {
-      return await this.forPrompt(prompt, answers);
+      return await this.forPrompts(entries);
     } catch (error) {
-      this.deps.logger?.warn({ promptId: prompt.id, err: error instanceof Error ? error.message : String(error) }, 'suggestions left out of a prompt');
+      this.deps.logger?.warn(
+        { promptIds: entries.map((e) => e.prompt.id), err: error instanceof Error ? error.message : String(error) },
+        'suggestions left out of a prompt',
+      );
       return new Map();
     }
   }

@@ -29,7 +29,8 @@ beforeAll(async () => {
   addFleetToSlack(t);
   t.slack.addUser({ id: 'U_STRANGER', team: 'T_FLEET', email: 'stranger@elsewhere.example', locale: 'fr-FR', name: 'Stranger' });
   t.slack.addUser({ id: 'U_STRANGER_2', team: 'T_FLEET', email: 'stranger2@elsewhere.example', locale: 'fr-FR', name: 'Stranger 2' });
-  await t.service.core.dailyRun.run(TEST_DAY);
+  // Three open days for the drivers: the overview shows them all.
+  for (const day of ['2026-11-20', '2026-11-23', TEST_DAY]) await t.service.core.dailyRun.run(day);
 });
 afterAll(async () => {
   await t.stop();
@@ -68,9 +69,11 @@ describe('who is asking, at the cost of a statement', () => {
     expect(writes(sql, 'forgotten')).toEqual([]);
   });
 
-  it('a /privacy of a known driver is three statements: who is asking with the request claimed, the prompts with their answers, the history suggestions come from', async () => {
+  it('a /privacy of a known driver is three statements, whatever the open days: who is asking with the request claimed, the prompts with their answers, the history suggestions come from', async () => {
+    expect((await store.prompts.recent(t.sim.fleet.byIndex(9).individuId, '2026-11-01')).length).toBeGreaterThanOrEqual(2);
     const sql = await privacy('U_9', /"ans:/);
     expect(sql).toHaveLength(3);
+    expect(sql[2]).toMatch(/answered_trips/);
     expect(sql[0]).toMatch(/from people[\s\S]*insert into handled_requests/);
     expect(sql[1]).toMatch(/json_agg/);
   });
