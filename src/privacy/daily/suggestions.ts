@@ -1,0 +1,68 @@
+import type { Log } from '../../log';
+import type { DailyPromptRow, Store, TripAnswerRow } from '../../store';
+import type { AnsweredTrip } from '../../store/history';
+import { promptTrips, type Trip } from '../trips/trip';
+import { SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES, type Suggestion, suggest, tripSlot } from './suggestion-rule';
+
+export interface SuggestionDeps {
+  store: Store;
+  zone: string;
+  logger?: Log;
+}
+
+/**
+ * Suggestions for a prompt's trips from its driver's own answers (issue 22): read from the
+ * store in one query per prompt (the history near every trip at once, none when the driver
+ * turned suggestions off), decided by the rule in suggestion-rule.ts. Nothing here reaches Ocean.
+ */
+export class Suggestions {
+  constructor(private readonly deps: SuggestionDeps) {}
+
+  /**
+   * The suggestion for each trip of `prompt` still without an answer (by trip id), or only for
+   * `trips` when given; none when the driver turned suggestions off.
+   */
+  async forPrompt(prompt: DailyPromptRow, answers: readonly TripAnswerRow[], trips?: readonly Trip[]): Promise<Map<number, Suggestion>> {
+    const suggestions = new Map<number, Suggestion>();
+    const answered = new Set(answers.map((a) => a.trip_id));
+    const open = (trips ?? promptTrips(prompt).asked).filter((trip) => !answered.has(trip.id));
+    const slots = open.flatMap((trip) => {
+      const slot = tripSlot(trip, this.deps.zone);
+      return slot ? [{ ...slot, tripId: trip.id }] : [];
+    });
+    if (!slots.length) return suggestions;
+    // One query: the history near every trip, empty when the driver turned suggestions off.
+    const history = await this.deps.store.history.near(prompt.individu_id, slots, { count: SUGGESTION_AGREEING, windowMinutes: SUGGESTION_WINDOW_MINUTES });
+    for (const slot of slots) {
+      const suggestion = suggest(slot, history);
+      if (suggestion) suggestions.set(slot.tripId, suggestion);
+    }
+    return suggestions;
+  }
+
+  /**
+   * The suggestions to draw with a prompt: a message without them is better than no message, so
+   * a store that fails to answer here leaves them out (and says so in the log).
+   */
+  async toShow(prompt: DailyPromptRow, answers: readonly TripAnswerRow[]): Promise<Map<number, Suggestion>> {
+    try {
+      return await this.forPrompt(prompt, answers);
+    } catch (error) {
+      this.deps.logger?.warn({ promptId: prompt.id, err: error instanceof Error ? error.message : String(error) }, 'suggestions left out of a prompt');
+      return new Map();
+    }
+  }
+
+  /**
+   * Trips of `prompt` as the driver's history keeps them once answered (by trip id): those being
+   * answered when given (a click works out only its own), every trip of the prompt otherwise.
+   */
+  answered(prompt: DailyPromptRow, trips: readonly Trip[] = promptTrips(prompt).asked): Map<number, AnsweredTrip> {
+    const slots = new Map<number, AnsweredTrip>();
+    for (const trip of trips) {
+      const slot = tripSlot(trip, this.deps.zone);
+      if (slot) slots.set(trip.id, { ...slot, tripId: trip.id });
+    }
+    return slots;
+  }
+}
