@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { foldName as fold } from '../../src/privacy/people/people';
+import { foldName as fold } from '../../src/privacy/directory';
 import type { DiscoveredUser, DiscoveringPort, MessageRef } from '../../src/privacy/ports';
 import type { Person } from '../../src/store';
 import type { View } from '../../src/views/views';

@@ -4,7 +4,7 @@ import { supportedLocale, type Translator, translator } from '../../i18n';
 import type { Log } from '../../log';
 import { OceanError } from '../../ocean/errors';
 import type { ChatIdentity, Person, SeenPerson, Store } from '../../store';
-import type { Driver, OceanDirectory } from '../directory';
+import { type Driver, foldName, type OceanDirectory } from '../directory';
 import { type ChannelTarget, type ChatPorts, canDiscover, type Profile } from '../ports';
 import { type ManagerScopes, Scope } from '../scope';
 
@@ -248,17 +248,6 @@ export class PeopleService {
       await this.options.store.people.rename({ ...request.user, chatUserId: former }, request.user.chatUserId);
     }
   }
-}
-
-/** A name as people type it: case, accents and spacing do not matter. */
-export function foldName(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/^@/, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
 }
 
 /** The language to speak to a person in, without asking anyone. */

@@ -1,8 +1,8 @@
 import type { CallContext } from '../../ocean/client';
 import { type Driver, driverName, type OceanDirectory } from '../directory';
 import type { Scope } from '../scope';
+import type { AnalysisQuery } from './analysis';
 import type { Period } from './periods';
-import type { ReportService } from './reports';
 import { byPrivateShare, prorate, type ReadOptions, type ReportData, type ReportRow, sumRows } from './rows';
 
 /** A vehicle's year and, within it, each driver's part of it. */
@@ -21,8 +21,21 @@ export interface Benefit {
   keysUsed: ReportData['keysUsed'];
 }
 
+/** What the benefit reads of the reports (ReportService is one): kept here so that this file does not import reports.ts. */
+export interface Analyses {
+  data(
+    period: Period,
+    by: 'driver' | 'vehicle',
+    context?: CallContext,
+    filter?: AnalysisQuery['filter'],
+    options?: ReadOptions,
+    scope?: Scope,
+  ): Promise<ReportData>;
+  readOptions(by: 'driver' | 'vehicle'): Promise<ReadOptions>;
+}
+
 export interface BenefitDeps {
-  reports: Pick<ReportService, 'data' | 'readOptions'>;
+  reports: Analyses;
   directory: Pick<OceanDirectory, 'all'>;
   /** Analyses of single vehicles asked at once (Ocean's client bounds its own calls too). */
   concurrency?: number;
