@@ -12,7 +12,7 @@ import {
 import { WebClient, WebClientEvent } from '@slack/web-api';
 import type { Core } from '../../src/app';
 import type { ActionOutcome } from '../../src/chat/router';
-import type { ChatRequest } from '../../src/privacy/people/people';
+import type { ChatRequest } from '../../src/privacy/people';
 import type { MessageRef, Profile } from '../../src/privacy/ports';
 import { attachments, textView, type View } from '../../src/views/views';
 import type { RequestTracker } from '../http';

@@ -16,7 +16,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Core } from '../../src/app';
 import type { ActionOutcome, SubmitOutcome } from '../../src/chat/router';
 import { translator } from '../../src/i18n';
-import type { ChatRequest } from '../../src/privacy/people/people';
+import type { ChatRequest } from '../../src/privacy/people';
 import type { ChannelTarget, MessageRef } from '../../src/privacy/ports';
 import { attachments, type Block, type View } from '../../src/views/views';
 import { isLoopbackAddress, type RequestTracker } from '../http';

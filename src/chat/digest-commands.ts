@@ -1,12 +1,10 @@
 import type { Clock } from '../clock';
 import { yesterday } from '../ocean/dates';
-import type { AnswerWindow } from '../privacy/daily/answer-window';
-import type { Actor, ChatRequest } from '../privacy/people/people';
+import type { AnswerWindow } from '../privacy/daily';
+import type { Actor, ChatRequest } from '../privacy/people';
 import type { Reach } from '../privacy/reach';
-import type { NonResponders } from '../privacy/report/non-responders';
-import { nonRespondersView, reminderOutcomeView } from '../privacy/report/non-responders-view';
-import type { Period } from '../privacy/report/periods';
-import type { ReportService } from '../privacy/report/reports';
+import type { NonResponders, Period, ReportService } from '../privacy/report';
+import { nonRespondersView, reminderOutcomeView } from '../privacy/report';
 import type { Store } from '../store';
 import { decodeRemind } from '../views/payloads';
 import { type ActionOutcome, textView, type View } from '../views/views';

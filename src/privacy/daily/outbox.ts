@@ -2,7 +2,7 @@ import type { Clock } from '../../clock';
 import type { Log } from '../../log';
 import { type OceanClient, OceanError } from '../../ocean';
 import type { Store, TripAnswerRow } from '../../store';
-import { promptTrip } from '../trips/trip';
+import { promptTrip } from '../trips';
 import { UNCONFIRMED } from './answer-status';
 import type { PromptMessages } from './prompt-messages';
 

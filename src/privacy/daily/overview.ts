@@ -4,7 +4,7 @@ import { localDay } from '../../ocean/dates';
 import type { DailyPromptRow, Store, TripAnswerRow } from '../../store';
 import { encodeAnswer, encodeOverviewDays, encodePage } from '../../views/payloads';
 import { ACTION_IDS, type Block, type ButtonAction, type View } from '../../views/views';
-import { promptTrips } from '../trips/trip';
+import { promptTrips } from '../trips';
 import type { AnswerWindow } from './answer-window';
 import { shownDistances } from './day-distances';
 import { suggestionReason, tripLine } from './prompt-view';

@@ -2,7 +2,7 @@ import type { Translator } from '../../i18n';
 import type { DailyPromptRow, TripAnswerRow } from '../../store';
 import { encodeAcceptSuggestions, encodeAnswer, encodePage } from '../../views/payloads';
 import { ACTION_IDS, type Block, type View } from '../../views/views';
-import { promptTrips, type Trip } from '../trips/trip';
+import { promptTrips, type Trip } from '../trips';
 import { isUnconfirmed } from './answer-status';
 import type { Deadline } from './answer-window';
 import { shownDistances } from './day-distances';

@@ -1,7 +1,7 @@
 import type { Log } from '../../log';
 import type { DailyPromptRow, Store, TripAnswerRow } from '../../store';
 import type { AnsweredTrip } from '../../store/history';
-import { promptTrips, type Trip } from '../trips/trip';
+import { promptTrips, type Trip } from '../trips';
 import { SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES, type Suggestion, suggest, tripSlot } from './suggestion-rule';
 
 export interface SuggestionDeps {

@@ -1,11 +1,10 @@
 import type { IsoDay } from '../../ocean/dates';
 import type { DailyPromptRow, Store } from '../../store';
-import type { AnswerWindow } from '../daily/answer-window';
-import type { DailyRun } from '../daily/run';
+import type { AnswerWindow, DailyRun } from '../daily';
 import { driverName, type OceanDirectory } from '../directory';
-import type { Actor } from '../people/people';
+import type { Actor } from '../people';
 import type { Scope } from '../scope';
-import { promptTrips } from '../trips/trip';
+import { promptTrips } from '../trips';
 
 /** A driver with trips left without an answer: counts and a date, never the trips themselves. */
 export interface NonResponder {

@@ -1,6 +1,6 @@
 import type { Store } from '../../store';
 import type { Block, View } from '../../views/views';
-import type { Actor } from '../people/people';
+import type { Actor } from '../people';
 import { reportCsv } from './csv';
 import { keyNotes, reportFileName, screenFigures } from './format';
 import type { Period } from './periods';

@@ -5,7 +5,7 @@ import type { CallContext } from '../../ocean/client';
 import type { Store } from '../../store';
 import type { Block, View } from '../../views/views';
 import type { Driver, DriverVehicle, OceanDirectory } from '../directory';
-import type { Actor } from '../people/people';
+import type { Actor } from '../people';
 import type { Scope } from '../scope';
 import { AnalysisPeriods, type AnalysisQuery } from './analysis';
 import { BenefitInKind } from './benefit-in-kind';

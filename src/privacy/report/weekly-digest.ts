@@ -3,7 +3,7 @@ import { supportedLocale, translator } from '../../i18n';
 import type { Log } from '../../log';
 import type { Person, Store } from '../../store';
 import { textView, type View } from '../../views/views';
-import { localeOf, type PeopleService, personRef } from '../people/people';
+import { localeOf, type PeopleService, personRef } from '../people';
 import { ChatDeliveryError, type ChatPorts, canDiscover } from '../ports';
 import { Scope } from '../scope';
 import type { NonResponders } from './non-responders';

@@ -2,9 +2,9 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../../clock';
 import type { Log } from '../../log';
 import type { Person, Store } from '../../store';
-import type { PromptMessages } from '../daily/prompt-messages';
+import type { PromptMessages } from '../daily';
 import type { OceanDirectory } from '../directory';
-import { type Actor, personRef } from '../people/people';
+import { type Actor, personRef } from '../people';
 import { holds } from '../scope';
 
 export interface RetentionDeps {

@@ -1,6 +1,6 @@
 import type { Translator } from '../../i18n';
 import { WEEKDAYS, type Weekday } from '../../ocean/schemas';
-import { END_OF_DAY, formatMinutes, type WeeklyRange } from '../trips/hours';
+import { END_OF_DAY, formatMinutes, type WeeklyRange } from '../trips';
 
 /** At most this many private ranges on one day: more is surely a typing mistake. */
 export const MAX_RANGES_PER_DAY = 6;

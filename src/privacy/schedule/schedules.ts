@@ -9,9 +9,9 @@ import { withKeyLock } from '../../store/key-lock';
 import { decodePeriodRef, decodeScheduleState, encodePeriodRef, encodeScheduleState } from '../../views/payloads';
 import { ACTION_IDS, type ActionOutcome, type Block, FORM_IDS, type FormView, type SubmitOutcome, textView, type View } from '../../views/views';
 import { driverName } from '../directory';
-import type { Actor } from '../people/people';
-import { PrivateHours, type WeeklyRange } from '../trips/hours';
-import type { TripsService } from '../trips/trips';
+import type { Actor } from '../people';
+import type { TripsService } from '../trips';
+import { PrivateHours, type WeeklyRange } from '../trips';
 import { formatRanges, innerMapBody, parseDayField, sameRange, type Week, weekOf } from './form';
 
 export interface ScheduleDeps {
