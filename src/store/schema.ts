@@ -1,12 +1,12 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Choice, Platform, Role } from '../domain';
+import type { Choice, Person as DomainPerson, LinkSource, Platform, Role } from '../domain';
 
 /** Kysely's view of the tables created by the migrations in ./migrations.ts. */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export type LinkSource = 'email' | 'manual';
+export type { LinkSource };
 export type PromptStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
 export type DeliveryStatus = 'pending' | 'delivered' | 'refused' | 'superseded';
 
@@ -191,7 +191,11 @@ export interface Database {
   report_channels: ReportChannelsTable;
 }
 
-export type Person = Selectable<PeopleTable>;
+/** The domain's Person is the people table's row: the check below fails to compile if the two part. */
+export type Person = DomainPerson;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Holds<T extends true> = T;
+export type PersonRowIsDomainPerson = Holds<Same<Selectable<PeopleTable>, DomainPerson>>;
 export type NewPerson = Insertable<PeopleTable>;
 export type PersonUpdate = Updateable<PeopleTable>;
 export type DailyPromptRow = Selectable<DailyPromptsTable>;
