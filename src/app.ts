@@ -5,7 +5,7 @@ import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { GraphClient } from './graph';
 import { Scheduler } from './jobs/scheduler';
-import type { Logger } from './logger';
+import type { Logger } from './log';
 import { Metrics } from './metrics';
 import { OceanClient } from './ocean';
 import { AnswerService, AnswerWindow, DailyRun, Outbox, OverviewService, PromptMessages, Suggestions } from './privacy/daily';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { type Service, startService } from '../adapters/service';
 import { type Config, ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import { createLogger } from './log';
 import { isIsoDay, yesterday } from './ocean/dates';
 import { AnswerWindow, dayToRun, seedSandboxHistory } from './privacy/daily';
 import { withSandboxOcean } from './sandbox/bootstrap';
