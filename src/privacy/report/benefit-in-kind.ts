@@ -53,7 +53,7 @@ const tolerance = (rows: number) => 10 + 50 * rows;
  * itself: that is the formula the CSV states. The split is made per vehicle (and per driver's
  * part) and the totals are the sums of the vehicles: a vehicle with no private kilometre has no
  * private fuel, whatever the rest of the fleet does. A vehicle with unclassified distance gets no
- * share at all (see report-keys.ts).
+ * share at all (see keys.ts).
  *
  * Ocean analyses by vehicle or by driver, never both. A vehicle Ocean's directory gives one
  * driver is that driver's. The others (shared, or with no driver) are analysed by driver, all
