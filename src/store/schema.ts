@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Choice, Person as DomainPerson, LinkSource, Platform, Role } from '../domain';
+import type { Choice, Person as DomainPerson, LinkSource, Platform } from '../domain';
 
 /** Kysely's view of the tables created by the migrations in ./migrations.ts. */
 
@@ -10,23 +10,10 @@ export type { LinkSource };
 export type PromptStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
 export type DeliveryStatus = 'pending' | 'delivered' | 'refused' | 'superseded';
 
-export interface PeopleTable {
+/** The people table: the domain's Person (src/domain.ts), with the columns the database fills or converts. */
+export interface PeopleTable extends Omit<DomainPerson, 'id' | 'suggestions' | 'welcomed_at' | 'last_seen_at' | 'profile_at' | 'created_at'> {
   id: Generated<number>;
-  platform: Platform;
-  /** Slack team id, Teams tenant id, or "sandbox". */
-  workspace_id: string;
-  chat_user_id: string;
-  display_name: string | null;
-  email: string | null;
-  individu_id: number | null;
-  link_source: LinkSource | null;
-  /** The platform's locale for the user, as last seen. */
-  locale: string | null;
-  /** The language the user chose with `/privacy language`; wins over `locale`. */
-  preferred_locale: string | null;
-  /** A role given in the store (by a manager); MANAGER_EMAILS applies on top. */
-  role: Role | null;
-  /** Suggestions from the driver's own answers (`/privacy suggestions off|on`); set on all of a driver's accounts. */
+  /** Set on all of a driver's accounts. */
   suggestions: Generated<boolean>;
   /** When the bot welcomed them (once, whatever install activities arrive); null: not yet. */
   welcomed_at: Timestamp | null;
