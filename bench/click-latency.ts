@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { startService } from '../adapters/service';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/log';
 import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
 import { FakeSlack } from '../test/support/fake-slack';

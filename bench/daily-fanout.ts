@@ -1,9 +1,9 @@
 import { type Insertable, sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { startService } from '../adapters/service';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/log';
 import { addDays } from '../src/ocean/dates';
-import { tripSlot } from '../src/privacy/suggestion-rule';
+import { tripSlot } from '../src/privacy/daily/suggestion-rule';
 import { Fleet } from '../src/sandbox/fleet';
 import { type AnsweredTripsTable, Store } from '../src/store';
 import { FakeSlack } from '../test/support/fake-slack';

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { translator } from '../src/i18n';
 import { OceanClient } from '../src/ocean';
 import type { Driver } from '../src/privacy/directory';
-import type { Actor } from '../src/privacy/people';
-import { ReportService } from '../src/privacy/reports';
+import type { Actor } from '../src/privacy/people/people';
+import { ReportService } from '../src/privacy/report/reports';
 import { line, now, withPeakRss } from './support';
 
 /**

@@ -1,7 +1,7 @@
 import { translator } from '../src/i18n';
 import { AnalysisResponse } from '../src/ocean/schemas';
-import { readAnalysis } from '../src/privacy/report-rows';
-import { ReportService } from '../src/privacy/reports';
+import { ReportService } from '../src/privacy/report/reports';
+import { readAnalysis } from '../src/privacy/report/rows';
 import { yearlyBench } from './report-yearly';
 import { line, now, runBench, withPeakRss } from './support';
 

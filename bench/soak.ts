@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
 import { OceanClient } from '../src/ocean';
-import { AnswerWindow } from '../src/privacy/answer-window';
-import { Outbox } from '../src/privacy/outbox';
+import { AnswerWindow } from '../src/privacy/daily/answer-window';
+import { Outbox } from '../src/privacy/daily/outbox';
+import { PromptMessages } from '../src/privacy/daily/prompt-messages';
+import { Suggestions } from '../src/privacy/daily/suggestions';
 import { ChatPorts } from '../src/privacy/ports';
-import { PromptMessages } from '../src/privacy/prompt-messages';
-import { Suggestions } from '../src/privacy/suggestions';
 import { Fleet } from '../src/sandbox/fleet';
 import { Store } from '../src/store';
 import { line, mb, now, runBench, startSimProcess } from './support';

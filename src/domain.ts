@@ -7,6 +7,40 @@ export type Platform = 'slack' | 'teams' | 'web';
 export type Role = 'driver' | 'manager';
 export type Choice = 'private' | 'professional';
 export type Locale = 'fr' | 'en';
+/** How a chat account was linked to an Ocean driver: by the same e-mail, or by a manager. */
+export type LinkSource = 'email' | 'manual';
+
+/**
+ * A person of the chat, one account on one platform, as the store keeps it (its people table's
+ * row; store/schema.ts checks that the two keep the same shape). The adapters address a message
+ * to a Person.
+ */
+export interface Person {
+  id: number;
+  platform: Platform;
+  /** Slack team id, Teams tenant id, or "sandbox". */
+  workspace_id: string;
+  chat_user_id: string;
+  display_name: string | null;
+  email: string | null;
+  /** The Ocean driver (individu) the account is linked to; null: not linked. */
+  individu_id: number | null;
+  link_source: LinkSource | null;
+  /** The platform's locale for the user, as last seen. */
+  locale: string | null;
+  /** The language the user chose with `/privacy language`; wins over `locale`. */
+  preferred_locale: string | null;
+  /** A role given in the store (by a manager); MANAGER_EMAILS applies on top. */
+  role: Role | null;
+  /** Suggestions from the driver's own answers (`/privacy suggestions off|on`). */
+  suggestions: boolean;
+  /** When the bot welcomed them; null: not yet. */
+  welcomed_at: Date | null;
+  last_seen_at: Date;
+  /** When the platform last said who they are; null when it never did. */
+  profile_at: Date | null;
+  created_at: Date;
+}
 
 /** Where and when a trip started, in the fleet's time zone (suggestions from a driver's own answers). */
 export interface TripSlot {

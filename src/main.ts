@@ -1,6 +1,6 @@
 import { type Service, startService } from '../adapters/service';
 import { type Config, ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import { createLogger } from './log';
 import { withSandboxOcean } from './sandbox/bootstrap';
 import { ephemeralDisk, ephemeralStoreRefusal } from './store/ephemeral';
 import { StoreError } from './store/errors';

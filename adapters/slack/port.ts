@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { request } from 'undici';
+import type { Person } from '../../src/domain';
 import { type ChannelTarget, ChatDeliveryError, type DiscoveredUser, type DiscoveringPort, type MessageRef } from '../../src/privacy/ports';
-import type { Person } from '../../src/store';
 import type { View } from '../../src/views/views';
 import { attachments } from '../../src/views/views';
 import { fallbackText, toBlocks } from './blocks';

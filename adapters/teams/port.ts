@@ -1,7 +1,8 @@
 import { CardFactory, type CloudAdapter, type ConversationReference, MessageFactory, type TurnContext } from 'botbuilder';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import type { Person } from '../../src/domain';
 import { type ChannelTarget, ChatDeliveryError, type ChatOpeningPort, type MessageRef, type OpenedChat } from '../../src/privacy/ports';
-import type { Person, Store } from '../../src/store';
+import type { Store } from '../../src/store';
 import type { View } from '../../src/views/views';
 import type { Card } from './cards';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { foldName as fold } from '../../src/privacy/people';
+import type { Person } from '../../src/domain';
+import { foldName as fold } from '../../src/privacy/directory';
 import type { DiscoveredUser, DiscoveringPort, MessageRef } from '../../src/privacy/ports';
-import type { Person } from '../../src/store';
 import type { View } from '../../src/views/views';
 
 /** One line of a web chat conversation: what the person typed, or a message of the bot. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type UnitRef, unitKind, unitRef } from '../domain';
 import type { Target } from '../privacy/people';
-import { isPeriodError, isPeriodWord, lastMonth, type Period, parsePeriod } from '../privacy/periods';
+import { isPeriodError, isPeriodWord, lastMonth, type Period, parsePeriod } from '../privacy/report';
 
 export type { Target };
 

@@ -1,12 +1,10 @@
 import type { Clock } from '../clock';
 import { yesterday } from '../ocean/dates';
-import type { AnswerWindow } from '../privacy/answer-window';
-import type { NonResponders } from '../privacy/non-responders';
-import { nonRespondersView, reminderOutcomeView } from '../privacy/non-responders-view';
+import type { AnswerWindow } from '../privacy/daily';
 import type { Actor, ChatRequest } from '../privacy/people';
-import type { Period } from '../privacy/periods';
 import type { Reach } from '../privacy/reach';
-import type { ReportService } from '../privacy/reports';
+import type { NonResponders, Period, ReportService } from '../privacy/report';
+import { nonRespondersView, reminderOutcomeView } from '../privacy/report';
 import type { Store } from '../store';
 import { decodeRemind } from '../views/payloads';
 import { type ActionOutcome, textView, type View } from '../views/views';

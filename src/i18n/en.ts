@@ -1,4 +1,4 @@
-import type { Catalogue } from './index';
+import type { Catalogue } from './catalogue';
 
 export const en: Catalogue = {
   common: {

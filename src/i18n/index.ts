@@ -5,9 +5,7 @@ import { en } from './en';
 import { fr } from './fr';
 import { dayOfMonth, frenchTypography } from './typography';
 
-type Widen<T> = T extends string ? string : { [K in keyof T]: Widen<T[K]> };
-/** The shape every catalogue must have: French's keys, any strings. */
-export type Catalogue = Widen<typeof fr>;
+export type { Catalogue } from './catalogue';
 
 export type { Locale };
 export const LOCALES: readonly Locale[] = ['fr', 'en'];

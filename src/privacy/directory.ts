@@ -196,3 +196,14 @@ export function buildSnapshot(people: IndividuEntry[], fleet: VehicleEntry[], lo
 function orgUnit(id: number | null | undefined, name: string | null | undefined): OrgUnit | null {
   return typeof id === 'number' && id > 0 ? { id, name: name?.trim() || `#${id}` } : null;
 }
+
+/** A name as people type it: case, accents and spacing do not matter. */
+export function foldName(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/^@/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}

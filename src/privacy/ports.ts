@@ -1,5 +1,4 @@
-import type { Platform } from '../domain';
-import type { Person } from '../store';
+import type { Person, Platform } from '../domain';
 import type { View } from '../views/views';
 
 /** Where a sent message lives, for updating it later. Platform-specific fields stay opaque. */

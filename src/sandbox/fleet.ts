@@ -163,7 +163,7 @@ export const EXCEPTIONAL_PRIVATE_INDEX = 6;
 /** A delivery round: every working day has more trips than one message shows (paging). */
 export const LONG_DAY_INDEX = 16;
 export const LONG_DAY_TRIPS = 24;
-/** Drivers whose last weeks of answers the sandbox seeds, so that suggestions show (privacy/sandbox-history.ts). */
+/** Drivers whose last weeks of answers the sandbox seeds, so that suggestions show (privacy/daily/sandbox-history.ts). */
 export const SEEDED_HISTORY_INDEXES = [9, 14, 17];
 export const FLEET_EMAIL_DOMAIN = 'transports-exemple.fr';
 export const INDIVIDU_ID_BASE = 1110000400;

@@ -33,7 +33,7 @@ export class HistoryTable {
   /**
    * For each trip, the driver's latest answered trips on its route and kind of day, started
    * before it and within `rule.windowMinutes` of its time of day: at most `rule.count`, in one
-   * query for every trip of a prompt (the rule in privacy/suggestion-rule.ts decides); none at
+   * query for every trip of a prompt (the rule in privacy/daily/suggestion-rule.ts decides); none at
    * all when the driver turned suggestions off.
    */
   async near(individuId: number, trips: readonly (TripSlot & { tripId: number })[], rule: { count: number; windowMinutes: number }): Promise<HistoryRow[]> {

@@ -1,8 +1,8 @@
 import { type Expression, type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock';
 import type { Platform, Role } from '../domain';
+import type { ChatIdentity, SeenPerson } from './identity';
 import type { Database, LinkSource, Person } from './schema';
-import type { ChatIdentity, SeenPerson } from './store';
 
 /** Chat users the bot has met or found, and their link to an Ocean driver. */
 export class PeopleTable {

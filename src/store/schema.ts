@@ -1,32 +1,19 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Choice, Platform, Role } from '../domain';
+import type { Choice, Person as DomainPerson, LinkSource, Platform } from '../domain';
 
 /** Kysely's view of the tables created by the migrations in ./migrations.ts. */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export type LinkSource = 'email' | 'manual';
+export type { LinkSource };
 export type PromptStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
 export type DeliveryStatus = 'pending' | 'delivered' | 'refused' | 'superseded';
 
-export interface PeopleTable {
+/** The people table: the domain's Person (src/domain.ts), with the columns the database fills or converts. */
+export interface PeopleTable extends Omit<DomainPerson, 'id' | 'suggestions' | 'welcomed_at' | 'last_seen_at' | 'profile_at' | 'created_at'> {
   id: Generated<number>;
-  platform: Platform;
-  /** Slack team id, Teams tenant id, or "sandbox". */
-  workspace_id: string;
-  chat_user_id: string;
-  display_name: string | null;
-  email: string | null;
-  individu_id: number | null;
-  link_source: LinkSource | null;
-  /** The platform's locale for the user, as last seen. */
-  locale: string | null;
-  /** The language the user chose with `/privacy language`; wins over `locale`. */
-  preferred_locale: string | null;
-  /** A role given in the store (by a manager); MANAGER_EMAILS applies on top. */
-  role: Role | null;
-  /** Suggestions from the driver's own answers (`/privacy suggestions off|on`); set on all of a driver's accounts. */
+  /** Set on all of a driver's accounts. */
   suggestions: Generated<boolean>;
   /** When the bot welcomed them (once, whatever install activities arrive); null: not yet. */
   welcomed_at: Timestamp | null;
@@ -191,7 +178,11 @@ export interface Database {
   report_channels: ReportChannelsTable;
 }
 
-export type Person = Selectable<PeopleTable>;
+/** The domain's Person is the people table's row: the check below fails to compile if the two part. */
+export type Person = DomainPerson;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Holds<T extends true> = T;
+export type PersonRowIsDomainPerson = Holds<Same<Selectable<PeopleTable>, DomainPerson>>;
 export type NewPerson = Insertable<PeopleTable>;
 export type PersonUpdate = Updateable<PeopleTable>;
 export type DailyPromptRow = Selectable<DailyPromptsTable>;

@@ -1,6 +1,5 @@
 import { type Kysely, type MigrationProvider, Migrator, sql } from 'kysely';
 import { type Clock, systemClock } from '../clock';
-import type { Platform } from '../domain';
 import { AnswerTable } from './answers';
 import { AuditTable } from './audit';
 import { type ConnectOptions, connect } from './connect';
@@ -18,17 +17,7 @@ import { RunTable } from './runs';
 import type { Database } from './schema';
 import { soon, urgently } from './urgent';
 
-export interface ChatIdentity {
-  platform: Platform;
-  workspaceId: string;
-  chatUserId: string;
-}
-
-export interface SeenPerson extends ChatIdentity {
-  displayName?: string | null;
-  email?: string | null;
-  locale?: string | null;
-}
+export type { ChatIdentity, SeenPerson } from './identity';
 
 export interface StoreOptions extends ConnectOptions {
   clock?: Clock;

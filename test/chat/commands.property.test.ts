@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type CommandError, parseLine, parseSlash } from '../../src/chat/commands';
 import { translator } from '../../src/i18n';
-import { isPeriodError, parsePeriod } from '../../src/privacy/periods';
+import { isPeriodError, parsePeriod } from '../../src/privacy/report/periods';
 import { decodeAnswer, decodePeriodRef, decodeRemind, decodeScheduleState, encodeAnswer, encodeRemind } from '../../src/views/payloads';
 
 const ctx = { now: new Date('2026-11-25T07:30:00Z'), zone: 'Europe/Paris' };

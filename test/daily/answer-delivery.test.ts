@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/clock';
-import { isUnconfirmed } from '../../src/privacy/answer-status';
-import { promptTrips } from '../../src/privacy/trip';
+import { isUnconfirmed } from '../../src/privacy/daily/answer-status';
+import { promptTrips } from '../../src/privacy/trips/trip';
 import { OceanSimulator } from '../../src/sandbox/simulator';
 import { eventually, startTestService, TEST_DAY, TEST_NOW, type TestService } from '../support/service';
 import { blockActionsBody, post, sign } from '../support/slack-requests';

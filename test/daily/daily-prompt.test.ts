@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { ManualClock } from '../../src/clock';
 import { localDayBounds, yesterday } from '../../src/ocean/dates';
-import { promptTrips } from '../../src/privacy/trip';
+import { promptTrips } from '../../src/privacy/trips/trip';
 import { NO_EMAIL_INDEXES, NO_VEHICLE_INDEXES, RECURRING_PRIVATE_INDEXES, SHARED_VEHICLE_INDEXES } from '../../src/sandbox/fleet';
 import { OceanSimulator } from '../../src/sandbox/simulator';
 import { addFleetToSlack, eventually, promptsPerChannel, startTestService, TEST_DAY, TEST_NOW } from '../support/service';

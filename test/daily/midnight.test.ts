@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 import { ManualClock } from '../../src/clock';
 import { OceanClient } from '../../src/ocean';
 import { OceanDirectory } from '../../src/privacy/directory';
-import { promptTrips } from '../../src/privacy/trip';
-import { TripsService } from '../../src/privacy/trips';
+import { promptTrips } from '../../src/privacy/trips/trip';
+import { TripsService } from '../../src/privacy/trips/trips';
 import { OceanSimulator } from '../../src/sandbox/simulator';
 import { startTestService, TEST_NOW } from '../support/service';
 

@@ -1,4 +1,4 @@
-import { promptTrips } from '../../src/privacy/trip';
+import { promptTrips } from '../../src/privacy/trips/trip';
 import type { View } from '../../src/views/views';
 import { clicked, typed, user } from '../support/chat';
 import { addFleetToSlack, eventually, startTestService, type TestService } from '../support/service';

@@ -1,4 +1,4 @@
-import { promptTrips } from '../../src/privacy/trip';
+import { promptTrips } from '../../src/privacy/trips/trip';
 import { RECURRING_PRIVATE_INDEXES } from '../../src/sandbox/fleet';
 import type { View } from '../../src/views/views';
 import { clicked, user } from '../support/chat';

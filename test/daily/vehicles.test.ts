@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/clock';
 import { OceanDirectory, privateModeOff } from '../../src/privacy/directory';
-import { TripsService } from '../../src/privacy/trips';
+import { TripsService } from '../../src/privacy/trips/trips';
 import { SHARED_VEHICLE_INDEXES } from '../../src/sandbox/fleet';
 import type { SimulatorOptions } from '../../src/sandbox/simulator';
 import { startOcean } from '../support/ocean';

@@ -1,4 +1,4 @@
-import { promptTrips } from '../../src/privacy/trip';
+import { promptTrips } from '../../src/privacy/trips/trip';
 import { clicked, user } from '../support/chat';
 import { addFleetToSlack, startTestService, TEST_DAY, type TestService } from '../support/service';
 import { plain } from '../support/text';

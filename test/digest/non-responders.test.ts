@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promptTrips } from '../../src/privacy/trip';
+import { promptTrips } from '../../src/privacy/trips/trip';
 import { cardsOf } from '../support/cards';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { blockActionsBody, post, sign, slashBody } from '../support/slack-requests';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, REDACTED_PATHS } from '../../src/logger';
+import { createLogger, REDACTED_PATHS } from '../../src/log';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 import { blockActionsBody, post, SIGNING_SECRET, sign, slashBody, viewSubmissionBody } from '../support/slack-requests';
 

@@ -1,4 +1,4 @@
-import type { Period } from '../../src/privacy/periods';
+import type { Period } from '../../src/privacy/report/periods';
 import { user } from '../support/chat';
 import { startTestService, type TestService } from '../support/service';
 

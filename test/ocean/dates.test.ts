@@ -11,7 +11,7 @@ import {
   toOceanDateTime,
   yesterday,
 } from '../../src/ocean/dates';
-import { tripSlot } from '../../src/privacy/suggestion-rule';
+import { tripSlot } from '../../src/privacy/daily/suggestion-rule';
 
 describe("Ocean's date formats", () => {
   it('writes date-times in UTC with a literal Z, as every documented example does', () => {

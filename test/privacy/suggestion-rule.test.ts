@@ -1,7 +1,7 @@
 import { parseLine, parseSlash } from '../../src/chat/commands';
 import { translator } from '../../src/i18n';
-import { suggestionReason } from '../../src/privacy/prompt-view';
-import { type HistoryRow, suggest, tripSlot } from '../../src/privacy/suggestion-rule';
+import { suggestionReason } from '../../src/privacy/daily/prompt-view';
+import { type HistoryRow, suggest, tripSlot } from '../../src/privacy/daily/suggestion-rule';
 import { decodeAcceptSuggestions, encodeAcceptSuggestions } from '../../src/views/payloads';
 
 const ZONE = 'Europe/Paris';

@@ -1,10 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { translator } from '../../src/i18n';
-import { shownDistances } from '../../src/privacy/day-distances';
-import { localeOf } from '../../src/privacy/people';
-import { MAX_TRIPS_PER_MESSAGE } from '../../src/privacy/prompt-view';
-import { promptTrips } from '../../src/privacy/trip';
+import { shownDistances } from '../../src/privacy/daily/day-distances';
+import { MAX_TRIPS_PER_MESSAGE } from '../../src/privacy/daily/prompt-view';
+import { localeOf } from '../../src/privacy/people/people';
+import { promptTrips } from '../../src/privacy/trips/trip';
 import { user } from '../support/chat';
 import { addFleetToSlack, eventually, startTestService, TEST_DAY, type TestService } from '../support/service';
 import { blockActionsBody, post, sign } from '../support/slack-requests';

@@ -4,13 +4,13 @@ import { toBlocks } from '../../adapters/slack/blocks';
 import { toCard } from '../../adapters/teams/cards';
 import { translator } from '../../src/i18n';
 import { AnalysisResponse } from '../../src/ocean/schemas';
-import type { Benefit } from '../../src/privacy/benefit-in-kind';
-import { benefitCsv, benefitView } from '../../src/privacy/benefit-view';
-import type { Period } from '../../src/privacy/periods';
-import type { ChartBar } from '../../src/privacy/report-chart';
-import { PeriodKeys } from '../../src/privacy/report-keys';
-import { mergeReports, prorate, type ReportData, readAnalysis, readPiece, sumRows } from '../../src/privacy/report-rows';
-import { ReportService } from '../../src/privacy/reports';
+import type { Benefit } from '../../src/privacy/report/benefit-in-kind';
+import { benefitCsv, benefitView } from '../../src/privacy/report/benefit-view';
+import type { ChartBar } from '../../src/privacy/report/chart';
+import { PeriodKeys } from '../../src/privacy/report/keys';
+import type { Period } from '../../src/privacy/report/periods';
+import { ReportService } from '../../src/privacy/report/reports';
+import { mergeReports, prorate, type ReportData, readAnalysis, readPiece, sumRows } from '../../src/privacy/report/rows';
 import type { Block, View } from '../../src/views/views';
 
 /*

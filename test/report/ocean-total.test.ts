@@ -1,5 +1,5 @@
 import { AnalysisResponse } from '../../src/ocean/schemas';
-import { readAnalysis } from '../../src/privacy/report-rows';
+import { readAnalysis } from '../../src/privacy/report/rows';
 
 /*
  * Reports show the sum of their rows. Ocean's own total of the tree is compared with that sum and

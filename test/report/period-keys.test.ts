@@ -1,11 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import { translator } from '../../src/i18n';
 import { AnalysisResponse } from '../../src/ocean/schemas';
-import { benefitCsv, benefitView } from '../../src/privacy/benefit-view';
-import type { Period } from '../../src/privacy/periods';
-import { PeriodKeys } from '../../src/privacy/report-keys';
-import { prorate, type ReportData, readAnalysis, sumRows } from '../../src/privacy/report-rows';
-import { ReportService } from '../../src/privacy/reports';
+import { benefitCsv, benefitView } from '../../src/privacy/report/benefit-view';
+import { PeriodKeys } from '../../src/privacy/report/keys';
+import type { Period } from '../../src/privacy/report/periods';
+import { ReportService } from '../../src/privacy/report/reports';
+import { prorate, type ReportData, readAnalysis, sumRows } from '../../src/privacy/report/rows';
 import type { Block, View } from '../../src/views/views';
 import { plain } from '../support/text';
 

@@ -1,10 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
 import { translator } from '../../src/i18n';
-import type { Period } from '../../src/privacy/periods';
-import { barChartPng, barChartSvg, type ChartBar, MAX_CHART_BARS } from '../../src/privacy/report-chart';
-import { sumRows } from '../../src/privacy/report-rows';
-import { ReportService } from '../../src/privacy/reports';
+import { barChartPng, barChartSvg, type ChartBar, MAX_CHART_BARS } from '../../src/privacy/report/chart';
+import type { Period } from '../../src/privacy/report/periods';
+import { ReportService } from '../../src/privacy/report/reports';
+import { sumRows } from '../../src/privacy/report/rows';
 import type { Block, View } from '../../src/views/views';
 import { user } from '../support/chat';
 import { startTestService, type TestService } from '../support/service';

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { PNG } from 'pngjs';
 import { toBlocks } from '../../adapters/slack/blocks';
 import { translator } from '../../src/i18n';
-import type { Period } from '../../src/privacy/periods';
+import type { Period } from '../../src/privacy/report/periods';
 import type { Block, View } from '../../src/views/views';
 import { typed, user } from '../support/chat';
 import { startTestService, type TestService } from '../support/service';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../src/clock';
-import { AnswerWindow, dayToRun } from '../../src/privacy/answer-window';
+import { AnswerWindow, dayToRun } from '../../src/privacy/daily/answer-window';
 import { LONG_DAY_INDEX, LONG_DAY_TRIPS, SEEDED_HISTORY_INDEXES } from '../../src/sandbox/fleet';
 import type { View } from '../../src/views/views';
 import { startTestService, TEST_NOW, type TestService } from '../support/service';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import * as S from '../../src/ocean/schemas';
-import { readAnalysis } from '../../src/privacy/report-rows';
+import { readAnalysis } from '../../src/privacy/report/rows';
 import { teamsActivity } from '../support/fake-connector';
 import { startTestService, TEST_DAY, type TestService } from '../support/service';
 import { post, sign, slashBody } from '../support/slack-requests';

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/clock';
-import { SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES } from '../../src/privacy/suggestion-rule';
+import { SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES } from '../../src/privacy/daily/suggestion-rule';
 
 const RULE = { count: SUGGESTION_AGREEING, windowMinutes: SUGGESTION_WINDOW_MINUTES };
 

@@ -1,6 +1,6 @@
 import type { ActionOutcome } from '../../src/chat/router';
 import type { Platform } from '../../src/domain';
-import type { ChatRequest } from '../../src/privacy/people';
+import type { ChatRequest } from '../../src/privacy/people/people';
 import type { Profile } from '../../src/privacy/ports';
 import type { View } from '../../src/views/views';
 import type { TestService } from './service';

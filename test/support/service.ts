@@ -3,7 +3,7 @@ import { type Service, startService } from '../../adapters/service';
 import type { CoreOptions } from '../../src/app';
 import { type Clock, ManualClock } from '../../src/clock';
 import type { Config, TeamsInstallSettings } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/log';
 import { MANAGER_INDEX } from '../../src/sandbox/fleet';
 import { OceanSimulator, type SimulatorOptions } from '../../src/sandbox/simulator';
 import type { Store } from '../../src/store';

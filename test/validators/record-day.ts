@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { tripSlot } from '../../src/privacy/suggestion-rule';
+import { tripSlot } from '../../src/privacy/daily/suggestion-rule';
 import { MANAGER_INDEX } from '../../src/sandbox/fleet';
 import { recordAnswered } from '../../src/store/history';
 import { teamsActivity } from '../support/fake-connector';

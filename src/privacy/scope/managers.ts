@@ -1,7 +1,6 @@
 import { describeRef, type ManagerSetting, type UnitRef } from '../../domain';
 import type { Log } from '../../log';
-import type { Driver, OceanDirectory } from '../directory';
-import { foldName } from '../people';
+import { type Driver, foldName, type OceanDirectory } from '../directory';
 import { Scope, type Unit } from './scope';
 
 /** A scope naming an entity or a group Ocean does not have (or a name two of them share). */
