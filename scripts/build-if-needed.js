@@ -2,7 +2,6 @@
 // `npm start` builds first when dist/ is missing or older than the sources (a fresh clone: about
 // 30 s). Platforms build at deploy time (`npm run build`, which Heroku-style Node buildpacks run
 // by themselves) and then prune devDependencies: with TypeScript gone, dist/ is used as built.
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -45,5 +44,5 @@ if (!built || fs.statSync(marker).mtimeMs < sources) {
     process.exit(1);
   }
   process.stderr.write(built ? 'Building (tsc): the sources changed…\n' : 'Building (tsc, about 30 s on the first start)…\n');
-  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  require('./build').build(tsc);
 }
