@@ -105,7 +105,6 @@ export class OverviewService {
   private day({ prompt, answers, unanswered }: OpenDay, t: Translator, offset: number, suggestions: Map<number, Suggestion>): Block[] {
     const { zone, window } = this.deps;
     const { asked } = promptTrips(prompt);
-    const answered = new Set(answers.map((a) => a.trip_id));
     const distances = shownDistances(asked.map((trip) => trip.distanceMeter));
     const lastDay = window.lastDay(prompt.day) <= localDay(this.deps.clock.now(), zone);
     const blocks: Block[] = [
@@ -116,10 +115,11 @@ export class OverviewService {
         tone: lastDay ? 'warning' : 'muted',
       },
     ];
-    let listed = 0;
+    // The same trips the suggestions were read for.
+    const listedIds = new Set(listedTrips(prompt, answers).map((trip) => trip.id));
+    const listed = listedIds.size;
     asked.forEach((trip, index) => {
-      if (answered.has(trip.id) || listed >= MAX_TRIPS_PER_DAY_SHOWN) return;
-      listed += 1;
+      if (!listedIds.has(trip.id)) return;
       const suggestion = suggestions.get(trip.id);
       blocks.push({
         type: 'item',
