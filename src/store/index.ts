@@ -1,2 +1,3 @@
+export type { PromptWithAnswers } from './prompts';
 export type * from './schema';
 export * from './store';

@@ -2,6 +2,7 @@ import { type Expression, type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock';
 import type { Platform, Role } from '../domain';
 import type { ChatIdentity, SeenPerson } from './identity';
+import { type PromptWithAnswers, promptsWithAnswersFromJson, recentWithAnswersJson } from './prompts';
 import type { Database, LinkSource, Person } from './schema';
 
 /** Chat users the bot has met or found, and their link to an Ocean driver. */
@@ -64,14 +65,24 @@ export class PeopleTable {
 
   /**
    * `meet`, and with `claimKey` the request's claim (as Store.claim makes it) in the same
-   * statement: what a command's first read costs. `claimed` is true when the key was new.
+   * statement: what a command's first read costs. `claimed` is true when the key was new. With
+   * `promptsSince`, the same statement reads the person's recent prompts with their answers too
+   * (as PromptTable.recentWithAnswers gives them, for the driver the store links them to):
+   * a `/privacy` needs nothing else.
    */
-  async meetClaiming(identity: ChatIdentity, now: Date, seenBefore: Date, claimKey?: string): Promise<{ met: Met | undefined; claimed: boolean }> {
+  async meetClaiming(
+    identity: ChatIdentity,
+    now: Date,
+    seenBefore: Date,
+    claimKey?: string,
+    promptsSince?: string,
+  ): Promise<{ met: Met | undefined; claimed: boolean; prompts?: PromptWithAnswers[] }> {
     const claim =
       claimKey === undefined
         ? sql`select null::text as key where false`
         : sql`insert into handled_requests (key, handled_at) values (${claimKey.slice(0, 300)}, ${now}) on conflict (key) do nothing returning key`;
-    const { rows } = await sql<(Person & { forgotten: boolean }) | { id: null; claimed: boolean }>`
+    const prompts = promptsSince === undefined ? sql`null` : recentWithAnswersJson(sql.ref('found.individu_id'), promptsSince);
+    const { rows } = await sql<(Person & { forgotten: boolean }) | { id: null; claimed: boolean; prompts: unknown }>`
       with found as (
         select * from people where platform = ${identity.platform} and workspace_id = ${identity.workspaceId} and chat_user_id = ${identity.chatUserId}
       ),
@@ -79,12 +90,18 @@ export class PeopleTable {
         update people set last_seen_at = ${now} from found where people.id = found.id and found.last_seen_at < ${seenBefore} returning people.id
       ),
       claimed as (${claim})
-      select found.*, exists (select 1 from forgotten f where f.individu_id = found.individu_id) as forgotten, exists (select 1 from claimed) as claimed
+      select found.*, exists (select 1 from forgotten f where f.individu_id = found.individu_id) as forgotten, exists (select 1 from claimed) as claimed,
+        ${prompts} as prompts
       from (select 1) as one left join found on true`.execute(this.db);
-    const row = rows[0] as (Person & { forgotten: boolean; claimed: boolean }) | undefined;
+    const row = rows[0] as (Person & { forgotten: boolean; claimed: boolean; prompts: unknown }) | undefined;
     if (!row) return { met: undefined, claimed: claimKey === undefined };
-    const { claimed, ...rest } = row;
-    return { met: rest.id === null ? undefined : split(rest), claimed: claimKey === undefined || Boolean(claimed) };
+    const { claimed, prompts: read, ...rest } = row;
+    const met = rest.id === null ? undefined : split(rest);
+    return {
+      met,
+      claimed: claimKey === undefined || Boolean(claimed),
+      ...(promptsSince !== undefined && met?.person.individu_id != null ? { prompts: promptsWithAnswersFromJson(read) } : {}),
+    };
   }
 
   find(identity: ChatIdentity): Promise<Person | undefined> {

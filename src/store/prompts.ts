@@ -1,6 +1,29 @@
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Clock } from '../clock';
 import type { DailyPromptRow, Database, PromptMessageRow, TripAnswerRow } from './schema';
+
+/** A sent prompt with its latest answer per trip. */
+export interface PromptWithAnswers {
+  prompt: DailyPromptRow;
+  answers: TripAnswerRow[];
+}
+
+/**
+ * A driver's sent prompts since a day, newest first, each with its answers, as one JSON value: a
+ * statement of its own (PromptTable.recentWithAnswers) or a column of another's.
+ */
+export function recentWithAnswersJson(individuId: number | Expression<number | null>, since: string): RawBuilder<unknown> {
+  return sql`(select json_agg(r order by r.day desc) from (
+      select p.*, (select json_agg(a order by a.id) from trip_answers a where a.prompt_id = p.id) as answers
+      from daily_prompts p
+      where p.individu_id = ${individuId} and p.day >= ${since} and p.status = 'sent') r)`;
+}
+
+/** What recentWithAnswersJson gives, as rows (prompts as PromptTable.recent, answers as AnswerTable.latest). */
+export function promptsWithAnswersFromJson(value: unknown): PromptWithAnswers[] {
+  const rows = (value ?? []) as (DailyPromptRow & { answers: TripAnswerRow[] | null })[];
+  return rows.map(({ answers, ...prompt }) => ({ prompt: promptFromJson(prompt), answers: latestOf(answers ?? []) }));
+}
 
 /** Daily prompts, one per driver and day, and the messages that show them. */
 export class PromptTable {
@@ -118,15 +141,11 @@ export class PromptTable {
 
   /**
    * `recent`, each prompt with its latest answer per trip (as AnswerTable.latest gives them), in
-   * one statement: what `/privacy` reads.
+   * one statement: what `/privacy` reads (it reads them with who is asking: PeopleTable.meetClaiming).
    */
-  async recentWithAnswers(individuId: number, since: string): Promise<{ prompt: DailyPromptRow; answers: TripAnswerRow[] }[]> {
-    const { rows } = await sql<DailyPromptRow & { answers: TripAnswerRow[] | null }>`
-      select p.*, (select json_agg(a order by a.id) from trip_answers a where a.prompt_id = p.id) as answers
-      from daily_prompts p
-      where p.individu_id = ${individuId} and p.day >= ${since} and p.status = 'sent'
-      order by p.day desc`.execute(this.db);
-    return rows.map(({ answers, ...prompt }) => ({ prompt: prompt as DailyPromptRow, answers: latestOf(answers ?? []) }));
+  async recentWithAnswers(individuId: number, since: string): Promise<PromptWithAnswers[]> {
+    const { rows } = await sql<{ prompts: unknown }>`select ${recentWithAnswersJson(individuId, since)} as prompts`.execute(this.db);
+    return promptsWithAnswersFromJson(rows[0]?.prompts);
   }
 
   /**
@@ -235,6 +254,21 @@ function messageFromJson(row: PromptMessageRow): PromptMessageRow {
     person_id: row.person_id === null ? null : Number(row.person_id),
     expires_at: row.expires_at === null ? null : new Date(row.expires_at),
     created_at: new Date(row.created_at),
+  };
+}
+
+/** A prompt row as json_agg gives it: timestamps back to Dates, ids to numbers (the day stays a string, as the store reads it). */
+function promptFromJson(row: DailyPromptRow): DailyPromptRow {
+  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return {
+    ...row,
+    id: Number(row.id),
+    individu_id: Number(row.individu_id),
+    person_id: row.person_id === null ? null : Number(row.person_id),
+    claimed_at: new Date(row.claimed_at),
+    send_started_at: date(row.send_started_at),
+    sent_at: date(row.sent_at),
+    reminded_at: date(row.reminded_at),
   };
 }
 

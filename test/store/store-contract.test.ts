@@ -143,6 +143,14 @@ describe.each(targets)('the store on $name', (target) => {
         ['2026-11-23', 0],
       ]);
       expect(await store.prompts.recentWithAnswers(7, '2026-11-20')).toEqual(expected);
+      // Read with who is asking (a /privacy's first statement): the same, for the driver the person is linked to.
+      const now = clock.now();
+      expect((await store.people.meetClaiming(alice, now, now, 'slack:read-with', '2026-11-20')).prompts).toBeUndefined();
+      await store.people.link(person.id, 7, 'email');
+      const met = await store.people.meetClaiming(alice, now, now, 'slack:read-with-linked', '2026-11-20');
+      expect(met.claimed).toBe(true);
+      expect(met.prompts).toEqual(expected);
+      expect((await store.people.meetClaiming(alice, now, now, undefined, '2026-11-25')).prompts).toEqual([]);
     });
 
     describe('the history suggestions learn from', () => {

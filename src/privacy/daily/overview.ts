@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock';
 import type { Translator } from '../../i18n';
 import { localDay } from '../../ocean/dates';
-import type { DailyPromptRow, Store, TripAnswerRow } from '../../store';
+import type { DailyPromptRow, PromptWithAnswers, Store, TripAnswerRow } from '../../store';
 import { encodeAnswer, encodeOverviewDays, encodePage } from '../../views/payloads';
 import { ACTION_IDS, type Block, type ButtonAction, type View } from '../../views/views';
 import { promptTrips, type Trip } from '../trips';
@@ -55,16 +55,21 @@ export interface OverviewDeps {
 export class OverviewService {
   constructor(private readonly deps: OverviewDeps) {}
 
-  async of(subject: OverviewSubject, offset = 0): Promise<Overview> {
+  /** The first day whose prompts count: read with who is asking by a `/privacy` (PeopleService.identifyClaiming), passed to `of`. */
+  since(): string {
+    return new Date(this.deps.clock.now().getTime() - PENDING_DAYS * 86_400_000).toISOString().slice(0, 10);
+  }
+
+  /** The overview from `offset` (an open day's rank); `read`: the subject's prompts since `since()`, when already read. */
+  async of(subject: OverviewSubject, offset = 0, read?: readonly PromptWithAnswers[]): Promise<Overview> {
     const { store, window } = this.deps;
     const t = subject.t;
-    const since = new Date(this.deps.clock.now().getTime() - PENDING_DAYS * 86_400_000).toISOString().slice(0, 10);
     let open = 0;
     let delivered = 0;
     let inFlight = 0;
     const days: OpenDay[] = [];
-    // The prompts with their answers, in one statement.
-    for (const { prompt, answers } of await store.prompts.recentWithAnswers(subject.individuId, since)) {
+    // The prompts with their answers, in one statement (none when read already).
+    for (const { prompt, answers } of read ?? (await store.prompts.recentWithAnswers(subject.individuId, this.since()))) {
       delivered += answers.filter((a) => a.status === 'delivered').length;
       inFlight += answers.filter((a) => a.status === 'pending').length;
       // A closed day can no longer be answered: it is not pending any more.
