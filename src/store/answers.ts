@@ -1,8 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock';
 import type { Choice } from '../domain';
-import { type AnsweredTrip, recordAnswered } from './history';
-import { claimRequest } from './requests';
+import { type AnsweredTrip, answeredRows } from './history';
 import type { Database, DeliveryStatus, TripAnswerRow } from './schema';
 
 /** Drivers' answers and their delivery to Ocean (the outbox). */
@@ -38,62 +37,32 @@ export class AnswerTable {
     const choices = new Map<number, Choice>();
     for (const tripId of input.tripIds ?? []) if (input.choice) choices.set(tripId, input.choice);
     for (const pick of input.picks ?? []) choices.set(pick.tripId, pick.choice);
+    // Locks are taken in one order (the trips' ids): two clicks on overlapping trips never wait on each other in a circle.
+    const tripIds = [...choices.keys()].sort((a, b) => a - b);
+    // Five round trips whatever the number of trips: begin, the claim with the locks, the latest
+    // answers, every write, commit.
     return this.db.transaction().execute(async (trx) => {
-      if (input.requestKey && !(await claimRequest(trx, input.requestKey, now))) return { replayed: true, created: 0, tripIds: [] };
-      let created = 0;
-      const written: number[] = [];
-      // Locks taken in one order: two clicks on overlapping trips never wait on each other in a circle.
-      for (const tripId of [...choices.keys()].sort((a, b) => a - b)) {
-        const choice = choices.get(tripId) as Choice;
-        await sql`select pg_advisory_xact_lock(hashtextextended(${`trip:${tripId}`}, 0))`.execute(trx);
-        const latest = await trx
-          .selectFrom('trip_answers')
-          .select(['choice', 'status'])
-          .where('prompt_id', '=', input.promptId)
-          .where('trip_id', '=', tripId)
-          .orderBy('id', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        if (latest && input.onlyUnanswered) continue;
-        if (latest && latest.choice === choice && latest.status !== 'refused') continue;
-        // The earlier answer not yet delivered is superseded in the statement that inserts the new one.
-        await trx
-          .with('superseded', (db) =>
-            db
-              .updateTable('trip_answers')
-              .set({ status: 'superseded' })
-              .where('prompt_id', '=', input.promptId)
-              .where('trip_id', '=', tripId)
-              .where('status', '=', 'pending')
-              .returning('id'),
-          )
-          .insertInto('trip_answers')
-          .values({
-            prompt_id: input.promptId,
-            trip_id: tripId,
-            choice,
-            answered_by: input.answeredBy,
-            answered_at: now,
-            status: 'pending',
-            next_attempt_at: now,
-            last_error: null,
-            delivered_at: null,
-            locked_until: null,
-            locked_by: null,
-          })
-          .execute();
-        const answered = input.history?.trips.get(tripId);
-        if (answered && input.history) await recordAnswered(trx, input.history.individuId, answered, choice, now);
-        created += 1;
-        written.push(tripId);
-      }
-      if (created && input.audit) {
-        await trx
-          .insertInto('audit_log')
-          .values({ at: now, actor: input.audit.actor, action: 'answer', subject: `prompt:${input.promptId}`, details: JSON.stringify(input.audit.details) })
-          .execute();
-      }
-      return { replayed: false, created, tripIds: written };
+      if (!(await claimAndLock(trx, input.requestKey, tripIds, now))) return { replayed: true, created: 0, tripIds: [] };
+      // Read after the locks, in a statement of its own: it sees every answer committed before them.
+      const latest = tripIds.length
+        ? await trx
+            .selectFrom('trip_answers')
+            .distinctOn('trip_id')
+            .select(['trip_id', 'choice', 'status'])
+            .where('prompt_id', '=', input.promptId)
+            .where('trip_id', 'in', tripIds)
+            .orderBy('trip_id')
+            .orderBy('id', 'desc')
+            .execute()
+        : [];
+      const latestOf = new Map(latest.map((row) => [Number(row.trip_id), row]));
+      const written = tripIds.filter((tripId) => {
+        const before = latestOf.get(tripId);
+        if (before && input.onlyUnanswered) return false;
+        return !(before && before.choice === choices.get(tripId) && before.status !== 'refused');
+      });
+      if (written.length) await writeAnswers(trx, { ...input, now, picks: written.map((tripId) => ({ tripId, choice: choices.get(tripId) as Choice })) });
+      return { replayed: false, created: written.length, tripIds: written };
     });
   }
 
@@ -227,4 +196,102 @@ export class AnswerTable {
     const oldest = rows.find((r) => r.status === 'pending')?.oldest;
     return { pending: of('pending'), refused: of('refused'), delivered: of('delivered'), oldestPendingAt: oldest ? new Date(oldest as Date) : null };
   }
+}
+
+/**
+ * The request claimed (when it has a key) and each trip's lock taken, in one statement: false
+ * when the request was handled already. The locks follow the order of `tripIds`.
+ */
+async function claimAndLock(trx: Kysely<Database>, requestKey: string | undefined, tripIds: readonly number[], now: Date): Promise<boolean> {
+  const claimed = requestKey === undefined ? sql<boolean>`true` : sql<boolean>`exists (select 1 from claimed)`;
+  const claim =
+    requestKey === undefined
+      ? sql`select null::text as key where false`
+      : sql`insert into handled_requests (key, handled_at) values (${requestKey.slice(0, 300)}, ${now}) on conflict (key) do nothing returning key`;
+  const keys = tripIds.map((tripId) => `trip:${tripId}`);
+  const { rows } = await sql<{ claimed: boolean }>`
+    with claimed as (${claim})
+    select ${claimed} as claimed,
+      (select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(${keys}::text[]) as u(k)) as locked`.execute(trx);
+  return Boolean(rows[0]?.claimed);
+}
+
+/**
+ * New pending answers for `picks`, in one statement: the earlier ones not yet delivered
+ * superseded (Ocean only needs the last choice), the driver's history and the audit log written.
+ */
+async function writeAnswers(
+  trx: Kysely<Database>,
+  input: {
+    promptId: number;
+    picks: { tripId: number; choice: Choice }[];
+    answeredBy: number;
+    now: Date;
+    audit?: { actor: string; details: unknown };
+    history?: { individuId: number; trips: ReadonlyMap<number, AnsweredTrip> };
+  },
+): Promise<void> {
+  const { promptId, picks, now } = input;
+  const history = input.history;
+  const answered = history
+    ? picks.flatMap(({ tripId, choice }) => {
+        const trip = history.trips.get(tripId);
+        return trip ? [{ trip, choice }] : [];
+      })
+    : [];
+  let query = trx
+    .with('superseded', (db) =>
+      db
+        .updateTable('trip_answers')
+        .set({ status: 'superseded' })
+        .where('prompt_id', '=', promptId)
+        .where(
+          'trip_id',
+          'in',
+          picks.map((p) => p.tripId),
+        )
+        .where('status', '=', 'pending')
+        .returning('id'),
+    )
+    .with('inserted', (db) =>
+      db
+        .insertInto('trip_answers')
+        .values(
+          picks.map(({ tripId, choice }) => ({
+            prompt_id: promptId,
+            trip_id: tripId,
+            choice,
+            answered_by: input.answeredBy,
+            answered_at: now,
+            status: 'pending' as const,
+            next_attempt_at: now,
+            last_error: null,
+            delivered_at: null,
+            locked_until: null,
+            locked_by: null,
+          })),
+        )
+        .returning('id'),
+    );
+  if (history && answered.length)
+    query = query.with('history', (db) =>
+      db
+        .insertInto('answered_trips')
+        .values(answeredRows(history.individuId, answered, now))
+        .onConflict((oc) =>
+          oc.columns(['individu_id', 'trip_id']).doUpdateSet((eb) => ({ choice: eb.ref('excluded.choice'), answered_at: eb.ref('excluded.answered_at') })),
+        )
+        .returning('trip_id'),
+    ) as unknown as typeof query;
+  if (input.audit)
+    query = query.with('audit', (db) =>
+      db
+        .insertInto('audit_log')
+        .values({ at: now, actor: input.audit!.actor, action: 'answer', subject: `prompt:${promptId}`, details: JSON.stringify(input.audit!.details) })
+        .returning('id'),
+    ) as unknown as typeof query;
+  await query
+    .selectFrom('inserted')
+    .select((eb) => eb.fn.countAll().as('created'))
+    .execute();
 }

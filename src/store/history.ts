@@ -7,23 +7,28 @@ export interface AnsweredTrip extends TripSlot {
   tripId: number;
 }
 
-/** Writes a driver's answer to their history; a change of mind replaces the trip's earlier answer. Run in the answer's transaction. */
+/** Writes a driver's answer to their history; a change of mind replaces the trip's earlier answer. */
 export async function recordAnswered(db: Kysely<Database>, individuId: number, trip: AnsweredTrip, choice: Choice, at: Date): Promise<void> {
   await db
     .insertInto('answered_trips')
-    .values({
-      individu_id: individuId,
-      trip_id: trip.tripId,
-      from_town: trip.fromTown,
-      to_town: trip.toTown,
-      start_at: trip.startAt,
-      weekend: trip.weekend,
-      start_minute: trip.startMinute,
-      choice,
-      answered_at: at,
-    })
+    .values(answeredRows(individuId, [{ trip, choice }], at))
     .onConflict((oc) => oc.columns(['individu_id', 'trip_id']).doUpdateSet({ choice, answered_at: at }))
     .execute();
+}
+
+/** History rows for trips answered at `at` (AnswerTable.record writes them with the answers). */
+export function answeredRows(individuId: number, answered: readonly { trip: AnsweredTrip; choice: Choice }[], at: Date) {
+  return answered.map(({ trip, choice }) => ({
+    individu_id: individuId,
+    trip_id: trip.tripId,
+    from_town: trip.fromTown,
+    to_town: trip.toTown,
+    start_at: trip.startAt,
+    weekend: trip.weekend,
+    start_minute: trip.startMinute,
+    choice,
+    answered_at: at,
+  }));
 }
 
 /** The trips drivers answered, read for suggestions; only ever one driver's at a time. */

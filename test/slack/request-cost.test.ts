@@ -131,6 +131,11 @@ describe('what a click costs', () => {
     expect(sql.filter((s) => /json_agg\(m order by m.id\)/.test(s))).toHaveLength(2);
     // One transaction: the answer's own, before the acknowledgement.
     expect(sql.filter((s) => /^\s*begin/i.test(s))).toHaveLength(1);
+    // In it, three statements: the request claimed with the trip locked, the trip's latest answer, every write (answer, history, audit).
+    const begin = sql.findIndex((s) => /^\s*begin/i.test(s));
+    const commit = sql.findIndex((s) => /^\s*commit/i.test(s));
+    expect(sql.slice(begin + 1, commit)).toHaveLength(3);
+    expect(sql[commit - 1]).toMatch(/insert into "trip_answers"[\s\S]*insert into "answered_trips"[\s\S]*insert into "audit_log"/);
     // Where the click was is remembered in one statement (what the message showed before forgotten with it).
     expect(sql.filter((s) => /prompt_messages/.test(s) && /^\s*(with|insert|update|delete)/i.test(s))).toHaveLength(1);
   });
