@@ -123,16 +123,24 @@ async function metrics(url: string): Promise<Record<string, number>> {
 }
 const gcSoFar = { seconds: 0, count: 0 };
 
-function cpuSeconds(pid: number | undefined): number | undefined {
+/** CPU seconds of a process's main thread (JavaScript, the event loop) so far; the rest is V8's and libuv's helper threads (GC, the optimising compiler). */
+function mainThreadCpuSeconds(pid: number | undefined): number | undefined {
+  return cpuSeconds(pid, `/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuSeconds(pid: number | undefined, file = `/proc/${pid}/stat`): number | undefined {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = fs.readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }
 }
 
-async function child(script: string, env: Record<string, string>): Promise<{ url: string; cpu(): number | undefined; stop(): void }> {
+async function child(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ url: string; cpu(): number | undefined; mainCpu(): number | undefined; stop(): void }> {
   const port = await freePort();
   // BENCH_PROFILE=dir writes a V8 CPU profile of each server there (open it in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
@@ -148,7 +156,7 @@ async function child(script: string, env: Record<string, string>): Promise<{ url
       break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, cpu: () => cpuSeconds(proc.pid), stop: () => proc.kill('SIGTERM') };
+  return { url, cpu: () => cpuSeconds(proc.pid), mainCpu: () => mainThreadCpuSeconds(proc.pid), stop: () => proc.kill('SIGTERM') };
 }
 
 function summary(shots: Shot[]): { p50: number; p99: number; non2xx: number } {
@@ -213,8 +221,10 @@ async function main(): Promise<void> {
 
   const bare = await child(path.resolve(__dirname, 'bare-bolt.js'), { SLACK_SIGNING_SECRET: SECRET });
   const bareCpuBefore = bare.cpu();
+  const bareMainBefore = bare.mainCpu();
   const bareShots = await openLoop(drivers.length, RATE, (i) => post(bare.url, command(`U_${drivers[i]!.index}`, slack.responseUrl(`bare-${i}`), i)));
   const bareCpuAfter = bare.cpu();
+  const bareMainAfter = bare.mainCpu();
   bare.stop();
 
   const bot = await child(path.resolve(__dirname, '../src/main.js'), env);
@@ -225,7 +235,14 @@ async function main(): Promise<void> {
   await metrics(bot.url);
   const started = Date.now();
   const cpuBefore = bot.cpu();
+  const mainCpuBefore = bot.mainCpu();
+  // The CPU of the first seconds (a process just started: V8 has not optimised its code yet) apart from the rest.
+  const SETTLED_AFTER = Math.round(drivers.length / 5);
+  let cpuSettled: number | undefined;
   const botShots = await openLoop(drivers.length, RATE, (i) => {
+    if (i === SETTLED_AFTER) {
+      cpuSettled = bot.cpu();
+    }
     // Every fifth command, a driver also clicks "private" on the first trip of their prompt.
     const prompt = CLICKS > 0 && i % (drivers.length / CLICKS) === 0 ? chosen[i / (drivers.length / CLICKS)] : undefined;
     if (prompt) {
@@ -247,6 +264,7 @@ async function main(): Promise<void> {
   }
   const doneAt = Date.now();
   const cpuAfter = bot.cpu();
+  const mainCpuAfter = bot.mainCpu();
   const after = await metrics(bot.url);
   const answers = botShots.map((_, i) => record.answered[`bot-${i}`]);
   const answered = answers.filter(Boolean).length;
@@ -271,7 +289,10 @@ async function main(): Promise<void> {
   const c = summary(clicks);
   line('bare Bolt: ack p50 / p99, non-2xx', `${b.p50.toFixed(1)} ms / ${b.p99.toFixed(1)} ms, ${b.non2xx}`);
   if (bareCpuBefore !== undefined && bareCpuAfter !== undefined)
-    line('bare Bolt CPU a request (verify, parse, ack)', `${(((bareCpuAfter - bareCpuBefore) * 1000) / bareShots.length).toFixed(2)} ms`);
+    line(
+      'bare Bolt CPU a request (verify, parse, ack)',
+      `${(((bareCpuAfter - bareCpuBefore) * 1000) / bareShots.length).toFixed(2)} ms${bareMainBefore !== undefined && bareMainAfter !== undefined ? ` (${(((bareMainAfter - bareMainBefore) * 1000) / bareShots.length).toFixed(2)} ms on the event loop)` : ''}`,
+    );
   line('privacy bot: ack p50 / p99, non-2xx', `${o.p50.toFixed(1)} ms / ${o.p99.toFixed(1)} ms, ${o.non2xx}`, '0 non-2xx', o.non2xx === 0);
   line('bot ack p99 − bare ack p99', `${(o.p99 - b.p99).toFixed(1)} ms`, '≤ 100 ms', o.p99 - b.p99 <= 100);
   line(
@@ -287,6 +308,22 @@ async function main(): Promise<void> {
       'bot CPU for the burst',
       `${cpu.toFixed(1)} s (${((cpu * 1000) / (botShots.length + clicks.length)).toFixed(1)} ms a request; ${((cpu / ((doneAt - started) / 1000)) * 100).toFixed(0)}% of one core while it lasted; machine load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`,
     );
+    if (cpuSettled !== undefined) {
+      const first = cpuSettled - cpuBefore;
+      const rest = cpuAfter - cpuSettled;
+      const clicksFirst = Math.ceil(SETTLED_AFTER / (drivers.length / Math.max(1, CLICKS)));
+      line(
+        'bot CPU, first 2 s and after',
+        `${((first * 1000) / (SETTLED_AFTER + (CLICKS ? clicksFirst : 0))).toFixed(1)} ms a request for the first ${SETTLED_AFTER} commands, ${((rest * 1000) / (botShots.length - SETTLED_AFTER + (CLICKS ? clicks.length - clicksFirst : 0))).toFixed(1)} ms after`,
+      );
+    }
+    if (mainCpuBefore !== undefined && mainCpuAfter !== undefined) {
+      const main = mainCpuAfter - mainCpuBefore;
+      line(
+        'of which the main thread, helpers',
+        `${((main * 1000) / (botShots.length + clicks.length)).toFixed(2)} ms a request on the event loop; ${(((cpu - main) * 1000) / (botShots.length + clicks.length)).toFixed(2)} ms in V8's and libuv's helper threads (GC, optimising compiler)`,
+      );
+    }
   }
   line('clicks: ack (answer stored) p50 / p99', `${c.p50.toFixed(1)} ms / ${c.p99.toFixed(1)} ms, non-2xx ${c.non2xx}`);
   line(
