@@ -28,6 +28,7 @@ export function createHttpApp(core: Core, requests: RequestTracker): Express {
     res.status(store && ocean ? 200 : 503).json({ status: store && ocean ? 'ready' : 'not ready', store, ocean, ...(detail.length ? { detail } : {}) });
   });
   app.get('/metrics', async (_req, res) => {
+    core.metrics.afterAckWaiting.set(core.afterAck.waiting());
     try {
       const stats = await core.store.answers.stats();
       core.metrics.answersPending.set(stats.pending);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { AfterAck } from './chat/after-ack';
 import { ChatRouter } from './chat/router';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
@@ -49,6 +50,8 @@ export interface Core {
   /** Installs the Teams app for drivers through Microsoft Graph (TEAMS_INSTALL_FOR_DRIVERS); absent when off. */
   teamsInstaller?: TeamsInstaller;
   router: ChatRouter;
+  /** What requests do after their acknowledgement, a few at a time (src/chat/after-ack.ts). */
+  afterAck: AfterAck;
   ports: ChatPorts;
   scheduler: Scheduler<DigestReport>;
   worker: string;
@@ -227,6 +230,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     leaseMs: options.runLeaseMs,
     logger: logger.child({ component: 'digest' }),
   });
+  const afterAck = new AfterAck();
   const router = new ChatRouter({
     store,
     people,
@@ -291,6 +295,7 @@ export async function createCore(config: Config, options: CoreOptions): Promise<
     digest,
     teamsInstaller: installer,
     router,
+    afterAck,
     ports,
     scheduler,
     worker,

@@ -27,6 +27,11 @@ export class Metrics {
     help: 'Answer deliveries that will be retried',
     registers: [this.registry],
   });
+  readonly afterAckWaiting = new Gauge({
+    name: 'privacy_after_ack_waiting',
+    help: 'Requests acknowledged whose answer or redraw waits for its turn (a few run at once)',
+    registers: [this.registry],
+  });
   readonly answersPending = new Gauge({ name: 'privacy_answers_pending', help: 'Answers waiting for delivery to Ocean', registers: [this.registry] });
   readonly oldestPendingAge = new Gauge({
     name: 'privacy_outbox_oldest_pending_seconds',

@@ -123,18 +123,21 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
   app.command(COMMAND_PATTERN, async ({ command, ack, context }) => {
     await ack();
     const respond = respondTo(command.response_url);
-    await core.router.typed(
-      request(command.team_id, command.user_id, command.trigger_id, context),
-      { command: command.command, text: command.text },
-      async (view) => {
-        await respond(message(view));
-        if (!attachments(view).length) return;
-        // Block Kit has no place for a chart or a CSV: they go to the user's DM as files.
-        await port.uploadAttachments(await port.dmChannel(command.user_id), view).catch(async (error: unknown) => {
-          core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'report files not uploaded');
-          await respond(message(textView(fallbackText(view), 'error')));
-        });
-      },
+    // After the acknowledgement, a few at a time: the next requests' acknowledgements do not queue behind a burst's answers.
+    await core.afterAck.run(() =>
+      core.router.typed(
+        request(command.team_id, command.user_id, command.trigger_id, context),
+        { command: command.command, text: command.text },
+        async (view) => {
+          await respond(message(view));
+          if (!attachments(view).length) return;
+          // Block Kit has no place for a chart or a CSV: they go to the user's DM as files.
+          await port.uploadAttachments(await port.dmChannel(command.user_id), view).catch(async (error: unknown) => {
+            core.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'report files not uploaded');
+            await respond(message(textView(fallbackText(view), 'error')));
+          });
+        },
+      ),
     );
   });
 
@@ -158,7 +161,7 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
       },
     );
     await ack();
-    await click.finish((outcome) => render(body, outcome));
+    await core.afterAck.run(() => click.finish((outcome) => render(body, outcome)));
   });
 
   /** Shows what a click led to: in the message clicked, in a modal, or apart (ephemeral or DM). */
@@ -194,9 +197,11 @@ export async function mountSlack(core: Core, requests: RequestTracker): Promise<
     const checked = await core.router.checkForm(asked, view.callback_id, values);
     if ('errors' in checked) return void (await ack({ response_action: 'errors', errors: checked.errors }));
     await ack({ response_action: 'update', view: viewModal({ ...checked.saving, title: view.title.text }, checked.close) });
-    const outcome = await core.router.submitted(asked, view.callback_id, view.private_metadata, values);
-    const shown = outcome.done ?? (outcome.errors ? textView(Object.values(outcome.errors).join('\n'), 'error') : undefined);
-    if (shown) await client.views.update({ view_id: view.id, view: viewModal({ ...shown, title: shown.title ?? view.title.text }, checked.close) });
+    await core.afterAck.run(async () => {
+      const outcome = await core.router.submitted(asked, view.callback_id, view.private_metadata, values);
+      const shown = outcome.done ?? (outcome.errors ? textView(Object.values(outcome.errors).join('\n'), 'error') : undefined);
+      if (shown) await client.views.update({ view_id: view.id, view: viewModal({ ...shown, title: shown.title ?? view.title.text }, checked.close) });
+    });
   });
 
   const publishHome = async (teamId: string | undefined, userId: string, context: object) => {

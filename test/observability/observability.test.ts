@@ -110,7 +110,7 @@ describe('observability', () => {
     );
   });
 
-  it('/metrics exposes prompts, answers, the outbox, Ocean durations, rate limits and cron runs', async () => {
+  it('/metrics exposes prompts, answers, the outbox, Ocean durations, rate limits, cron runs and the work waiting after acknowledgements', async () => {
     const text = await (await fetch(`${t.url}/metrics`)).text();
     for (const name of [
       'privacy_prompts_sent_total',
@@ -122,12 +122,14 @@ describe('observability', () => {
       'ocean_request_duration_seconds_bucket',
       'chat_rate_limited_total',
       'cron_runs_total',
+      'privacy_after_ack_waiting',
     ]) {
       expect(text).toContain(name);
     }
     expect(text).toMatch(/privacy_prompts_sent_total\{platform="slack"\} [1-9]/);
     expect(text).toMatch(/ocean_request_duration_seconds_count\{endpoint="mobility\/v1\/ficheJour",status="200"\} [1-9]/);
     expect(text).toMatch(/privacy_answers_delivered_total [1-9]/);
+    expect(text).toMatch(/privacy_after_ack_waiting 0/);
   });
 
   it('/healthz is always ok; /readyz follows the store and Ocean', async () => {
