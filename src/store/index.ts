@@ -1,3 +1,4 @@
+export type { OverviewRead, OverviewReadRows } from './people';
 export type { PromptWithAnswers } from './prompts';
 export type * from './schema';
 export * from './store';

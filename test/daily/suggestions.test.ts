@@ -137,6 +137,15 @@ describe('suggestions learned from a driver’s own answers, on Slack', () => {
     expect(await t.service.core.store.answers.latest(prompt.id)).toEqual([]);
   });
 
+  it("/privacy shows the same suggestions in the driver's overview, read with who is asking", async () => {
+    const responses = await slash(t, 'U_9', '');
+    const overview = await eventually(() => responses().find((r) => JSON.stringify(r.blocks ?? '').includes('Lyon → Bron')));
+    const text = plain(JSON.stringify(overview.blocks));
+    // The first four trips still without an answer: the commute with its suggestion, the new trip without.
+    expect(text).toContain('Suggestion : privé les 3 dernières fois, Lyon → Écully');
+    expect(text.match(/Suggestion :/g)).toHaveLength(1);
+  });
+
   it('another driver’s answers are never used: the same route the same morning suggests nothing to them', async () => {
     const prompt = await promptOf(eleven.individuId);
     const blocks = promptBlocks(t, 'D_U_11', prompt.id);
