@@ -86,10 +86,13 @@ export class PeopleTable {
     const driver = sql.ref<number | null>('found.individu_id');
     const prompts = overview === undefined ? sql`null` : recentWithAnswersJson(driver, overview.promptsSince);
     const near = overview?.suggestions;
+    // The open trips' slots worked out once: the history near them, and their ids.
     const history =
-      near === undefined ? sql`null` : sql`(select json_agg(n) from (${nearSql(driver, unansweredSlotsSql(driver, near.openFrom, near.zone), near.rule)}) n)`;
-    const slotted = near === undefined ? sql`null` : sql`(select json_agg(w.trip_id) from ${unansweredSlotsSql(driver, near.openFrom, near.zone)})`;
-    const { rows } = await sql<Person & { forgotten: boolean; claimed: boolean; prompts: unknown; history: unknown; slotted: unknown }>`
+      near === undefined
+        ? sql`null`
+        : sql`(with w as (${unansweredSlotsSql(driver, near.openFrom, near.zone)})
+            select json_build_object('rows', (select json_agg(n) from (${nearSql(driver, sql`w`, near.rule)}) n), 'for', (select json_agg(w.trip_id) from w)))`;
+    const { rows } = await sql<Person & { forgotten: boolean; claimed: boolean; prompts: unknown; history: { rows: unknown; for: unknown } | null }>`
       with found as (
         select * from people where platform = ${identity.platform} and workspace_id = ${identity.workspaceId} and chat_user_id = ${identity.chatUserId}
       ),
@@ -98,11 +101,11 @@ export class PeopleTable {
       ),
       claimed as (${claim})
       select found.*, exists (select 1 from forgotten f where f.individu_id = found.individu_id) as forgotten, exists (select 1 from claimed) as claimed,
-        ${prompts} as prompts, ${history} as history, ${slotted} as slotted
+        ${prompts} as prompts, ${history} as history
       from (select 1) as one left join found on true`.execute(this.db);
     const row = rows[0];
     if (!row) return { met: undefined, claimed: claimKey === undefined };
-    const { claimed, prompts: promptsRead, history: historyRead, slotted: slottedRead, ...rest } = row;
+    const { claimed, prompts: promptsRead, history: historyRead, ...rest } = row;
     const met = (rest.id as number | null) === null ? undefined : split(rest);
     const read: OverviewReadRows | undefined =
       overview !== undefined && met?.person.individu_id != null
@@ -111,8 +114,8 @@ export class PeopleTable {
             prompts: promptsWithAnswersFromJson(promptsRead),
             ...(near
               ? {
-                  history: historyFromRows((historyRead ?? []) as Parameters<typeof historyFromRows>[0]),
-                  historyFor: new Set(((slottedRead ?? []) as (number | string)[]).map(Number)),
+                  history: historyFromRows((historyRead?.rows ?? []) as Parameters<typeof historyFromRows>[0]),
+                  historyFor: new Set(((historyRead?.for ?? []) as (number | string)[]).map(Number)),
                 }
               : {}),
           }

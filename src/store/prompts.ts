@@ -26,12 +26,12 @@ const START_LOCAL = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.]
 
 /**
  * The trips a driver was asked about on days from `openFrom` on and has not answered, each with
- * its slot in `zone` (as privacy/daily/suggestion-rule.ts `tripSlot` works it out): the relation
- * `w` (trip_id, from_town, to_town, weekend, start_minute, start_at) the history's `nearSql`
- * reads. Trips without towns or with a start of another form are left out.
+ * its slot in `zone` (as privacy/daily/suggestion-rule.ts `tripSlot` works it out): a query for
+ * the relation `w` (trip_id, from_town, to_town, weekend, start_minute, start_at) the history's
+ * `nearSql` reads. Trips without towns or with a start of another form are left out.
  */
 export function unansweredSlotsSql(individuId: number | Expression<number | null>, openFrom: string, zone: string): RawBuilder<unknown> {
-  return sql`(
+  return sql`
       select s.trip_id, s.from_town, s.to_town, extract(isodow from s.local) >= 6 as weekend,
         (extract(hour from s.local) * 60 + extract(minute from s.local))::integer as start_minute, s.start_at
       from daily_prompts p
@@ -48,8 +48,7 @@ export function unansweredSlotsSql(individuId: number | Expression<number | null
       ) s
       where p.individu_id = ${individuId} and p.day >= ${openFrom} and p.status = 'sent'
         and s.trip_id is not null and s.start_at is not null and coalesce(s.from_town, '') <> '' and coalesce(s.to_town, '') <> ''
-        and not exists (select 1 from trip_answers a where a.prompt_id = p.id and a.trip_id = s.trip_id)
-    ) as w`;
+        and not exists (select 1 from trip_answers a where a.prompt_id = p.id and a.trip_id = s.trip_id)`;
 }
 
 /** What recentWithAnswersJson gives, as rows (prompts as PromptTable.recent, answers as AnswerTable.latest). */
