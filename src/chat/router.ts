@@ -13,7 +13,7 @@ import type { NonResponders, OwnFigures, ReportService } from '../privacy/report
 import type { RetentionService } from '../privacy/retention';
 import type { ScheduleService } from '../privacy/schedule';
 import type { ManagerScopes, Scope, UnitRef } from '../privacy/scope';
-import type { DailyPromptRow, OverviewReadRows, Person, Store } from '../store';
+import type { DailyPromptRow, Person, PromptWithAnswers, Store } from '../store';
 import {
   type AnswerPayload,
   decodeAcceptSuggestions,
@@ -115,7 +115,7 @@ export class ChatRouter {
     const claimNow = parsed.ok && !CHANGES.has(parsed.command.kind) ? request.requestKey : undefined;
     // The overview's prompts are read with who is asking: a `/privacy` is one statement before its suggestions.
     const overview = parsed.ok && parsed.command.kind === 'overview';
-    const { actor, claimed, overview: read } = await this.deps.people.identifyClaiming(request, claimNow, overview ? this.deps.overview.reads() : undefined);
+    const { actor, claimed, prompts } = await this.deps.people.identifyClaiming(request, claimNow, overview ? this.deps.overview.since() : undefined);
     if (!claimed) return this.replayed(request, `command ${parsed.ok ? parsed.command.kind : 'unknown'}`);
     const t = actor.t;
     if (actor.role !== 'manager' && isManagerCommand(input.command, input.text)) return void (await show(textView(t.t('errors.managersOnly'), 'warning')));
@@ -128,7 +128,7 @@ export class ChatRouter {
     if (request.channel && !IN_CHANNELS.has(parsed.command.kind))
       return void (await show(textView(t.t('reportChannel.onlyHere', COMMAND_NAMES[actor.person.platform]), 'warning')));
     try {
-      await this.run(actor, request, parsed.command, show, read);
+      await this.run(actor, request, parsed.command, show, prompts);
     } catch (error) {
       this.failed(error, `command ${parsed.command.kind}`, request);
       await show(errorView(error, t));
@@ -238,8 +238,8 @@ export class ChatRouter {
     }
   }
 
-  /** `read`: what the overview shows, read with who is asking. */
-  private async run(actor: Actor, request: ChatRequest, command: Command, show: Show, read?: OverviewReadRows): Promise<void> {
+  /** `prompts`: the actor's prompts for the overview, read with who is asking. */
+  private async run(actor: Actor, request: ChatRequest, command: Command, show: Show, prompts?: readonly PromptWithAnswers[]): Promise<void> {
     const t = actor.t;
     switch (command.kind) {
       case 'help':
@@ -271,7 +271,7 @@ export class ChatRouter {
         const unlinked = this.cannotAnswer(actor);
         if (unlinked) return void (await show(unlinked));
         // One message with the open days; its buttons answer the same prompts as the daily messages.
-        const { view, promptIds } = await this.deps.overview.of(this.overviewSubject(actor), 0, read);
+        const { view, promptIds } = await this.deps.overview.of(this.overviewSubject(actor), 0, prompts);
         const shown = await show(view);
         if (shown) await this.deps.messages.rememberOverview(promptIds, actor.person.id, this.overviewSubject(actor).name, shown, 0);
         return;

@@ -1,4 +1,4 @@
-import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Choice, HistoryRow, TripSlot } from '../domain';
 import type { Database } from './schema';
 
@@ -31,34 +31,34 @@ export function answeredRows(individuId: number, answered: readonly { trip: Answ
   }));
 }
 
-/** Which answered trips count for a trip's suggestion (privacy/daily/suggestion-rule.ts decides). */
-export interface HistoryRule {
-  count: number;
-  windowMinutes: number;
-}
+/** The trips drivers answered, read for suggestions; only ever one driver's at a time. */
+export class HistoryTable {
+  constructor(private readonly db: Kysely<Database>) {}
 
-/** A history row as the query gives it (or json_agg: ids may be strings, times strings). */
-interface HistoryJsonRow {
-  trip_id: number | string;
-  from_town: string;
-  to_town: string;
-  start_at: Date | string;
-  weekend: boolean;
-  start_minute: number;
-  choice: Choice;
-}
-
-/**
- * For each wanted trip (`wanted`: a relation `w` with trip_id, from_town, to_town, weekend,
- * start_minute, start_at), the driver's latest answered trips on its route and kind of day,
- * started before it and within `rule.windowMinutes` of its time of day: at most `rule.count`;
- * none at all when the driver turned suggestions off. A query of its own (HistoryTable.near) or
- * part of another (the first read of a `/privacy`, PeopleTable.meetClaiming).
- */
-export function nearSql(individuId: number | Expression<number | null>, wanted: RawBuilder<unknown>, rule: HistoryRule): RawBuilder<HistoryJsonRow> {
-  return sql<HistoryJsonRow>`
+  /**
+   * For each trip, the driver's latest answered trips on its route and kind of day, started
+   * before it and within `rule.windowMinutes` of its time of day: at most `rule.count`, in one
+   * query for every trip of a prompt (the rule in privacy/daily/suggestion-rule.ts decides); none at
+   * all when the driver turned suggestions off.
+   */
+  async near(individuId: number, trips: readonly (TripSlot & { tripId: number })[], rule: { count: number; windowMinutes: number }): Promise<HistoryRow[]> {
+    if (!trips.length) return [];
+    const wanted = sql.join(
+      trips.map(
+        (t) => sql`(${t.tripId}::bigint, ${t.fromTown}::text, ${t.toTown}::text, ${t.weekend}::boolean, ${t.startMinute}::integer, ${t.startAt}::timestamptz)`,
+      ),
+    );
+    const { rows } = await sql<{
+      trip_id: number | string;
+      from_town: string;
+      to_town: string;
+      start_at: Date | string;
+      weekend: boolean;
+      start_minute: number;
+      choice: Choice;
+    }>`
       select distinct h.trip_id, h.from_town, h.to_town, h.start_at, h.weekend, h.start_minute, h.choice
-      from ${wanted}
+      from (values ${wanted}) as w(trip_id, from_town, to_town, weekend, start_minute, start_at)
       cross join lateral (
         select a.trip_id, a.from_town, a.to_town, a.start_at, a.weekend, a.start_minute, a.choice
         from answered_trips a
@@ -70,44 +70,16 @@ export function nearSql(individuId: number | Expression<number | null>, wanted: 
         limit ${rule.count}
       ) h
       -- Nothing when the driver turned suggestions off on any of their accounts (see on()).
-      where not exists (select 1 from people p where p.individu_id = ${individuId} and not p.suggestions)`;
-}
-
-/** History rows from nearSql, read by a query or from JSON. */
-export function historyFromRows(rows: readonly HistoryJsonRow[]): HistoryRow[] {
-  return rows.map((r) => ({
-    tripId: Number(r.trip_id),
-    fromTown: r.from_town,
-    toTown: r.to_town,
-    startAt: new Date(r.start_at),
-    weekend: r.weekend,
-    startMinute: Number(r.start_minute),
-    choice: r.choice,
-  }));
-}
-
-/** The trips drivers answered, read for suggestions; only ever one driver's at a time. */
-export class HistoryTable {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  /**
-   * For each trip, the driver's latest answered trips on its route and kind of day, started
-   * before it and within `rule.windowMinutes` of its time of day: at most `rule.count`, in one
-   * query for every trip of a prompt (the rule in privacy/daily/suggestion-rule.ts decides); none at
-   * all when the driver turned suggestions off.
-   */
-  async near(individuId: number, trips: readonly (TripSlot & { tripId: number })[], rule: HistoryRule): Promise<HistoryRow[]> {
-    if (!trips.length) return [];
-    const wanted = sql.join(
-      trips.map(
-        (t) => sql`(${t.tripId}::bigint, ${t.fromTown}::text, ${t.toTown}::text, ${t.weekend}::boolean, ${t.startMinute}::integer, ${t.startAt}::timestamptz)`,
-      ),
-    );
-    const { rows } =
-      await sql<HistoryJsonRow>`${nearSql(individuId, sql`(values ${wanted}) as w(trip_id, from_town, to_town, weekend, start_minute, start_at)`, rule)}`.execute(
-        this.db,
-      );
-    return historyFromRows(rows);
+      where not exists (select 1 from people p where p.individu_id = ${individuId} and not p.suggestions)`.execute(this.db);
+    return rows.map((r) => ({
+      tripId: Number(r.trip_id),
+      fromTown: r.from_town,
+      toTown: r.to_town,
+      startAt: new Date(r.start_at),
+      weekend: r.weekend,
+      startMinute: r.start_minute,
+      choice: r.choice,
+    }));
   }
 
   /** Every answered trip of a driver, latest first (tests, and what a driver's data holds). */

@@ -1,9 +1,8 @@
 import { type Expression, type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock';
-import type { HistoryRow, Platform, Role } from '../domain';
-import { type HistoryRule, historyFromRows, nearSql } from './history';
+import type { Platform, Role } from '../domain';
 import type { ChatIdentity, SeenPerson } from './identity';
-import { type PromptWithAnswers, promptsWithAnswersFromJson, recentWithAnswersJson, unansweredSlotsSql } from './prompts';
+import { type PromptWithAnswers, promptsWithAnswersFromJson, recentWithAnswersJson } from './prompts';
 import type { Database, LinkSource, Person } from './schema';
 
 /** Chat users the bot has met or found, and their link to an Ocean driver. */
@@ -67,32 +66,23 @@ export class PeopleTable {
   /**
    * `meet`, and with `claimKey` the request's claim (as Store.claim makes it) in the same
    * statement: what a command's first read costs. `claimed` is true when the key was new. With
-   * `overview`, the same statement reads what a `/privacy` shows, for the driver the store links
-   * the person to: their recent prompts with their answers (as PromptTable.recentWithAnswers gives
-   * them) and, with `suggestions`, the history near each trip of an open day still without an
-   * answer (as HistoryTable.near gives it) with the ids of the trips it was read for.
+   * `promptsSince`, the same statement reads the person's recent prompts with their answers too
+   * (as PromptTable.recentWithAnswers gives them, for the driver the store links them to):
+   * a `/privacy` needs nothing else.
    */
   async meetClaiming(
     identity: ChatIdentity,
     now: Date,
     seenBefore: Date,
     claimKey?: string,
-    overview?: OverviewRead,
-  ): Promise<{ met: Met | undefined; claimed: boolean; overview?: OverviewReadRows }> {
+    promptsSince?: string,
+  ): Promise<{ met: Met | undefined; claimed: boolean; prompts?: PromptWithAnswers[] }> {
     const claim =
       claimKey === undefined
         ? sql`select null::text as key where false`
         : sql`insert into handled_requests (key, handled_at) values (${claimKey.slice(0, 300)}, ${now}) on conflict (key) do nothing returning key`;
-    const driver = sql.ref<number | null>('found.individu_id');
-    const prompts = overview === undefined ? sql`null` : recentWithAnswersJson(driver, overview.promptsSince);
-    const near = overview?.suggestions;
-    // The open trips' slots worked out once: the history near them, and their ids.
-    const history =
-      near === undefined
-        ? sql`null`
-        : sql`(with w as (${unansweredSlotsSql(driver, near.openFrom, near.zone)})
-            select json_build_object('rows', (select json_agg(n) from (${nearSql(driver, sql`w`, near.rule)}) n), 'for', (select json_agg(w.trip_id) from w)))`;
-    const { rows } = await sql<Person & { forgotten: boolean; claimed: boolean; prompts: unknown; history: { rows: unknown; for: unknown } | null }>`
+    const prompts = promptsSince === undefined ? sql`null` : recentWithAnswersJson(sql.ref('found.individu_id'), promptsSince);
+    const { rows } = await sql<(Person & { forgotten: boolean }) | { id: null; claimed: boolean; prompts: unknown }>`
       with found as (
         select * from people where platform = ${identity.platform} and workspace_id = ${identity.workspaceId} and chat_user_id = ${identity.chatUserId}
       ),
@@ -101,26 +91,17 @@ export class PeopleTable {
       ),
       claimed as (${claim})
       select found.*, exists (select 1 from forgotten f where f.individu_id = found.individu_id) as forgotten, exists (select 1 from claimed) as claimed,
-        ${prompts} as prompts, ${history} as history
+        ${prompts} as prompts
       from (select 1) as one left join found on true`.execute(this.db);
-    const row = rows[0];
+    const row = rows[0] as (Person & { forgotten: boolean; claimed: boolean; prompts: unknown }) | undefined;
     if (!row) return { met: undefined, claimed: claimKey === undefined };
-    const { claimed, prompts: promptsRead, history: historyRead, ...rest } = row;
-    const met = (rest.id as number | null) === null ? undefined : split(rest);
-    const read: OverviewReadRows | undefined =
-      overview !== undefined && met?.person.individu_id != null
-        ? {
-            individuId: met.person.individu_id,
-            prompts: promptsWithAnswersFromJson(promptsRead),
-            ...(near
-              ? {
-                  history: historyFromRows((historyRead?.rows ?? []) as Parameters<typeof historyFromRows>[0]),
-                  historyFor: new Set(((historyRead?.for ?? []) as (number | string)[]).map(Number)),
-                }
-              : {}),
-          }
-        : undefined;
-    return { met, claimed: claimKey === undefined || Boolean(claimed), ...(read ? { overview: read } : {}) };
+    const { claimed, prompts: read, ...rest } = row;
+    const met = rest.id === null ? undefined : split(rest);
+    return {
+      met,
+      claimed: claimKey === undefined || Boolean(claimed),
+      ...(promptsSince !== undefined && met?.person.individu_id != null ? { prompts: promptsWithAnswersFromJson(read) } : {}),
+    };
   }
 
   find(identity: ChatIdentity): Promise<Person | undefined> {
@@ -208,23 +189,6 @@ export class PeopleTable {
 }
 
 /** A person as the store knows them, and whether their Ocean driver was forgotten (and has not written since). */
-/** What the first statement of a `/privacy` reads besides who is asking (PeopleTable.meetClaiming). */
-export interface OverviewRead {
-  /** Prompts of days from this one on. */
-  promptsSince: string;
-  /** The history suggestions come from, for the trips of days from `openFrom` on still without an answer. */
-  suggestions?: { openFrom: string; zone: string; rule: HistoryRule };
-}
-
-/** What it read, for the driver `individuId`. */
-export interface OverviewReadRows {
-  individuId: number;
-  prompts: PromptWithAnswers[];
-  /** The history near the trips `historyFor` (their ids): what HistoryTable.near gives for them. */
-  history?: HistoryRow[];
-  historyFor?: ReadonlySet<number>;
-}
-
 export interface Met {
   person: Person;
   forgotten: boolean;

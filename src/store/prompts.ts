@@ -19,38 +19,6 @@ export function recentWithAnswersJson(individuId: number | Expression<number | n
       where p.individu_id = ${individuId} and p.day >= ${since} and p.status = 'sent') r)`;
 }
 
-/** A trip's start with its offset (how the store keeps it: privacy/daily/suggestion-rule.ts reads it the same way). */
-const START_WITH_OFFSET = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,3})?)?(Z|[+-][0-9]{2}:[0-9]{2})$';
-/** A start without offset: a local time in the fleet's zone. */
-const START_LOCAL = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,3})?)?$';
-
-/**
- * The trips a driver was asked about on days from `openFrom` on and has not answered, each with
- * its slot in `zone` (as privacy/daily/suggestion-rule.ts `tripSlot` works it out): a query for
- * the relation `w` (trip_id, from_town, to_town, weekend, start_minute, start_at) the history's
- * `nearSql` reads. Trips without towns or with a start of another form are left out.
- */
-export function unansweredSlotsSql(individuId: number | Expression<number | null>, openFrom: string, zone: string): RawBuilder<unknown> {
-  return sql`
-      select s.trip_id, s.from_town, s.to_town, extract(isodow from s.local) >= 6 as weekend,
-        (extract(hour from s.local) * 60 + extract(minute from s.local))::integer as start_minute, s.start_at
-      from daily_prompts p
-      cross join lateral jsonb_array_elements(case when jsonb_typeof(p.trips->'asked') = 'array' then p.trips->'asked' else '[]'::jsonb end) as t
-      cross join lateral (
-        select x.*, x.start_at at time zone ${zone} as local
-        from (
-          select case when t->>'id' ~ '^[0-9]{1,18}$' then (t->>'id')::bigint end as trip_id, t->>'fromTown' as from_town, t->>'toTown' as to_town,
-            case
-              when t->>'start' ~ ${START_WITH_OFFSET} then (t->>'start')::timestamptz
-              when t->>'start' ~ ${START_LOCAL} then (t->>'start')::timestamp at time zone ${zone}
-            end as start_at
-        ) x
-      ) s
-      where p.individu_id = ${individuId} and p.day >= ${openFrom} and p.status = 'sent'
-        and s.trip_id is not null and s.start_at is not null and coalesce(s.from_town, '') <> '' and coalesce(s.to_town, '') <> ''
-        and not exists (select 1 from trip_answers a where a.prompt_id = p.id and a.trip_id = s.trip_id)`;
-}
-
 /** What recentWithAnswersJson gives, as rows (prompts as PromptTable.recent, answers as AnswerTable.latest). */
 export function promptsWithAnswersFromJson(value: unknown): PromptWithAnswers[] {
   const rows = (value ?? []) as (DailyPromptRow & { answers: TripAnswerRow[] | null })[];

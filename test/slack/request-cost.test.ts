@@ -69,11 +69,12 @@ describe('who is asking, at the cost of a statement', () => {
     expect(writes(sql, 'forgotten')).toEqual([]);
   });
 
-  it('a /privacy of a known driver is one statement, whatever the open days: who is asking with the request claimed, their prompts with their answers and the history suggestions come from', async () => {
+  it('a /privacy of a known driver is two statements, whatever the open days: who is asking with the request claimed and their prompts with their answers, then the history suggestions come from', async () => {
     expect((await store.prompts.recent(t.sim.fleet.byIndex(9).individuId, '2026-11-01')).length).toBeGreaterThanOrEqual(2);
     const sql = await privacy('U_9', /"ans:/);
-    expect(sql).toHaveLength(1);
-    expect(sql[0]).toMatch(/from people[\s\S]*insert into handled_requests[\s\S]*from daily_prompts[\s\S]*answered_trips/);
+    expect(sql).toHaveLength(2);
+    expect(sql[0]).toMatch(/from people[\s\S]*insert into handled_requests[\s\S]*from daily_prompts/);
+    expect(sql[1]).toMatch(/answered_trips/);
   });
 
   it('someone the store does not know is looked up once, then not again until their profile is a day old', async () => {

@@ -145,12 +145,12 @@ describe.each(targets)('the store on $name', (target) => {
       expect(await store.prompts.recentWithAnswers(7, '2026-11-20')).toEqual(expected);
       // Read with who is asking (a /privacy's first statement): the same, for the driver the person is linked to.
       const now = clock.now();
-      expect((await store.people.meetClaiming(alice, now, now, 'slack:read-with', { promptsSince: '2026-11-20' })).overview).toBeUndefined();
+      expect((await store.people.meetClaiming(alice, now, now, 'slack:read-with', '2026-11-20')).prompts).toBeUndefined();
       await store.people.link(person.id, 7, 'email');
-      const met = await store.people.meetClaiming(alice, now, now, 'slack:read-with-linked', { promptsSince: '2026-11-20' });
+      const met = await store.people.meetClaiming(alice, now, now, 'slack:read-with-linked', '2026-11-20');
       expect(met.claimed).toBe(true);
-      expect(met.overview).toEqual({ individuId: 7, prompts: expected });
-      expect((await store.people.meetClaiming(alice, now, now, undefined, { promptsSince: '2026-11-25' })).overview?.prompts).toEqual([]);
+      expect(met.prompts).toEqual(expected);
+      expect((await store.people.meetClaiming(alice, now, now, undefined, '2026-11-25')).prompts).toEqual([]);
     });
 
     describe('the history suggestions learn from', () => {
@@ -254,67 +254,6 @@ describe.each(targets)('the store on $name', (target) => {
         ).toEqual([2, 3, 4]);
         expect(rows.filter((r) => r.toTown === 'Bron').map((r) => r.tripId)).toEqual([7]);
         expect(await store.history.near(8, [{ ...slot(100, '2026-11-24'), tripId: 100 }], RULE)).toEqual([]);
-      });
-
-      it("a /privacy's first read gives the history near every trip of an open day still without an answer, as near() gives it, with the trips it was read for", async () => {
-        const { person, prompt } = await promptWithPerson();
-        await store.people.link(person.id, 7, 'email');
-        const past = [
-          slot(1, '2026-10-27'),
-          slot(2, '2026-11-03'),
-          slot(3, '2026-11-10', 540),
-          slot(4, '2026-11-17', 420),
-          slot(7, '2026-11-17', 480, ['Lyon', 'Bron']),
-        ];
-        await store.answers.record({
-          promptId: prompt.id,
-          tripIds: past.map((t) => t.tripId),
-          choice: 'private',
-          answeredBy: person.id,
-          history: history(...past),
-        });
-        // Monday 23 November: 08:00 and 08:10 in Paris (one with its offset as the store keeps it, one local), one answered, one without towns, one with a start of another form.
-        const asked = [
-          { id: 100, fromTown: 'Lyon', toTown: 'Écully', start: '2026-11-23T07:00:00.000Z' },
-          { id: 101, fromTown: 'Lyon', toTown: 'Bron', start: '2026-11-23T08:10:00' },
-          { id: 102, fromTown: 'Lyon', toTown: 'Écully', start: '2026-11-23T07:30:00.000Z' },
-          { id: 103, fromTown: null, toTown: 'Écully', start: '2026-11-23T07:00:00.000Z' },
-          { id: 104, fromTown: 'Lyon', toTown: 'Écully', start: 'lundi matin' },
-        ];
-        const monday = await store.prompts.claim({ individuId: 7, day: '2026-11-23', personId: person.id, trips: { asked }, worker: 'a', leaseMs: 1 });
-        await store.prompts.markSent(monday!.id, {});
-        await store.answers.record({ promptId: monday!.id, tripIds: [102], choice: 'professional', answeredBy: person.id });
-        // A closed day is not read.
-        const closed = await store.prompts.claim({
-          individuId: 7,
-          day: '2026-11-10',
-          personId: person.id,
-          trips: { asked: [{ ...asked[0], id: 200 }] },
-          worker: 'a',
-          leaseMs: 1,
-        });
-        await store.prompts.markSent(closed!.id, {});
-        const now = clock.now();
-        const read = { promptsSince: '2026-11-01', suggestions: { openFrom: '2026-11-18', zone: 'Europe/Paris', rule: RULE } };
-        const { overview } = await store.people.meetClaiming(alice, now, now, undefined, read);
-        expect([...(overview?.historyFor ?? [])].sort()).toEqual([100, 101]);
-        const byTrip = (rows: { tripId: number }[]) => rows.map((r) => r.tripId).sort((a, b) => a - b);
-        const near = await store.history.near(
-          7,
-          [
-            { ...slot(100, '2026-11-23'), tripId: 100 },
-            { ...slot(101, '2026-11-23', 490, ['Lyon', 'Bron']), tripId: 101 },
-          ],
-          RULE,
-        );
-        expect(byTrip(overview?.history ?? [])).toEqual(byTrip(near));
-        expect(byTrip(near)).toEqual([2, 3, 4, 7]);
-        expect(overview?.history?.find((r) => r.tripId === 4)).toEqual(near.find((r) => r.tripId === 4));
-        // Suggestions off: no history, the trips still named.
-        await store.history.set({ individuId: 7, personId: person.id }, false);
-        const off = await store.people.meetClaiming(alice, now, now, undefined, read);
-        expect(off.overview?.history).toEqual([]);
-        expect(off.overview?.historyFor?.size).toBe(2);
       });
 
       it('suggestions are on by default; off and on for every account of the driver', async () => {

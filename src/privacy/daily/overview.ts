@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock';
 import type { Translator } from '../../i18n';
 import { localDay } from '../../ocean/dates';
-import type { DailyPromptRow, OverviewRead, OverviewReadRows, Store, TripAnswerRow } from '../../store';
+import type { DailyPromptRow, PromptWithAnswers, Store, TripAnswerRow } from '../../store';
 import { encodeAnswer, encodeOverviewDays, encodePage } from '../../views/payloads';
 import { ACTION_IDS, type Block, type ButtonAction, type View } from '../../views/views';
 import { promptTrips, type Trip } from '../trips';
@@ -55,14 +55,13 @@ export interface OverviewDeps {
 export class OverviewService {
   constructor(private readonly deps: OverviewDeps) {}
 
-  /** What a `/privacy` reads with who is asking (PeopleService.identifyClaiming), passed to `of`. */
-  reads(): OverviewRead {
-    const since = new Date(this.deps.clock.now().getTime() - PENDING_DAYS * 86_400_000).toISOString().slice(0, 10);
-    return { promptsSince: since, suggestions: { openFrom: this.deps.window.firstOpenDay(), zone: this.deps.zone, rule: this.deps.suggestions.rule } };
+  /** The first day whose prompts count: read with who is asking by a `/privacy` (PeopleService.identifyClaiming), passed to `of`. */
+  since(): string {
+    return new Date(this.deps.clock.now().getTime() - PENDING_DAYS * 86_400_000).toISOString().slice(0, 10);
   }
 
-  /** The overview from `offset` (an open day's rank); `read`: what `reads()` asked for, when read already for the subject. */
-  async of(subject: OverviewSubject, offset = 0, read?: OverviewReadRows): Promise<Overview> {
+  /** The overview from `offset` (an open day's rank); `read`: the subject's prompts since `since()`, when already read. */
+  async of(subject: OverviewSubject, offset = 0, read?: readonly PromptWithAnswers[]): Promise<Overview> {
     const { store, window } = this.deps;
     const t = subject.t;
     let open = 0;
@@ -70,8 +69,7 @@ export class OverviewService {
     let inFlight = 0;
     const days: OpenDay[] = [];
     // The prompts with their answers, in one statement (none when read already).
-    const known = read?.individuId === subject.individuId ? read : undefined;
-    for (const { prompt, answers } of known?.prompts ?? (await store.prompts.recentWithAnswers(subject.individuId, this.reads().promptsSince))) {
+    for (const { prompt, answers } of read ?? (await store.prompts.recentWithAnswers(subject.individuId, this.since()))) {
       delivered += answers.filter((a) => a.status === 'delivered').length;
       inFlight += answers.filter((a) => a.status === 'pending').length;
       // A closed day can no longer be answered: it is not pending any more.
@@ -94,10 +92,7 @@ export class OverviewService {
       { type: 'text', text: t.t('overview.todayStatus', { delivered, pending: inFlight }), tone: 'muted' },
     ];
     // The suggestions of every day shown, for the trips listed, in one read of the driver's history.
-    const suggestions = await this.deps.suggestions.toShowMany(
-      shown.map(({ prompt, answers }) => ({ prompt, answers, trips: listedTrips(prompt, answers) })),
-      known?.history && known.historyFor ? { individuId: known.individuId, history: known.history, historyFor: known.historyFor } : undefined,
-    );
+    const suggestions = await this.deps.suggestions.toShowMany(shown.map(({ prompt, answers }) => ({ prompt, answers, trips: listedTrips(prompt, answers) })));
     for (const day of shown) blocks.push(...this.day(day, t, first, suggestions.get(day.prompt.id) ?? new Map()));
     const after = days.length - first - shown.length;
     const nav: ButtonAction[] = [];

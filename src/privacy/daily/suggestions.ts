@@ -1,16 +1,9 @@
-import type { HistoryRow, TripSlot } from '../../domain';
+import type { TripSlot } from '../../domain';
 import type { Log } from '../../log';
 import type { DailyPromptRow, Store, TripAnswerRow } from '../../store';
 import type { AnsweredTrip } from '../../store/history';
 import { promptTrips, type Trip } from '../trips';
 import { SUGGESTION_AGREEING, SUGGESTION_WINDOW_MINUTES, type Suggestion, suggest, tripSlot } from './suggestion-rule';
-
-/** A driver's history read already, near the trips `historyFor` (PeopleTable.meetClaiming). */
-export interface KnownHistory {
-  individuId: number;
-  history: readonly HistoryRow[];
-  historyFor: ReadonlySet<number>;
-}
 
 export interface SuggestionDeps {
   store: Store;
@@ -38,12 +31,8 @@ export class Suggestions {
    * `forPrompt` for several prompts (a driver's open days in `/privacy`), in one query per driver:
    * by prompt id, the suggestion for each trip.
    */
-  /** What the history is read with: the rule's count and window (a `/privacy` reads it with who is asking). */
-  readonly rule = { count: SUGGESTION_AGREEING, windowMinutes: SUGGESTION_WINDOW_MINUTES };
-
   async forPrompts(
     entries: readonly { prompt: DailyPromptRow; answers: readonly TripAnswerRow[]; trips?: readonly Trip[] }[],
-    known?: KnownHistory,
   ): Promise<Map<number, Map<number, Suggestion>>> {
     const found = new Map<number, Map<number, Suggestion>>();
     const byDriver = new Map<number, { promptId: number; slots: (TripSlot & { tripId: number })[] }[]>();
@@ -60,14 +49,12 @@ export class Suggestions {
       byDriver.set(prompt.individu_id, driver);
     }
     for (const [individuId, prompts] of byDriver) {
-      // One query: the history near every trip, empty when the driver turned suggestions off;
-      // none for the trips whose history was read already (`known`).
-      const slots = prompts.flatMap((p) => p.slots);
-      const unread = known?.individuId === individuId ? slots.filter((slot) => !known.historyFor.has(slot.tripId)) : slots;
-      const history = [
-        ...(known?.individuId === individuId ? known.history : []),
-        ...(unread.length ? await this.deps.store.history.near(individuId, unread, this.rule) : []),
-      ];
+      // One query: the history near every trip, empty when the driver turned suggestions off.
+      const history = await this.deps.store.history.near(
+        individuId,
+        prompts.flatMap((p) => p.slots),
+        { count: SUGGESTION_AGREEING, windowMinutes: SUGGESTION_WINDOW_MINUTES },
+      );
       for (const { promptId, slots } of prompts) {
         const suggestions = found.get(promptId) as Map<number, Suggestion>;
         for (const slot of slots) {
@@ -90,10 +77,9 @@ export class Suggestions {
   /** `toShow` for several prompts, in one query per driver (`forPrompts`). */
   async toShowMany(
     entries: readonly { prompt: DailyPromptRow; answers: readonly TripAnswerRow[]; trips?: readonly Trip[] }[],
-    known?: KnownHistory,
   ): Promise<Map<number, Map<number, Suggestion>>> {
     try {
-      return await this.forPrompts(entries, known);
+      return await this.forPrompts(entries);
     } catch (error) {
       this.deps.logger?.warn(
         { promptIds: entries.map((e) => e.prompt.id), err: error instanceof Error ? error.message : String(error) },

@@ -3,7 +3,7 @@ import type { Locale, Role } from '../../domain';
 import { supportedLocale, type Translator, translator } from '../../i18n';
 import type { Log } from '../../log';
 import { OceanError } from '../../ocean/errors';
-import type { ChatIdentity, OverviewRead, OverviewReadRows, Person, SeenPerson, Store } from '../../store';
+import type { ChatIdentity, Person, PromptWithAnswers, SeenPerson, Store } from '../../store';
 import { type Driver, foldName, type OceanDirectory } from '../directory';
 import { type ChannelTarget, type ChatPorts, canDiscover, type Profile } from '../ports';
 import { type ManagerScopes, Scope } from '../scope';
@@ -100,20 +100,20 @@ export class PeopleService {
 
   /**
    * `identify`, and with `claimKey` the request claimed in the same first statement (a command
-   * that changes nothing is run once: `claimed` is false for a replay). With `overview`, that
-   * statement reads what a `/privacy` shows too (PeopleTable.meetClaiming): `overview` holds it
-   * when it was read for the actor's driver (undefined when the link changed meanwhile).
+   * that changes nothing is run once: `claimed` is false for a replay). With `promptsSince`, that
+   * statement reads the driver's recent prompts with their answers too (`/privacy`): `prompts`
+   * holds them when they are the actor's driver's (undefined when the link changed meanwhile).
    */
   async identifyClaiming(
     request: ChatRequest,
     claimKey?: string,
-    overview?: OverviewRead,
-  ): Promise<{ actor: Actor; claimed: boolean; overview?: OverviewReadRows }> {
+    promptsSince?: string,
+  ): Promise<{ actor: Actor; claimed: boolean; prompts?: PromptWithAnswers[] }> {
     const { store, clock } = this.options;
     const { user } = request;
     await this.adoptFormerIds(request);
     const now = clock.now();
-    const first = await store.people.meetClaiming(user, now, new Date(now.getTime() - SEEN_PRECISION_MS), claimKey, overview);
+    const first = await store.people.meetClaiming(user, now, new Date(now.getTime() - SEEN_PRECISION_MS), claimKey, promptsSince);
     let met = first.met;
     if (!met || this.profileIsOld(met.person, now)) {
       const profile = await this.profileOf(request);
@@ -125,9 +125,9 @@ export class PeopleService {
     const actor = await this.actorFor(met.person, request.requestId);
     // Someone a manager had the bot forget wrote to it: they may be prompted again.
     if (actor.individuId !== null && (met.forgotten || actor.individuId !== met.person.individu_id)) await store.erasure.remembered(actor.individuId);
-    // Read for the driver the store linked them to: theirs only while that link holds.
-    const read = first.overview && actor.individuId === first.overview.individuId ? first.overview : undefined;
-    return { actor, claimed: first.claimed, ...(read ? { overview: read } : {}) };
+    // Prompts read for the driver the store linked them to: theirs only while that link holds.
+    const prompts = first.prompts && actor.individuId !== null && actor.individuId === first.met?.person.individu_id ? first.prompts : undefined;
+    return { actor, claimed: first.claimed, ...(prompts ? { prompts } : {}) };
   }
 
   private profileIsOld(person: Person, now: Date): boolean {
