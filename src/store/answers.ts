@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock';
 import type { Choice } from '../domain';
 import { type AnsweredTrip, answeredRows } from './history';
+import { claimRequestSql } from './requests';
 import type { Database, DeliveryStatus, TripAnswerRow } from './schema';
 
 /** Drivers' answers and their delivery to Ocean (the outbox). */
@@ -203,17 +204,12 @@ export class AnswerTable {
  * when the request was handled already. The locks follow the order of `tripIds`.
  */
 async function claimAndLock(trx: Kysely<Database>, requestKey: string | undefined, tripIds: readonly number[], now: Date): Promise<boolean> {
-  const claimed = requestKey === undefined ? sql<boolean>`true` : sql<boolean>`exists (select 1 from claimed)`;
-  const claim =
-    requestKey === undefined
-      ? sql`select null::text as key where false`
-      : sql`insert into handled_requests (key, handled_at) values (${requestKey.slice(0, 300)}, ${now}) on conflict (key) do nothing returning key`;
   const keys = tripIds.map((tripId) => `trip:${tripId}`);
   const { rows } = await sql<{ claimed: boolean }>`
-    with claimed as (${claim})
-    select ${claimed} as claimed,
+    with claimed as (${claimRequestSql(requestKey, now)})
+    select exists (select 1 from claimed) as claimed,
       (select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(${keys}::text[]) as u(k)) as locked`.execute(trx);
-  return Boolean(rows[0]?.claimed);
+  return requestKey === undefined || Boolean(rows[0]?.claimed);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { Platform, Role } from '../domain';
 import type { ChatIdentity, SeenPerson } from './identity';
 import { type PromptWithAnswers, promptsWithAnswersFromJson, recentWithAnswersJson } from './prompts';
+import { claimRequestSql } from './requests';
 import type { Database, LinkSource, Person } from './schema';
 
 /** Chat users the bot has met or found, and their link to an Ocean driver. */
@@ -77,10 +78,6 @@ export class PeopleTable {
     claimKey?: string,
     promptsSince?: string,
   ): Promise<{ met: Met | undefined; claimed: boolean; prompts?: PromptWithAnswers[] }> {
-    const claim =
-      claimKey === undefined
-        ? sql`select null::text as key where false`
-        : sql`insert into handled_requests (key, handled_at) values (${claimKey.slice(0, 300)}, ${now}) on conflict (key) do nothing returning key`;
     const prompts = promptsSince === undefined ? sql`null` : recentWithAnswersJson(sql.ref('found.individu_id'), promptsSince);
     const { rows } = await sql<(Person & { forgotten: boolean }) | { id: null; claimed: boolean; prompts: unknown }>`
       with found as (
@@ -89,7 +86,7 @@ export class PeopleTable {
       touched as (
         update people set last_seen_at = ${now} from found where people.id = found.id and found.last_seen_at < ${seenBefore} returning people.id
       ),
-      claimed as (${claim})
+      claimed as (${claimRequestSql(claimKey, now)})
       select found.*, exists (select 1 from forgotten f where f.individu_id = found.individu_id) as forgotten, exists (select 1 from claimed) as claimed,
         ${prompts} as prompts
       from (select 1) as one left join found on true`.execute(this.db);
