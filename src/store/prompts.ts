@@ -245,6 +245,11 @@ function latestOf(rows: TripAnswerRow[]): TripAnswerRow[] {
   return [...latest.values()];
 }
 
+/** A nullable timestamp as json_agg gives it (a string), back to a Date. */
+function dateOrNull(value: Date | string | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
 /** A message row as json_agg gives it (`ref` is JSON already). */
 function messageFromJson(row: PromptMessageRow): PromptMessageRow {
   return {
@@ -252,29 +257,27 @@ function messageFromJson(row: PromptMessageRow): PromptMessageRow {
     id: Number(row.id),
     prompt_id: Number(row.prompt_id),
     person_id: row.person_id === null ? null : Number(row.person_id),
-    expires_at: row.expires_at === null ? null : new Date(row.expires_at),
+    expires_at: dateOrNull(row.expires_at),
     created_at: new Date(row.created_at),
   };
 }
 
 /** A prompt row as json_agg gives it: timestamps back to Dates, ids to numbers (the day stays a string, as the store reads it). */
 function promptFromJson(row: DailyPromptRow): DailyPromptRow {
-  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
   return {
     ...row,
     id: Number(row.id),
     individu_id: Number(row.individu_id),
     person_id: row.person_id === null ? null : Number(row.person_id),
     claimed_at: new Date(row.claimed_at),
-    send_started_at: date(row.send_started_at),
-    sent_at: date(row.sent_at),
-    reminded_at: date(row.reminded_at),
+    send_started_at: dateOrNull(row.send_started_at),
+    sent_at: dateOrNull(row.sent_at),
+    reminded_at: dateOrNull(row.reminded_at),
   };
 }
 
 /** An answer row as json_agg gives it: timestamps back to Dates, ids to numbers. */
 function answerFromJson(row: TripAnswerRow): TripAnswerRow {
-  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
   return {
     ...row,
     id: Number(row.id),
@@ -283,7 +286,7 @@ function answerFromJson(row: TripAnswerRow): TripAnswerRow {
     answered_by: Number(row.answered_by),
     answered_at: new Date(row.answered_at),
     next_attempt_at: new Date(row.next_attempt_at),
-    locked_until: date(row.locked_until),
-    delivered_at: date(row.delivered_at),
+    locked_until: dateOrNull(row.locked_until),
+    delivered_at: dateOrNull(row.delivered_at),
   };
 }
