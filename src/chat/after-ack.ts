@@ -32,11 +32,12 @@ export class AfterAck {
           this.queued -= 1;
           const lease = setTimeout(release, this.options.leaseMs);
           running = (async () => work())();
-          running.then(
-            () => release(),
-            () => release(),
-          );
-          running.finally(() => clearTimeout(lease)).catch(() => undefined);
+          // The place is given back when the work settles (or at the lease); its outcome goes to the caller below.
+          const settled = () => {
+            clearTimeout(lease);
+            release();
+          };
+          running.then(settled, settled);
         }),
     );
     return running as Promise<T>;
