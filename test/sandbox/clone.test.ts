@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from '../support/wait';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -27,12 +28,11 @@ describe('a fresh clone', () => {
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       try {
-        const started = Date.now();
-        let url: string | undefined;
-        while (!url && Date.now() - started < 120_000) {
-          url = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
-          if (!url) await new Promise((r) => setTimeout(r, 200));
-        }
+        const url = await eventually(() => /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1], {
+          timeout: 120_000,
+          interval: 200,
+          what: 'the sandbox URL on the output',
+        });
         expect(url).toBeDefined();
         const health = await fetch(`${url}/healthz`);
         expect(health.status).toBe(200);
