@@ -129,6 +129,20 @@ function mainThreadCpuSeconds(pid: number | undefined): number | undefined {
   return cpuSeconds(pid, `/proc/${pid}/task/${pid}/stat`);
 }
 
+/** CPU seconds so far of each of a process's threads, summed by thread name (V8's workers, libuv's pool, the main thread). */
+function threadsCpu(pid: number | undefined): Map<string, number> {
+  const byName = new Map<string, number>();
+  try {
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+      const name = `${fs.readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim()}#${Number(task) - Number(pid)}`;
+      byName.set(name, (byName.get(name) ?? 0) + (cpuSeconds(pid, `/proc/${pid}/task/${task}/stat`) ?? 0));
+    }
+  } catch {
+    // no /proc here
+  }
+  return byName;
+}
+
 function cpuSeconds(pid: number | undefined, file = `/proc/${pid}/stat`): number | undefined {
   try {
     const fields = fs.readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
@@ -141,11 +155,16 @@ function cpuSeconds(pid: number | undefined, file = `/proc/${pid}/stat`): number
 async function child(
   script: string,
   env: Record<string, string>,
-): Promise<{ url: string; cpu(): number | undefined; mainCpu(): number | undefined; stop(): void }> {
+): Promise<{ url: string; cpu(): number | undefined; threads(): Map<string, number>; mainCpu(): number | undefined; stop(): void }> {
   const port = await freePort();
   // BENCH_PROFILE=dir writes a V8 CPU profile of each server there (open it in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const proc = spawn(process.execPath, [...profile, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_NODE_FLAGS="--max-semi-space-size=32 ..." tries V8 or Node flags on the bot only (the bare Bolt app keeps the defaults).
+  const flags = script.includes('main.js') ? (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
+  const proc = spawn(process.execPath, [...profile, ...flags, script], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i += 1) {
     if (
@@ -157,7 +176,13 @@ async function child(
       break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, cpu: () => cpuSeconds(proc.pid), mainCpu: () => mainThreadCpuSeconds(proc.pid), stop: () => proc.kill('SIGTERM') };
+  return {
+    url,
+    cpu: () => cpuSeconds(proc.pid),
+    threads: () => threadsCpu(proc.pid),
+    mainCpu: () => mainThreadCpuSeconds(proc.pid),
+    stop: () => proc.kill('SIGTERM'),
+  };
 }
 
 function summary(shots: Shot[]): { p50: number; p99: number; non2xx: number } {
@@ -237,6 +262,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const cpuBefore = bot.cpu();
   const mainCpuBefore = bot.mainCpu();
+  const threadsBefore = bot.threads();
   // The CPU of the first seconds (a process just started: V8 has not optimised its code yet) apart from the rest.
   const SETTLED_AFTER = Math.round(drivers.length / 5);
   let cpuSettled: number | undefined;
@@ -266,6 +292,7 @@ async function main(): Promise<void> {
   const doneAt = Date.now();
   const cpuAfter = bot.cpu();
   const mainCpuAfter = bot.mainCpu();
+  const threadsAfter = bot.threads();
   const after = await metrics(bot.url);
   const answers = botShots.map((_, i) => record.answered[`bot-${i}`]);
   const answered = answers.filter(Boolean).length;
@@ -323,6 +350,15 @@ async function main(): Promise<void> {
       line(
         'of which the main thread, helpers',
         `${((main * 1000) / (botShots.length + clicks.length)).toFixed(2)} ms a request on the event loop; ${(((cpu - main) * 1000) / (botShots.length + clicks.length)).toFixed(2)} ms in V8's and libuv's helper threads (GC, optimising compiler)`,
+      );
+      line(
+        'CPU by thread (name: ms a request)',
+        [...threadsAfter]
+          .map(([name, s]) => [name, ((s - (threadsBefore.get(name) ?? 0)) * 1000) / (botShots.length + clicks.length)] as const)
+          .filter(([, ms]) => ms >= 0.01)
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, ms]) => `${name}: ${ms.toFixed(2)}`)
+          .join('; '),
       );
     }
   }
