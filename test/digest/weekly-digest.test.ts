@@ -130,7 +130,6 @@ describeServerOnly()('the weekly digest with two instances on one PostgreSQL ser
       await Promise.all([a.stop(), b.stop()]);
       await slack.stop();
       await sim.stop();
-      await db.drop();
       for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
@@ -163,7 +162,6 @@ describeServerOnly()('the weekly digest with two instances on one PostgreSQL ser
       await Promise.all([a.stop(), b.stop()]);
       await slack.stop();
       await sim.stop();
-      await db.drop();
     }
   }, 90_000);
 });

@@ -15,7 +15,7 @@ if (serverReason) {
       name: 'PostgreSQL',
       env: { DATABASE_URL: schema.url },
       open: () => Store.open({ databaseUrl: schema.url, poolSize: 2 }),
-      cleanup: () => schema.drop(),
+      cleanup: async () => undefined,
     };
   });
 }

@@ -187,7 +187,6 @@ describeServerOnly()('saving private hours from two instances', () => {
       await Promise.all([a.stop(), b.stop()]);
       await slack.stop();
       await sim.stop();
-      await db.drop();
     }
   }, 60_000);
 });

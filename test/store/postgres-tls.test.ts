@@ -153,7 +153,6 @@ describeTls('PostgreSQL over TLS, as DATABASE_URL says', () => {
   afterAll(async () => {
     await tlsOnly.close();
     await noTls.close();
-    await schema?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { Clock } from '../../src/clock';
 import { Store } from '../../src/store';
 import { openTestStore } from './test-store';
@@ -37,18 +36,27 @@ export function pgliteTarget(): StoreTarget {
   return { name: 'PGlite', open: (clock) => openTestStore({ clock }), cleanup: async () => undefined };
 }
 
-/** A private schema on the server per test file, dropped at the end. */
+/**
+ * The name of a new schema on the test server: the run's prefix (set by ./global-setup.ts), the
+ * worker and a random part. Schemas are dropped at the end of the run (./global-teardown.ts), all
+ * together, never while tests run: Kysely's migrator reads every schema of the database
+ * (`has_schema_privilege` on each), and a schema dropped by one test in the middle of another's
+ * migration made that migration fail with "schema … does not exist".
+ */
+export function testSchemaName(): string {
+  return `${process.env.TEST_SCHEMA_PREFIX ?? SCHEMA_PREFIX_ALONE}_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+/** The prefix of schemas made outside a jest run (a script using these helpers). */
+const SCHEMA_PREFIX_ALONE = 't_alone';
+
+/** A private schema on the server per test file (dropped at the end of the run). */
 export function postgresTarget(): StoreTarget {
-  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = testSchemaName();
   return {
     name: 'PostgreSQL',
     open: (clock) => Store.open({ databaseUrl: TEST_DATABASE_URL, schema, clock, poolSize: 4 }),
-    async cleanup() {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    },
+    cleanup: async () => undefined,
   };
 }
 
