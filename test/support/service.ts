@@ -10,7 +10,7 @@ import type { Store } from '../../src/store';
 import { FakeConnector } from './fake-connector';
 import { FakeSlack } from './fake-slack';
 import { SIGNING_SECRET } from './slack-requests';
-import { openTestStore } from './test-store';
+import { openServiceStore } from './stores';
 
 /** Wednesday 25 November 2026, 08:30 in Paris: "yesterday" is a working Tuesday. */
 export const TEST_NOW = '2026-11-25T07:30:00Z';
@@ -113,8 +113,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     logLevel: 'info',
     ...options.config,
   };
-  // In memory unless a test brings its own store (or a PostgreSQL server).
-  const store = options.store ?? (options.databaseUrl ? undefined : await openTestStore({ clock: options.realClock ?? clock }));
+  // A store of its own (./stores.ts) unless a test brings one (or a server's URL).
+  const own = options.store || options.databaseUrl ? undefined : await openServiceStore(options.realClock ?? clock);
+  const store = options.store ?? own?.store;
   const service = await startService(config, {
     logger,
     clock: options.realClock ?? clock,
@@ -125,7 +126,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...options.core,
   }).catch(async (error: unknown) => {
     // A refused start (a wrong MANAGERS scope) leaves no fake running behind it.
-    if (store && !options.store) await store.close();
+    await own?.cleanup();
     if (!options.fakeSlack) await slack.stop();
     await connector.stop();
     if (ownSim) await sim.stop();
@@ -141,7 +142,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     logs,
     async stop() {
       await service.stop();
-      if (store && !options.store) await store.close();
+      await own?.cleanup();
       if (!options.fakeSlack) await slack.stop();
       await connector.stop();
       if (ownSim && !options.web) await sim.stop();

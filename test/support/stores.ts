@@ -80,3 +80,23 @@ export function describeServerOnly(): jest.Describe {
   }
   return describe;
 }
+
+/**
+ * The store of an in-process test service (./service.ts): a schema of its own on the PostgreSQL
+ * server when one answers at TEST_DATABASE_URL, dropped at the end; PGlite in memory otherwise,
+ * or with TEST_STORE=pglite. Both are the real store; on a 2-core machine the server's native
+ * PostgreSQL costs the suite about a third less CPU than PGlite's WebAssembly one. The embedded
+ * store keeps its own tests whatever the setting: the store contract, and every test of a
+ * service started as a child process on a DATA_DIR (the sandbox, restarts, kill -9).
+ */
+export async function openServiceStore(clock?: Clock): Promise<{ store: Store; cleanup(): Promise<void> }> {
+  const target = process.env.TEST_STORE === 'pglite' || postgresUnavailableReason() ? pgliteTarget() : postgresTarget();
+  const store = await target.open(clock);
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await target.cleanup();
+    },
+  };
+}
