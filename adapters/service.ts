@@ -10,7 +10,7 @@ import { heldStoreLock } from '../src/store/lock';
 import { createHttpApp, mountDailyHandoff, RequestTracker } from './http';
 import { mountPages } from './pages';
 import { mountSlack, type SlackTransport } from './slack';
-import { mountTeams, type TeamsTransport } from './teams';
+import type { TeamsTransport } from './teams';
 import { mountWebChat } from './web';
 import type { WebPort } from './web/port';
 
@@ -53,7 +53,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   if (storeLock) mountDailyHandoff(app, core, storeLock.token);
   mountPages(app, core);
   const slack = config.slack ? await mountSlack(core, requests) : undefined;
-  const teams = config.teams ? mountTeams(app, core, requests) : undefined;
+  // botbuilder and its Azure libraries load only for a service that serves Teams (half a second of a start).
+  const teams = config.teams ? (require('./teams') as typeof import('./teams')).mountTeams(app, core, requests) : undefined;
   const web = config.sandbox && options.simulator ? mountWebChat(app, core, options.simulator) : undefined;
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
