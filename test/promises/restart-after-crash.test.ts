@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Store } from '../../src/store';
 import { eventually } from '../support/service';
 import { type RunningService, startService, tempDir } from '../support/service-child';
+import { copyTemplateInto } from '../support/test-store';
 
 /*
  * Promise 10: a crashed service comes back at once. After `kill -9` the dead process stays a
@@ -19,7 +19,8 @@ let service: RunningService | undefined;
 
 beforeAll(async () => {
   dataDir = tempDir('restart-crash');
-  await (await Store.open({ dataDir })).close();
+  // A made store (the template): what is tested is the restarts, not a first start's initdb.
+  await copyTemplateInto(dataDir);
 });
 
 afterAll(async () => {

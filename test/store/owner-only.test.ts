@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Store } from '../../src/store';
 import { startService, tempDir } from '../support/service-child';
+import { copyTemplateInto } from '../support/test-store';
 
 /*
  * Issue 28: the embedded store holds drivers' e-mails and trip towns. Everything the service
@@ -40,14 +40,15 @@ describe('DATA_DIR is owner-only', () => {
   });
 
   it('a start on an existing folder others can read warns, naming the folder and how to close it', async () => {
+    // A made store (the template), opened wide to everyone as a copy under umask 022 leaves it.
     const dataDir = tempDir('owner-wide');
-    const previous = process.umask(0o022);
-    try {
-      await (await Store.open({ dataDir })).close();
-    } finally {
-      process.umask(previous);
-    }
-    fs.chmodSync(dataDir, 0o755);
+    await copyTemplateInto(dataDir);
+    const widen = (at: string) => {
+      const folder = fs.statSync(at).isDirectory();
+      fs.chmodSync(at, folder ? 0o755 : 0o644);
+      if (folder) for (const name of fs.readdirSync(at)) widen(path.join(at, name));
+    };
+    widen(dataDir);
     expect(wider(dataDir).length).toBeGreaterThan(1);
     const service = await startService({ DATA_DIR: dataDir });
     expect((await service.stop()).code).toBe(0);
