@@ -2,20 +2,22 @@
 // long file at the end while the other idles. Jest knows a file's time from its cache of the last
 // run; a clean clone (CI) has none, and jest then goes by file size, which starts the fresh-clone
 // test (a small file, a minute of npm install and build) last. The files below are known to be
-// long, with their seconds on an idle 2-core machine: a file without a time from the cache takes
+// long, with their seconds in a whole run on a 2-core machine (2026-12-06): a file without a time from the cache takes
 // its estimate from here, or from its size. Add a file when the summary's slowest list shows it.
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
 const KNOWN_SECONDS = {
-  'test/sandbox/clone.test.ts': 30,
-  'test/validators/recorded-payloads.test.ts': 15,
-  'test/promises/answer-survives-kill-pglite.test.ts': 30,
-  'test/promises/answer-survives-kill-postgres.test.ts': 30,
-  'test/store/embedded-folder.test.ts': 30,
-  'test/store/embedded-killed.test.ts': 25,
-  'test/store/embedded-lock.test.ts': 20,
+  'test/sandbox/clone.test.ts': 75,
+  'test/store/embedded-folder.test.ts': 39,
+  'test/store/embedded-lock.test.ts': 37,
+  'test/store/embedded-killed.test.ts': 31,
+  'test/promises/answer-survives-kill-pglite.test.ts': 28,
+  'test/promises/restart-after-crash.test.ts': 20,
+  'test/validators/recorded-payloads.test.ts': 20,
   'test/report/report.test.ts': 20,
+  'test/store/owner-only.test.ts': 18,
+  'test/daily/daily-prompt.test.ts': 16,
   'test/sandbox/browser.test.ts': 15,
   'test/security/trust-boundaries.test.ts': 15,
 };
