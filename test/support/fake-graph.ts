@@ -81,8 +81,13 @@ export interface FakeGraphOptions {
 
 type Bucket = 'install' | 'read';
 
-/** How long after a 429 a call may still arrive that was sent before the client read it. */
-const IN_FLIGHT_MS = 20;
+/**
+ * How long after a 429 a call on another connection may still arrive that was sent before the
+ * client read the 429 (on a loaded machine this fake may handle a call long after it was sent).
+ * On the connection that carried the 429 there is no doubt: HTTP/1.1 sends the next request on
+ * it only once the response came back, so any call there before Retry-After is early.
+ */
+const IN_FLIGHT_MS = 300;
 
 export class FakeGraph {
   readonly calls: GraphCall[] = [];
@@ -97,6 +102,8 @@ export class FakeGraph {
   private readonly counters = new Map<string, number>();
   /** When a tenant's bucket may be called again after a 429, and calls that came before that. */
   private readonly pausedUntil = new Map<string, { at: number; until: number }>();
+  /** The 429 each connection carried last: its bucket and until when it paused it. */
+  private readonly throttledOn = new WeakMap<object, { bucket: string; until: number }>();
   readonly earlyAfter429: GraphCall[] = [];
   private server = http.createServer((req, res) => void this.handle(req, res));
   url = '';
@@ -179,12 +186,15 @@ export class FakeGraph {
       const bucket = `${tenant}|${bucketOf(kind)}`;
       // A call that arrives well after the 429 left was sent after it (one already on the wire arrives within a few ms).
       const paused = this.pausedUntil.get(bucket);
-      if (paused && paused.until > call.at && call.at - paused.at > IN_FLIGHT_MS) this.earlyAfter429.push(call);
+      const sameConnection = this.throttledOn.get(req.socket);
+      if ((sameConnection?.bucket === bucket && sameConnection.until > call.at) || (paused && paused.until > call.at && call.at - paused.at > IN_FLIGHT_MS))
+        this.earlyAfter429.push(call);
       const n = (this.counters.get(bucket) ?? 0) + 1;
       this.counters.set(bucket, n);
       const throttle = this.options.throttle;
       if (throttle && n % throttle.every === 0) {
         this.pausedUntil.set(bucket, { at: call.at, until: call.at + throttle.retryAfterSeconds * 1000 });
+        this.throttledOn.set(req.socket, { bucket, until: call.at + throttle.retryAfterSeconds * 1000 });
         return error(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': String(throttle.retryAfterSeconds) });
       }
     }
