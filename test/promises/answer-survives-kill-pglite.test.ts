@@ -7,5 +7,5 @@ import { describeAnswerSurvivesKill } from './answer-survives-kill';
 describeAnswerSurvivesKill('PGlite', async () => {
   const dir = tempDir('privacy-kill');
   await copyTemplateInto(dir);
-  return { name: 'PGlite', env: { DATA_DIR: dir }, open: () => Store.open({ dataDir: dir }), cleanup: async () => undefined };
+  return { name: 'PGlite', env: { DATA_DIR: dir }, open: () => Store.open({ dataDir: dir }) };
 });

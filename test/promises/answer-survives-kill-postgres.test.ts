@@ -15,7 +15,6 @@ if (serverReason) {
       name: 'PostgreSQL',
       env: { DATABASE_URL: schema.url },
       open: () => Store.open({ databaseUrl: schema.url, poolSize: 2 }),
-      cleanup: async () => undefined,
     };
   });
 }

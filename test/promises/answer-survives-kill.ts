@@ -27,7 +27,6 @@ export interface StoreUnderTest {
   name: string;
   env: Record<string, string>;
   open(): Promise<Store>;
-  cleanup(): Promise<void>;
 }
 
 /** The SIGKILL test on the store `openTarget` gives. */
@@ -91,7 +90,6 @@ export function describeAnswerSurvivesKill(name: string, openTarget: () => Promi
 
     afterAll(async () => {
       await service?.stop('SIGKILL');
-      await target.cleanup();
       await connector.stop();
       await slack.stop();
       await sim.stop();

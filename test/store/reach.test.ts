@@ -12,7 +12,6 @@ describe.each(storeTargets())('how drivers are reached, in the store on $name', 
   });
   afterAll(async () => {
     await store.close();
-    await target.cleanup();
   });
   beforeEach(() => store.truncateAll());
 

@@ -22,7 +22,6 @@ describe.each(targets)('the store on $name', (target) => {
   });
   afterAll(async () => {
     await store.close();
-    await target.cleanup();
   });
   beforeEach(async () => {
     clock.set('2026-11-25T07:30:00Z');

@@ -184,7 +184,7 @@ export class FakeGraph {
     const kind = callKind(method, path);
     if (kind === 'install' || kind === 'installations' || kind === 'chat') {
       const bucket = `${tenant}|${bucketOf(kind)}`;
-      // A call that arrives well after the 429 left was sent after it (one already on the wire arrives within a few ms).
+      // Early: on the connection that carried the 429, or well after it on another (IN_FLIGHT_MS).
       const paused = this.pausedUntil.get(bucket);
       const sameConnection = this.throttledOn.get(req.socket);
       if ((sameConnection?.bucket === bucket && sameConnection.until > call.at) || (paused && paused.until > call.at && call.at - paused.at > IN_FLIGHT_MS))
@@ -193,8 +193,9 @@ export class FakeGraph {
       this.counters.set(bucket, n);
       const throttle = this.options.throttle;
       if (throttle && n % throttle.every === 0) {
-        this.pausedUntil.set(bucket, { at: call.at, until: call.at + throttle.retryAfterSeconds * 1000 });
-        this.throttledOn.set(req.socket, { bucket, until: call.at + throttle.retryAfterSeconds * 1000 });
+        const until = call.at + throttle.retryAfterSeconds * 1000;
+        this.pausedUntil.set(bucket, { at: call.at, until });
+        this.throttledOn.set(req.socket, { bucket, until });
         return error(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': String(throttle.retryAfterSeconds) });
       }
     }

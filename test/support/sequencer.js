@@ -2,8 +2,9 @@
 // long file at the end while the other idles. Jest knows a file's time from its cache of the last
 // run; a clean clone (CI) has none, and jest then goes by file size, which starts the fresh-clone
 // test (a small file, a minute of npm install and build) last. The files below are known to be
-// long, with their seconds in a whole run on a 2-core machine (2026-12-06): a file without a time from the cache takes
-// its estimate from here, or from its size. Add a file when the summary's slowest list shows it.
+// long, with their seconds in a whole run on a 2-core machine (2026-12-06): a file without a
+// time from the cache takes its estimate from here, or from its size. Add a file when the
+// summary's slowest list shows it.
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 

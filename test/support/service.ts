@@ -115,7 +115,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   };
   // A store of its own (./stores.ts) unless a test brings one (or a server's URL).
   const own = options.store || options.databaseUrl ? undefined : await openServiceStore(options.realClock ?? clock);
-  const store = options.store ?? own?.store;
+  const store = options.store ?? own;
   const service = await startService(config, {
     logger,
     clock: options.realClock ?? clock,
@@ -126,7 +126,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...options.core,
   }).catch(async (error: unknown) => {
     // A refused start (a wrong MANAGERS scope) leaves no fake running behind it.
-    await own?.cleanup();
+    await own?.close();
     if (!options.fakeSlack) await slack.stop();
     await connector.stop();
     if (ownSim) await sim.stop();
@@ -142,7 +142,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     logs,
     async stop() {
       await service.stop();
-      await own?.cleanup();
+      await own?.close();
       if (!options.fakeSlack) await slack.stop();
       await connector.stop();
       if (ownSim && !options.web) await sim.stop();

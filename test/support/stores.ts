@@ -29,12 +29,14 @@ export function postgresUnavailableReason(): string | null {
 export interface StoreTarget {
   name: 'PGlite' | 'PostgreSQL';
   open(clock?: Clock): Promise<Store>;
-  cleanup(): Promise<void>;
 }
 
 export function pgliteTarget(): StoreTarget {
-  return { name: 'PGlite', open: (clock) => openTestStore({ clock }), cleanup: async () => undefined };
+  return { name: 'PGlite', open: (clock) => openTestStore({ clock }) };
 }
+
+/** The prefix of schemas made outside a jest run (a script using these helpers). */
+const SCHEMA_PREFIX_ALONE = 't_alone';
 
 /**
  * The name of a new schema on the test server: the run's prefix (set by ./global-setup.ts), the
@@ -47,16 +49,12 @@ export function testSchemaName(): string {
   return `${process.env.TEST_SCHEMA_PREFIX ?? SCHEMA_PREFIX_ALONE}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-/** The prefix of schemas made outside a jest run (a script using these helpers). */
-const SCHEMA_PREFIX_ALONE = 't_alone';
-
 /** A private schema on the server per test file (dropped at the end of the run). */
 export function postgresTarget(): StoreTarget {
   const schema = testSchemaName();
   return {
     name: 'PostgreSQL',
     open: (clock) => Store.open({ databaseUrl: TEST_DATABASE_URL, schema, clock, poolSize: 4 }),
-    cleanup: async () => undefined,
   };
 }
 
@@ -89,14 +87,6 @@ export function describeServerOnly(): jest.Describe {
  * store keeps its own tests whatever the setting: the store contract, and every test of a
  * service started as a child process on a DATA_DIR (the sandbox, restarts, kill -9).
  */
-export async function openServiceStore(clock?: Clock): Promise<{ store: Store; cleanup(): Promise<void> }> {
-  const target = process.env.TEST_STORE === 'pglite' || postgresUnavailableReason() ? pgliteTarget() : postgresTarget();
-  const store = await target.open(clock);
-  return {
-    store,
-    async cleanup() {
-      await store.close();
-      await target.cleanup();
-    },
-  };
+export function openServiceStore(clock?: Clock): Promise<Store> {
+  return (process.env.TEST_STORE === 'pglite' || postgresUnavailableReason() ? pgliteTarget() : postgresTarget()).open(clock);
 }
