@@ -12,7 +12,8 @@ for (const name of names) {
   console.log(`\n=== ${name} ===`);
   const result = spawnSync(process.execPath, ['--expose-gc', path.resolve(__dirname, '../dist/bench', `${name}.js`)], {
     stdio: 'inherit',
-    env: { ...process.env, LOG_LEVEL: 'silent' },
+    // ENV_FILE empty: a developer's .env never reaches the services a benchmark starts.
+    env: { ...process.env, LOG_LEVEL: 'silent', ENV_FILE: '' },
   });
   if (result.status !== 0) {
     failed += 1;

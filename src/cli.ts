@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { type Service, startService } from '../adapters/service';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger } from './log';
+import { readEnvFile } from './main';
 import { isIsoDay, yesterday } from './ocean/dates';
 import { AnswerWindow, dayToRun, seedSandboxHistory } from './privacy/daily';
 import { withSandboxOcean } from './sandbox/bootstrap';
@@ -114,6 +115,7 @@ function print(report: unknown): void {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 
+readEnvFile();
 cli(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -179,6 +179,9 @@ const EnvSchema = z.object({
   PGSSLMODE: optionalText.pipe(z.enum(SSL_MODES, { message: `must be one of ${SSL_MODES.join(', ')}` }).optional()),
 });
 
+/** Every variable the configuration reads (README's table and .env.example document each). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface Config {
   port: number;
   sandbox: boolean;

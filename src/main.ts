@@ -1,5 +1,6 @@
 import { type Service, startService } from '../adapters/service';
 import { type Config, ConfigError, loadConfig } from './config';
+import { loadEnvFile } from './env-file';
 import { createLogger } from './log';
 import { withSandboxOcean } from './sandbox/bootstrap';
 import { ephemeralDisk, ephemeralStoreRefusal } from './store/ephemeral';
@@ -39,6 +40,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
       process.stderr.write(`Configuration error: ${error.message}\n`);
       process.exit(1);
     }
+    const listen = listenFailure(error, env.HOST, config.port);
+    if (listen) {
+      process.stderr.write(`Configuration error: ${listen}\n`);
+      process.exit(1);
+    }
     throw error;
   }
   if (ephemeral) service.core.logger.warn({ platform: ephemeral }, `${ephemeralStoreRefusal(ephemeral)} (ALLOW_EPHEMERAL_STORE=true: starting anyway)`);
@@ -60,6 +66,17 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
 }
 
 /** Starts the service from a configuration: with the simulator and the web chat in sandbox mode. */
+/** A port that could not be opened because of HOST or PORT, said as the configuration error it is. */
+function listenFailure(error: unknown, host: string | undefined, port: number): string | undefined {
+  const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  if (syscall !== 'listen' && syscall !== 'getaddrinfo') return undefined;
+  if (code === 'EADDRINUSE') return `PORT ${port} is already taken by another process`;
+  if (code === 'EACCES') return `PORT ${port} needs privileges this process does not have (take one above 1023)`;
+  if (code && ['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EADDRNOTAVAIL'].includes(code))
+    return `HOST must be an address of this machine or a name that resolves to one (got "${host}": ${code})`;
+  return undefined;
+}
+
 export async function boot(config: Config, env: NodeJS.ProcessEnv = {}): Promise<Service> {
   const logger = createLogger(config.logLevel);
   const wide = config.databaseUrl ? undefined : widerThanOwner(config.dataDir);
@@ -75,8 +92,20 @@ export async function boot(config: Config, env: NodeJS.ProcessEnv = {}): Promise
 }
 
 if (require.main === module) {
+  readEnvFile();
   main().catch((error: unknown) => {
     process.stderr.write(`Start failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
+}
+
+/** The operator's `.env` (./env-file.ts), read before anything else; a file that cannot be read stops the start with one line. */
+export function readEnvFile(): void {
+  try {
+    loadEnvFile();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+    process.exit(1);
+  }
 }

@@ -67,7 +67,7 @@ describe('npm run daily -- --date', () => {
     const cli = path.join(ROOT, 'dist/src/cli.js');
     if (!fs.existsSync(cli)) throw new Error('run npm run build first');
     const run = spawnSync(process.execPath, [cli, 'daily', '--date', '2020-01-06'], {
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ENV_FILE: '' },
       encoding: 'utf8',
       timeout: 30_000,
     });

@@ -8,6 +8,7 @@ import type { FakeSlack } from './fake-slack';
 export function dailyCliEnv(ocean: { baseUrl: string; login: string; password: string }, slack: FakeSlack, databaseUrl: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    ENV_FILE: '',
     PORT: '0',
     OCEAN_BASE_URL: ocean.baseUrl,
     OCEAN_LOGIN: ocean.login,

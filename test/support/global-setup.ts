@@ -9,6 +9,8 @@ import { ensureTemplate } from './test-store';
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
+  // No developer's .env reaches a service a test starts as a child process (src/env-file.ts).
+  process.env.ENV_FILE = '';
   process.env.TEST_SCHEMA_PREFIX = `t_run${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const dir = await ensureTemplate();
   process.stdout.write(`\nPGlite template store: ${dir} (${Date.now() - started} ms)\n`);

@@ -29,7 +29,8 @@ export interface RunningService {
 }
 
 function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...env };
+  // ENV_FILE empty: a developer's .env in the repository never reaches the services under test.
+  return { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ENV_FILE: '', ...env };
 }
 
 function collect(child: ChildProcess): { out: () => string; err: () => string; exited: Promise<Exited> } {
