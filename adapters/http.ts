@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { Core } from '../src/app';
 import { isIsoDay } from '../src/ocean/dates';
+import { seedSandboxHistory } from '../src/privacy/daily';
+import type { OceanSimulator } from '../src/sandbox/simulator';
 import { sendFileGone } from './pages';
 
 /**
@@ -56,9 +58,10 @@ export function createHttpApp(core: Core, requests: RequestTracker): Express {
  * `POST /internal/daily {"day":"YYYY-MM-DD"}`: `npm run daily` beside a service that holds the
  * embedded store hands the day over here instead of opening the store a second time. Loopback
  * clients with a loopback Host only (no DNS rebinding), and the token from the store's lock file,
- * which only who can read DATA_DIR knows. Answers with the run's report.
+ * which only who can read DATA_DIR knows. Answers with the run's report. In the sandbox the day's
+ * seeded answers come first, as from the web chat's button and a standalone `npm run daily`.
  */
-export function mountDailyHandoff(app: Express, core: Core, token: string): void {
+export function mountDailyHandoff(app: Express, core: Core, token: string, simulator?: OceanSimulator): void {
   const expected = Buffer.from(`Bearer ${token}`);
   app.post('/internal/daily', express.json({ limit: '1kb' }), async (req, res) => {
     if (!isLoopbackAddress(req.socket.remoteAddress) || !isLoopbackHost(req.headers.host)) return void res.status(403).json({ error: 'loopback only' });
@@ -67,6 +70,7 @@ export function mountDailyHandoff(app: Express, core: Core, token: string): void
     const day: unknown = (req.body as { day?: unknown } | undefined)?.day;
     if (typeof day !== 'string' || !isIsoDay(day)) return void res.status(400).json({ error: 'day must be YYYY-MM-DD' });
     core.logger.info({ day }, 'daily run handed over by npm run daily');
+    if (simulator) await seedSandboxHistory(core.store, simulator.fleet, day, core.config.timezone);
     const report = await core.dailyRun.run(day);
     res.json({ day: report.day, drivers: report.drivers, ...report.outcomes, sent: report.sent });
   });

@@ -50,7 +50,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const app = createHttpApp(core, requests);
   // The embedded store this process holds: `npm run daily` hands its day over to us.
   const storeLock = config.databaseUrl || options.store ? undefined : heldStoreLock(config.dataDir);
-  if (storeLock) mountDailyHandoff(app, core, storeLock.token);
+  if (storeLock) mountDailyHandoff(app, core, storeLock.token, options.simulator);
   mountPages(app, core);
   const slack = config.slack ? await mountSlack(core, requests) : undefined;
   // botbuilder and its Azure libraries load only for a service that serves Teams (half a second of a start).

@@ -15,7 +15,10 @@ type IsoDay = string;
  *  - 7 and 19 have no e-mail; 12 and 25 have no vehicle;
  *  - 1, 2, 5, 8, 10 have recurring private hours (weekday evenings and nights, weekends);
  *  - 6 has an exceptional private period (from the next 24 December to the 27th);
- *  - 16 makes a delivery round: 24 short trips every working day, within the town it is based in.
+ *  - 16 makes a delivery round: 24 short trips a day, within the town it is based in.
+ *  - 9, 14 and 17 have answers seeded in the sandbox (suggestions); they and 16 drive every day,
+ *    weekends included (EVERY_DAY_INDEXES), so that the sandbox's walkthrough, which names them,
+ *    reads the same on a Sunday or a Monday (the day before is a weekend day) as on a Wednesday.
  *  - 13 is the site manager of Agence Lyon (SITE_MANAGER_INDEX), a driver too.
  * People belong to three entities in turn (the head office, Agence Lyon, Agence Vienne: index
  * modulo 3) and two groups (sales, technicians: index modulo 2); 3 and 4, who share a vehicle,
@@ -160,11 +163,13 @@ export const NO_EMAIL_INDEXES = [7, 19];
 export const NO_VEHICLE_INDEXES = [MANAGER_INDEX, 12, 25];
 export const RECURRING_PRIVATE_INDEXES = [1, 2, 5, 8, 10];
 export const EXCEPTIONAL_PRIVATE_INDEX = 6;
-/** A delivery round: every working day has more trips than one message shows (paging). */
+/** A delivery round: every day has more trips than one message shows (paging). */
 export const LONG_DAY_INDEX = 16;
 export const LONG_DAY_TRIPS = 24;
 /** Drivers whose last weeks of answers the sandbox seeds, so that suggestions show (privacy/daily/sandbox-history.ts). */
 export const SEEDED_HISTORY_INDEXES = [9, 14, 17];
+/** People whose vehicle drives a working day every day, weekends included (see the header). */
+export const EVERY_DAY_INDEXES = [LONG_DAY_INDEX, ...SEEDED_HISTORY_INDEXES];
 export const FLEET_EMAIL_DOMAIN = 'transports-exemple.fr';
 export const INDIVIDU_ID_BASE = 1110000400;
 export const VEHICLE_ID_BASE = 5000;
@@ -357,8 +362,8 @@ export class Fleet {
     const midnight = DateTime.fromISO(day, { zone }).startOf('day');
     const dayNumber = Math.floor(DateTime.fromISO(day, { zone: 'utc' }).toSeconds() / 86400);
     const rng = mulberry32(hashInts(vehicleId, dayNumber));
-    const weekend = midnight.weekday >= 6;
-    const round = !weekend && vehicle.driverIds.includes(INDIVIDU_ID_BASE + LONG_DAY_INDEX);
+    const weekend = midnight.weekday >= 6 && !EVERY_DAY_INDEXES.some((index) => vehicle.driverIds.includes(INDIVIDU_ID_BASE + index));
+    const round = vehicle.driverIds.includes(INDIVIDU_ID_BASE + LONG_DAY_INDEX);
     const home = this.home(vehicleIndex);
     if (round) return this.round(vehicle, vehicleIndex, midnight, dayNumber, rng, home);
     const count = weekend ? between(rng, 0, 2) : between(rng, 2, 5);

@@ -24,28 +24,35 @@ async function conversation(as: string): Promise<View[]> {
   return messages.flatMap((m) => (m.view ? [m.view] : []));
 }
 
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quick-start-'));
-  t = await startTestService({ web: true, slack: false, teams: false, config: { dataDir } });
-}, 60_000);
-afterAll(async () => {
-  await t.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+// The walkthrough reads the same whatever the day: the day before a Sunday or a Monday is a weekend day.
+describe.each([
+  ['a Wednesday', TEST_NOW],
+  ['a Sunday', '2026-12-06T07:30:00Z'],
+  ['a Monday', '2026-12-07T07:30:00Z'],
+])('on %s', (_day, now) => {
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quick-start-'));
+    t = await startTestService({ web: true, slack: false, teams: false, clock: new ManualClock(now), config: { dataDir } });
+  }, 60_000);
+  afterAll(async () => {
+    await t.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
-it('"Envoyer les messages du jour" shows suggestions to the seeded drivers and a paged long day', async () => {
-  const sent = await fetch(`${t.url}/web/api/send-prompts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  expect(sent.status).toBe(200);
-  const seeded = await Promise.all(SEEDED_HISTORY_INDEXES.map((i) => conversation(t.sim.fleet.byIndex(i).email!)));
-  for (const views of seeded) {
-    const text = plainJson(views);
-    expect(text).toContain('Suggestion : ');
-    expect(text).toContain('Accepter les suggestions');
-  }
-  const [round] = await conversation(t.sim.fleet.byIndex(LONG_DAY_INDEX).email!);
-  expect(plainJson(round)).toContain(`Ces ${LONG_DAY_TRIPS} trajets étaient-ils privés ou professionnels`);
-  expect(plainJson(round)).toContain('Page 1/2');
-  expect(round!.blocks.flatMap((b) => (b.type === 'actions' ? b.actions : [])).map((a) => a.label)).toContain('Suivant');
+  it('"Envoyer les messages du jour" shows suggestions to the seeded drivers and a paged long day', async () => {
+    const sent = await fetch(`${t.url}/web/api/send-prompts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(sent.status).toBe(200);
+    const seeded = await Promise.all(SEEDED_HISTORY_INDEXES.map((i) => conversation(t.sim.fleet.byIndex(i).email!)));
+    for (const views of seeded) {
+      const text = plainJson(views);
+      expect(text).toContain('Suggestion : ');
+      expect(text).toContain('Accepter les suggestions');
+    }
+    const [round] = await conversation(t.sim.fleet.byIndex(LONG_DAY_INDEX).email!);
+    expect(plainJson(round)).toContain(`Ces ${LONG_DAY_TRIPS} trajets étaient-ils privés ou professionnels`);
+    expect(plainJson(round)).toContain('Page 1/2');
+    expect(round!.blocks.flatMap((b) => (b.type === 'actions' ? b.actions : [])).map((a) => a.label)).toContain('Suivant');
+  });
 });
 
 describe('npm run daily -- --date', () => {
@@ -67,7 +74,7 @@ describe('npm run daily -- --date', () => {
     const cli = path.join(ROOT, 'dist/src/cli.js');
     if (!fs.existsSync(cli)) throw new Error('run npm run build first');
     const run = spawnSync(process.execPath, [cli, 'daily', '--date', '2020-01-06'], {
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ENV_FILE: '' },
+      env: { PATH: process.env.PATH, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'quick-start-cli-')), PORT: '0', LOG_LEVEL: 'warn', ENV_FILE: '' },
       encoding: 'utf8',
       timeout: 30_000,
     });

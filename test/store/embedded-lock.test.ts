@@ -3,9 +3,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { isLoopbackAddress, isLoopbackHost } from '../../adapters/http';
 import { addDays } from '../../src/ocean/dates';
+import { Fleet, SEEDED_HISTORY_INDEXES } from '../../src/sandbox/fleet';
 import { recentWorkday } from '../support/days';
 import { type RunningService, runToExit, startService, tempDir } from '../support/service-child';
 import { copyTemplateInto } from '../support/test-store';
+import { plainJson } from '../support/text';
 
 /*
  * Issue 16: one process at a time opens an embedded store. `npm run daily` beside a running
@@ -78,6 +80,10 @@ describe('one process at a time on an embedded store', () => {
     expect(report.drivers).toBeGreaterThan(0);
     expect(report.sent.length).toBeGreaterThan(0);
     expect(service.output()).toContain('daily run handed over by npm run daily');
+    // The sandbox's seeded answers come first, as from the web chat's button: suggestions show.
+    const seeded = new Fleet().byIndex(SEEDED_HISTORY_INDEXES[0] as number).email as string;
+    const messages = await (await fetch(`${service.url}/web/api/conversation?as=${encodeURIComponent(seeded)}`)).json();
+    expect(plainJson(messages)).toContain('Suggestion : ');
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(Number(/privacy_prompts_sent_total\{platform="web"\} (\d+)/.exec(metrics)?.[1] ?? 0)).toBe(report.sent.length);
     // The same day again: already sent, nothing twice.
