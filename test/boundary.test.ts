@@ -36,7 +36,7 @@ const LAYERS: { layer: number; name: string; match: RegExp }[] = [
   { layer: 1, name: 'store', match: /^src\/store\// },
   { layer: 1, name: 'jobs', match: /^src\/jobs\// },
   { layer: 1, name: 'sandbox', match: /^src\/sandbox\// },
-  { layer: 1, name: 'config', match: /^src\/config\.ts$/ },
+  { layer: 1, name: 'config', match: /^src\/(config|env-file)\.ts$/ },
   // The domain, by room (privacy/<room>/, each with its door index.ts) over a small kernel
   // (privacy/directory.ts, privacy/ports.ts) that every room may use.
   { layer: 2, name: 'privacy', match: /^src\/privacy\/[^/]+\.ts$/ },
