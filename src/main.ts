@@ -65,7 +65,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Servic
   return service;
 }
 
-/** Starts the service from a configuration: with the simulator and the web chat in sandbox mode. */
 /** A port that could not be opened because of HOST or PORT, said as the configuration error it is. */
 function listenFailure(error: unknown, host: string | undefined, port: number): string | undefined {
   const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
@@ -77,6 +76,7 @@ function listenFailure(error: unknown, host: string | undefined, port: number): 
   return undefined;
 }
 
+/** Starts the service from a configuration: with the simulator and the web chat in sandbox mode. */
 export async function boot(config: Config, env: NodeJS.ProcessEnv = {}): Promise<Service> {
   const logger = createLogger(config.logLevel);
   const wide = config.databaseUrl ? undefined : widerThanOwner(config.dataDir);

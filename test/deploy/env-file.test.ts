@@ -53,9 +53,9 @@ describe('the .env file', () => {
     const file = path.join(dir, '.env');
     fs.writeFileSync(file, 'TIMEZONE=Mars/Olympus\n');
     for (const program of ['main', 'cli'] as const) {
-      const result = await runToExit({ ENV_FILE: file }, program === 'cli' ? ['daily'] : [], program);
-      expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toMatch(/^Configuration error: TIMEZONE .*Mars\/Olympus/);
+      const exited = await runToExit({ ENV_FILE: file }, program === 'cli' ? ['daily'] : [], program);
+      expect(exited.code).toBe(1);
+      expect(exited.stderr.trim()).toMatch(/^Configuration error: TIMEZONE .*Mars\/Olympus/);
     }
     const missing = await runToExit({ ENV_FILE: path.join(dir, 'nowhere.env') });
     expect(result(missing)).toEqual({ code: 1, stderr: `Configuration error: ENV_FILE cannot be read: ${path.join(dir, 'nowhere.env')} (ENOENT)` });
